@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * Entry point: runs the program, prints what handlers return, and is the one place that maps
+ * errors to exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
+ */
+import { CommanderError } from 'commander';
+import { StoregcError } from '../errors.js';
+import { RENDERERS } from '../report/index.js';
+import { display } from '../store/bytes.js';
+import { buildProgram } from './program.js';
+import type { Outcome } from './program.js';
+
+function print({ report, format }: Outcome): void {
+  for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
+  process.stdout.write(RENDERERS[format](report));
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram(process.env, print);
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `storegc: ${text}` : text) });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof StoregcError) {
+      process.stderr.write(`${error.line()}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`storegc: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,107 @@
+/**
+ * Bulk load of ValidPaths, Refs and DerivationOutputs into a StoreGraph: one pass per table.
+ */
+import { fromText } from '../store/bytes.js';
+import type { NixDbReader } from '../store/nixDb.js';
+import { buildCsr, sortRows } from './csr.js';
+import type { StoreGraph } from './storeGraph.js';
+
+export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
+  const count = db.countValidPaths();
+  const paths: string[] = new Array<string>(count);
+  const idOf = new Map<string, number>();
+  const narSize = new Float64Array(count);
+  const registrationTime = new Float64Array(count);
+  const deriverText: (string | null)[] = new Array<string | null>(count);
+  const denseOf = new Map<number, number>();
+
+  let id = 0;
+  for (const [dbId, path, deriver, size, regTime] of db.validPaths()) {
+    const p = fromText(path);
+    paths[id] = p;
+    idOf.set(p, id);
+    denseOf.set(dbId, id);
+    narSize[id] = size ?? Number.NaN;
+    registrationTime[id] = regTime;
+    deriverText[id] = deriver;
+    id++;
+  }
+  paths.length = id;
+
+  const deriverIds = new Int32Array(id).fill(-1);
+  for (let i = 0; i < id; i++) {
+    const d = deriverText[i];
+    if (d) deriverIds[i] = idOf.get(fromText(d)) ?? -1;
+  }
+
+  const edges = new EdgeBuffer();
+  for (const [referrer, reference] of db.refs()) {
+    const from = denseOf.get(referrer);
+    const to = denseOf.get(reference);
+    if (from === undefined || to === undefined || from === to) continue;
+    edges.push(from, to);
+  }
+  const references = edges.toCsr(id);
+  const referrers = sortRows(edges.reversed().toCsr(id));
+
+  const outputs = new EdgeBuffer();
+  const unbuilt = new Map<string, number[]>();
+  for (const [drvDbId, , outPath] of db.derivationOutputs()) {
+    const drv = denseOf.get(drvDbId);
+    if (drv === undefined) continue;
+    const p = fromText(outPath);
+    const out = idOf.get(p);
+    if (out !== undefined) outputs.push(drv, out);
+    else (unbuilt.get(p) ?? unbuilt.set(p, []).get(p)!).push(drv);
+  }
+  for (const list of unbuilt.values()) list.sort((a, b) => a - b);
+
+  return {
+    storeDir,
+    paths,
+    idOf,
+    narSize: narSize.subarray(0, id),
+    registrationTime: registrationTime.subarray(0, id),
+    deriver: deriverIds,
+    references,
+    referrers,
+    outputs: outputs.toCsr(id),
+    derivers: sortRows(outputs.reversed().toCsr(id)),
+    unbuiltOutputDerivers: unbuilt,
+  };
+}
+
+/** A growable pair of Int32Arrays holding edges in insertion order. */
+class EdgeBuffer {
+  from: Int32Array = new Int32Array(1024);
+  to: Int32Array = new Int32Array(1024);
+  length = 0;
+
+  push(from: number, to: number): void {
+    if (this.length === this.from.length) {
+      this.from = grow(this.from);
+      this.to = grow(this.to);
+    }
+    this.from[this.length] = from;
+    this.to[this.length] = to;
+    this.length++;
+  }
+
+  reversed(): EdgeBuffer {
+    const r = new EdgeBuffer();
+    r.from = this.to;
+    r.to = this.from;
+    r.length = this.length;
+    return r;
+  }
+
+  toCsr(nodeCount: number) {
+    return buildCsr(nodeCount, this.from, this.to, this.length);
+  }
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,27 @@
+import type { Csr } from './csr.js';
+
+/**
+ * The valid paths and their edges, as integer ids and typed arrays. Ids are ranks in byte
+ * order of the path, so sorting ids sorts paths the way Nix's ordered sets do.
+ */
+export interface StoreGraph {
+  readonly storeDir: string;
+  /** id -> full store path (binary string). */
+  readonly paths: readonly string[];
+  readonly idOf: ReadonlyMap<string, number>;
+  /** ValidPaths.narSize; NaN where the column is null. */
+  readonly narSize: Float64Array;
+  readonly registrationTime: Float64Array;
+  /** ValidPaths.deriver as an id when that deriver is itself valid, else -1. */
+  readonly deriver: Int32Array;
+  /** Refs, self-references dropped. */
+  readonly references: Csr;
+  /** Reverse of `references`, rows sorted. */
+  readonly referrers: Csr;
+  /** Valid outputs listed in a derivation's DerivationOutputs rows, by output name. */
+  readonly outputs: Csr;
+  /** Valid derivations whose DerivationOutputs rows name this path, rows sorted. */
+  readonly derivers: Csr;
+  /** The same for paths named in DerivationOutputs that are not valid (unbuilt outputs). */
+  readonly unbuiltOutputDerivers: ReadonlyMap<string, readonly number[]>;
+}

@@ -1,0 +1,107 @@
+/**
+ * Liveness exactly as Nix 2.8's collector decides it (reference §8.2-8.3), over integer ids.
+ *
+ * For each store entry, in readdir order, a breadth-first walk over *reverse* edges (referrers,
+ * plus the keep-* edges of §7.3) looks for something alive: a node already alive, a root, or a
+ * node whose hash part is a temp root. Found: the start is alive, and the root found marks its
+ * forward closure (§7.2) alive. Not found: everything the walk visited is dead. Visits that end
+ * early leave their nodes undecided until readdir reaches them, which is why the same readdir
+ * order matters (valid paths missing on disk, the deriver anomaly of §7.3). Pure: no I/O.
+ */
+import { rowOf } from '../graph/csr.js';
+import { hashPartOf, isDerivation } from '../store/storePath.js';
+import type { NodeTable } from './nodeTable.js';
+
+export interface LivenessInput {
+  readonly nodes: NodeTable;
+  /** Store entries that parse as store paths, as node ids, in readdir order. */
+  readonly entries: readonly number[];
+  /** Permanent, runtime and temp roots, as node ids. */
+  readonly roots: readonly number[];
+  readonly tempHashParts: ReadonlySet<string>;
+  readonly keepOutputs: boolean;
+  readonly keepDerivations: boolean;
+}
+
+export const ALIVE = 1;
+export const DEAD = 2;
+const CLOSED = 4;
+const ROOT = 8;
+
+/** Per node: ALIVE and/or DEAD bits (both only in the §7.3 anomaly). */
+export type LivenessState = Uint8Array;
+
+export function markLive(input: LivenessInput): LivenessState {
+  const { nodes, keepOutputs, keepDerivations, tempHashParts } = input;
+  const { graph } = nodes;
+  const storeDir = graph.storeDir;
+  const n = nodes.size;
+  const state = new Uint8Array(n);
+  const seen = new Uint32Array(n);
+  const queue = new Int32Array(n);
+  const stack: number[] = [];
+  let stamp = 0;
+
+  for (const r of input.roots) state[r]! |= ROOT;
+  const tempProtected = (id: number): boolean =>
+    tempHashParts.size > 0 && tempHashParts.has(hashPartOf(storeDir, nodes.pathOf(id)));
+
+  /** alive += {p, start} ∪ forward closure of p (an invalid p has no closure). */
+  const markAlive = (p: number, start: number): void => {
+    state[start]! |= ALIVE;
+    state[p]! |= ALIVE;
+    if (!nodes.isValid(p) || state[p]! & CLOSED) return;
+    stack.push(p);
+    state[p]! |= CLOSED;
+    while (stack.length > 0) {
+      const q = stack.pop()!;
+      const visit = (x: number): void => {
+        if (x >= 0 && !(state[x]! & CLOSED)) {
+          state[x]! |= ALIVE | CLOSED;
+          stack.push(x);
+        }
+      };
+      for (const r of rowOf(graph.references, q)) visit(r);
+      if (keepOutputs && isDerivation(graph.paths[q]!)) for (const o of rowOf(graph.outputs, q)) visit(o);
+      if (keepDerivations) visit(graph.deriver[q]!);
+    }
+  };
+
+  for (const start of input.entries) {
+    stamp++;
+    let head = 0;
+    let tail = 0;
+    const enqueue = (x: number): void => {
+      if (seen[x] !== stamp) {
+        seen[x] = stamp;
+        queue[tail++] = x;
+      }
+    };
+    enqueue(start);
+    let found = false;
+    while (head < tail) {
+      const p = queue[head++]!;
+      const s = state[p]!;
+      if (s & ALIVE) {
+        state[start]! |= ALIVE;
+        found = true;
+        break;
+      }
+      if (s & DEAD) continue;
+      if (s & ROOT || tempProtected(p)) {
+        markAlive(p, start);
+        found = true;
+        break;
+      }
+      if (nodes.isValid(p)) {
+        for (const r of rowOf(graph.referrers, p)) enqueue(r);
+        if (keepDerivations && isDerivation(graph.paths[p]!)) {
+          for (const o of rowOf(graph.outputs, p)) if (graph.deriver[o] === p) enqueue(o);
+        }
+        if (keepOutputs) for (const d of rowOf(graph.derivers, p)) enqueue(d);
+      }
+    }
+    if (!found) for (let i = 0; i < tail; i++) state[queue[i]!]! |= DEAD;
+  }
+  return state;
+}

@@ -1,0 +1,51 @@
+/**
+ * The only composer: settings -> roots -> graph -> liveness -> report. Nothing else knows the
+ * whole sequence. Every stage here only reads.
+ */
+import { realPath } from './config/settings.js';
+import type { Settings } from './config/settings.js';
+import { loadGraph } from './graph/loadGraph.js';
+import { classifyPaths } from './liveness/classify.js';
+import type { PathInfo } from './liveness/classify.js';
+import { splitStoreEntries } from './liveness/storeEntries.js';
+import type { PathsReport, RootsReport } from './report/types.js';
+import { findRoots } from './roots/findRoots.js';
+import { listStore } from './store/listStore.js';
+import { NixDbReader } from './store/nixDb.js';
+
+function openDb(settings: Settings): NixDbReader {
+  return NixDbReader.open(realPath(settings, `${settings.stateDir}/db/db.sqlite`));
+}
+
+export async function reportRoots(settings: Settings): Promise<RootsReport> {
+  const db = openDb(settings);
+  try {
+    const valid = db.validPathSet();
+    const rootSet = await findRoots(settings, (p) => valid.has(p));
+    return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: rootSet.findings };
+  } finally {
+    db.close();
+  }
+}
+
+export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
+  const db = openDb(settings);
+  let graph;
+  try {
+    graph = loadGraph(db, settings.storeDir);
+  } finally {
+    db.close();
+  }
+  // Roots first, then the store listing, in Nix's order (reference §5.5).
+  const rootSet = await findRoots(settings, (p) => graph.idOf.has(p));
+  const names = await listStore(realPath(settings, settings.storeDir));
+  const entries = splitStoreEntries(names, settings.storeDir);
+  const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
+  const junkPaths: PathInfo[] = entries.junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null }));
+  const paths = command === 'live' ? live : mergeSorted(dead, junkPaths);
+  return { command, storeDir: settings.storeDir, paths, junk: entries.junk, findings: rootSet.findings };
+}
+
+function mergeSorted(a: PathInfo[], b: PathInfo[]): PathInfo[] {
+  return [...a, ...b].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}

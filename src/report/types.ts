@@ -1,0 +1,24 @@
+import type { PathInfo } from '../liveness/classify.js';
+import type { Finding, Root } from '../roots/types.js';
+
+export interface RootsReport {
+  readonly command: 'roots';
+  readonly storeDir: string;
+  readonly roots: readonly Root[];
+  readonly findings: readonly Finding[];
+}
+
+export interface PathsReport {
+  readonly command: 'live' | 'dead';
+  readonly storeDir: string;
+  /** Sorted by bytes. For `dead`, junk entries are listed too, as Nix does. */
+  readonly paths: readonly PathInfo[];
+  /** Basenames of store entries that do not parse as store paths. */
+  readonly junk: readonly string[];
+  readonly findings: readonly Finding[];
+}
+
+export type Report = RootsReport | PathsReport;
+
+/** A renderer turns a report into the bytes for stdout. */
+export type Renderer = (report: Report) => Buffer;

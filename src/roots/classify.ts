@@ -1,0 +1,52 @@
+/**
+ * Which tree entries are roots (reference §3.2-3.3). Pure: validity comes in as a predicate.
+ */
+import { canonPath, dirName, baseName, isInStore, isValidBaseName, toStorePath } from '../store/storePath.js';
+import type { Root, TreeEntry } from './types.js';
+
+export type Decision =
+  | { readonly kind: 'root'; readonly root: Root }
+  /** Points into the store at a path that is not valid: Nix prints "skipping invalid root". */
+  | { readonly kind: 'invalid'; readonly link: string; readonly target: string }
+  /** Points outside the store: the target (canonical, absolute) must be looked at (§3.3 step 2). */
+  | { readonly kind: 'outside'; readonly link: string; readonly target: string }
+  | { readonly kind: 'ignore' };
+
+const IGNORE: Decision = { kind: 'ignore' };
+
+export interface ClassifyContext {
+  readonly storeDir: string;
+  readonly isValid: (path: string) => boolean;
+}
+
+export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision {
+  if (entry.type === 'file') {
+    // A regular file named after a valid store path is a root; its contents are ignored.
+    const base = baseName(entry.path);
+    const path = `${ctx.storeDir}/${base}`;
+    return isValidBaseName(base) && ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : IGNORE;
+  }
+  if (isInStore(ctx.storeDir, entry.target)) return classifyStoreTarget(entry.path, entry.target, 'symlink', ctx);
+  const target = entry.target.startsWith('/') ? canonPath(entry.target) : canonPath(`${dirName(entry.path)}/${entry.target}`);
+  return { kind: 'outside', link: entry.path, target };
+}
+
+/**
+ * The second hop of an indirect root: `link` is the outside symlink (say `/home/u/result`),
+ * and it is the label Nix prints. Only an absolute target into the store counts: exactly one
+ * level of indirection.
+ */
+export function classifySecondHop(link: string, target: string, ctx: ClassifyContext): Decision {
+  return isInStore(ctx.storeDir, target) ? classifyStoreTarget(link, target, 'indirect', ctx) : IGNORE;
+}
+
+function classifyStoreTarget(link: string, target: string, kind: 'symlink' | 'indirect', ctx: ClassifyContext): Decision {
+  const path = toStorePath(ctx.storeDir, target);
+  if (path === null) return IGNORE;
+  return ctx.isValid(path) ? { kind: 'root', root: { link, path, kind } } : { kind: 'invalid', link, target };
+}
+
+/** Only dangling links strictly inside `gcroots/auto/` are stale (Nix deletes them; we report). */
+export function isAutoLink(stateDir: string, link: string): boolean {
+  return link.startsWith(`${stateDir}/gcroots/auto/`);
+}

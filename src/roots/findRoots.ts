@@ -1,0 +1,74 @@
+/**
+ * Root discovery, as Nix 2.8 does it (reference §3-5): permanent roots under gcroots/ and
+ * profiles/ (plus --extra-roots trees), runtime roots from /proc, temp roots from temproots/.
+ * Reads only; what Nix would delete on the way (stale auto links, stale temproots files) is
+ * reported as findings instead.
+ */
+import pLimit from 'p-limit';
+import { realPath } from '../config/settings.js';
+import type { Settings } from '../config/settings.js';
+import { display } from '../store/bytes.js';
+import { hashPartOf, isInStore, toStorePath } from '../store/storePath.js';
+import { classifyEntry, classifySecondHop, isAutoLink } from './classify.js';
+import type { ClassifyContext, Decision } from './classify.js';
+import { expandExtraRoots } from './extraRoots.js';
+import { lookOutside } from './followOutside.js';
+import { readRuntimeRefs } from './runtimeRoots.js';
+import { scanTrees } from './scanTree.js';
+import { readTempRoots } from './tempRoots.js';
+import type { Finding, Root, RootSet } from './types.js';
+
+export async function findRoots(settings: Settings, isValid: (path: string) => boolean): Promise<RootSet> {
+  const real = (logical: string): string => realPath(settings, logical);
+  const limit = pLimit(settings.jobs);
+  const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid };
+  const roots: Root[] = [];
+  const findings: Finding[] = [];
+
+  const take = (decision: Decision): void => {
+    if (decision.kind === 'root') roots.push(decision.root);
+    else if (decision.kind === 'invalid') {
+      findings.push({ code: 'invalid-root', path: decision.link, message: `skipping invalid root from '${display(decision.link)}' to '${display(decision.target)}'` });
+    }
+  };
+
+  const tops = [`${settings.stateDir}/gcroots`, `${settings.stateDir}/profiles`, ...(await expandExtraRoots(settings.extraRoots, settings.root))];
+  const scan = await scanTrees(tops, real, limit);
+  findings.push(...scan.findings);
+  const outside: { link: string; target: string }[] = [];
+  for (const entry of scan.entries) {
+    const decision = classifyEntry(entry, ctx);
+    if (decision.kind === 'outside') outside.push(decision);
+    else take(decision);
+  }
+  await Promise.all(outside.map(({ link, target }) => limit(async () => {
+    const look = await lookOutside(link, target, real);
+    if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
+    else if (look.kind === 'error') findings.push(look.finding);
+    else if (look.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
+      findings.push({ code: 'stale-link', path: link, message: `stale link from '${display(link)}' to '${display(target)}' (Nix would remove it)` });
+    }
+  })));
+
+  if (settings.runtimeRoots) {
+    const runtime = await readRuntimeRefs(settings.procDir, settings.storeDir);
+    findings.push(...runtime.findings);
+    for (const { target, label } of runtime.refs) {
+      if (!isInStore(settings.storeDir, target)) continue;
+      const path = toStorePath(settings.storeDir, target);
+      if (path !== null && isValid(path)) roots.push({ link: label, path, kind: 'runtime' });
+    }
+  }
+
+  const temp = await readTempRoots(settings.stateDir, settings.storeDir, real);
+  findings.push(...temp.findings);
+  roots.push(...temp.roots);
+  const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));
+  return { roots: dedupeRoots(roots), tempHashParts, findings };
+}
+
+/** Sorted by link bytes, then store path bytes; each (link, path) pair once (reference §6.1). */
+export function dedupeRoots(roots: readonly Root[]): Root[] {
+  const sorted = [...roots].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return sorted.filter((r, i) => i === 0 || r.link !== sorted[i - 1]!.link || r.path !== sorted[i - 1]!.path);
+}

@@ -1,0 +1,79 @@
+/**
+ * Temp roots (reference §5.4): `STATE/temproots/<pid>` files holding NUL-terminated store
+ * paths. An owner is alive while it holds flock(LOCK_EX) on its file; if we can take the lock,
+ * the file is stale. Nix 2.8 then deletes it; storegc only reports it (read-only). Temp roots
+ * are not checked for validity and protect by hash part.
+ */
+import { closeSync, openSync, readFileSync, constants } from 'node:fs';
+import { opendir } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { errnoOf } from '../errors.js';
+import { display, fromBytes, fsPath } from '../store/bytes.js';
+import { tryLockExclusive, unlock } from '../store/flock.js';
+import { BUFFER_NAMES } from './scanTree.js';
+import type { RealPath } from './scanTree.js';
+import type { Finding, Root } from './types.js';
+import { parseTempRootsFile, pidOfTempRootsName } from './tempRootsParse.js';
+
+export interface TempRootsRead {
+  readonly roots: Root[];
+  readonly findings: Finding[];
+}
+
+export async function readTempRoots(stateDir: string, storeDir: string, real: RealPath): Promise<TempRootsRead> {
+  const dir = `${stateDir}/temproots`;
+  const out: TempRootsRead = { roots: [], findings: [] };
+  let handle;
+  try {
+    handle = await opendir(fsPath(real(dir)), BUFFER_NAMES);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return out;
+    throw error;
+  }
+  for await (const dirent of handle as AsyncIterable<Dirent<Buffer>>) {
+    const name = fromBytes(dirent.name);
+    if (name.startsWith('.')) continue;
+    const file = `${dir}/${name}`;
+    const pid = pidOfTempRootsName(name);
+    if (pid === undefined) {
+      // Nix 2.8 aborts the whole command here (`error: stoi`); storegc skips the file.
+      out.findings.push({ code: 'bad-temproots', path: file, message: `temproots file name '${display(name)}' is not a process id; ignored (Nix 2.8 would abort)` });
+      continue;
+    }
+    const content = readIfOwnerAlive(real(file));
+    if (content === 'missing') continue;
+    if (content === 'stale') {
+      out.findings.push({ code: 'stale-temproots', path: file, message: `stale temporary roots file '${display(file)}' (owner is gone; Nix would remove it)` });
+      continue;
+    }
+    const parsed = parseTempRootsFile(content, storeDir);
+    for (const bad of parsed.bad) {
+      out.findings.push({ code: 'bad-temproots', path: file, message: `temporary root '${display(bad)}' in '${display(file)}' is not a store path; ignored (Nix 2.8 would abort)` });
+    }
+    for (const path of parsed.paths) out.roots.push({ link: `{temp:${pid}}`, path, kind: 'temp' });
+  }
+  return out;
+}
+
+/**
+ * Opened read-only: flock does not need write access, and we never write the file.
+ * Returns the content while the owner holds its lock, 'stale' when nobody does.
+ */
+function readIfOwnerAlive(file: string): string | 'stale' | 'missing' {
+  let fd: number;
+  try {
+    fd = openSync(fsPath(file), constants.O_RDONLY);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return 'missing';
+    throw error;
+  }
+  try {
+    if (tryLockExclusive(fd)) {
+      unlock(fd);
+      return 'stale';
+    }
+    return fromBytes(readFileSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}

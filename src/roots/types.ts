@@ -1,0 +1,37 @@
+/** Values shared by root discovery and its consumers. */
+
+export type RootKind = 'symlink' | 'file' | 'indirect' | 'runtime' | 'temp';
+
+/** One (link, store path) pair, as `nix-store --gc --print-roots` prints it. */
+export interface Root {
+  readonly link: string;
+  readonly path: string;
+  readonly kind: RootKind;
+}
+
+export type FindingCode =
+  | 'invalid-root'
+  | 'stale-link'
+  | 'unreadable-root'
+  | 'stale-temproots'
+  | 'bad-temproots'
+  | 'unreadable-runtime';
+
+/** Something worth telling the user that did not stop the run. */
+export interface Finding {
+  readonly code: FindingCode;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An entry met while walking a roots tree (links are logical paths, binary strings). */
+export type TreeEntry =
+  | { readonly type: 'file'; readonly path: string }
+  | { readonly type: 'symlink'; readonly path: string; readonly target: string };
+
+export interface RootSet {
+  readonly roots: readonly Root[];
+  /** Hash parts of temp roots: they protect every store entry sharing the hash (reference §5.6). */
+  readonly tempHashParts: ReadonlySet<string>;
+  readonly findings: readonly Finding[];
+}
