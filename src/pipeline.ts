@@ -2,7 +2,6 @@
  * The only composer: settings -> roots -> graph -> liveness -> report. Nothing else knows the
  * whole sequence. Every stage here only reads.
  */
-import { realPath } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { loadGraph } from './graph/loadGraph.js';
 import { classifyPaths } from './liveness/classify.js';
@@ -14,7 +13,7 @@ import { listStore } from './store/listStore.js';
 import { NixDbReader } from './store/nixDb.js';
 
 function openDb(settings: Settings): NixDbReader {
-  return NixDbReader.open(realPath(settings, `${settings.stateDir}/db/db.sqlite`));
+  return NixDbReader.open(`${settings.stateDir}/db/db.sqlite`);
 }
 
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
@@ -38,7 +37,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   }
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   const rootSet = await findRoots(settings, (p) => graph.idOf.has(p));
-  const names = await listStore(realPath(settings, settings.storeDir));
+  const names = await listStore(settings.realStoreDir);
   const entries = splitStoreEntries(names, settings.storeDir);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
   const junkPaths: PathInfo[] = entries.junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null }));

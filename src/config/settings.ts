@@ -24,6 +24,9 @@ export interface Options {
 export interface Settings {
   /** Logical store dir (binary string, canonical, no trailing slash): what paths are named after. */
   readonly storeDir: string;
+  /** Where the store's files are: the store dir, under the chroot-style root if one is set. */
+  readonly realStoreDir: string;
+  /** The state dir as a real path (under a chroot-style root it defaults to ROOT/nix/var/nix, as in Nix). */
   readonly stateDir: string;
   readonly confDir: string;
   /** Chroot-style root: files of STORE and STATE live under it, logical names unchanged. */
@@ -59,11 +62,17 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
   if (!Number.isInteger(jobs) || jobs < 1) {
     throw new StoregcError('usage', undefined, `--jobs must be a positive integer, got ${jobs}`, 'pass --jobs N with N >= 1');
   }
+  const root = options.root === undefined ? undefined : resolveDir(options.root, '/');
+  const storeDir = resolveDir(options.storeDir ?? env.NIX_STORE_DIR, '/nix/store');
   return Object.freeze({
-    storeDir: resolveDir(options.storeDir ?? env.NIX_STORE_DIR, '/nix/store'),
-    stateDir: resolveDir(options.stateDir ?? env.NIX_STATE_DIR, '/nix/var/nix'),
+    storeDir,
+    realStoreDir: underRoot(root, storeDir),
+    // Like Nix's local?root=DIR: the state dir is DIR/nix/var/nix, whatever NIX_STATE_DIR says.
+    stateDir: options.stateDir !== undefined || root === undefined
+      ? resolveDir(options.stateDir ?? env.NIX_STATE_DIR, '/nix/var/nix')
+      : underRoot(root, '/nix/var/nix'),
     confDir: resolveDir(options.confDir ?? env.NIX_CONF_DIR, '/etc/nix'),
-    root: options.root === undefined ? undefined : resolveDir(options.root, '/'),
+    root,
     keepOutputs: options.keepOutputs ?? fromConf.keepOutputs ?? false,
     keepDerivations: options.keepDerivations ?? fromConf.keepDerivations ?? true,
     runtimeRoots: options.runtimeRoots ?? true,
@@ -79,7 +88,15 @@ function resolveDir(value: string | undefined, fallback: string): string {
   return canonPath(fromText(absolute));
 }
 
-/** Where a logical path's file lives: under the chroot-style root when one is set. */
-export function realPath(settings: Settings, logical: string): string {
-  return settings.root === undefined || settings.root === '/' ? logical : settings.root + logical;
+function underRoot(root: string | undefined, path: string): string {
+  return root === undefined || root === '/' ? path : root + path;
+}
+
+/**
+ * Where an absolute path met outside the store (an indirect root's target) is read: inside the
+ * chroot-style root when one is set. Nix 2.8 reads it on the host (NixOS/nix#2125) and so drops
+ * such roots as stale; reading it where it was made keeps them.
+ */
+export function outsidePath(settings: Settings, path: string): string {
+  return underRoot(settings.root, path);
 }

@@ -5,7 +5,7 @@
  * reported as findings instead.
  */
 import pLimit from 'p-limit';
-import { realPath } from '../config/settings.js';
+import { outsidePath } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { display } from '../store/bytes.js';
 import { hashPartOf, isInStore, toStorePath } from '../store/storePath.js';
@@ -19,7 +19,6 @@ import { readTempRoots } from './tempRoots.js';
 import type { Finding, Root, RootSet } from './types.js';
 
 export async function findRoots(settings: Settings, isValid: (path: string) => boolean): Promise<RootSet> {
-  const real = (logical: string): string => realPath(settings, logical);
   const limit = pLimit(settings.jobs);
   const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid };
   const roots: Root[] = [];
@@ -33,7 +32,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   };
 
   const tops = [`${settings.stateDir}/gcroots`, `${settings.stateDir}/profiles`, ...(await expandExtraRoots(settings.extraRoots, settings.root))];
-  const scan = await scanTrees(tops, real, limit);
+  const scan = await scanTrees(tops, limit);
   findings.push(...scan.findings);
   const outside: { link: string; target: string }[] = [];
   for (const entry of scan.entries) {
@@ -42,7 +41,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     else take(decision);
   }
   await Promise.all(outside.map(({ link, target }) => limit(async () => {
-    const look = await lookOutside(link, target, real);
+    const look = await lookOutside(link, target, (p) => outsidePath(settings, p));
     if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
     else if (look.kind === 'error') findings.push(look.finding);
     else if (look.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
@@ -60,7 +59,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     }
   }
 
-  const temp = await readTempRoots(settings.stateDir, settings.storeDir, real);
+  const temp = await readTempRoots(settings.stateDir, settings.storeDir);
   findings.push(...temp.findings);
   roots.push(...temp.roots);
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));

@@ -6,7 +6,6 @@
 import { lstat, readlink } from 'node:fs/promises';
 import { errnoOf } from '../errors.js';
 import { display, fromBytes, fsPath } from '../store/bytes.js';
-import type { RealPath } from './scanTree.js';
 import type { Finding } from './types.js';
 
 export type OutsideLook =
@@ -15,7 +14,7 @@ export type OutsideLook =
   | { readonly kind: 'link'; readonly target: string }
   | { readonly kind: 'error'; readonly finding: Finding };
 
-export async function lookOutside(link: string, target: string, real: RealPath): Promise<OutsideLook> {
+export async function lookOutside(link: string, target: string, real: (path: string) => string): Promise<OutsideLook> {
   try {
     const st = await lstat(fsPath(real(target)));
     if (!st.isSymbolicLink()) return { kind: 'not-a-link' };

@@ -17,16 +17,13 @@ export interface ScanResult {
   readonly findings: Finding[];
 }
 
-/** Maps a logical path to the file that holds it (chroot-style stores). */
-export type RealPath = (logical: string) => string;
-
 /** Errors Nix reports as "cannot read potential root" and skips (§3.4). */
 const SKIPPED_ERRNOS = new Set(['EACCES', 'ENOENT', 'ENOTDIR']);
 const LINK_BATCH = 64;
 /** Names as raw bytes (Node supports it; its types do not say so). */
 export const BUFFER_NAMES = { encoding: 'buffer', bufferSize: 1024 } as unknown as OpenDirOptions;
 
-export async function scanTrees(tops: readonly string[], real: RealPath, limit: LimitFunction): Promise<ScanResult> {
+export async function scanTrees(tops: readonly string[], limit: LimitFunction): Promise<ScanResult> {
   const result: ScanResult = { entries: [], findings: [] };
   const pending: Promise<void>[] = [];
 
@@ -54,7 +51,7 @@ export async function scanTrees(tops: readonly string[], real: RealPath, limit: 
   const readDir = async (dir: string): Promise<string[]> => {
     const subdirs: string[] = [];
     const links: string[] = [];
-    const handle = await opendir(fsPath(real(dir)), BUFFER_NAMES);
+    const handle = await opendir(fsPath(dir), BUFFER_NAMES);
     for await (const dirent of handle as AsyncIterable<Dirent<Buffer>>) {
       const path = `${dir}/${fromBytes(dirent.name)}`;
       if (dirent.isDirectory()) subdirs.push(path);
@@ -70,7 +67,7 @@ export async function scanTrees(tops: readonly string[], real: RealPath, limit: 
 
   const readSymlink = async (path: string): Promise<void> => {
     try {
-      const target = await readlink(fsPath(real(path)), { encoding: 'buffer' });
+      const target = await readlink(fsPath(path), { encoding: 'buffer' });
       result.entries.push({ type: 'symlink', path, target: fromBytes(target) });
     } catch (error) {
       fail(path, error);
@@ -80,7 +77,7 @@ export async function scanTrees(tops: readonly string[], real: RealPath, limit: 
   // The tops are of unknown type: lstat them, like Nix does for DT_UNKNOWN.
   for (const top of tops) {
     try {
-      const st = await lstat(fsPath(real(top)));
+      const st = await lstat(fsPath(top));
       if (st.isDirectory()) visitDir(top);
       else if (st.isFile()) result.entries.push({ type: 'file', path: top });
       else if (st.isSymbolicLink()) pending.push(readSymlink(top));

@@ -11,7 +11,6 @@ import { errnoOf } from '../errors.js';
 import { display, fromBytes, fsPath } from '../store/bytes.js';
 import { tryLockExclusive, unlock } from '../store/flock.js';
 import { BUFFER_NAMES } from './scanTree.js';
-import type { RealPath } from './scanTree.js';
 import type { Finding, Root } from './types.js';
 import { parseTempRootsFile, pidOfTempRootsName } from './tempRootsParse.js';
 
@@ -20,12 +19,12 @@ export interface TempRootsRead {
   readonly findings: Finding[];
 }
 
-export async function readTempRoots(stateDir: string, storeDir: string, real: RealPath): Promise<TempRootsRead> {
+export async function readTempRoots(stateDir: string, storeDir: string): Promise<TempRootsRead> {
   const dir = `${stateDir}/temproots`;
   const out: TempRootsRead = { roots: [], findings: [] };
   let handle;
   try {
-    handle = await opendir(fsPath(real(dir)), BUFFER_NAMES);
+    handle = await opendir(fsPath(dir), BUFFER_NAMES);
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return out;
     throw error;
@@ -40,7 +39,7 @@ export async function readTempRoots(stateDir: string, storeDir: string, real: Re
       out.findings.push({ code: 'bad-temproots', path: file, message: `temproots file name '${display(name)}' is not a process id; ignored (Nix 2.8 would abort)` });
       continue;
     }
-    const content = readIfOwnerAlive(real(file));
+    const content = readIfOwnerAlive(file);
     if (content === 'missing') continue;
     if (content === 'stale') {
       out.findings.push({ code: 'stale-temproots', path: file, message: `stale temporary roots file '${display(file)}' (owner is gone; Nix would remove it)` });

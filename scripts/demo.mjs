@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm start`: a dry-run report of the demo store in fixtures/demo (a chroot-style store whose
+// logical paths are /nix/store and /nix/var/nix). Reads only; needs no /nix on the machine.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const demo = join(repo, 'fixtures', 'demo');
+const common = ['--root', demo, '--conf-dir', join(demo, 'etc', 'nix'), '--no-runtime-roots'];
+
+function storegc(...args) {
+  const run = spawnSync(process.execPath, [join(repo, 'dist', 'cli', 'main.js'), ...args, ...common], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    process.exit(run.status ?? 1);
+  }
+  return run;
+}
+
+const roots = storegc('roots');
+const dead = JSON.parse(storegc('dead', '--json').stdout);
+const live = JSON.parse(storegc('live', '--json').stdout);
+const mib = (bytes) => (bytes / 1048576).toFixed(2);
+
+console.log(`storegc dry run on the demo store (${demo})\n`);
+console.log('GC roots:');
+process.stdout.write(roots.stdout.replace(/^(?=.)/gm, '  '));
+console.log(`\nLive: ${live.totals.paths} paths, ${mib(live.totals.narSize)} MiB`);
+console.log(`Dead: ${dead.totals.paths} paths, ${mib(dead.totals.narSize)} MiB would be freed (narSize of registered paths)`);
+for (const p of dead.paths) console.log(`  ${p.path}${p.narSize === null ? '  (not registered)' : ''}`);
+const warnings = [...roots.stderr.split('\n').filter(Boolean)];
+if (warnings.length > 0) console.log(`\nWarnings:\n${warnings.map((w) => `  ${w}`).join('\n')}`);
+console.log('\nNothing was deleted. Try: node dist/cli/main.js dead --json --root fixtures/demo');

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { pathsInMaps, storePathsInEnviron } from '../../src/roots/procParse.js';
+import { parseTempRootsFile, pidOfTempRootsName } from '../../src/roots/tempRootsParse.js';
+
+const S = '/s/store';
+const A = `${S}/00000000000000000000000000000001-a`;
+
+describe('temproots (reference §5.1, §5.4)', () => {
+  it('reads the pid like std::stoi', () => {
+    expect(pidOfTempRootsName('123')).toBe(123);
+    expect(pidOfTempRootsName('0777')).toBe(777);
+    expect(pidOfTempRootsName('12x')).toBe(12);
+    expect(pidOfTempRootsName('abc')).toBeUndefined();
+    expect(pidOfTempRootsName('99999999999')).toBeUndefined();
+  });
+  it('ignores a torn last entry and reports bad ones', () => {
+    expect(parseTempRootsFile(`${A}\0${S}/0000`, S)).toEqual({ paths: [A], bad: [] });
+    expect(parseTempRootsFile(`${A}\0garbage\0`, S)).toEqual({ paths: [A], bad: ['garbage'] });
+  });
+});
+
+describe('/proc parsing (reference §4.1)', () => {
+  it('takes the path column of maps lines, not deleted or spaced ones', () => {
+    const maps = [
+      `7f00-7f01 r-xp 00000000 08:01 123  ${A}/lib/libc.so`,
+      '7f00-7f01 r-xp 00000000 08:01 123  /tmp/x (deleted)',
+      '7f00-7f01 rw-p 00000000 00:00 0 ',
+      '7f00-7f01 r--p 00000000 08:01 9 /has space/x',
+    ].join('\n');
+    expect(pathsInMaps(maps)).toEqual([`${A}/lib/libc.so`]);
+  });
+  it('finds store paths anywhere in environ, quoting the store dir', () => {
+    const env = `PATH=${A}/bin:/usr/bin\0X=/sXstore/00000000000000000000000000000002-b\0`;
+    expect(storePathsInEnviron(env, S)).toEqual([`${A}`]);
+    expect(storePathsInEnviron('a=/s.store/abc-x', '/s.store')).toEqual(['/s.store/abc-x']);
+  });
+});
