@@ -9,7 +9,10 @@ export type ErrorCode =
   | 'db-missing'
   | 'db-unreadable'
   | 'not-a-nix-db'
-  | 'io';
+  | 'io'
+  | 'unreadable-roots'
+  | 'still-alive'
+  | 'not-in-store';
 
 /** 2 = bad usage or bad configuration; 1 = failure while running. */
 const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
@@ -20,6 +23,9 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'db-unreadable': 1,
   'not-a-nix-db': 2,
   io: 1,
+  'unreadable-roots': 1,
+  'still-alive': 1,
+  'not-in-store': 2,
 };
 
 export class StoregcError extends Error {

@@ -8,15 +8,27 @@ import { StoregcError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
 import { display } from '../store/bytes.js';
 import { buildProgram } from './program.js';
-import type { Outcome } from './program.js';
+import type { Outcome, Runtime } from './program.js';
+import { progressView } from './progressView.js';
+import { formatMiB } from '../report/mib.js';
 
-function print({ report, format }: Outcome): void {
-  for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
+function print({ report, format, quiet }: Outcome): void {
+  if (quiet !== true) {
+    for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
+    if ((report.command === 'gc' || report.command === 'delete') && !report.dryRun) {
+      for (const s of report.skipped) process.stderr.write(`storegc: kept '${display(s.path)}' (${s.reason}${s.detail === undefined ? '' : `: ${s.detail}`})\n`);
+      process.stderr.write(`note: currently hard linking saves ${formatMiB(report.linksSavedBytes)} MiB\n`);
+    }
+  }
   process.stdout.write(RENDERERS[format](report));
 }
 
+const runtime: Runtime = {
+  progress: (mode) => progressView(mode === 'quiet' ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines'),
+};
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram(process.env, print);
+  const program = buildProgram(process.env, print, runtime);
   program.configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `storegc: ${text}` : text) });
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -6,15 +6,48 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadNixConf } from '../config/loadConf.js';
 import { resolveSettings } from '../config/settings.js';
 import type { Env, Options, Settings } from '../config/settings.js';
+import type { Emit } from '../collect/progress.js';
+import { StoregcError } from '../errors.js';
+import { UNLIMITED, collectGarbage } from '../gcPipeline.js';
 import { reportPaths, reportRoots } from '../pipeline.js';
 import type { Format, Report } from '../report/index.js';
+import { fromText } from '../store/bytes.js';
 
 export interface Outcome {
   readonly report: Report;
   readonly format: Format;
+  /** --quiet: nothing but the report itself. */
+  readonly quiet?: boolean;
 }
 
 export type Handler = (outcome: Outcome) => void;
+
+/** What the CLI supplies to long-running commands: where progress goes. */
+export interface Runtime {
+  readonly progress: (mode: 'quiet' | 'normal') => { emit: Emit; finish(): void };
+}
+
+interface GcFlags extends CommonFlags {
+  maxFreed?: bigint;
+  dryRun?: boolean;
+  quiet?: boolean;
+  allowUnreadableRoots?: boolean;
+  skipLive?: boolean;
+}
+
+/**
+ * Nix's --max-freed syntax (reference §10.5): an integer with an optional K, M, G or T suffix
+ * (powers of 1024, any case); negative means 0.
+ */
+export function parseSize(value: string): bigint {
+  const m = /^(-?[0-9]+)([A-Za-z]?)$/.exec(value.trim());
+  if (m === null) throw new InvalidArgumentError(`'${value}' is not a size; use a number with an optional K, M, G or T suffix.`);
+  const unit = m[2]!.toUpperCase();
+  const shift = unit === '' ? 0n : unit === 'K' ? 10n : unit === 'M' ? 20n : unit === 'G' ? 30n : unit === 'T' ? 40n : undefined;
+  if (shift === undefined) throw new InvalidArgumentError(`invalid unit specifier '${m[2]}'.`);
+  const n = BigInt(m[1]!) << shift;
+  return n < 0n ? 0n : n > UNLIMITED ? UNLIMITED : n;
+}
 
 interface CommonFlags {
   storeDir?: string;
@@ -76,7 +109,7 @@ export function settingsFrom(flags: CommonFlags, env: Env): Settings {
   return resolveSettings(options, env, loadNixConf(draft.confDir, env));
 }
 
-export function buildProgram(env: Env, handle: Handler): Command {
+export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Command {
   const program = new Command('storegc')
     .description('Fast, safe garbage collector and GC-roots reporter for Nix-style stores')
     .version('0.1.0')
@@ -97,5 +130,52 @@ export function buildProgram(env: Env, handle: Handler): Command {
         handle({ report: await reportPaths(settingsFrom(flags, env), command), format: format(flags) });
       });
   }
+  const gcOptions = (cmd: Command): Command => addCommonOptions(cmd)
+    .option('--dry-run', 'print what would be deleted and the bytes it would free; write nothing')
+    .option('--quiet', 'print nothing but the summary')
+    .option('--allow-unreadable-roots', 'collect even if some root entry cannot be read');
+
+  gcOptions(program.command('gc'))
+    .description('delete dead store paths (== nix-store --gc), beside a running Nix')
+    .option('--max-freed <size>', 'stop once more than SIZE bytes are freed (K, M, G, T suffixes)', parseSize)
+    .action(async (flags: GcFlags) => {
+      const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
+      try {
+        const report = await collectGarbage(settingsFrom(flags, env), {
+          dryRun: flags.dryRun === true,
+          maxFreed: flags.maxFreed ?? UNLIMITED,
+          allowUnreadableRoots: flags.allowUnreadableRoots === true,
+        }, view.emit);
+        handle({ report, format: format(flags), quiet: flags.quiet === true });
+      } finally {
+        view.finish();
+      }
+    });
+
+  gcOptions(program.command('delete'))
+    .description('delete the given store paths if they are dead (== nix-store --delete)')
+    .argument('<paths...>', 'store paths to delete')
+    .option('--skip-live', 'skip paths that are still alive instead of failing')
+    .action(async (paths: string[], flags: GcFlags) => {
+      const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
+      try {
+        const settings = settingsFrom(flags, env);
+        const report = await collectGarbage(settings, {
+          dryRun: flags.dryRun === true,
+          maxFreed: UNLIMITED,
+          allowUnreadableRoots: flags.allowUnreadableRoots === true,
+          paths: paths.map((p) => resolveArgPath(fromText(p))),
+          skipLive: flags.skipLive === true,
+        }, view.emit);
+        handle({ report, format: format(flags), quiet: flags.quiet === true });
+      } finally {
+        view.finish();
+      }
+    });
   return program;
+}
+
+function resolveArgPath(path: string): string {
+  if (path.startsWith('/')) return path;
+  throw new StoregcError('not-in-store', path, 'not an absolute store path', 'give full store paths such as /nix/store/<hash>-<name>');
 }

@@ -5,6 +5,7 @@
 import type { StoreGraph } from '../graph/storeGraph.js';
 import type { RootSet } from '../roots/types.js';
 import { ALIVE, DEAD, markLive } from './markLive.js';
+import type { LivenessState } from './markLive.js';
 import { NodeTable } from './nodeTable.js';
 import type { StoreEntries } from './storeEntries.js';
 
@@ -25,17 +26,46 @@ export interface GcOptions {
   readonly keepDerivations: boolean;
 }
 
-export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions): Classification {
+/** The liveness of every node, with the table that names them. */
+export interface Liveness {
+  readonly nodes: NodeTable;
+  readonly state: LivenessState;
+}
+
+/**
+ * @param requested for `delete PATH...`: the walk starts from these paths only and cannot pass
+ *   through others; `entries` is then ignored.
+ */
+export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, requested?: readonly string[]): Liveness {
   const nodes = new NodeTable(graph);
-  const entryIds = entries.paths.map((p) => nodes.intern(p));
+  const starts = requested === undefined ? entries.paths : [...new Set(requested)].sort();
+  const entryIds = starts.map((p) => nodes.intern(p));
   const rootIds = rootSet.roots.map((r) => nodes.intern(r.path));
-  const state = markLive({ nodes, entries: entryIds, roots: rootIds, tempHashParts: rootSet.tempHashParts, ...options });
+  const state = markLive({
+    nodes,
+    entries: entryIds,
+    roots: rootIds,
+    tempHashParts: rootSet.tempHashParts,
+    keepOutputs: options.keepOutputs,
+    keepDerivations: options.keepDerivations,
+    requested: requested === undefined ? undefined : new Set(entryIds),
+  });
+  return { nodes, state };
+}
+
+export function narSizeOf(nodes: NodeTable, id: number): number | null {
+  const size = nodes.isValid(id) ? nodes.graph.narSize[id]! : Number.NaN;
+  return Number.isNaN(size) ? null : size;
+}
+
+export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions): Classification {
+  const { nodes, state } = computeLiveness(graph, rootSet, entries, options);
   const live: PathInfo[] = [];
   const dead: PathInfo[] = [];
   for (let id = 0; id < state.length; id++) {
     const s = state[id]!;
     if (!(s & (ALIVE | DEAD))) continue;
-    const info = { path: nodes.pathOf(id), narSize: nodes.isValid(id) && !Number.isNaN(graph.narSize[id]!) ? graph.narSize[id]! : null };
+    const info = { path: nodes.pathOf(id), narSize: narSizeOf(nodes, id) };
     if (s & ALIVE) live.push(info);
     if (s & DEAD) dead.push(info);
   }

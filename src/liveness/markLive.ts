@@ -21,6 +21,11 @@ export interface LivenessInput {
   readonly tempHashParts: ReadonlySet<string>;
   readonly keepOutputs: boolean;
   readonly keepDerivations: boolean;
+  /**
+   * `delete PATH...` (reference §11): a walk that meets a path outside this set stops and leaves
+   * its start undecided, so only requested paths can die, and only with all their referrers.
+   */
+  readonly requested?: ReadonlySet<number>;
 }
 
 export const ALIVE = 1;
@@ -79,6 +84,7 @@ export function markLive(input: LivenessInput): LivenessState {
     };
     enqueue(start);
     let found = false;
+    let abandoned = false;
     while (head < tail) {
       const p = queue[head++]!;
       const s = state[p]!;
@@ -88,7 +94,16 @@ export function markLive(input: LivenessInput): LivenessState {
         break;
       }
       if (s & DEAD) continue;
-      if (s & ROOT || tempProtected(p)) {
+      if (s & ROOT) {
+        markAlive(p, start);
+        found = true;
+        break;
+      }
+      if (input.requested !== undefined && !input.requested.has(p)) {
+        abandoned = true;
+        break;
+      }
+      if (tempProtected(p)) {
         markAlive(p, start);
         found = true;
         break;
@@ -101,7 +116,7 @@ export function markLive(input: LivenessInput): LivenessState {
         if (keepOutputs) for (const d of rowOf(graph.derivers, p)) enqueue(d);
       }
     }
-    if (!found) for (let i = 0; i < tail; i++) state[queue[i]!]! |= DEAD;
+    if (!found && !abandoned) for (let i = 0; i < tail; i++) state[queue[i]!]! |= DEAD;
   }
   return state;
 }

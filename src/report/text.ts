@@ -1,10 +1,24 @@
 /** Output byte-identical to `nix-store --gc --print-roots | --print-live | --print-dead` (§15). */
 import { toBytes } from '../store/bytes.js';
-import type { Report } from './types.js';
+import { formatMiB, summaryLine } from './mib.js';
+import type { GcReport, Report } from './types.js';
 
 export function renderText(report: Report): Buffer {
-  const lines = report.command === 'roots'
-    ? report.roots.map((r) => `${r.link} -> ${r.path}\n`)
-    : report.paths.map((p) => `${p.path}\n`);
-  return toBytes(lines.join(''));
+  switch (report.command) {
+    case 'roots':
+      return toBytes(report.roots.map((r) => `${r.link} -> ${r.path}\n`).join(''));
+    case 'live':
+    case 'dead':
+      return toBytes(report.paths.map((p) => `${p.path}\n`).join(''));
+    case 'gc':
+    case 'delete':
+      return toBytes(renderGc(report));
+  }
+}
+
+/** A real run prints Nix's summary line only; a dry run lists the paths first. */
+function renderGc(report: GcReport): string {
+  if (!report.dryRun) return summaryLine(report.deleted.length, report.bytesFreed);
+  const paths = [...report.deleted].sort().map((p) => `${p}\n`).join('');
+  return `${paths}${report.deleted.length} store paths would be deleted, ${formatMiB(report.bytesFreed)} MiB would be freed (narSize ${formatMiB(report.narSize)} MiB)\n`;
 }

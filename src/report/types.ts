@@ -1,4 +1,5 @@
 import type { PathInfo } from '../liveness/classify.js';
+import type { GcReport } from '../gcPipeline.js';
 import type { Finding, Root } from '../roots/types.js';
 
 export interface RootsReport {
@@ -18,7 +19,9 @@ export interface PathsReport {
   readonly findings: readonly Finding[];
 }
 
-export type Report = RootsReport | PathsReport;
+export type Report = RootsReport | PathsReport | GcReport;
+
+export type { GcReport };
 
 /** A renderer turns a report into the bytes for stdout. */
 export type Renderer = (report: Report) => Buffer;

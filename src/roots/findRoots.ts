@@ -18,7 +18,11 @@ import { scanTrees } from './scanTree.js';
 import { readTempRoots } from './tempRoots.js';
 import type { Finding, Root, RootSet } from './types.js';
 
-export async function findRoots(settings: Settings, isValid: (path: string) => boolean): Promise<RootSet> {
+/**
+ * @param mode 'collect' (the collector, holding gc.lock) removes stale temproots files under
+ *   their lock as Nix does; 'read' only reports them.
+ */
+export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read'): Promise<RootSet> {
   const limit = pLimit(settings.jobs);
   const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid };
   const roots: Root[] = [];
@@ -45,7 +49,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
     else if (look.kind === 'error') findings.push(look.finding);
     else if (look.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
-      findings.push({ code: 'stale-link', path: link, message: `stale link from '${display(link)}' to '${display(target)}' (Nix would remove it)` });
+      findings.push({ code: 'stale-link', path: link, target, message: `stale link from '${display(link)}' to '${display(target)}'` });
     }
   })));
 
@@ -59,7 +63,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     }
   }
 
-  const temp = await readTempRoots(settings.stateDir, settings.storeDir);
+  const temp = await readTempRoots(settings.stateDir, settings.storeDir, mode === 'collect');
   findings.push(...temp.findings);
   roots.push(...temp.roots);
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));

@@ -4,7 +4,7 @@
  * the file is stale. Nix 2.8 then deletes it; storegc only reports it (read-only). Temp roots
  * are not checked for validity and protect by hash part.
  */
-import { closeSync, openSync, readFileSync, constants } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { errnoOf } from '../errors.js';
@@ -19,7 +19,11 @@ export interface TempRootsRead {
   readonly findings: Finding[];
 }
 
-export async function readTempRoots(stateDir: string, storeDir: string): Promise<TempRootsRead> {
+/**
+ * @param removeStale the collector's mode: delete a stale file while holding its lock, exactly as
+ *   Nix does (unlink, then write a byte so a client that opened it before the unlink retries).
+ */
+export async function readTempRoots(stateDir: string, storeDir: string, removeStale = false): Promise<TempRootsRead> {
   const dir = `${stateDir}/temproots`;
   const out: TempRootsRead = { roots: [], findings: [] };
   let handle;
@@ -39,10 +43,11 @@ export async function readTempRoots(stateDir: string, storeDir: string): Promise
       out.findings.push({ code: 'bad-temproots', path: file, message: `temproots file name '${display(name)}' is not a process id; ignored (Nix 2.8 would abort)` });
       continue;
     }
-    const content = readIfOwnerAlive(file);
+    const content = readIfOwnerAlive(file, removeStale);
     if (content === 'missing') continue;
     if (content === 'stale') {
-      out.findings.push({ code: 'stale-temproots', path: file, message: `stale temporary roots file '${display(file)}' (owner is gone; Nix would remove it)` });
+      const message = removeStale ? `removed stale temporary roots file '${display(file)}'` : `stale temporary roots file '${display(file)}' (owner is gone; Nix would remove it)`;
+      out.findings.push({ code: 'stale-temproots', path: file, message });
       continue;
     }
     const parsed = parseTempRootsFile(content, storeDir);
@@ -55,19 +60,23 @@ export async function readTempRoots(stateDir: string, storeDir: string): Promise
 }
 
 /**
- * Opened read-only: flock does not need write access, and we never write the file.
+ * Opened read-only unless removing: flock does not need write access.
  * Returns the content while the owner holds its lock, 'stale' when nobody does.
  */
-function readIfOwnerAlive(file: string): string | 'stale' | 'missing' {
+function readIfOwnerAlive(file: string, removeStale: boolean): string | 'stale' | 'missing' {
   let fd: number;
   try {
-    fd = openSync(fsPath(file), constants.O_RDONLY);
+    fd = openSync(fsPath(file), removeStale ? constants.O_RDWR : constants.O_RDONLY);
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return 'missing';
     throw error;
   }
   try {
     if (tryLockExclusive(fd)) {
+      if (removeStale) {
+        unlinkSync(fsPath(file));
+        writeSync(fd, 'd');
+      }
       unlock(fd);
       return 'stale';
     }

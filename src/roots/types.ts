@@ -22,6 +22,8 @@ export interface Finding {
   readonly code: FindingCode;
   readonly path: string;
   readonly message: string;
+  /** For `stale-link`: the missing outside target. */
+  readonly target?: string;
 }
 
 /** An entry met while walking a roots tree (links are logical paths, binary strings). */

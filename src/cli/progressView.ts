@@ -1,0 +1,66 @@
+/**
+ * Renders progress events on stderr: a bar on a terminal (phase, paths, bytes, rate, ETA), one
+ * line per phase otherwise, nothing with --quiet.
+ */
+import cliProgress from 'cli-progress';
+import type { Emit, Phase, ProgressEvent } from '../collect/progress.js';
+import { formatMiB } from '../report/mib.js';
+
+const PHASE_TEXT: Record<Phase, string> = {
+  lock: 'taking the garbage collector lock',
+  graph: 'loading the store database',
+  roots: 'finding garbage collector roots',
+  liveness: 'determining live/dead paths',
+  delete: 'deleting garbage',
+  links: 'deleting unused links',
+};
+
+export interface ProgressView {
+  readonly emit: Emit;
+  finish(): void;
+}
+
+export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteStream = process.stderr): ProgressView {
+  if (mode === 'quiet') return { emit: () => {}, finish: () => {} };
+  let bar: cliProgress.SingleBar | undefined;
+  const line = (text: string): void => {
+    // Over a bar: clear its line; it redraws on the next update.
+    out.write(bar === undefined ? `${text}\n` : `\r\x1b[K${text}\n`);
+  };
+  const stopBar = (): void => {
+    bar?.stop();
+    bar = undefined;
+  };
+  const emit = (event: ProgressEvent): void => {
+    switch (event.type) {
+      case 'waiting-for-lock':
+        line('waiting for the big garbage collector lock...');
+        break;
+      case 'warning':
+        line(`storegc: warning: ${event.message}`);
+        break;
+      case 'phase':
+        stopBar();
+        if (mode === 'bar' && event.phase === 'delete' && event.total !== undefined) {
+          bar = new cliProgress.SingleBar({
+            stream: out,
+            format: 'deleting garbage [{bar}] {value}/{total} paths | {mib} MiB | {rate} paths/s | ETA {eta_formatted}',
+            hideCursor: true,
+          }, cliProgress.Presets.shades_classic);
+          bar.start(event.total, 0, { mib: '0.00', rate: 0 });
+          started = performance.now();
+        } else {
+          line(`${PHASE_TEXT[event.phase]}...`);
+        }
+        break;
+      case 'progress':
+        if (bar !== undefined) {
+          const seconds = (performance.now() - started) / 1000;
+          bar.update(event.done, { mib: formatMiB(event.bytes), rate: seconds > 0 ? Math.round(event.done / seconds) : 0 });
+        }
+        break;
+    }
+  };
+  let started = 0;
+  return { emit, finish: stopBar };
+}

@@ -1,0 +1,31 @@
+/** Progress events: deep code emits them, the CLI renders them (bar, lines, or nothing). */
+export type Phase = 'lock' | 'roots' | 'graph' | 'liveness' | 'delete' | 'links';
+
+export type ProgressEvent =
+  | { readonly type: 'phase'; readonly phase: Phase; readonly total?: number }
+  | { readonly type: 'progress'; readonly done: number; readonly bytes: number }
+  | { readonly type: 'waiting-for-lock' }
+  | { readonly type: 'warning'; readonly message: string };
+
+export type Emit = (event: ProgressEvent) => void;
+
+/** Times the phases of a run and announces each one. */
+export class PhaseClock {
+  readonly durations: Partial<Record<Phase, number>> = {};
+  private current: { phase: Phase; start: number } | undefined;
+
+  constructor(private readonly emit: Emit) {}
+
+  enter(phase: Phase, total?: number): void {
+    this.stop();
+    this.current = { phase, start: performance.now() };
+    this.emit({ type: 'phase', phase, total });
+  }
+
+  /** Ends the current phase; returns the durations in milliseconds. */
+  stop(): Partial<Record<Phase, number>> {
+    if (this.current !== undefined) this.durations[this.current.phase] = performance.now() - this.current.start;
+    this.current = undefined;
+    return this.durations;
+  }
+}

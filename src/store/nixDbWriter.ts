@@ -1,0 +1,88 @@
+/**
+ * The collector's write access to the Nix database, and the only one. Settings as Nix's own
+ * (reference §10.8): foreign keys on (without them the cascades of §10.1 silently do not
+ * happen), synchronous = normal, a long busy timeout, and a shared flock on db/big-lock while
+ * the connection is open.
+ */
+import Database from 'better-sqlite3';
+import { closeSync, constants, openSync } from 'node:fs';
+import { StoregcError, errnoOf } from '../errors.js';
+import { display, fsPath } from './bytes.js';
+import { lockShared } from './flock.js';
+
+export interface Invalidation {
+  /** Rows removed (with their Refs and DerivationOutputs rows, by cascade). */
+  readonly removed: string[];
+  /** Still referenced by a valid path: kept (Nix 2.8 aborts with PathInUse here). */
+  readonly inUse: string[];
+}
+
+export class NixDbWriter {
+  private db: Database.Database | undefined;
+  private readonly deleteRow: Database.Statement<[string]>;
+  private readonly findRow: Database.Statement<[string]>;
+
+  private constructor(db: Database.Database, private bigLockFd: number | undefined) {
+    this.db = db;
+    this.deleteRow = db.prepare('delete from ValidPaths where path = ?');
+    this.findRow = db.prepare('select 1 from ValidPaths where path = ?');
+  }
+
+  static open(stateDir: string): NixDbWriter {
+    const file = `${stateDir}/db/db.sqlite`;
+    let bigLockFd: number | undefined;
+    try {
+      bigLockFd = openSync(fsPath(`${stateDir}/db/big-lock`), constants.O_RDWR | constants.O_CREAT, 0o600);
+      lockShared(bigLockFd);
+    } catch (error) {
+      throw new StoregcError('db-unreadable', display(`${stateDir}/db/big-lock`), `cannot lock the Nix database (${errnoOf(error) ?? 'error'})`, 'run as the user that owns the store (usually root)');
+    }
+    try {
+      const db = new Database(file, { fileMustExist: true, timeout: 3_600_000 });
+      db.pragma('foreign_keys = 1');
+      db.pragma('synchronous = normal');
+      return new NixDbWriter(db, bigLockFd);
+    } catch (error) {
+      closeSync(bigLockFd);
+      throw new StoregcError('db-unreadable', display(file), `cannot open the Nix database for writing (${(error as Error).message})`, 'run as the user that owns the store (usually root)');
+    }
+  }
+
+  /**
+   * Removes the rows of the `valid` paths in one transaction, referrers first (the caller's
+   * order). A path we read as unregistered that is registered now (a Nix client added it since)
+   * is reported in use, so its files are not touched.
+   */
+  invalidate(paths: readonly { path: string; valid: boolean }[]): Invalidation {
+    const result: Invalidation = { removed: [], inUse: [] };
+    const db = this.handle();
+    db.transaction(() => {
+      for (const { path, valid } of paths) {
+        if (!valid) {
+          if (this.findRow.get(display(path)) !== undefined) result.inUse.push(path);
+          continue;
+        }
+        try {
+          this.deleteRow.run(display(path));
+          result.removed.push(path);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+          result.inUse.push(path);
+        }
+      }
+    })();
+    return result;
+  }
+
+  private handle(): Database.Database {
+    if (this.db === undefined) throw new Error('NixDbWriter used after close()');
+    return this.db;
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+    if (this.bigLockFd !== undefined) closeSync(this.bigLockFd);
+    this.bigLockFd = undefined;
+  }
+}
