@@ -3,6 +3,7 @@
  * (dry run: measure | delete -> .links -> stale auto links). The read-only commands are composed
  * in pipeline.ts; both share the stages and nothing else knows these sequences.
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import { acquireGcLock } from './collect/gcLock.js';
 import type { HeldLock } from './collect/gcLock.js';
 import { GcSocketServer } from './collect/gcSocket.js';
@@ -97,10 +98,13 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       throw new StoregcError('unreadable-roots', display(unreadable.path), `nothing deleted: cannot read a root (${unreadable.message})`, 'fix the entry, or pass --allow-unreadable-roots to collect without it');
     }
 
+    await holdForTests();
+
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
     const entries = requested === undefined ? splitStoreEntries(await listStore(settings.realStoreDir), settings.storeDir) : { paths: [], junk: [] };
-    const liveness = computeLiveness(graph, rootSet, entries, settings, requested);
+    // The live set, not the snapshot: roots that came in over the socket count from here on.
+    const liveness = computeLiveness(graph, { ...rootSet, tempHashParts }, entries, settings, requested);
     const skipped: Skipped[] = [];
     for (const path of requested ?? []) {
       const id = liveness.nodes.intern(path);
@@ -155,6 +159,18 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     await socket?.close();
     lock?.release();
   }
+}
+
+/**
+ * Test hook, like Nix's _NIX_TEST_GC_SYNC: with STOREGC_TEST_HOLD=FILE set, the collector,
+ * holding gc.lock and serving the socket with its roots read, creates FILE.held and waits
+ * (serving clients) until FILE is removed.
+ */
+async function holdForTests(): Promise<void> {
+  const file = process.env.STOREGC_TEST_HOLD;
+  if (file === undefined || file === '') return;
+  writeFileSync(`${file}.held`, `${process.pid}\n`);
+  while (existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 type ReportBody = Omit<GcReport, 'command' | 'dryRun' | 'storeDir'>;
