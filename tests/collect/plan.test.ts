@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { computeLiveness } from '../../src/liveness/classify.js';
+import { planCollection } from '../../src/liveness/plan.js';
+import { splitStoreEntries } from '../../src/liveness/storeEntries.js';
+import { S, graphOf, sp } from '../liveness/graphFixture.js';
+import type { ValidSpec } from '../liveness/graphFixture.js';
+
+const base = (p: string) => p.slice(S.length + 1);
+
+function plan(valid: Record<string, ValidSpec>, onDisk: string[], roots: string[]) {
+  const graph = graphOf(valid);
+  const liveness = computeLiveness(graph, { roots: roots.map((path) => ({ link: '/l', path, kind: 'symlink' as const })), tempHashParts: new Set(), findings: [] },
+    splitStoreEntries(onDisk.map(base), S), { keepOutputs: false, keepDerivations: true });
+  return planCollection(liveness, []);
+}
+
+describe('planCollection', () => {
+  it('orders every referrer before its references', () => {
+    const [a, b, c, d] = [sp('a'), sp('b'), sp('c'), sp('d')];
+    const valid = { [a]: {}, [b]: { refs: [a] }, [c]: { refs: [b, a] }, [d]: { refs: [c] } };
+    const order = plan(valid, [a, b, c, d], []).steps.map((s) => s.path);
+    expect(order).toHaveLength(4);
+    for (const [referrer, spec] of Object.entries(valid)) {
+      for (const r of spec.refs ?? []) expect(order.indexOf(referrer)).toBeLessThan(order.indexOf(r));
+    }
+  });
+
+  it('never plans a path that is alive', () => {
+    const [a, b] = [sp('a'), sp('b')];
+    const steps = plan({ [a]: { refs: [b] }, [b]: {} }, [a, b], [a]).steps;
+    expect(steps).toEqual([]);
+  });
+
+  it('keeps a reference cycle and what it references, instead of aborting', () => {
+    const [x, y, z, w] = [sp('x'), sp('y'), sp('z'), sp('w')];
+    const p = plan({ [x]: { refs: [y] }, [y]: { refs: [x, z] }, [z]: {}, [w]: { refs: [x] } }, [x, y, z, w], []);
+    expect(p.steps.map((s) => s.path)).toEqual([w]);
+    expect(p.blocked).toEqual([x, y, z].sort());
+  });
+
+  it('includes unregistered entries and valid paths missing on disk', () => {
+    const [v, partial] = [sp('ghost'), sp('partial')];
+    const x = sp('x');
+    const p = plan({ [v]: { refs: [x] }, [x]: {} }, [x, partial], []);
+    expect(p.steps.map((s) => [s.path, s.valid]).sort()).toEqual([[v, true], [x, true], [partial, false]].sort());
+  });
+});
