@@ -1,0 +1,55 @@
+/**
+ * Running real `nix-store` and the storegc CLI on a scratch store under R, with the same
+ * environment: the four NIX_* directory variables, no other NIX_* variable, and user config
+ * lookups pointed into R (where nothing exists) so a developer's ~/.config/nix cannot leak in.
+ * Children run with cwd R, outside the store, so they are no runtime root themselves.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { layoutOf } from './materialize.js';
+
+export interface RunResult {
+  readonly stdout: Buffer;
+  readonly stderr: string;
+  readonly status: number | null;
+}
+
+/** dist/cli/main.js of this repository (built by `npm run build`). */
+export const STOREGC_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export function nixEnv(root: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NIX_')) env[k] = v;
+  const l = layoutOf(root);
+  return {
+    ...env,
+    NIX_STORE_DIR: l.storeDir,
+    NIX_STATE_DIR: l.stateDir,
+    NIX_LOG_DIR: l.logDir,
+    NIX_CONF_DIR: l.confDir,
+    XDG_CONFIG_HOME: `${root}/.no-xdg-config`,
+    XDG_CONFIG_DIRS: `${root}/.no-xdg-config-dirs`,
+  };
+}
+
+function run(cmd: string, args: readonly string[], root: string): RunResult {
+  const r = spawnSync(cmd, args, { cwd: root, env: nixEnv(root), maxBuffer: 256 << 20 });
+  if (r.error !== undefined) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr.toString('utf8'), status: r.status };
+}
+
+export function runNixStore(root: string, args: readonly string[]): RunResult {
+  return run('nix-store', args, root);
+}
+
+export function runStoregc(root: string, args: readonly string[]): RunResult {
+  if (!existsSync(STOREGC_MAIN)) throw new Error(`${STOREGC_MAIN} is missing: run \`npm run build\` first`);
+  return run(process.execPath, [STOREGC_MAIN, ...args], root);
+}
+
+/** Is `nix-store` on PATH? */
+export function hasNixStore(): boolean {
+  const r = spawnSync('nix-store', ['--version']);
+  return r.error === undefined && r.status === 0;
+}
