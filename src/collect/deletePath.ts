@@ -7,6 +7,7 @@
 import { chmodSync, lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
 import { fsPath } from '../store/bytes.js';
+import { crashPoint } from './crashPoint.js';
 
 export function deletePath(path: string): number {
   return deleteBuffer(fsPath(path));
@@ -23,13 +24,16 @@ function deleteBuffer(path: Buffer): number {
   if (!st.isDirectory()) {
     const bytes = st.nlink <= 2 ? st.size : 0;
     ignoreMissing(() => unlinkSync(path));
+    crashPoint();
     return bytes;
   }
   if ((st.mode & 0o700) !== 0o700) chmodSync(path, st.mode | 0o700);
+  crashPoint();
   let bytes = 0;
   const slash = Buffer.from('/');
   for (const name of readdirSync(path, { encoding: 'buffer' })) bytes += deleteBuffer(Buffer.concat([path, slash, name]));
   ignoreMissing(() => rmdirSync(path));
+  crashPoint();
   return bytes;
 }
 

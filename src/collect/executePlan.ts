@@ -14,6 +14,7 @@ import type { GcPlan, PlanStep } from '../liveness/plan.js';
 import type { NixDbWriter } from '../store/nixDbWriter.js';
 import { hashPartOf, isDerivation } from '../store/storePath.js';
 import { deletePath } from './deletePath.js';
+import { crashPoint } from './crashPoint.js';
 import type { Emit } from './progress.js';
 
 export interface ExecuteDeps {
@@ -86,7 +87,9 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
         batch.push(step);
       }
     }
+    crashPoint();
     const { inUse } = deps.db.invalidate(batch);
+    crashPoint();
     const blocked = new Set(inUse);
     for (const step of batch) {
       if (blocked.has(step.path)) {

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { closeSync, constants, openSync } from 'node:fs';
 import { StoregcError, errnoOf } from '../errors.js';
 import { display, fsPath } from './bytes.js';
+import { crashPoint } from '../collect/crashPoint.js';
 import { lockShared } from './flock.js';
 
 export interface Invalidation {
@@ -65,6 +66,7 @@ export class NixDbWriter {
         try {
           this.deleteRow.run(display(path));
           result.removed.push(path);
+          crashPoint(); // mid-transaction: SQLite must roll the batch back
         } catch (error) {
           if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
           result.inUse.push(path);

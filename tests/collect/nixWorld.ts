@@ -2,11 +2,15 @@
  * A relocated Nix 2.8 world for collector tests: its own store, state and config under a temp
  * dir, driven by real nix-store and by storegc through the same environment variables.
  */
+import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** tmpfs when there is one: creating thousands of small files on this disk costs ~1 ms each. */
+const FAST_TMP = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 export const HAVE_NIX = spawnSync('nix-store', ['--version']).status === 0;
@@ -23,7 +27,7 @@ export interface Run {
 }
 
 export class NixWorld {
-  readonly root = mkdtempSync(join(tmpdir(), 'storegc-world-'));
+  readonly root = mkdtempSync(join(FAST_TMP, 'storegc-world-'));
   readonly store = join(this.root, 'store');
   readonly state = join(this.root, 'var');
   readonly env: Record<string, string>;
@@ -66,6 +70,21 @@ export class NixWorld {
     const r = this.nix(['--register-validity'], `${path}\n\n${refs.length}\n${refs.map((x) => `${x}\n`).join('')}`);
     if (r.status !== 0) throw new Error(r.stderr);
     return path;
+  }
+
+  /** ValidPaths, Refs and DerivationOutputs rows by path, sorted: what a collection changes. */
+  dbRows(): { valid: string[]; refs: string[]; outputs: string[] } {
+    const db = new Database(join(this.state, 'db', 'db.sqlite'), { readonly: true });
+    try {
+      const col = (sql: string): string[] => (db.prepare(sql).pluck().all() as string[]).sort();
+      return {
+        valid: col('select path from ValidPaths'),
+        refs: col("select a.path || ' -> ' || b.path from Refs join ValidPaths a on a.id = referrer join ValidPaths b on b.id = reference"),
+        outputs: col("select v.path || '!' || d.id || ' = ' || d.path from DerivationOutputs d join ValidPaths v on v.id = d.drv"),
+      };
+    } finally {
+      db.close();
+    }
   }
 
   listStore(): string[] {

@@ -8,7 +8,8 @@
  * Live temp-root owners are held by this process until `release()`; materializing again in the
  * same directory releases the previous holder first.
  */
-import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { emptyDir, makeReadOnly, writeEntries } from './fsTree.js';
 import { writeNixDb } from './nixDb.js';
@@ -59,8 +60,13 @@ export function materializeStore(spec: StoreSpec, root: string): MaterializedSto
 
   writeNixDb(spec, join(l.stateDir, 'db'), l.storeDir);
   writeEntries(root, spec.tree, root);
+  // What a Nix store open creates (reference §1.1), so that Nix finds nothing to add.
   for (const d of ['gcroots', 'profiles']) {
-    if (!lexists(join(l.stateDir, d))) mkdirSync(join(l.stateDir, d));
+    const abs = join(l.stateDir, d);
+    if (!lexists(abs)) mkdirSync(abs);
+    if (!lstatSync(abs).isDirectory()) continue;
+    mkdirSync(join(abs, 'per-user', userInfo().username), { recursive: true });
+    chmodSync(join(abs, 'per-user'), 0o755);
   }
 
   const tempDir = join(l.stateDir, 'temproots');

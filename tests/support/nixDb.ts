@@ -3,6 +3,7 @@
  * the 2.8 schema.sql text (as a fresh Nix 2.8 store shows it in `sqlite3 .schema`), WAL journal.
  */
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoreSpec } from './spec.js';
@@ -88,12 +89,15 @@ export function writeNixDb(spec: StoreSpec, dbDir: string, storeDir: string): vo
   }
 }
 
-/** A well-formed `sha256:<52 base-32 chars>` (contents are never checked by the GC). */
-function fakeNarHash(hash: string): string {
+/** A well-formed `sha256:<nix-base32>` (the GC parses it but never checks it against contents). */
+function fakeNarHash(seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
   let out = '';
-  for (let i = 0; i < 52; i++) {
-    const c = hash.charCodeAt(i % hash.length);
-    out += HASH_ALPHABET.charAt((c * 7 + i * 13) % HASH_ALPHABET.length);
+  for (let n = 51; n >= 0; n--) {
+    const i = Math.floor((n * 5) / 8);
+    const j = (n * 5) % 8;
+    const c = ((digest[i] ?? 0) >> j) | (i >= 31 ? 0 : (digest[i + 1] ?? 0) << (8 - j));
+    out += HASH_ALPHABET.charAt(c & 0x1f);
   }
   return `sha256:${out}`;
 }

@@ -10,7 +10,7 @@
 
 export type FsNode =
   | { readonly type: 'dir'; readonly mode?: number }
-  | { readonly type: 'file'; readonly content: string; readonly mode?: number }
+  | { readonly type: 'file'; readonly content: string | Uint8Array; readonly mode?: number }
   | { readonly type: 'symlink'; readonly target: string }
   | { readonly type: 'fifo' };
 

@@ -1,0 +1,3 @@
+import { defineRandomSuite } from './randomSuite.js';
+
+defineRandomSuite(101, 50);

@@ -1,0 +1,42 @@
+/**
+ * A digest of a whole directory tree: for every entry (sorted by byte order of its relative
+ * path) its type, mode, mtime, size and content hash or symlink target. Two digests are equal
+ * iff nothing was created, removed or modified (as far as content, mode and mtime show).
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { listDir } from './fsTree.js';
+
+export interface DigestOptions {
+  /** Relative paths (from the digest root) to leave out, with everything below them. */
+  readonly ignore?: (rel: string) => boolean;
+  /** Record mtimes (default true). */
+  readonly mtimes?: boolean;
+}
+
+/** One line per entry: `rel type mode mtime size payload`, sorted by rel in byte order. */
+export function treeLines(root: string, opts: DigestOptions = {}): string[] {
+  const lines: { rel: Buffer; line: string }[] = [];
+  const walk = (rel: string): void => {
+    if (rel !== '' && opts.ignore?.(rel) === true) return;
+    const abs = rel === '' ? root : join(root, rel);
+    const st = lstatSync(abs, { bigint: true });
+    const mtime = opts.mtimes === false ? '-' : String(st.mtimeNs);
+    let type = 'other';
+    let payload = '';
+    if (st.isDirectory()) type = 'dir';
+    else if (st.isSymbolicLink()) [type, payload] = ['symlink', readlinkSync(abs)];
+    else if (st.isFile()) [type, payload] = ['file', createHash('sha256').update(readFileSync(abs)).digest('hex')];
+    else if (st.isFIFO()) type = 'fifo';
+    const size = st.isDirectory() ? '-' : String(st.size);
+    lines.push({ rel: Buffer.from(rel), line: `${rel} ${type} ${st.mode.toString(8)} ${mtime} ${size} ${payload}` });
+    if (st.isDirectory()) for (const name of listDir(abs)) walk(rel === '' ? name : `${rel}/${name}`);
+  };
+  walk('');
+  return lines.sort((a, b) => Buffer.compare(a.rel, b.rel)).map((l) => l.line);
+}
+
+export function treeDigest(root: string, opts: DigestOptions = {}): string {
+  return createHash('sha256').update(treeLines(root, opts).join('\n')).digest('hex');
+}
