@@ -114,7 +114,10 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       }
       skipped.push({ path, reason: 'in-use', detail: 'still alive' });
     }
-    const plan = planCollection(liveness, entries.junk.map((name) => `${settings.storeDir}/${name}`));
+    // --max-freed 0 deletes nothing at all; only the .links pass runs (reference §8.3).
+    const plan = request.maxFreed === 0n
+      ? { junk: [], steps: [], blocked: [] }
+      : planCollection(liveness, entries.junk.map((name) => `${settings.storeDir}/${name}`));
     const narSizeOf = new Map(plan.steps.map((s) => [s.path, s.narSize ?? 0]));
 
     if (request.dryRun) {
