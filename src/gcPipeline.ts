@@ -8,7 +8,9 @@ import { acquireGcLock } from './collect/gcLock.js';
 import type { HeldLock } from './collect/gcLock.js';
 import { GcSocketServer } from './collect/gcSocket.js';
 import { deletePath } from './collect/deletePath.js';
-import { executePlan } from './collect/executePlan.js';
+import { UNLIMITED, executePlan } from './collect/executePlan.js';
+import { FileDeleter } from './collect/fileDeleter.js';
+import { PendingDeletions } from './collect/pending.js';
 import type { Skipped } from './collect/executePlan.js';
 import { cleanLinks } from './collect/links.js';
 import { measureFreed } from './collect/measure.js';
@@ -61,8 +63,7 @@ export interface GcReport {
   readonly findings: readonly Finding[];
 }
 
-export const UNLIMITED = 2n ** 64n - 1n;
-const BATCH = 512;
+const BATCH = 4096;
 const UNREADABLE: ReadonlySet<string> = new Set(['unreadable-root', 'bad-temproots', 'unreadable-runtime']);
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
@@ -73,8 +74,10 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   if (!request.dryRun) enter('lock');
   const lock: HeldLock | undefined = request.dryRun ? undefined : acquireGcLock(settings.stateDir, () => emit({ type: 'waiting-for-lock' }));
   const tempHashParts = new Set<string>();
-  const socket = request.dryRun ? undefined : new GcSocketServer(settings.stateDir, settings.storeDir, tempHashParts);
+  const pending = new PendingDeletions();
+  const socket = request.dryRun ? undefined : new GcSocketServer(settings.stateDir, settings.storeDir, tempHashParts, pending);
   let writer: NixDbWriter | undefined;
+  let files: FileDeleter | undefined;
   try {
     await socket?.start();
     if (socket !== undefined) socket.onGarbage = (line) => emit({ type: 'warning', message: `received garbage instead of a root from a client: '${display(line)}'` });
@@ -129,11 +132,15 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('delete', plan.junk.length + plan.steps.length);
     writer = NixDbWriter.open(settings.stateDir);
+    files = new FileDeleter();
+    const deleter = files;
     const executed = await executePlan(plan, liveness, {
       db: writer,
       storeDir: settings.storeDir,
       realStoreDir: settings.realStoreDir,
       tempHashParts,
+      pending,
+      deleteFiles: (paths) => deleter.delete(paths),
       refreshTempRoots: async () => {
         await socket?.drain();
         for (const r of (await readTempRoots(settings.stateDir, settings.storeDir)).roots) tempHashParts.add(hashPartOf(settings.storeDir, r.path));
@@ -158,6 +165,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       findings: rootSet.findings,
     });
   } finally {
+    await files?.close();
     writer?.close();
     await socket?.close();
     lock?.release();

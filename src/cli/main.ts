@@ -41,7 +41,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${error.line()}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`storegc: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    // A bug, not bad input: one line; the stack only on request.
+    const detail = process.env.STOREGC_DEBUG ? (error as Error).stack : (error as Error).message;
+    process.stderr.write(`storegc: internal error: ${detail ?? String(error)}; please report it (STOREGC_DEBUG=1 shows the stack)\n`);
     return 1;
   }
 }

@@ -7,6 +7,9 @@
  *      a row still referenced fails its foreign key and is kept, with its closure;
  *   3. only then delete the files. A kill after 2 leaves unregistered entries, which are dead
  *      and which the next run deletes; a kill before 2 leaves everything registered and intact.
+ * Files are deleted on a worker thread while the main thread removes the next batch's rows.
+ * A batch's hash parts are pending from step 1 until its files are gone: a gc-socket client
+ * asking for one of them is answered only then.
  */
 import { rowOf } from '../graph/csr.js';
 import type { Liveness } from '../liveness/classify.js';
@@ -14,6 +17,8 @@ import type { GcPlan, PlanStep } from '../liveness/plan.js';
 import type { NixDbWriter } from '../store/nixDbWriter.js';
 import { hashPartOf, isDerivation } from '../store/storePath.js';
 import { deletePath } from './deletePath.js';
+import type { DeleteOutcome } from './deleteWorker.js';
+import type { PendingDeletions } from './pending.js';
 import { crashPoint } from './crashPoint.js';
 import type { Emit } from './progress.js';
 
@@ -25,6 +30,9 @@ export interface ExecuteDeps {
   readonly tempHashParts: ReadonlySet<string>;
   /** Lets socket clients in and re-reads temproots/ into `tempHashParts`. */
   readonly refreshTempRoots: () => Promise<void>;
+  readonly pending: PendingDeletions;
+  /** Deletes files (of paths whose rows are gone) off the main thread; in order, one batch at a time. */
+  readonly deleteFiles: (realPaths: readonly string[]) => Promise<DeleteOutcome[]>;
   readonly emit: Emit;
 }
 
@@ -53,59 +61,88 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   const result: ExecuteResult = { deleted: [], bytesFreed: 0, skipped: [], limitReached: false };
   const kept = new Uint8Array(liveness.nodes.size);
   const real = (path: string): string => deps.realStoreDir + path.slice(deps.storeDir.length);
+  const hashOf = (path: string): string => hashPartOf(deps.storeDir, path);
   const rescue = keepClosure(liveness, kept, options);
   const overLimit = (): boolean => BigInt(result.bytesFreed) > options.maxFreed;
+  const progress = (): void => deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
 
-  const remove = (path: string): boolean => {
-    try {
-      result.bytesFreed += deletePath(real(path));
-      result.deleted.push(path);
-      return true;
-    } catch (error) {
-      // The row is already gone, so what is left is an unregistered entry the next run removes.
-      result.skipped.push({ path, reason: 'delete-failed', detail: (error as Error).message });
-      return false;
-    }
+  const account = (paths: readonly string[], outcomes: readonly DeleteOutcome[]): void => {
+    paths.forEach((path, i) => {
+      const outcome = outcomes[i]!;
+      if ('bytes' in outcome) {
+        result.bytesFreed += outcome.bytes;
+        result.deleted.push(path);
+      } else {
+        // The row is already gone, so what is left is an unregistered entry the next run removes.
+        result.skipped.push({ path, reason: 'delete-failed', detail: outcome.error });
+      }
+    });
+    progress();
   };
 
+  // Junk has no rows and no temp-root protection (reference §8.3): delete it first, here.
   for (const junk of plan.junk) {
-    remove(junk);
-    deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
+    let outcome: DeleteOutcome;
+    try {
+      outcome = { bytes: deletePath(real(junk)) };
+    } catch (error) {
+      outcome = { error: (error as Error).message };
+    }
+    account([junk], [outcome]);
     if (overLimit()) return stop(result);
   }
 
+  let inFlight: Promise<void> = Promise.resolve();
+  const limited = options.maxFreed !== UNLIMITED;
   for (let i = 0; i < plan.steps.length; i += options.batchSize) {
+    if (limited) {
+      // A limited run goes one batch (of one path) at a time and stops before the next row.
+      await inFlight;
+      if (overLimit()) return stop(result);
+    }
     await deps.refreshTempRoots();
     const batch: PlanStep[] = [];
     for (const step of plan.steps.slice(i, i + options.batchSize)) {
       if (kept[step.id]) {
         result.skipped.push({ path: step.path, reason: 'closure-kept' });
-      } else if (deps.tempHashParts.has(hashPartOf(deps.storeDir, step.path))) {
+      } else if (deps.tempHashParts.has(hashOf(step.path))) {
         rescue(step.id);
         result.skipped.push({ path: step.path, reason: 'temp-root' });
       } else {
         batch.push(step);
       }
     }
+    // Pending before the first row goes: no client may be answered for these until their files are gone.
+    const release = deps.pending.hold(batch.map((s) => hashOf(s.path)));
     crashPoint();
     const { inUse } = deps.db.invalidate(batch);
     crashPoint();
     const blocked = new Set(inUse);
+    const doomed: string[] = [];
     for (const step of batch) {
       if (blocked.has(step.path)) {
         rescue(step.id);
         result.skipped.push({ path: step.path, reason: 'in-use' });
-        continue;
+      } else {
+        doomed.push(step.path);
       }
-      // Every row of this batch is gone: finish its files even past the limit, so that a
-      // limited run leaves no unregistered leftovers.
-      remove(step.path);
     }
-    deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
-    if (overLimit()) return stop(result);
+    // One batch of files at a time on the worker, while the loop removes the next batch's rows.
+    await inFlight;
+    inFlight = deps.deleteFiles(doomed.map(real)).then((outcomes) => {
+      account(doomed, outcomes);
+      release();
+    }, (error: unknown) => {
+      release();
+      throw error;
+    });
   }
-  return result;
+  await inFlight;
+  return overLimit() ? stop(result) : result;
 }
+
+/** Nix's default --max-freed: no limit. */
+export const UNLIMITED = 2n ** 64n - 1n;
 
 function stop(result: ExecuteResult): ExecuteResult {
   result.limitReached = true;

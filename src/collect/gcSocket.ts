@@ -1,9 +1,8 @@
 /**
  * The gc socket (reference §5.3-5.6): while we hold gc.lock, Nix clients that want a temp root
  * connect to STATE/gc-socket/socket and write `path\n`; they go on only after reading `1`.
- * We record the hash part at once and answer when the event loop gets to it. Deletion runs in
- * synchronous batches between event-loop turns, so a path can never be half-deleted while its
- * client is answered, and every received root is in `hashParts` before the next batch checks it.
+ * We record the hash part at once, so the next batch skips that path; if the path is already
+ * committed to deletion (its rows going or gone), the answer waits until its files are gone too.
  */
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +10,7 @@ import type { Server, Socket } from 'node:net';
 import { errnoOf } from '../errors.js';
 import { fromBytes } from '../store/bytes.js';
 import { hashPartOf, parseStorePath } from '../store/storePath.js';
+import type { PendingDeletions } from './pending.js';
 
 export class GcSocketServer {
   private readonly clients = new Set<Socket>();
@@ -23,6 +23,8 @@ export class GcSocketServer {
     private readonly storeDir: string,
     /** Shared with the collector: hash parts of temp roots received so far. */
     readonly hashParts: Set<string>,
+    /** Shared with the collector: what is being deleted right now. */
+    readonly pending: PendingDeletions,
   ) {}
 
   get path(): string {
@@ -54,9 +56,16 @@ export class GcSocketServer {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         const path = parseStorePath(this.storeDir, line);
-        if (path === null) this.onGarbage(line);
-        else this.hashParts.add(hashPartOf(this.storeDir, path));
-        socket.write('1');
+        if (path === null) {
+          this.onGarbage(line);
+          socket.write('1');
+          continue;
+        }
+        const hash = hashPartOf(this.storeDir, path);
+        this.hashParts.add(hash);
+        const busy = this.pending.settled(hash);
+        if (busy === undefined) socket.write('1');
+        else void busy.then(() => socket.write('1'));
       }
     });
     socket.on('error', () => socket.destroy());

@@ -13,14 +13,18 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
   const narSize = new Float64Array(count);
   const registrationTime = new Float64Array(count);
   const deriverText: (string | null)[] = new Array<string | null>(count);
-  const denseOf = new Map<number, number>();
+  const dbIds = new Float64Array(count);
+  // ValidPaths.id -> dense id (+1, so 0 means none); ids are autoincrement and dense enough.
+  const denseOfDb = new Int32Array(db.maxValidPathId() + 1);
+  const denseOf = (dbId: number): number | undefined => (dbId < denseOfDb.length && denseOfDb[dbId]! > 0 ? denseOfDb[dbId]! - 1 : undefined);
 
   let id = 0;
   for (const [dbId, path, deriver, size, regTime] of db.validPaths()) {
     const p = fromText(path);
     paths[id] = p;
     idOf.set(p, id);
-    denseOf.set(dbId, id);
+    denseOfDb[dbId] = id + 1;
+    dbIds[id] = dbId;
     narSize[id] = size ?? Number.NaN;
     registrationTime[id] = regTime;
     deriverText[id] = deriver;
@@ -36,8 +40,8 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
 
   const edges = new EdgeBuffer();
   for (const [referrer, reference] of db.refs()) {
-    const from = denseOf.get(referrer);
-    const to = denseOf.get(reference);
+    const from = denseOf(referrer);
+    const to = denseOf(reference);
     if (from === undefined || to === undefined || from === to) continue;
     edges.push(from, to);
   }
@@ -47,7 +51,7 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
   const outputs = new EdgeBuffer();
   const unbuilt = new Map<string, number[]>();
   for (const [drvDbId, , outPath] of db.derivationOutputs()) {
-    const drv = denseOf.get(drvDbId);
+    const drv = denseOf(drvDbId);
     if (drv === undefined) continue;
     const p = fromText(outPath);
     const out = idOf.get(p);
@@ -60,6 +64,7 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
     storeDir,
     paths,
     idOf,
+    dbIds: dbIds.subarray(0, id),
     narSize: narSize.subarray(0, id),
     registrationTime: registrationTime.subarray(0, id),
     deriver: deriverIds,

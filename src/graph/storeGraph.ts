@@ -9,6 +9,8 @@ export interface StoreGraph {
   /** id -> full store path (binary string). */
   readonly paths: readonly string[];
   readonly idOf: ReadonlyMap<string, number>;
+  /** ValidPaths.id of each path (the collector deletes rows by it). */
+  readonly dbIds: Float64Array;
   /** ValidPaths.narSize; NaN where the column is null. */
   readonly narSize: Float64Array;
   readonly registrationTime: Float64Array;

@@ -13,6 +13,8 @@ export interface PlanStep {
   readonly path: string;
   /** Registered in ValidPaths: its row is removed before its files. */
   readonly valid: boolean;
+  /** ValidPaths.id when valid. */
+  readonly dbId: number;
   readonly narSize: number | null;
 }
 
@@ -79,7 +81,8 @@ export function planCollection(liveness: Liveness, junk: readonly string[]): GcP
       if (nodes.isValid(id)) for (const r of rowOf(refs, id)) blocked[r] = 1;
       continue;
     }
-    steps.push({ id, path: nodes.pathOf(id), valid: nodes.isValid(id), narSize: narSizeOf(nodes, id) });
+    const valid = nodes.isValid(id);
+    steps.push({ id, path: nodes.pathOf(id), valid, dbId: valid ? nodes.graph.dbIds[id]! : 0, narSize: narSizeOf(nodes, id) });
   }
   return { junk: [...junk], steps, blocked: kept.sort() };
 }

@@ -49,6 +49,10 @@ export class NixDbReader {
     return this.db;
   }
 
+  maxValidPathId(): number {
+    return (this.handle().prepare('select coalesce(max(id), 0) from ValidPaths').pluck().get() as number) ?? 0;
+  }
+
   countValidPaths(): number {
     return this.handle().prepare('select count(*) from ValidPaths').pluck().get() as number;
   }

@@ -93,4 +93,29 @@ describe.skipIf(!HAVE_NIX)('storegc gc with concurrent Nix clients', () => {
     expect(existsSync(other)).toBe(false);
     expect(gc.output.stdout).toBe('1 store paths deleted, 0.00 MiB freed\n');
   }, 30_000);
+
+  it('keeps a dead path that gained a referrer after the plan was made, with its closure', async () => {
+    const w = new NixWorld();
+    world.push(w);
+    const base = w.addPath(hashOf(20), 'base');
+    const dead = w.addPath(hashOf(21), 'dead', [base]);
+    const other = w.addPath(hashOf(22), 'other');
+    const hold = join(w.root, 'hold');
+    writeFileSync(hold, '');
+    const gc = w.spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', 'main.js'), 'gc', '--json'], { STOREGC_TEST_HOLD: hold });
+    await until(() => existsSync(`${hold}.held`), 'storegc to hold gc.lock');
+    // Registered behind the collector's back (its roots and graph are already read).
+    const newcomer = join(w.store, `${hashOf(23)}-newcomer`);
+    writeFileSync(newcomer, `${dead}\n`);
+    expect(w.nix(['--register-validity'], `${newcomer}\n\n1\n${dead}\n`).status).toBe(0);
+    rmSync(hold);
+    expect(await exited(gc)).toBe(0);
+    const report = JSON.parse(gc.output.stdout);
+    expect(report.skipped).toEqual(expect.arrayContaining([
+      expect.objectContaining({ path: dead, reason: expect.stringMatching(/in-use|temp-root/) }),
+    ]));
+    for (const p of [base, dead, newcomer]) expect(existsSync(p)).toBe(true);
+    expect(existsSync(other)).toBe(false);
+    expect(w.nix(['--verify', '--check-contents']).status).toBe(0);
+  }, 30_000);
 });

@@ -1,0 +1,23 @@
+/**
+ * Worker thread that deletes store entries (files only; their rows are already gone), so the
+ * main thread can remove the next batch's rows meanwhile.
+ */
+import { parentPort } from 'node:worker_threads';
+import { deletePath } from './deletePath.js';
+
+export interface DeleteJob {
+  readonly paths: readonly string[];
+}
+
+export type DeleteOutcome = { readonly bytes: number } | { readonly error: string };
+
+parentPort?.on('message', (job: DeleteJob) => {
+  const outcomes: DeleteOutcome[] = job.paths.map((path) => {
+    try {
+      return { bytes: deletePath(path) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  });
+  parentPort?.postMessage(outcomes);
+});
