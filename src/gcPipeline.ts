@@ -122,6 +122,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       ? { junk: [], steps: [], blocked: [] }
       : planCollection(liveness, entries.junk.map((name) => `${settings.storeDir}/${name}`));
     const narSizeOf = new Map(plan.steps.map((s) => [s.path, s.narSize ?? 0]));
+    // Nix 2.8 aborts on a reference cycle among dead paths; we keep them and say so.
+    for (const path of plan.blocked) skipped.push({ path, reason: 'reference-cycle' });
 
     if (request.dryRun) {
       const deleted = [...plan.junk, ...plan.steps.map((s) => s.path)];

@@ -45,7 +45,7 @@ export interface ExecuteOptions {
 
 export interface Skipped {
   readonly path: string;
-  readonly reason: 'temp-root' | 'in-use' | 'closure-kept' | 'delete-failed';
+  readonly reason: 'temp-root' | 'in-use' | 'closure-kept' | 'reference-cycle' | 'delete-failed';
   readonly detail?: string;
 }
 

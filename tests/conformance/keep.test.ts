@@ -13,12 +13,12 @@ interface KeepStore {
   readonly o1: string; readonly d1: string; readonly d2: string; readonly o2: string; readonly src: string;
 }
 
-/** root -> O1 (deriver D1); root -> D2 (outputs O2 built, dev unbuilt; D2 refers to src). */
+/** root -> O1 (deriver D1, which refers to src); root -> D2 (out O2 built, refers to O1; dev unbuilt). */
 function keepStore(seed: number): KeepStore {
   const b = new StoreBuilder(seed);
   const src = b.path('source.tar.gz', { kind: 'file' });
   const first = b.derivation('first', { refs: [src] });
-  const second = b.derivation('second', { outputs: ['out', 'dev'], built: ['out'], refs: [first.drv], outputRefs: [first.out] });
+  const second = b.derivation('second', { outputs: ['out', 'dev'], built: ['out'], outputRefs: [first.out] });
   const orphan = b.derivation('orphan', { registered: false });
   b.symlinkRoot('gcroots/o1', first.out).symlinkRoot('gcroots/d2', second.drv).symlinkRoot('gcroots/orphan', orphan.out);
   b.path('unrelated');
@@ -26,6 +26,8 @@ function keepStore(seed: number): KeepStore {
 }
 
 const live = (v: NixView, base: string): boolean => v.live.includes(S(base));
+/** Which of O1, D1, D2, O2, src Nix listed as live. */
+const liveSet = (v: NixView, s: KeepStore): boolean[] => [s.o1, s.d1, s.d2, s.o2, s.src].map((p) => live(v, p));
 
 describeWithNix('keep-outputs / keep-derivations (§7)', () => {
   const check = useConformance();
@@ -33,7 +35,7 @@ describeWithNix('keep-outputs / keep-derivations (§7)', () => {
   it('§7.4 defaults (keep-outputs false, keep-derivations true): a root keeps its deriver, a drv not its outputs', () => {
     const s = keepStore(71);
     const v = check(s.b.build());
-    expect([live(v, s.o1), live(v, s.d1), live(v, s.d2), live(v, s.o2), live(v, s.src)]).toEqual([true, true, true, true, true]);
+    expect(liveSet(v, s)).toEqual([true, true, true, false, true]);
   });
 
   for (const [outputs, derivations] of [['false', 'true'], ['true', 'true'], ['false', 'false'], ['true', 'false']] as const) {
@@ -41,7 +43,8 @@ describeWithNix('keep-outputs / keep-derivations (§7)', () => {
       const s = keepStore(72);
       s.b.setting('keep-outputs', outputs).setting('keep-derivations', derivations);
       const v = check(s.b.build());
-      expect(live(v, s.d1)).toBe(derivations === 'true');
+      const [ko, kd] = [outputs === 'true', derivations === 'true'];
+      expect(liveSet(v, s)).toEqual([true, kd, true, ko, kd]);
     });
   }
 
@@ -49,7 +52,7 @@ describeWithNix('keep-outputs / keep-derivations (§7)', () => {
     const s = keepStore(73);
     s.b.setting('gc-keep-outputs', 'true').setting('gc-keep-derivations', 'false');
     const v = check(s.b.build());
-    expect(live(v, s.d1)).toBe(false);
+    expect(liveSet(v, s)).toEqual([true, false, true, true, false]);
   });
 
   it('§7.1 a later line overrides an earlier one, across alias names', () => {
@@ -57,7 +60,7 @@ describeWithNix('keep-outputs / keep-derivations (§7)', () => {
     s.b.setting('keep-derivations', 'false').setting('gc-keep-derivations', 'true');
     s.b.setting('gc-keep-outputs', 'true').setting('keep-outputs', 'false');
     const v = check(s.b.build());
-    expect(live(v, s.d1)).toBe(true);
+    expect(liveSet(v, s)).toEqual([true, true, true, false, true]);
   });
 
   it('§7.2 keep-outputs follows DerivationOutputs of a live drv to valid outputs only, transitively', () => {
@@ -84,6 +87,8 @@ describeWithNix('keep-outputs / keep-derivations (§7)', () => {
     const b = new StoreBuilder(77);
     const drvs = Array.from({ length: 6 }, (_, i) => b.derivation(`odd-${i}`, { built: [] }));
     for (const d of drvs) b.symlinkRoot(`gcroots/${d.drv.slice(0, 6)}`, b.path(`made-by-${d.drv.slice(0, 4)}`, { deriver: d.drv }));
+    // Nix keeps or deletes each drv depending on whether readdir meets it before its output, so
+    // (with this seed, here) some drvs are listed both live and dead; storegc follows readdir order.
     check(b.build());
   });
 });

@@ -39,6 +39,7 @@ export function graphOf(valid: Record<string, ValidSpec>): StoreGraph {
     storeDir: S,
     paths,
     idOf,
+    dbIds: Float64Array.from(paths, (_, i) => i + 1),
     narSize: new Float64Array(n).fill(100),
     registrationTime: new Float64Array(n),
     deriver: Int32Array.from(paths.map((p) => idOf.get(valid[p]!.deriver ?? '') ?? -1)),

@@ -43,35 +43,46 @@ export function makeReadOnly(abs: string): void {
 }
 
 /** Removes `abs` recursively, restoring write permission on directories first; no-op if absent. */
-export function removeTree(abs: string): void {
-  restoreWritable(abs);
+export function removeTree(abs: string | Buffer): void {
+  restoreWritable(typeof abs === 'string' ? Buffer.from(abs) : abs);
   rmSync(abs, { recursive: true, force: true });
 }
 
-/** Removes everything inside `dir` but keeps `dir` itself. */
+/** Removes everything inside `dir` but keeps `dir` itself (names may be any bytes). */
 export function emptyDir(dir: string): void {
-  for (const name of listDir(dir)) removeTree(join(dir, name));
+  for (const name of listDirRaw(dir)) removeTree(joinRaw(Buffer.from(dir), name));
 }
 
 /** Directory entries in raw readdir order (not sorted). */
 export function listDir(dir: string): string[] {
-  const d = opendirSync(dir);
-  const names: string[] = [];
+  return listDirRaw(dir).map((n) => n.toString('utf8'));
+}
+
+/** Directory entry names as raw bytes, in raw readdir order. */
+export function listDirRaw(dir: string | Buffer): Buffer[] {
+  // Node supports encoding 'buffer' here although @types/node only declares BufferEncoding.
+  const d = opendirSync(dir as string, { encoding: 'buffer' as BufferEncoding });
+  const names: Buffer[] = [];
   try {
-    for (let e = d.readSync(); e !== null; e = d.readSync()) names.push(e.name);
+    for (let e = d.readSync(); e !== null; e = d.readSync()) names.push(e.name as unknown as Buffer);
   } finally {
     d.closeSync();
   }
   return names;
 }
 
-function restoreWritable(abs: string): void {
-  if (!isDir(abs)) return;
-  chmodSync(abs, 0o755);
-  for (const name of listDir(abs)) restoreWritable(join(abs, name));
+/** `dir + "/" + name` as bytes. */
+export function joinRaw(dir: Buffer, name: Buffer): Buffer {
+  return Buffer.concat([dir, Buffer.from('/'), name]);
 }
 
-function isDir(abs: string): boolean {
+function restoreWritable(abs: Buffer): void {
+  if (!isDir(abs)) return;
+  chmodSync(abs, 0o755);
+  for (const name of listDirRaw(abs)) restoreWritable(joinRaw(abs, name));
+}
+
+function isDir(abs: string | Buffer): boolean {
   try {
     return lstatSync(abs).isDirectory();
   } catch (err) {

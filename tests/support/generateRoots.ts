@@ -89,7 +89,7 @@ function addProfiles(c: Ctx): void {
     const gens = Array.from({ length: c.rng.int(1, 4) }, () =>
       c.rng.chance(0.7) ? c.rng.pick(c.cat.envs) : c.rng.pick(c.cat.registered));
     const current = c.rng.int(1, gens.length);
-    gens.forEach((gen, i) => c.b.symlinkRoot(`${dir}/${name}-${i + 1}-link`, gen));
+    gens.forEach((gen, i) => c.b.link(`var/${dir}/${name}-${i + 1}-link`, inStore(gen), 'root:generation'));
     const currentTarget = c.rng.chance(0.2) ? `@/var/${dir}/${name}-${current}-link` : `${name}-${current}-link`;
     c.b.link(`var/${dir}/${name}`, currentTarget, 'profile');
   }

@@ -33,7 +33,7 @@ export interface StorePathSpec {
   readonly onDisk: boolean;
   /** On-disk content, first entry has path ''. */
   readonly files: readonly FsEntry[];
-  /** ValidPaths.narSize (null only for unregistered entries). */
+  /** ValidPaths.narSize of a path missing on disk (on-disk paths get their real NAR size); null if unregistered. */
   readonly narSize: number | null;
   /** Refs rows: basenames of registered paths (may include the path itself). */
   readonly refs: readonly string[];

@@ -5,35 +5,39 @@
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { listDir } from './fsTree.js';
+import { joinRaw, listDirRaw } from './fsTree.js';
 
 export interface DigestOptions {
   /** Relative paths (from the digest root) to leave out, with everything below them. */
   readonly ignore?: (rel: string) => boolean;
-  /** Record mtimes (default true). */
-  readonly mtimes?: boolean;
+  /** Record mtimes (default true); a function decides per relative path. */
+  readonly mtimes?: boolean | ((rel: string) => boolean);
 }
 
-/** One line per entry: `rel type mode mtime size payload`, sorted by rel in byte order. */
+/**
+ * One line per entry: `rel type mode mtime size payload`, sorted by rel in byte order. Names may
+ * be any bytes: `rel` is shown in latin1 (one char per byte), so distinct names stay distinct.
+ */
 export function treeLines(root: string, opts: DigestOptions = {}): string[] {
   const lines: { rel: Buffer; line: string }[] = [];
-  const walk = (rel: string): void => {
+  const walkRaw = (relRaw: Buffer): void => {
+    const rel = relRaw.toString('latin1');
     if (rel !== '' && opts.ignore?.(rel) === true) return;
-    const abs = rel === '' ? root : join(root, rel);
+    const abs = relRaw.length === 0 ? Buffer.from(root) : joinRaw(Buffer.from(root), relRaw);
     const st = lstatSync(abs, { bigint: true });
-    const mtime = opts.mtimes === false ? '-' : String(st.mtimeNs);
+    const withMtime = typeof opts.mtimes === 'function' ? opts.mtimes(rel) : opts.mtimes !== false;
+    const mtime = withMtime ? String(st.mtimeNs) : '-';
     let type = 'other';
     let payload = '';
     if (st.isDirectory()) type = 'dir';
-    else if (st.isSymbolicLink()) [type, payload] = ['symlink', readlinkSync(abs)];
+    else if (st.isSymbolicLink()) [type, payload] = ['symlink', readlinkSync(abs, 'buffer').toString('latin1')];
     else if (st.isFile()) [type, payload] = ['file', createHash('sha256').update(readFileSync(abs)).digest('hex')];
     else if (st.isFIFO()) type = 'fifo';
     const size = st.isDirectory() ? '-' : String(st.size);
-    lines.push({ rel: Buffer.from(rel), line: `${rel} ${type} ${st.mode.toString(8)} ${mtime} ${size} ${payload}` });
-    if (st.isDirectory()) for (const name of listDir(abs)) walk(rel === '' ? name : `${rel}/${name}`);
+    lines.push({ rel: relRaw, line: `${rel} ${type} ${st.mode.toString(8)} ${mtime} ${size} ${payload}` });
+    if (st.isDirectory()) for (const name of listDirRaw(abs)) walkRaw(relRaw.length === 0 ? name : joinRaw(relRaw, name));
   };
-  walk('');
+  walkRaw(Buffer.alloc(0));
   return lines.sort((a, b) => Buffer.compare(a.rel, b.rel)).map((l) => l.line);
 }
 
