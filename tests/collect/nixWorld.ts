@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** tmpfs when there is one: creating thousands of small files on this disk costs ~1 ms each. */
-const FAST_TMP = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+export const FAST_TMP = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 export const HAVE_NIX = spawnSync('nix-store', ['--version']).status === 0;

@@ -5,6 +5,22 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
+const BASE32 = '0123456789abcdfghijklmnpqrsvwxyz';
+
+/** Nix's base-32 (as in `.links` entry names and store hash parts). */
+export function nixBase32(bytes: Buffer): string {
+  const len = Math.ceil((bytes.length * 8) / 5);
+  let out = '';
+  for (let n = len - 1; n >= 0; n--) {
+    const b = n * 5;
+    const i = Math.floor(b / 8);
+    const j = b % 8;
+    const c = (bytes[i]! >> j) | (i >= bytes.length - 1 ? 0 : (bytes[i + 1]! << (8 - j)) & 0xff);
+    out += BASE32[c & 0x1f];
+  }
+  return out;
+}
+
 /** The NAR of a file system object, as Nix serialises it. */
 export function narOf(path: string): Buffer {
   const parts: Buffer[] = [];
@@ -54,4 +70,9 @@ export function narOf(path: string): Buffer {
 export function narInfo(path: string): { hash: string; size: number } {
   const nar = narOf(path);
   return { hash: `sha256:${createHash('sha256').update(nar).digest('hex')}`, size: nar.length };
+}
+
+/** The name `nix-store --optimise` gives a file's `.links` entry: base-32 sha256 of its NAR. */
+export function linkNameOf(path: string): string {
+  return nixBase32(createHash('sha256').update(narOf(path)).digest());
 }
