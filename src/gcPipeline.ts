@@ -105,7 +105,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
-    const entries = requested === undefined ? splitStoreEntries(await listStore(settings.realStoreDir), settings.storeDir) : { paths: [], junk: [] };
+    const entries = requested === undefined ? splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir) : { paths: [], junk: [] };
     // The live set, not the snapshot: roots that came in over the socket count from here on.
     const liveness = computeLiveness(graph, { ...rootSet, tempHashParts }, entries, settings, requested);
     const skipped: Skipped[] = [];

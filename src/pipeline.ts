@@ -37,7 +37,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   }
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   const rootSet = await findRoots(settings, (p) => graph.idOf.has(p));
-  const names = await listStore(settings.realStoreDir);
+  const names = listStore(settings.realStoreDir);
   const entries = splitStoreEntries(names, settings.storeDir);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
   const junkPaths: PathInfo[] = entries.junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null }));

@@ -39,11 +39,13 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
   }
 
   const edges = new EdgeBuffer();
-  for (const [referrer, reference] of db.refs()) {
-    const from = denseOf(referrer);
-    const to = denseOf(reference);
-    if (from === undefined || to === undefined || from === to) continue;
-    edges.push(from, to);
+  for (const { referrers, references } of db.refChunks()) {
+    for (let k = 0; k < referrers.length; k++) {
+      const from = denseOf(referrers[k]!);
+      const to = denseOf(references[k]!);
+      if (from === undefined || to === undefined || from === to) continue;
+      edges.push(from, to);
+    }
   }
   const references = edges.toCsr(id);
   const referrers = sortRows(edges.reversed().toCsr(id));
