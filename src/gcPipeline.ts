@@ -63,7 +63,7 @@ export interface GcReport {
   readonly findings: readonly Finding[];
 }
 
-const BATCH = 4096;
+const BATCH = 8192;
 const UNREADABLE: ReadonlySet<string> = new Set(['unreadable-root', 'bad-temproots', 'unreadable-runtime']);
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
@@ -121,7 +121,6 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     const plan = request.maxFreed === 0n
       ? { junk: [], steps: [], blocked: [] }
       : planCollection(liveness, entries.junk.map((name) => `${settings.storeDir}/${name}`));
-    const narSizeOf = new Map(plan.steps.map((s) => [s.path, s.narSize ?? 0]));
     // Nix 2.8 aborts on a reference cycle among dead paths; we keep them and say so.
     for (const path of plan.blocked) skipped.push({ path, reason: 'reference-cycle' });
 
@@ -129,7 +128,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       const deleted = [...plan.junk, ...plan.steps.map((s) => s.path)];
       enter('delete');
       const bytesFreed = measureFreed(deleted.map(real));
-      return report(settings, request, { deleted, bytesFreed, narSize: sum(deleted, narSizeOf), skipped, limitReached: false, linksRemoved: 0, linksSavedBytes: 0, staleLinksRemoved: [], phases: clock.stop(), findings: rootSet.findings });
+      const narSize = plan.steps.reduce((total, s) => total + (s.narSize ?? 0), 0);
+      return report(settings, request, { deleted, bytesFreed, narSize, skipped, limitReached: false, linksRemoved: 0, linksSavedBytes: 0, staleLinksRemoved: [], phases: clock.stop(), findings: rootSet.findings });
     }
 
     enter('delete', plan.junk.length + plan.steps.length);
@@ -157,7 +157,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     return report(settings, request, {
       deleted: executed.deleted,
       bytesFreed: executed.bytesFreed,
-      narSize: sum(executed.deleted, narSizeOf),
+      narSize: executed.narSize,
       skipped: [...skipped, ...executed.skipped],
       limitReached: executed.limitReached,
       linksRemoved: links.removed,
@@ -190,12 +190,6 @@ type ReportBody = Omit<GcReport, 'command' | 'dryRun' | 'storeDir'>;
 
 function report(settings: Settings, request: GcRequest, body: ReportBody): GcReport {
   return { command: request.paths === undefined ? 'gc' : 'delete', dryRun: request.dryRun, storeDir: settings.storeDir, ...body };
-}
-
-function sum(paths: readonly string[], sizes: ReadonlyMap<string, number>): number {
-  let total = 0;
-  for (const p of paths) total += sizes.get(p) ?? 0;
-  return total;
 }
 
 function checkRequested(storeDir: string, path: string): string {

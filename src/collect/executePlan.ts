@@ -53,12 +53,14 @@ export interface ExecuteResult {
   /** Every entry deleted, in deletion order (junk included), as Nix counts them. */
   readonly deleted: string[];
   bytesFreed: number;
+  /** Sum of the database's narSize over the deleted registered paths. */
+  narSize: number;
   readonly skipped: Skipped[];
   limitReached: boolean;
 }
 
 export async function executePlan(plan: GcPlan, liveness: Liveness, deps: ExecuteDeps, options: ExecuteOptions): Promise<ExecuteResult> {
-  const result: ExecuteResult = { deleted: [], bytesFreed: 0, skipped: [], limitReached: false };
+  const result: ExecuteResult = { deleted: [], bytesFreed: 0, narSize: 0, skipped: [], limitReached: false };
   const kept = new Uint8Array(liveness.nodes.size);
   const real = (path: string): string => deps.realStoreDir + path.slice(deps.storeDir.length);
   const hashOf = (path: string): string => hashPartOf(deps.storeDir, path);
@@ -66,11 +68,12 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   const overLimit = (): boolean => BigInt(result.bytesFreed) > options.maxFreed;
   const progress = (): void => deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
 
-  const account = (paths: readonly string[], outcomes: readonly DeleteOutcome[]): void => {
-    paths.forEach((path, i) => {
+  const account = (paths: readonly { path: string; narSize: number | null }[], outcomes: readonly DeleteOutcome[]): void => {
+    paths.forEach(({ path, narSize }, i) => {
       const outcome = outcomes[i]!;
       if ('bytes' in outcome) {
         result.bytesFreed += outcome.bytes;
+        result.narSize += narSize ?? 0;
         result.deleted.push(path);
       } else {
         // The row is already gone, so what is left is an unregistered entry the next run removes.
@@ -88,7 +91,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     } catch (error) {
       outcome = { error: (error as Error).message };
     }
-    account([junk], [outcome]);
+    account([{ path: junk, narSize: null }], [outcome]);
     if (overLimit()) return stop(result);
   }
 
@@ -113,23 +116,23 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
       }
     }
     // Pending before the first row goes: no client may be answered for these until their files are gone.
-    const release = deps.pending.hold(batch.map((s) => hashOf(s.path)));
+    const release = deps.pending.hold(batch.map((s) => s.path), hashOf);
     crashPoint();
     const { inUse } = deps.db.invalidate(batch);
     crashPoint();
     const blocked = new Set(inUse);
-    const doomed: string[] = [];
+    const doomed: PlanStep[] = [];
     for (const step of batch) {
       if (blocked.has(step.path)) {
         rescue(step.id);
         result.skipped.push({ path: step.path, reason: 'in-use' });
       } else {
-        doomed.push(step.path);
+        doomed.push(step);
       }
     }
     // One batch of files at a time on the worker, while the loop removes the next batch's rows.
     await inFlight;
-    inFlight = deps.deleteFiles(doomed.map(real)).then((outcomes) => {
+    inFlight = deps.deleteFiles(doomed.map((s) => real(s.path))).then((outcomes) => {
       account(doomed, outcomes);
       release();
     }, (error: unknown) => {

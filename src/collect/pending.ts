@@ -1,24 +1,28 @@
 /**
- * Hash parts of paths the collector has committed to deleting (rows being removed or gone,
- * files not yet). A gc-socket client asking for one of them is answered only once its batch is
- * fully deleted, as Nix answers only when `pending` no longer names the path (reference §5.5).
+ * Paths the collector has committed to deleting (rows being removed or gone, files not yet).
+ * A gc-socket client asking for one of them is answered only once its batch is fully deleted,
+ * as Nix answers only when `pending` no longer names the path (reference §5.5). Clients are
+ * rare, so a batch's hash parts are only collected into a set when one asks.
  */
 export class PendingDeletions {
-  private readonly byHash = new Map<string, Promise<void>>();
+  private readonly batches = new Set<{ hashes: () => Set<string>; done: Promise<void> }>();
 
-  /** Marks hash parts pending until the returned function is called. */
-  hold(hashes: readonly string[]): () => void {
+  /** Marks the hash parts of `paths` pending until the returned function is called. */
+  hold(paths: readonly string[], hashOf: (path: string) => string): () => void {
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
-    for (const h of hashes) this.byHash.set(h, done);
+    let set: Set<string> | undefined;
+    const batch = { hashes: () => (set ??= new Set(paths.map(hashOf))), done };
+    this.batches.add(batch);
     return () => {
-      for (const h of hashes) if (this.byHash.get(h) === done) this.byHash.delete(h);
+      this.batches.delete(batch);
       release();
     };
   }
 
-  /** Resolves when the hash part is no longer pending (at once if it is not). */
+  /** Resolves when the hash part is no longer pending; undefined if it is not pending. */
   settled(hash: string): Promise<void> | undefined {
-    return this.byHash.get(hash);
+    for (const batch of this.batches) if (batch.hashes().has(hash)) return batch.done;
+    return undefined;
   }
 }
