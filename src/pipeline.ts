@@ -9,6 +9,7 @@ import type { PathInfo } from './liveness/classify.js';
 import { splitStoreEntries } from './liveness/storeEntries.js';
 import type { PathsReport, RootsReport } from './report/types.js';
 import { findRoots } from './roots/findRoots.js';
+import { compareBytes } from './store/bytes.js';
 import { listStore } from './store/listStore.js';
 import { NixDbReader } from './store/nixDb.js';
 
@@ -42,9 +43,11 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
   const junkPaths: PathInfo[] = entries.junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null }));
   const paths = command === 'live' ? live : mergeSorted(dead, junkPaths);
-  return { command, storeDir: settings.storeDir, paths, junk: entries.junk, findings: rootSet.findings };
+  // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
+  const junk = [...entries.junk].sort(compareBytes);
+  return { command, storeDir: settings.storeDir, paths, junk, findings: rootSet.findings };
 }
 
 function mergeSorted(a: PathInfo[], b: PathInfo[]): PathInfo[] {
-  return [...a, ...b].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  return [...a, ...b].sort((x, y) => compareBytes(x.path, y.path));
 }
