@@ -3,7 +3,7 @@
  * one store that has a rooted output, a rooted derivation, unbuilt outputs and an output whose
  * derivation is gone.
  */
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import { StoreBuilder } from '../support/builder.js';
 import { S, useConformance, type NixView } from '../support/namedCase.js';
 import { describeWithNix } from '../support/nixGuard.js';
@@ -32,63 +32,63 @@ const liveSet = (v: NixView, s: KeepStore): boolean[] => [s.o1, s.d1, s.d2, s.o2
 describeWithNix('keep-outputs / keep-derivations (§7)', () => {
   const check = useConformance();
 
-  it('§7.4 defaults (keep-outputs false, keep-derivations true): a root keeps its deriver, a drv not its outputs', () => {
+  it('§7.4 defaults (keep-outputs false, keep-derivations true): a root keeps its deriver, a drv not its outputs', async ({ expect }) => {
     const s = keepStore(71);
-    const v = check(s.b.build());
+    const v = await check(s.b.build(), { expect });
     expect(liveSet(v, s)).toEqual([true, true, true, false, true]);
   });
 
   for (const [outputs, derivations] of [['false', 'true'], ['true', 'true'], ['false', 'false'], ['true', 'false']] as const) {
-    it(`§7.2 keep-outputs = ${outputs}, keep-derivations = ${derivations}`, () => {
+    it(`§7.2 keep-outputs = ${outputs}, keep-derivations = ${derivations}`, async ({ expect }) => {
       const s = keepStore(72);
       s.b.setting('keep-outputs', outputs).setting('keep-derivations', derivations);
-      const v = check(s.b.build());
+      const v = await check(s.b.build(), { expect });
       const [ko, kd] = [outputs === 'true', derivations === 'true'];
       expect(liveSet(v, s)).toEqual([true, kd, true, ko, kd]);
     });
   }
 
-  it('§7.1 the aliases gc-keep-outputs / gc-keep-derivations work like the settings', () => {
+  it('§7.1 the aliases gc-keep-outputs / gc-keep-derivations work like the settings', async ({ expect }) => {
     const s = keepStore(73);
     s.b.setting('gc-keep-outputs', 'true').setting('gc-keep-derivations', 'false');
-    const v = check(s.b.build());
+    const v = await check(s.b.build(), { expect });
     expect(liveSet(v, s)).toEqual([true, false, true, true, false]);
   });
 
-  it('§7.1 a later line overrides an earlier one, across alias names', () => {
+  it('§7.1 a later line overrides an earlier one, across alias names', async ({ expect }) => {
     const s = keepStore(74);
     s.b.setting('keep-derivations', 'false').setting('gc-keep-derivations', 'true');
     s.b.setting('gc-keep-outputs', 'true').setting('keep-outputs', 'false');
-    const v = check(s.b.build());
+    const v = await check(s.b.build(), { expect });
     expect(liveSet(v, s)).toEqual([true, true, true, false, true]);
   });
 
-  it('§7.2 keep-outputs follows DerivationOutputs of a live drv to valid outputs only, transitively', () => {
+  it('§7.2 keep-outputs follows DerivationOutputs of a live drv to valid outputs only, transitively', async ({ expect }) => {
     const b = new StoreBuilder(75);
     const dep = b.derivation('dep');
     const top = b.derivation('top', { outputs: ['out', 'doc'], built: ['out'], refs: [dep.drv], outputRefs: [dep.out] });
     b.symlinkRoot('gcroots/top-drv', top.drv).setting('keep-outputs', 'true');
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expect(v.dead).toEqual([]);
     expect(v.live).toHaveLength(4);
   });
 
-  it('§7.2 self-references are ignored by the closure', () => {
+  it('§7.2 self-references are ignored by the closure', async ({ expect }) => {
     const b = new StoreBuilder(76);
     const self = b.path('self', { selfRef: true });
     const loner = b.path('loner', { selfRef: true });
     b.symlinkRoot('gcroots/self', self);
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expect(v.live).toEqual([S(self)]);
     expect(v.dead).toEqual([S(loner)]);
   });
 
-  it('§7.3 a deriver whose DerivationOutputs do not list the output (inconsistent metadata), same readdir order', () => {
+  it('§7.3 a deriver whose DerivationOutputs do not list the output (inconsistent metadata), same readdir order', async ({ expect }) => {
     const b = new StoreBuilder(77);
     const drvs = Array.from({ length: 6 }, (_, i) => b.derivation(`odd-${i}`, { built: [] }));
     for (const d of drvs) b.symlinkRoot(`gcroots/${d.drv.slice(0, 6)}`, b.path(`made-by-${d.drv.slice(0, 4)}`, { deriver: d.drv }));
     // Nix keeps or deletes each drv depending on whether readdir meets it before its output, so
     // (with this seed, here) some drvs are listed both live and dead; storegc follows readdir order.
-    check(b.build());
+    await check(b.build(), { expect });
   });
-});
+}, { concurrent: true });

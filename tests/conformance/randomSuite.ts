@@ -17,13 +17,13 @@ interface Seen { stores: number; withLive: number; withDead: number; labels: Set
 
 export function defineRandomSuite(first: number, count: number): void {
   describeWithNix(`random stores, seeds ${first + OFFSET}..${first + OFFSET + count - 1}`, () => {
-    const tempDir = useTempDirs('each');
+    const tempDir = useTempDirs('all');
     const seen: Seen = { stores: 0, withLive: 0, withDead: 0, labels: new Set() };
     for (let seed = first + OFFSET; seed < first + OFFSET + count; seed++) {
-      it(`seed ${seed}`, () => {
-        const c = compareWithNix(generateStore(seed), tempDir(`storegc-seed-${seed}-`));
+      it(`seed ${seed}`, async ({ expect }) => {
+        const c = await compareWithNix(generateStore(seed), tempDir(`storegc-seed-${seed}-`));
         record(seen, c);
-        expectConformance(c);
+        expectConformance(c, expect);
       });
     }
     afterAll(() => {
@@ -32,7 +32,7 @@ export function defineRandomSuite(first: number, count: number): void {
       expect(seen.withDead / seen.stores).toBeGreaterThan(0.8);
       expect([...seen.labels].sort()).toEqual(['file', 'indirect', 'profile', 'symlink', 'temp']);
     });
-  });
+  }, { concurrent: true });
 }
 
 /** Notes what Nix reported, to check that the generated stores are not trivial. */

@@ -3,7 +3,7 @@
  * flock(LOCK_EX) on its file (the test process holds it); a dead owner's file is ignored (and
  * deleted by Nix). Temp roots are not checked for validity and protect by hash part.
  */
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import { StoreBuilder } from '../support/builder.js';
 import { expectNixRoots, S, useConformance } from '../support/namedCase.js';
 import { describeWithNix } from '../support/nixGuard.js';
@@ -11,43 +11,43 @@ import { describeWithNix } from '../support/nixGuard.js';
 describeWithNix('temp roots (§5)', () => {
   const check = useConformance();
 
-  it('§5.4 a live owner\'s entries are roots labelled {temp:<pid>}, and keep their closure', () => {
+  it('§5.4 a live owner\'s entries are roots labelled {temp:<pid>}, and keep their closure', async ({ expect }) => {
     const b = new StoreBuilder(61);
     const dep = b.path('dep');
     const p = b.path('in-use', { refs: [dep] });
     b.tempRoots('4242', [p], 'alive');
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expectNixRoots(v, [`{temp:4242} -> ${S(p)}`]);
     expect(v.live).toEqual([S(dep), S(p)].sort());
   });
 
-  it('§5.4 a dead owner\'s file is ignored', () => {
+  it('§5.4 a dead owner\'s file is ignored', async ({ expect }) => {
     const b = new StoreBuilder(62);
     const p = b.path('was-in-use');
     b.tempRoots('4243', [p], 'dead');
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expectNixRoots(v, []);
     expect(v.dead).toEqual([S(p)]);
   });
 
-  it('§5.4 a name like 0777 is read as pid 777 ({temp:777})', () => {
+  it('§5.4 a name like 0777 is read as pid 777 ({temp:777})', async ({ expect }) => {
     const b = new StoreBuilder(63);
     const [p, q] = [b.path('p'), b.path('q')];
     b.tempRoots('0777', [p], 'alive').tempRoots('777', [q], 'alive');
-    expectNixRoots(check(b.build()), [`{temp:777} -> ${S(p)}`, `{temp:777} -> ${S(q)}`].sort());
+    expectNixRoots(await check(b.build(), { expect }), [`{temp:777} -> ${S(p)}`, `{temp:777} -> ${S(q)}`].sort());
   });
 
-  it('§5.1 temp roots are not checked for validity: invalid and absent paths are listed, on-disk ones live', () => {
+  it('§5.1 temp roots are not checked for validity: invalid and absent paths are listed, on-disk ones live', async ({ expect }) => {
     const b = new StoreBuilder(64);
     const partial = b.path('partial-output', { registered: false });
     const absent = `${b.hash()}-not-there`;
     b.tempRoots('100', [partial, absent], 'alive');
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expectNixRoots(v, [`{temp:100} -> ${S(absent)}`, `{temp:100} -> ${S(partial)}`].sort());
     expect(v.live).toEqual([S(partial)]);
   });
 
-  it('§5.5 temp roots protect by hash part: .lock, .drv.chroot and .check siblings stay live', () => {
+  it('§5.5 temp roots protect by hash part: .lock, .drv.chroot and .check siblings stay live', async ({ expect }) => {
     const b = new StoreBuilder(65);
     const d = b.derivation('building', { built: [] });
     b.sibling(d.out, '.lock', { kind: 'file' });
@@ -57,32 +57,32 @@ describeWithNix('temp roots (§5)', () => {
     const unprotected = b.path('other', { registered: false });
     b.sibling(unprotected, '.lock', { kind: 'file' });
     b.tempRoots('200', [d.drv, d.out, done], 'alive');
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expect(v.live).toHaveLength(5);
     expect(v.dead).toHaveLength(2);
   });
 
-  it('§5.1 bytes after the last NUL (a torn append) are ignored', () => {
+  it('§5.1 bytes after the last NUL (a torn append) are ignored', async ({ expect }) => {
     const b = new StoreBuilder(66);
     const [p, q] = [b.path('complete'), b.path('torn')];
     b.tempRoots('300', [p], 'alive', `@/store/${q}`);
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expectNixRoots(v, [`{temp:300} -> ${S(p)}`]);
     expect(v.dead).toEqual([S(q)]);
   });
 
-  it('§5.4 files whose names start with a dot are skipped', () => {
+  it('§5.4 files whose names start with a dot are skipped', async ({ expect }) => {
     const b = new StoreBuilder(67);
     const p = b.path('hidden-temp');
     b.tempRoots('.keep', [p], 'alive').tempRoots('.400', [p], 'dead');
-    expectNixRoots(check(b.build()), []);
+    expectNixRoots(await check(b.build(), { expect }), []);
   });
 
-  it('§5.4 live and dead owners side by side, sharing paths', () => {
+  it('§5.4 live and dead owners side by side, sharing paths', async ({ expect }) => {
     const b = new StoreBuilder(68);
     const [p, q, r] = [b.path('p'), b.path('q'), b.path('r', { registered: false })];
     b.tempRoots('500', [p, r], 'alive').tempRoots('501', [q, p], 'dead').tempRoots('502', [], 'alive');
-    const v = check(b.build());
+    const v = await check(b.build(), { expect });
     expect(v.live).toEqual([S(p), S(r)].sort());
   });
-});
+}, { concurrent: true });

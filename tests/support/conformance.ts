@@ -4,9 +4,9 @@
  * files: reference §3.3, §5.4, §9.2), so all storegc commands run first on the fresh store and
  * the store is materialized again, in the same directory and order, before each nix-store command.
  */
-import { expect } from 'vitest';
+import { expect as globalExpect, type ExpectStatic } from 'vitest';
 import { materializeStore, releaseStore, type StoreLayout } from './materialize.js';
-import { runNixStore, runStoregc, type RunResult } from './run.js';
+import { runNixStoreAsync, runStoregcAsync, type RunResult } from './run.js';
 import type { StoreSpec } from './spec.js';
 import { parsesAsStoreBase } from './storePathSyntax.js';
 import { treeDigest } from './treeDigest.js';
@@ -30,15 +30,16 @@ export interface CompareOptions {
 
 const NIX_FLAGS = { roots: '--print-roots', live: '--print-live', dead: '--print-dead' } as const;
 
-export function compareWithNix(spec: StoreSpec, root: string, opts: CompareOptions = {}): Comparison {
+export async function compareWithNix(spec: StoreSpec, root: string, opts: CompareOptions = {}): Promise<Comparison> {
   let layout = materializeStore(spec, root);
   let stop = opts.around?.(layout);
   try {
+    // One at a time: a concurrent storegc would be another process for the /proc scan to see.
     const storegc = {
-      roots: runStoregc(root, ['roots']),
-      live: runStoregc(root, ['live']),
-      dead: runStoregc(root, ['dead']),
-      liveJson: runStoregc(root, ['live', '--json']),
+      roots: await runStoregcAsync(root, ['roots']),
+      live: await runStoregcAsync(root, ['live']),
+      dead: await runStoregcAsync(root, ['dead']),
+      liveJson: await runStoregcAsync(root, ['live', '--json']),
     };
     const watched = (): string => treeDigest(root, { mtimes: false, ignore: isNixScratch });
     const pristine = opts.keepStore === true ? watched() : '';
@@ -50,7 +51,7 @@ export function compareWithNix(spec: StoreSpec, root: string, opts: CompareOptio
         layout = materializeStore(spec, root);
         stop = opts.around?.(layout);
       }
-      nix[key] = runNixStore(root, ['--gc', NIX_FLAGS[key]]);
+      nix[key] = await runNixStoreAsync(root, ['--gc', NIX_FLAGS[key]]);
       if (opts.keepStore === true && watched() !== pristine) {
         throw new Error(`nix-store --gc ${NIX_FLAGS[key]} changed the store: this case cannot use keepStore`);
       }
@@ -70,16 +71,17 @@ function isNixScratch(rel: string): boolean {
 /**
  * Asserts identical stdout for roots, live (minus junk, which storegc reports in JSON) and dead.
  * Soft assertions: one failing test reports every mismatch of its store, not just the first.
+ * Concurrent tests must pass their context's `expect`.
  */
-export function expectConformance(c: Comparison): void {
+export function expectConformance(c: Comparison, expect: ExpectStatic = globalExpect): void {
   for (const [name, r] of [...Object.entries(c.nix).map(([k, v]) => [`nix-store ${k}`, v] as const),
     ...Object.entries(c.storegc).map(([k, v]) => [`storegc ${k}`, v] as const)]) {
     expect.soft(r.status, `${name} failed:\n${r.stderr}`).toBe(0);
   }
-  expectSameBytes(c.storegc.roots.stdout, c.nix.roots.stdout, 'storegc roots vs nix-store --gc --print-roots');
-  expectSameBytes(c.storegc.dead.stdout, c.nix.dead.stdout, 'storegc dead vs nix-store --gc --print-dead');
+  expectSameBytes(c.storegc.roots.stdout, c.nix.roots.stdout, 'storegc roots vs nix-store --gc --print-roots', expect);
+  expectSameBytes(c.storegc.dead.stdout, c.nix.dead.stdout, 'storegc dead vs nix-store --gc --print-dead', expect);
   const { kept, junk } = splitJunkLines(c.nix.live.stdout, c.layout.storeDir);
-  expectSameBytes(c.storegc.live.stdout, kept, 'storegc live vs nix-store --gc --print-live without junk');
+  expectSameBytes(c.storegc.live.stdout, kept, 'storegc live vs nix-store --gc --print-live without junk', expect);
   const json = parseJson(c.storegc.liveJson.stdout);
   expect.soft(json.junk, 'storegc live --json junk vs junk lines of nix-store --gc --print-live').toEqual(junk);
 }
@@ -110,7 +112,7 @@ export function splitLines(buf: Buffer): Buffer[] {
 }
 
 /** Byte-exact comparison; shows a text diff (then a hex diff if the text hides the difference). */
-export function expectSameBytes(actual: Buffer, expected: Buffer, what: string): void {
+export function expectSameBytes(actual: Buffer, expected: Buffer, what: string, expect: ExpectStatic = globalExpect): void {
   if (actual.equals(expected)) return;
   const [a, e] = [actual.toString('utf8'), expected.toString('utf8')];
   if (a !== e) expect.soft(a, what).toBe(e);

@@ -4,7 +4,7 @@
  * hands back Nix's own output as lines with the scratch root shown as `$R`, so a case can also
  * state what Nix printed (which documents the rule and proves the store exercises it).
  */
-import { expect } from 'vitest';
+import { expect, type ExpectStatic } from 'vitest';
 import { compareWithNix, expectConformance, splitLines, type CompareOptions, type Comparison } from './conformance.js';
 import type { StoreSpec } from './spec.js';
 import { useTempDirs } from './tempDir.js';
@@ -19,11 +19,16 @@ export interface NixView {
 /** `$R/store/<base>`, as store paths appear in NixView lines. */
 export const S = (base: string): string => `$R/store/${base}`;
 
-export function useConformance(): (spec: StoreSpec, opts?: CompareOptions) => NixView {
-  const tempDir = useTempDirs('each');
-  return (spec, opts) => {
-    const c = compareWithNix(spec, tempDir('storegc-case-'), opts);
-    expectConformance(c);
+export interface CheckOptions extends CompareOptions {
+  /** The test context's expect (needed in concurrent tests for soft assertions). */
+  readonly expect?: ExpectStatic;
+}
+
+export function useConformance(): (spec: StoreSpec, opts?: CheckOptions) => Promise<NixView> {
+  const tempDir = useTempDirs('all'); // suites may be concurrent
+  return async (spec, opts = {}) => {
+    const c = await compareWithNix(spec, tempDir('storegc-case-'), opts);
+    expectConformance(c, opts.expect);
     const lines = (b: Buffer): string[] => splitLines(b).map((l) => l.toString('utf8').split(c.layout.root).join('$R'));
     return { roots: lines(c.nix.roots.stdout), live: lines(c.nix.live.stdout), dead: lines(c.nix.dead.stdout), comparison: c };
   };

@@ -8,9 +8,10 @@ import { hasNixStore } from './run.js';
 const available = hasNixStore();
 let warned = false;
 
-export function describeWithNix(name: string, body: () => void): void {
+/** `concurrent`: the tests of the suite may run at the same time (each on its own store). */
+export function describeWithNix(name: string, body: () => void, opts: { concurrent?: boolean } = {}): void {
   if (available) {
-    describe(name, body);
+    (opts.concurrent === true ? describe.concurrent : describe)(name, body);
     return;
   }
   if (process.env['CI'] === 'true') {

@@ -3,8 +3,10 @@
  * environment: the four NIX_* directory variables, no other NIX_* variable, and user config
  * lookups pointed into R (where nothing exists) so a developer's ~/.config/nix cannot leak in.
  * Children run with cwd R, outside the store, so they are no runtime root themselves.
+ * Async variants let a test file keep both cores busy with several stores at once (vitest runs
+ * one worker on a 2-core machine).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { layoutOf } from './materialize.js';
@@ -39,13 +41,37 @@ function run(cmd: string, args: readonly string[], root: string): RunResult {
   return { stdout: r.stdout, stderr: r.stderr.toString('utf8'), status: r.status };
 }
 
+function runAsync(cmd: string, args: readonly string[], root: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, env: nixEnv(root), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), status }));
+  });
+}
+
 export function runNixStore(root: string, args: readonly string[]): RunResult {
   return run('nix-store', args, root);
 }
 
+export function runNixStoreAsync(root: string, args: readonly string[]): Promise<RunResult> {
+  return runAsync('nix-store', args, root);
+}
+
 export function runStoregc(root: string, args: readonly string[]): RunResult {
+  return run(process.execPath, [storegcMain(), ...args], root);
+}
+
+export function runStoregcAsync(root: string, args: readonly string[]): Promise<RunResult> {
+  return runAsync(process.execPath, [storegcMain(), ...args], root);
+}
+
+function storegcMain(): string {
   if (!existsSync(STOREGC_MAIN)) throw new Error(`${STOREGC_MAIN} is missing: run \`npm run build\` first`);
-  return run(process.execPath, [STOREGC_MAIN, ...args], root);
+  return STOREGC_MAIN;
 }
 
 /** Is `nix-store` on PATH? */

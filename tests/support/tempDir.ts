@@ -16,6 +16,7 @@ export function makeTempDir(prefix = 'storegc-'): string {
 /**
  * Registers cleanup hooks and returns a factory: dirs made by it are removed in afterEach
  * (scope 'each') or afterAll (scope 'all'), after live temp-root locks on them are released.
+ * Suites whose tests run concurrently must use 'all' ('each' would remove a running test's dir).
  */
 export function useTempDirs(scope: 'each' | 'all' = 'each'): (prefix?: string) => string {
   const dirs: string[] = [];
