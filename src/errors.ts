@@ -12,7 +12,10 @@ export type ErrorCode =
   | 'io'
   | 'unreadable-roots'
   | 'still-alive'
-  | 'not-in-store';
+  | 'not-in-store'
+  | 'index-damaged'
+  | 'index-foreign'
+  | 'index-missing';
 
 /** 2 = bad usage or bad configuration; 1 = failure while running. */
 const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
@@ -26,6 +29,9 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'unreadable-roots': 1,
   'still-alive': 1,
   'not-in-store': 2,
+  'index-damaged': 1,
+  'index-foreign': 2,
+  'index-missing': 1,
 };
 
 export class StoregcError extends Error {

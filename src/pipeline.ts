@@ -1,6 +1,7 @@
 /**
  * The only composer: settings -> roots -> graph -> liveness -> report. Nothing else knows the
- * whole sequence. Every stage here only reads.
+ * whole sequence. Every stage here only reads, except that the roots index (a cache of
+ * directory listings, src/roots/index/) is brought up to date.
  */
 import type { Settings } from './config/settings.js';
 import { loadGraph } from './graph/loadGraph.js';
@@ -9,6 +10,10 @@ import type { PathInfo } from './liveness/classify.js';
 import { splitStoreEntries } from './liveness/storeEntries.js';
 import type { PathsReport, RootsReport } from './report/types.js';
 import { findRoots } from './roots/findRoots.js';
+import { withIndex } from './roots/index/withIndex.js';
+import type { IndexedScan } from './roots/index/withIndex.js';
+import type { TreeScan } from './roots/readRootTrees.js';
+import type { RootSet } from './roots/types.js';
 import { compareBytes } from './store/bytes.js';
 import { listStore } from './store/listStore.js';
 import { NixDbReader } from './store/nixDb.js';
@@ -17,15 +22,21 @@ function openDb(settings: Settings): NixDbReader {
   return NixDbReader.open(`${settings.stateDir}/db/db.sqlite`);
 }
 
+/** Roots through the roots index (cached listings of unchanged directories); validity from the DB now. */
+function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
+  return withIndex(settings, (cache) => findRoots(settings, isValid, 'read', cache));
+}
+
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
   const db = openDb(settings);
+  let valid;
   try {
-    const valid = db.validPathSet();
-    const rootSet = await findRoots(settings, (p) => valid.has(p));
-    return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: rootSet.findings };
+    valid = db.validPathSet();
   } finally {
     db.close();
   }
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => valid.has(p));
+  return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: [...findings, ...rootSet.findings], index };
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
@@ -37,7 +48,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
     db.close();
   }
   // Roots first, then the store listing, in Nix's order (reference §5.5).
-  const rootSet = await findRoots(settings, (p) => graph.idOf.has(p));
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.idOf.has(p));
   const names = listStore(settings.realStoreDir);
   const entries = splitStoreEntries(names, settings.storeDir);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
@@ -45,7 +56,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const paths = command === 'live' ? live : mergeSorted(dead, junkPaths);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
-  return { command, storeDir: settings.storeDir, paths, junk, findings: rootSet.findings };
+  return { command, storeDir: settings.storeDir, paths, junk, findings: [...findings, ...rootSet.findings], index };
 }
 
 function mergeSorted(a: PathInfo[], b: PathInfo[]): PathInfo[] {

@@ -1,9 +1,12 @@
 /**
  * storegc's read-only commands write nothing: the whole scratch tree (store, state dir, DB, roots,
  * temp roots, outside links) has the same digest — content, mode, type, symlink target and mtime
- * of every entry — before and after, SQLite's own -wal/-shm sidecars apart. The store holds what
+ * of every entry — before and after, SQLite's own -wal/-shm sidecars and the roots index (a
+ * cache, the one file they may write) apart. The store holds what
  * Nix 2.8 deletes even in print modes: junk entries, stale auto links, a dead temproots file.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it, describe } from 'vitest';
 import { StoreBuilder } from './support/builder.js';
 import { materializeStore } from './support/materialize.js';
@@ -33,9 +36,15 @@ function storeNixWouldChange(): StoreSpec {
 }
 
 const SIDECARS = new Set(['var/db/db.sqlite-wal', 'var/db/db.sqlite-shm']);
-/** Everything but the sidecars, and the mtime of var/db, which their creation and removal bump. */
+/** The roots index: the one file these commands may write (with its directory under the state dir). */
+const INDEX = 'var/storegc/roots-index.sqlite';
+const isIndex = (rel: string): boolean => rel === 'var/storegc' || rel.startsWith(`${INDEX}`);
+/**
+ * Everything but the sidecars and the index, and the mtimes of var/db and var (whose entries
+ * those come and go in).
+ */
 const snapshot = (root: string): string[] =>
-  treeLines(root, { ignore: (rel) => SIDECARS.has(rel), mtimes: (rel) => rel !== 'var/db' });
+  treeLines(root, { ignore: (rel) => SIDECARS.has(rel) || isIndex(rel), mtimes: (rel) => rel !== 'var/db' && rel !== 'var' });
 
 describe('read-only commands write nothing', () => {
   const tempDir = useTempDirs('each');
@@ -51,8 +60,19 @@ describe('read-only commands write nothing', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout.length).toBeGreaterThan(0);
       expect(snapshot(root)).toEqual(before);
+      expect(existsSync(join(root, INDEX)), 'the roots index was written').toBe(true);
     });
   }
+
+  it('with --no-index, not even the index is written', () => {
+    const root = tempDir('storegc-readonly-');
+    const m = materializeStore(storeNixWouldChange(), root);
+    const before = treeLines(root, { ignore: (rel) => SIDECARS.has(rel), mtimes: (rel) => rel !== 'var/db' });
+    const r = runStoregc(root, ['dead', '--no-index']);
+    m.release();
+    expect(r.status, r.stderr).toBe(0);
+    expect(treeLines(root, { ignore: (rel) => SIDECARS.has(rel), mtimes: (rel) => rel !== 'var/db' })).toEqual(before);
+  });
 });
 
 describeWithNix('the read-only check can see a change', () => {

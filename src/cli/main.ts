@@ -11,10 +11,17 @@ import { buildProgram } from './program.js';
 import type { Outcome, Runtime } from './program.js';
 import { progressView } from './progressView.js';
 import { formatMiB } from '../report/mib.js';
+import { indexUseLine } from '../report/indexText.js';
 
-function print({ report, format, quiet }: Outcome): void {
+let commandExit: 0 | 1 = 0;
+
+function print({ report, format, quiet, exitCode }: Outcome): void {
+  if (exitCode !== undefined) commandExit = exitCode;
   if (quiet !== true) {
     for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
+    if ((report.command === 'roots' || report.command === 'live' || report.command === 'dead') && report.index !== undefined) {
+      process.stderr.write(`storegc: ${indexUseLine(report.index)}\n`);
+    }
     if ((report.command === 'gc' || report.command === 'delete') && !report.dryRun) {
       for (const s of report.skipped) process.stderr.write(`storegc: kept '${display(s.path)}' (${s.reason}${s.detail === undefined ? '' : `: ${s.detail}`})\n`);
       process.stderr.write(`note: currently hard linking saves ${formatMiB(report.linksSavedBytes)} MiB\n`);
@@ -32,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `storegc: ${text}` : text) });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return commandExit;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;

@@ -11,6 +11,7 @@ import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
 import { collectGarbage } from '../gcPipeline.js';
 import { reportPaths, reportRoots } from '../pipeline.js';
+import { indexStatus, updateIndex, verifyIndex } from '../roots/index/indexCommands.js';
 import type { Format, Report } from '../report/index.js';
 import { fromText } from '../store/bytes.js';
 
@@ -19,6 +20,8 @@ export interface Outcome {
   readonly format: Format;
   /** --quiet: nothing but the report itself. */
   readonly quiet?: boolean;
+  /** Exit status when the command ran but found a problem to report (index verify: drift). */
+  readonly exitCode?: 0 | 1;
 }
 
 export type Handler = (outcome: Outcome) => void;
@@ -61,6 +64,7 @@ interface CommonFlags {
   jobs?: number;
   extraRoots?: string[];
   json?: boolean;
+  index?: string | false;
 }
 
 export function parseBoolFlag(value: string): boolean {
@@ -105,6 +109,7 @@ export function settingsFrom(flags: CommonFlags, env: Env): Settings {
     runtimeRoots: flags.runtimeRoots,
     jobs: flags.jobs,
     extraRoots: flags.extraRoots,
+    index: flags.index,
   };
   const draft = resolveSettings(options, env, []);
   return resolveSettings(options, env, loadNixConf(draft.confDir, env));
@@ -119,18 +124,42 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   const format = (flags: CommonFlags): Format => (flags.json === true ? 'json' : 'text');
 
-  addCommonOptions(program.command('roots'))
+  const indexOptions = (cmd: Command): Command => addCommonOptions(cmd)
+    .option('--index <file>', 'roots index file (default: STATE/storegc/roots-index.sqlite, else a per-user cache file)')
+    .option('--no-index', 'scan every roots directory in full; neither read nor write an index');
+
+  indexOptions(program.command('roots'))
     .description('list GC roots (== nix-store --gc --print-roots)')
     .action(async (flags: CommonFlags) => {
       handle({ report: await reportRoots(settingsFrom(flags, env)), format: format(flags) });
     });
   for (const command of ['live', 'dead'] as const) {
-    addCommonOptions(program.command(command))
+    indexOptions(program.command(command))
       .description(`list ${command} store paths (== nix-store --gc --print-${command})`)
       .action(async (flags: CommonFlags) => {
         handle({ report: await reportPaths(settingsFrom(flags, env), command), format: format(flags) });
       });
   }
+  const index = program.command('index').description('the incremental roots index: a cache of roots directory listings');
+  indexOptions(index.command('status'))
+    .description('entries, age and reuse of the last scan')
+    .action((flags: CommonFlags) => {
+      handle({ report: indexStatus(settingsFrom(flags, env)), format: format(flags) });
+    });
+  for (const action of ['update', 'rebuild'] as const) {
+    indexOptions(index.command(action))
+      .description(action === 'update' ? 'rescan the roots trees, reading only directories that changed' : 'rescan every roots directory and replace the index')
+      .action(async (flags: CommonFlags) => {
+        handle({ report: await updateIndex(settingsFrom(flags, env), action === 'rebuild'), format: format(flags) });
+      });
+  }
+  indexOptions(index.command('verify'))
+    .description('compare the index with a full scan; print any drift and exit 1 on drift')
+    .action(async (flags: CommonFlags) => {
+      const report = await verifyIndex(settingsFrom(flags, env));
+      handle({ report, format: format(flags), exitCode: (report.drift ?? []).length > 0 ? 1 : 0 });
+    });
+
   const gcOptions = (cmd: Command): Command => addCommonOptions(cmd)
     .option('--dry-run', 'print what would be deleted and the bytes it would free; write nothing')
     .option('--quiet', 'print nothing but the summary')

@@ -8,6 +8,8 @@ import { StoregcError } from '../errors.js';
 import { GC_SETTING_ALIASES, parseBool } from './nixConf.js';
 import type { ConfLine } from './nixConf.js';
 
+export type IndexChoice = { readonly kind: 'none' } | { readonly kind: 'default' } | { readonly kind: 'explicit'; readonly file: string };
+
 export interface Options {
   storeDir?: string;
   stateDir?: string;
@@ -19,6 +21,8 @@ export interface Options {
   jobs?: number;
   extraRoots?: readonly string[];
   procDir?: string;
+  /** `--index FILE`, or false for `--no-index`; default: the index in its usual place. */
+  index?: string | false;
 }
 
 export interface Settings {
@@ -37,6 +41,10 @@ export interface Settings {
   readonly jobs: number;
   readonly extraRoots: readonly string[];
   readonly procDir: string;
+  /** Which roots index `roots`, `live` and `dead` use (reference: README, incremental index). */
+  readonly index: IndexChoice;
+  /** The per-user cache directory ($XDG_CACHE_HOME or ~/.cache), for an index the state dir cannot hold. */
+  readonly cacheHome: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -79,7 +87,14 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
     jobs,
     extraRoots: Object.freeze([...(options.extraRoots ?? [])]),
     procDir: options.procDir ?? '/proc',
+    index: indexChoice(options.index),
+    cacheHome: env.XDG_CACHE_HOME?.startsWith('/') === true ? fromText(env.XDG_CACHE_HOME) : env.HOME?.startsWith('/') === true ? `${fromText(env.HOME)}/.cache` : undefined,
   });
+}
+
+function indexChoice(index: string | false | undefined): IndexChoice {
+  if (index === false) return { kind: 'none' };
+  return index === undefined ? { kind: 'default' } : { kind: 'explicit', file: resolveDir(index, '') };
 }
 
 function resolveDir(value: string | undefined, fallback: string): string {

@@ -4,7 +4,9 @@
  */
 import { display } from '../store/bytes.js';
 import type { Finding } from '../roots/types.js';
-import type { GcReport, PathsReport, Report } from './types.js';
+import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
+import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
+import type { IndexUse } from '../roots/index/withIndex.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -17,14 +19,42 @@ export function toJson(report: Report): object {
   const head = { schemaVersion: SCHEMA_VERSION, command: report.command, storeDir: display(report.storeDir) };
   switch (report.command) {
     case 'roots':
-      return { ...head, roots: report.roots.map((r) => ({ link: display(r.link), path: display(r.path), kind: r.kind })), warnings };
+      return { ...head, roots: report.roots.map((r) => ({ link: display(r.link), path: display(r.path), kind: r.kind })), index: indexUse(report.index), warnings };
     case 'live':
     case 'dead':
-      return { ...head, ...pathsBody(report), warnings };
+      return { ...head, ...pathsBody(report), index: indexUse(report.index), warnings };
     case 'gc':
     case 'delete':
       return { ...head, ...gcBody(report), warnings };
+    case 'index':
+      return { ...head, ...indexBody(report), warnings };
   }
+}
+
+/** How the roots index served a scan; null when none was used. */
+function indexUse(use: IndexUse | undefined): object | null {
+  if (use === undefined) return null;
+  return {
+    file: use.file === undefined ? null : display(use.file), dirs: use.dirs, dirsReused: use.reused, dirsRead: use.read,
+    entries: use.entries, outsideLinks: use.outsideLinks, scanMs: Math.round(use.scanMs * 10) / 10, saved: use.saved,
+  };
+}
+
+function indexBody(report: IndexReport): object {
+  const use = report.use;
+  const s = report.status;
+  return {
+    action: report.action,
+    file: report.file === undefined ? null : display(report.file),
+    ...(use === undefined ? {} : { ...indexUse(use), marginMs: Number(TIMESTAMP_MARGIN_NS / 1_000_000n) }),
+    ...(s === undefined ? {} : {
+      status: {
+        dirs: s.dirs, entries: s.entries, outsideLinks: s.outsideLinks, sizeBytes: s.sizeBytes,
+        lastScan: s.lastScan === undefined ? null : { ...s.lastScan, startedNs: String(s.lastScan.startedNs), finished: new Date(s.lastScan.finishedMs).toISOString() },
+      },
+    }),
+    ...(report.drift === undefined ? {} : { drift: report.drift.map(display), staleDirs: report.staleDirs ?? 0 }),
+  };
 }
 
 function pathsBody(report: PathsReport): object {

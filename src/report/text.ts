@@ -1,5 +1,6 @@
 /** Output byte-identical to `nix-store --gc --print-roots | --print-live | --print-dead` (§15). */
 import { toBytes } from '../store/bytes.js';
+import { renderIndexText } from './indexText.js';
 import { formatMiB, summaryLine } from './mib.js';
 import type { GcReport, Report } from './types.js';
 
@@ -13,6 +14,8 @@ export function renderText(report: Report): Buffer {
     case 'gc':
     case 'delete':
       return toBytes(renderGc(report));
+    case 'index':
+      return toBytes(renderIndexText(report));
   }
 }
 

@@ -1,12 +1,16 @@
 import type { PathInfo } from '../liveness/classify.js';
 import type { GcReport } from '../gcPipeline.js';
 import type { Finding, Root } from '../roots/types.js';
+import type { IndexReport } from '../roots/index/indexCommands.js';
+import type { IndexUse } from '../roots/index/withIndex.js';
 
 export interface RootsReport {
   readonly command: 'roots';
   readonly storeDir: string;
   readonly roots: readonly Root[];
   readonly findings: readonly Finding[];
+  /** How the roots index served the scan (undefined when no index was used). */
+  readonly index?: IndexUse | undefined;
 }
 
 export interface PathsReport {
@@ -17,11 +21,12 @@ export interface PathsReport {
   /** Basenames of store entries that do not parse as store paths. */
   readonly junk: readonly string[];
   readonly findings: readonly Finding[];
+  readonly index?: IndexUse | undefined;
 }
 
-export type Report = RootsReport | PathsReport | GcReport;
+export type Report = RootsReport | PathsReport | GcReport | IndexReport;
 
-export type { GcReport };
+export type { GcReport, IndexReport };
 
 /** A renderer turns a report into the bytes for stdout. */
 export type Renderer = (report: Report) => Buffer;

@@ -27,8 +27,17 @@ export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision 
     return isValidBaseName(base) && ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : IGNORE;
   }
   if (isInStore(ctx.storeDir, entry.target)) return classifyStoreTarget(entry.path, entry.target, 'symlink', ctx);
-  const target = entry.target.startsWith('/') ? canonPath(entry.target) : canonPath(`${dirName(entry.path)}/${entry.target}`);
-  return { kind: 'outside', link: entry.path, target };
+  return { kind: 'outside', link: entry.path, target: outsideTarget(entry.path, entry.target) };
+}
+
+/** Where a symlink that does not point into the store leads: canonical, absolute (§3.3 step 2). */
+export function outsideTarget(link: string, target: string): string {
+  return target.startsWith('/') ? canonPath(target) : canonPath(`${dirName(link)}/${target}`);
+}
+
+/** Is this tree entry a symlink whose target must be looked at outside the store? */
+export function leadsOutside(entry: TreeEntry, storeDir: string): entry is TreeEntry & { type: 'symlink' } {
+  return entry.type === 'symlink' && !isInStore(storeDir, entry.target);
 }
 
 /**

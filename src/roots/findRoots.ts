@@ -5,25 +5,25 @@
  * reported as findings instead.
  */
 import pLimit from 'p-limit';
-import { outsidePath } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { display } from '../store/bytes.js';
 import { hashPartOf, isInStore, toStorePath } from '../store/storePath.js';
 import { classifyEntry, classifySecondHop, isAutoLink } from './classify.js';
 import type { ClassifyContext, Decision } from './classify.js';
-import { expandExtraRoots } from './extraRoots.js';
-import { lookOutside } from './followOutside.js';
 import { readRuntimeRefs } from './runtimeRoots.js';
-import { scanTrees } from './scanTree.js';
+import { readRootTrees } from './readRootTrees.js';
+import type { TreeScan } from './readRootTrees.js';
+import type { ListingCache } from './scanTree.js';
 import { readTempRoots } from './tempRoots.js';
 import type { Finding, Root, RootSet } from './types.js';
 
 /**
  * @param mode 'collect' (the collector, holding gc.lock) removes stale temproots files under
  *   their lock as Nix does; 'read' only reports them.
+ * @param cache cached directory listings (the roots index): validity is still decided here,
+ *   against the current database, for every entry.
  */
-export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read'): Promise<RootSet> {
-  const limit = pLimit(settings.jobs);
+export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache): Promise<RootSet & { readonly scan: TreeScan }> {
   const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid };
   const roots: Root[] = [];
   const findings: Finding[] = [];
@@ -35,23 +35,22 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     }
   };
 
-  const tops = [`${settings.stateDir}/gcroots`, `${settings.stateDir}/profiles`, ...(await expandExtraRoots(settings.extraRoots, settings.root))];
-  const scan = await scanTrees(tops, limit);
-  findings.push(...scan.findings);
-  const outside: { link: string; target: string }[] = [];
-  for (const entry of scan.entries) {
+  const trees = await readRootTrees(settings, pLimit(settings.jobs), cache);
+  findings.push(...trees.findings);
+  for (const entry of trees.entries) {
     const decision = classifyEntry(entry, ctx);
-    if (decision.kind === 'outside') outside.push(decision);
-    else take(decision);
-  }
-  await Promise.all(outside.map(({ link, target }) => limit(async () => {
-    const look = await lookOutside(link, target, (p) => outsidePath(settings, p));
-    if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
-    else if (look.kind === 'error') findings.push(look.finding);
-    else if (look.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
+    if (decision.kind !== 'outside') {
+      take(decision);
+      continue;
+    }
+    const { link, target } = decision;
+    const look = trees.looks.get(link);
+    if (look?.kind === 'link') take(classifySecondHop(target, look.target, ctx));
+    else if (look?.kind === 'error') findings.push(look.finding);
+    else if (look?.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
       findings.push({ code: 'stale-link', path: link, target, message: `stale link from '${display(link)}' to '${display(target)}'` });
     }
-  })));
+  }
 
   if (settings.runtimeRoots) {
     const runtime = await readRuntimeRefs(settings.procDir, settings.storeDir);
@@ -67,7 +66,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   findings.push(...temp.findings);
   roots.push(...temp.roots);
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));
-  return { roots: dedupeRoots(roots), tempHashParts, findings };
+  return { roots: dedupeRoots(roots), tempHashParts, findings, scan: trees.scan };
 }
 
 /** Sorted by link bytes, then store path bytes; each (link, path) pair once (reference §6.1). */

@@ -4,17 +4,43 @@
  * regular files are kept, other file types ignored. Directories are read in parallel with
  * bounded concurrency; the entry type comes from readdir (d_type), so only symlinks cost a
  * system call of their own.
+ *
+ * With a listing cache (the incremental roots index), every directory is first checked with
+ * one lstat: if its identity and timestamps say it has not changed since its cached listing was
+ * read (`canReuse`), the listing stands in for readdir and readlink. Subdirectories are always
+ * checked themselves. Only listings read whole, without error, are handed back for caching.
  */
-import { lstat, opendir, readlink } from 'node:fs/promises';
-import type { Dirent, OpenDirOptions } from 'node:fs';
+import type { OpenDirOptions } from 'node:fs';
 import type { LimitFunction } from 'p-limit';
 import { errnoOf } from '../errors.js';
-import { display, fromBytes, fsPath } from '../store/bytes.js';
+import { display } from '../store/bytes.js';
+import { canReuse, TIMESTAMP_MARGIN_NS } from './index/listing.js';
+import type { CachedDir, DirIdentity, Listing } from './index/listing.js';
+import { nodeScanFs } from './scanFs.js';
+import type { ScanFs } from './scanFs.js';
 import type { Finding, TreeEntry } from './types.js';
+
+/** Cached listings, looked up one directory at a time. */
+export interface ListingCache {
+  lookup(dir: string): CachedDir | undefined;
+}
+
+export interface ScanOptions {
+  readonly fs?: ScanFs;
+  readonly cache?: ListingCache | undefined;
+  /** The scan's start on the file timestamps' clock (ns); recorded with each fresh listing. */
+  readonly startNs?: bigint;
+  readonly marginNs?: bigint;
+}
 
 export interface ScanResult {
   readonly entries: TreeEntry[];
   readonly findings: Finding[];
+  /** With a cache: listings read whole in this scan, or reused, by directory. */
+  readonly listings: Map<string, CachedDir>;
+  /** Directories whose listing came from the cache / was read. */
+  readonly reused: number;
+  readonly read: number;
 }
 
 /** Errors Nix reports as "cannot read potential root" and skips (§3.4). */
@@ -23,68 +49,103 @@ const LINK_BATCH = 64;
 /** Names as raw bytes (Node supports it; its types do not say so). */
 export const BUFFER_NAMES = { encoding: 'buffer', bufferSize: 1024 } as unknown as OpenDirOptions;
 
-export async function scanTrees(tops: readonly string[], limit: LimitFunction): Promise<ScanResult> {
-  const result: ScanResult = { entries: [], findings: [] };
+export function unreadableRoot(path: string, error: unknown): Finding {
+  const errno = errnoOf(error);
+  const skipped = errno !== undefined && SKIPPED_ERRNOS.has(errno);
+  return {
+    code: 'unreadable-root',
+    path,
+    message: skipped
+      ? `cannot read potential root '${display(path)}' (${errno})`
+      : `cannot read potential root '${display(path)}': ${(error as Error).message} (Nix would abort here; storegc skips it)`,
+  };
+}
+
+export async function scanTrees(tops: readonly string[], limit: LimitFunction, opts: ScanOptions = {}): Promise<ScanResult> {
+  const fs = opts.fs ?? nodeScanFs;
+  const { cache } = opts;
+  const startNs = opts.startNs ?? BigInt(Date.now()) * 1_000_000n;
+  const marginNs = opts.marginNs ?? TIMESTAMP_MARGIN_NS;
+  const entries: TreeEntry[] = [];
+  const findings: Finding[] = [];
+  const listings = new Map<string, CachedDir>();
+  const counts = { reused: 0, read: 0 };
   const pending: Promise<void>[] = [];
 
-  const fail = (path: string, error: unknown): void => {
-    const errno = errnoOf(error);
-    const skipped = errno !== undefined && SKIPPED_ERRNOS.has(errno);
-    result.findings.push({
-      code: 'unreadable-root',
-      path,
-      message: skipped
-        ? `cannot read potential root '${display(path)}' (${errno})`
-        : `cannot read potential root '${display(path)}': ${(error as Error).message} (Nix would abort here; storegc skips it)`,
-    });
+  const emit = (dir: string, listing: Listing): void => {
+    for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
+    for (const { name, target } of listing.links) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
+    for (const name of listing.dirs) visitDir(`${dir}/${name}`);
   };
 
   const visitDir = (dir: string): void => {
-    pending.push(
-      limit(() => readDir(dir)).then(
-        (subdirs) => subdirs.forEach(visitDir),
-        (error: unknown) => fail(dir, error),
-      ),
-    );
+    pending.push(limit(() => (cache === undefined ? readFresh(dir) : readCached(dir))).catch((error: unknown) => {
+      findings.push(unreadableRoot(dir, error));
+    }));
   };
 
-  const readDir = async (dir: string): Promise<string[]> => {
-    const subdirs: string[] = [];
-    const links: string[] = [];
-    const handle = await opendir(fsPath(dir), BUFFER_NAMES);
-    for await (const dirent of handle as AsyncIterable<Dirent<Buffer>>) {
-      const path = `${dir}/${fromBytes(dirent.name)}`;
-      if (dirent.isDirectory()) subdirs.push(path);
-      else if (dirent.isFile()) result.entries.push({ type: 'file', path });
-      else if (dirent.isSymbolicLink()) links.push(path);
+  const readFresh = async (dir: string, identity?: DirIdentity): Promise<void> => {
+    const { listing, complete } = await readListing(dir);
+    counts.read++;
+    if (identity !== undefined && complete) listings.set(dir, { identity, readAtNs: startNs, listing });
+    emit(dir, listing);
+  };
+
+  const readCached = async (dir: string): Promise<void> => {
+    // The identity is taken before the listing is read: a change during the read moves it.
+    const st = await fs.stat(dir);
+    if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
+    const cached = cache!.lookup(dir);
+    if (cached !== undefined && canReuse(cached, st, marginNs)) {
+      counts.reused++;
+      listings.set(dir, cached);
+      emit(dir, cached.listing);
+      return;
     }
+    await readFresh(dir, st);
+  };
+
+  const readListing = async (dir: string): Promise<{ listing: Listing; complete: boolean }> => {
+    const files: string[] = [];
+    const linkNames: string[] = [];
+    const dirs: string[] = [];
+    for (const { name, kind } of await fs.list(dir)) {
+      if (kind === 'dir') dirs.push(name);
+      else if (kind === 'file') files.push(name);
+      else if (kind === 'link') linkNames.push(name);
+    }
+    const links: { name: string; target: string }[] = [];
+    let complete = true;
     // Bounded fan-out inside one directory: a Hydra roots dir can hold a million links.
-    for (let i = 0; i < links.length; i += LINK_BATCH) {
-      await Promise.all(links.slice(i, i + LINK_BATCH).map(readSymlink));
+    for (let i = 0; i < linkNames.length; i += LINK_BATCH) {
+      await Promise.all(linkNames.slice(i, i + LINK_BATCH).map(async (name) => {
+        try {
+          links.push({ name, target: await fs.readlink(`${dir}/${name}`) });
+        } catch (error) {
+          complete = false;
+          findings.push(unreadableRoot(`${dir}/${name}`, error));
+        }
+      }));
     }
-    return subdirs;
+    return { listing: { files, links, dirs }, complete };
   };
 
-  const readSymlink = async (path: string): Promise<void> => {
-    try {
-      const target = await readlink(fsPath(path), { encoding: 'buffer' });
-      result.entries.push({ type: 'symlink', path, target: fromBytes(target) });
-    } catch (error) {
-      fail(path, error);
-    }
+  /** A path expected to be a directory turned out not to be one: take it as Nix would. */
+  const visitNonDir = async (path: string, kind: string): Promise<void> => {
+    if (kind === 'file') entries.push({ type: 'file', path });
+    else if (kind === 'link') entries.push({ type: 'symlink', path, target: await fs.readlink(path) });
   };
 
   // The tops are of unknown type: lstat them, like Nix does for DT_UNKNOWN.
   for (const top of tops) {
     try {
-      const st = await lstat(fsPath(top));
-      if (st.isDirectory()) visitDir(top);
-      else if (st.isFile()) result.entries.push({ type: 'file', path: top });
-      else if (st.isSymbolicLink()) pending.push(readSymlink(top));
+      const st = await fs.stat(top);
+      if (st.kind === 'dir') visitDir(top);
+      else pending.push(visitNonDir(top, st.kind).catch((error: unknown) => { findings.push(unreadableRoot(top, error)); }));
     } catch (error) {
-      if (errnoOf(error) !== 'ENOENT') fail(top, error);
+      if (errnoOf(error) !== 'ENOENT') findings.push(unreadableRoot(top, error));
     }
   }
   for (let i = 0; i < pending.length; i++) await pending[i];
-  return result;
+  return { entries, findings, listings, ...counts };
 }

@@ -15,7 +15,9 @@ export type FindingCode =
   | 'unreadable-root'
   | 'stale-temproots'
   | 'bad-temproots'
-  | 'unreadable-runtime';
+  | 'unreadable-runtime'
+  | 'index-rebuilt'
+  | 'index-unavailable';
 
 /** Something worth telling the user that did not stop the run. */
 export interface Finding {

@@ -1,0 +1,98 @@
+/**
+ * The `storegc index` commands: status, update, rebuild, verify. They read the roots trees
+ * only (no database: validity is decided at use, never cached) and write nothing but the index.
+ */
+import pLimit from 'p-limit';
+import { statSync } from 'node:fs';
+import type { Settings } from '../../config/settings.js';
+import { StoregcError } from '../../errors.js';
+import { display, fsPath } from '../../store/bytes.js';
+import { readRootTrees } from '../readRootTrees.js';
+import type { Finding } from '../types.js';
+import { diffScans } from './drift.js';
+import { openIndex } from './openIndex.js';
+import { IndexDamaged } from './rootsIndex.js';
+import type { ScanSummary } from './rootsIndex.js';
+import type { ListingCache } from '../scanTree.js';
+import { withIndex } from './withIndex.js';
+import type { IndexUse } from './withIndex.js';
+
+export interface IndexStatus {
+  readonly dirs: number;
+  readonly entries: number;
+  readonly outsideLinks: number;
+  readonly sizeBytes: number;
+  readonly lastScan: ScanSummary | undefined;
+}
+
+export interface IndexReport {
+  readonly command: 'index';
+  readonly action: 'status' | 'update' | 'rebuild' | 'verify';
+  readonly storeDir: string;
+  readonly file: string | undefined;
+  readonly status?: IndexStatus;
+  readonly use?: IndexUse;
+  /** verify: differences between the indexed scan and a full scan (none when the index is sound). */
+  readonly drift?: readonly string[];
+  /** verify: cached directories that changed since the last update (read again, not drift). */
+  readonly staleDirs?: number;
+  readonly findings: readonly Finding[];
+}
+
+export async function updateIndex(settings: Settings, rebuild: boolean): Promise<IndexReport> {
+  const limit = pLimit(settings.jobs);
+  if (settings.index.kind === 'none') throw new StoregcError('usage', undefined, '`index update` and `index rebuild` need an index', 'drop --no-index');
+  const run = await withIndex(settings, (cache) => readRootTrees(settings, limit, cache), rebuild);
+  const s = run.result.scan;
+  return {
+    command: 'index', action: rebuild ? 'rebuild' : 'update', storeDir: settings.storeDir, file: run.index?.file,
+    use: run.index ?? { file: undefined, dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved: false },
+    findings: [...run.findings, ...run.result.findings],
+  };
+}
+
+export function indexStatus(settings: Settings): IndexReport {
+  const opened = openIndex(settings, true);
+  const { index, file } = opened;
+  const head = { command: 'index', action: 'status', storeDir: settings.storeDir, file } as const;
+  if (index === undefined) return { ...head, findings: opened.findings };
+  try {
+    const counts = index.counts();
+    const status: IndexStatus = { dirs: counts.dirs, entries: counts.entries, outsideLinks: counts.outside, sizeBytes: statSync(fsPath(file!)).size, lastScan: index.lastScan() };
+    return { ...head, status, findings: opened.findings };
+  } finally {
+    index.close();
+  }
+}
+
+export async function verifyIndex(settings: Settings): Promise<IndexReport> {
+  const opened = openIndex(settings, true);
+  const { index, file } = opened;
+  if (index === undefined) {
+    throw new StoregcError('index-missing', file === undefined ? undefined : display(file), 'no roots index to verify', 'run `storegc index update` first');
+  }
+  try {
+    const limit = pLimit(settings.jobs);
+    // Both scans are taken now; the index is read but not written.
+    const damaged: string[] = [];
+    const cache: ListingCache = {
+      lookup: (dir) => {
+        try {
+          return index.lookup(dir);
+        } catch (error) {
+          if (!(error instanceof IndexDamaged)) throw error;
+          damaged.push(`! ${error.message}`);
+          return undefined;
+        }
+      },
+    };
+    const indexed = await readRootTrees(settings, limit, cache);
+    const full = await readRootTrees(settings, limit);
+    const drift = [...damaged, ...diffScans({ entries: indexed.entries, outside: indexed.scan.outside }, { entries: full.entries, outside: full.scan.outside })];
+    const s = indexed.scan;
+    const use: IndexUse = { file, dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved: false };
+    return { command: 'index', action: 'verify', storeDir: settings.storeDir, file, use, drift, staleDirs: s.read, findings: [...opened.findings, ...full.findings] };
+  } finally {
+    index.close();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The incremental roots index: one SQLite file (better-sqlite3) that caches, per scanned
+ * directory, its identity and timestamps and its listing, plus the outside links reached
+ * through indirect roots. It is a cache: deleting it costs one full scan; a damaged or foreign
+ * file is rebuilt with a warning and never trusted. Writes are one transaction per scan.
+ */
+import Database from 'better-sqlite3';
+import { packListing, unpackListing } from './listing.js';
+import type { CachedDir } from './listing.js';
+
+export const INDEX_MAGIC = 'storegc-roots-index';
+export const INDEX_VERSION = 1;
+
+const SCHEMA = `
+create table if not exists meta (key text primary key, value text not null);
+create table if not exists dirs (
+  path blob primary key, dev text not null, ino text not null, mtime text not null, ctime text not null,
+  readAt text not null, entries integer not null, names blob not null, types blob not null, targets blob not null
+);
+create table if not exists outside (link blob primary key, target blob not null, result text not null);
+`;
+
+/** The last scan, as `index status` shows it. */
+export interface ScanSummary {
+  readonly startedNs: bigint;
+  readonly finishedMs: number;
+  readonly dirs: number;
+  readonly reused: number;
+  readonly read: number;
+  readonly entries: number;
+  readonly outside: number;
+}
+
+export interface OutsideLink {
+  readonly link: string;
+  readonly target: string;
+  /** What the second hop was: a symlink target, or missing / not-a-link / error. */
+  readonly result: string;
+}
+
+type DirRow = { dev: string; ino: string; mtime: string; ctime: string; readAt: string; names: Buffer; types: Buffer; targets: Buffer };
+
+/** Why an index file cannot be used as it is. */
+export class IndexDamaged extends Error {}
+
+export class RootsIndex {
+  private db: Database.Database | undefined;
+  private readonly getDir: Database.Statement<[Buffer]>;
+
+  private constructor(db: Database.Database, readonly file: string) {
+    this.db = db;
+    this.getDir = db.prepare('select dev, ino, mtime, ctime, readAt, names, types, targets from dirs where path = ?');
+  }
+
+  /**
+   * Opens (creating it if absent) an index for `stateDir`. Throws IndexDamaged when the file is
+   * not a storegc index for this state dir in this format: the caller decides whether to rebuild.
+   */
+  static open(file: string, stateDir: string, readonly = false): RootsIndex {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { readonly, fileMustExist: readonly, timeout: 10_000 });
+      const tables = db.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[];
+      if (!readonly) {
+        // WAL with synchronous=normal: a commit costs no fsync, and a crash loses at most the
+        // last scan's update, never the file's integrity (a cache need not be durable).
+        db.pragma('journal_mode = wal');
+        db.pragma('synchronous = normal');
+      }
+      if (tables.length === 0 && !readonly) {
+        db.exec(SCHEMA);
+        const put = db.prepare('insert into meta (key, value) values (?, ?)');
+        db.transaction(() => {
+          put.run('magic', INDEX_MAGIC);
+          put.run('version', String(INDEX_VERSION));
+          put.run('stateDir', Buffer.from(stateDir, 'latin1').toString('hex'));
+        })();
+      }
+      const meta = tables.length === 0 && readonly ? new Map<string, string>() : readMeta(db);
+      if (meta.get('magic') !== INDEX_MAGIC) throw new IndexDamaged('not a storegc roots index');
+      if (meta.get('version') !== String(INDEX_VERSION)) throw new IndexDamaged(`index format ${meta.get('version') ?? '?'}, expected ${INDEX_VERSION}`);
+      if (meta.get('stateDir') !== Buffer.from(stateDir, 'latin1').toString('hex')) throw new IndexDamaged('index of another state directory');
+      return new RootsIndex(db, file);
+    } catch (error) {
+      db?.close();
+      if (error instanceof IndexDamaged) throw error;
+      // Only a file SQLite cannot make sense of is damaged; busy, locked, read-only or missing
+      // files are a reason to scan in full, never to remove the file.
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_ERROR') throw new IndexDamaged((error as Error).message);
+      throw error;
+    }
+  }
+
+  private handle(): Database.Database {
+    if (this.db === undefined) throw new Error('RootsIndex used after close()');
+    return this.db;
+  }
+
+  /** The cached listing of `dir`; a row that does not decode throws IndexDamaged. */
+  lookup(dir: string): CachedDir | undefined {
+    const row = this.getDir.get(Buffer.from(dir, 'latin1')) as DirRow | undefined;
+    if (row === undefined) return undefined;
+    const listing = unpackListing(row);
+    if (listing === null) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    try {
+      return {
+        identity: { dev: BigInt(row.dev), ino: BigInt(row.ino), mtimeNs: BigInt(row.mtime), ctimeNs: BigInt(row.ctime) },
+        readAtNs: BigInt(row.readAt),
+        listing,
+      };
+    } catch {
+      throw new IndexDamaged(`damaged identity of '${dir}'`);
+    }
+  }
+
+  /** Every cached directory (for `index verify`). */
+  *all(): IterableIterator<[string, CachedDir]> {
+    const paths = this.handle().prepare('select path from dirs order by path').pluck().all() as Buffer[];
+    for (const p of paths) {
+      const dir = p.toString('latin1');
+      yield [dir, this.lookup(dir)!];
+    }
+  }
+
+  /**
+   * Replaces the index with one scan's outcome in a single transaction: listings read in this
+   * scan are written, reused ones left as they are, directories no longer met removed.
+   */
+  save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary): void {
+    const db = this.handle();
+    const put = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, names, types, targets) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const drop = db.prepare('delete from dirs where path = ?');
+    const putOutside = db.prepare('insert or replace into outside (link, target, result) values (?, ?, ?)');
+    const putMeta = db.prepare('insert or replace into meta (key, value) values (?, ?)');
+    db.transaction(() => {
+      for (const path of db.prepare('select path from dirs').pluck().all() as Buffer[]) {
+        if (!listings.has(path.toString('latin1'))) drop.run(path);
+      }
+      for (const [dir, c] of listings) {
+        if (c.readAtNs !== summary.startedNs) continue;
+        const packed = packListing(c.listing);
+        const id = c.identity;
+        put.run(Buffer.from(dir, 'latin1'), String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.listing.files.length + c.listing.links.length, packed.names, packed.types, packed.targets);
+      }
+      db.prepare('delete from outside').run();
+      for (const o of outside) putOutside.run(Buffer.from(o.link, 'latin1'), Buffer.from(o.target, 'latin1'), o.result);
+      putMeta.run('lastScan', JSON.stringify({ ...summary, startedNs: String(summary.startedNs) }));
+    })();
+  }
+
+  /** Empties the index (for `index rebuild`). */
+  clear(): void {
+    const db = this.handle();
+    db.transaction(() => {
+      db.prepare('delete from dirs').run();
+      db.prepare('delete from outside').run();
+      db.prepare("delete from meta where key = 'lastScan'").run();
+    })();
+  }
+
+  lastScan(): ScanSummary | undefined {
+    const raw = readMeta(this.handle()).get('lastScan');
+    if (raw === undefined) return undefined;
+    const s = JSON.parse(raw) as Omit<ScanSummary, 'startedNs'> & { startedNs: string };
+    return { ...s, startedNs: BigInt(s.startedNs) };
+  }
+
+  counts(): { dirs: number; entries: number; outside: number } {
+    const db = this.handle();
+    return {
+      dirs: db.prepare('select count(*) from dirs').pluck().get() as number,
+      entries: db.prepare('select coalesce(sum(entries), 0) from dirs').pluck().get() as number,
+      outside: db.prepare('select count(*) from outside').pluck().get() as number,
+    };
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+}
+
+function readMeta(db: Database.Database): Map<string, string> {
+  const rows = db.prepare('select key, value from meta').raw().all() as [string, string][];
+  return new Map(rows);
+}

@@ -1,0 +1,77 @@
+/**
+ * Runs one roots scan through the roots index: cached listings stand in for unchanged
+ * directories, and the scan's outcome is written back in one transaction. The index is a
+ * cache: a damaged row means reading that directory again (and emptying the index), a failure
+ * to write costs only a full scan next time; neither changes what the scan returns.
+ */
+import type { Settings } from '../../config/settings.js';
+import type { TreeScan } from '../readRootTrees.js';
+import type { ListingCache } from '../scanTree.js';
+import type { Finding } from '../types.js';
+import { openIndex, unavailable } from './openIndex.js';
+import { IndexDamaged } from './rootsIndex.js';
+
+/** What the index did for one scan (reported on stderr and in JSON). */
+export interface IndexUse {
+  readonly file: string | undefined;
+  readonly dirs: number;
+  readonly reused: number;
+  readonly read: number;
+  readonly entries: number;
+  readonly outsideLinks: number;
+  readonly scanMs: number;
+  readonly saved: boolean;
+}
+
+export interface IndexedScan<T> {
+  readonly result: T;
+  /** Undefined when no index was used (--no-index, or none could be opened). */
+  readonly index: IndexUse | undefined;
+  readonly findings: Finding[];
+}
+
+/**
+ * @param rebuild ignore every cached listing (and drop them) — `index rebuild`.
+ */
+export async function withIndex<T extends { scan: TreeScan }>(settings: Settings, scan: (cache: ListingCache | undefined) => Promise<T>, rebuild = false): Promise<IndexedScan<T>> {
+  const opened = openIndex(settings);
+  const findings = [...opened.findings];
+  const { index } = opened;
+  let damaged = rebuild;
+  const cache: ListingCache | undefined = index === undefined ? undefined : {
+    lookup: (dir) => {
+      if (damaged) return undefined;
+      try {
+        return index.lookup(dir);
+      } catch (error) {
+        if (!(error instanceof IndexDamaged)) throw error;
+        damaged = true;
+        findings.push({ code: 'index-rebuilt', path: opened.file!, message: `roots index: ${error.message}; rebuilding it` });
+        return undefined;
+      }
+    },
+  };
+  let saved = false;
+  try {
+    const result = await scan(cache);
+    const s = result.scan;
+    if (index !== undefined) {
+      try {
+        if (damaged) index.clear();
+        index.save(s.listings, s.outside, {
+          startedNs: s.startNs, finishedMs: Date.now(), dirs: s.listings.size, reused: s.reused, read: s.read, entries: s.entries, outside: s.outside.length,
+        });
+        saved = true;
+      } catch (error) {
+        findings.push(unavailable(opened.file!, `could not update the roots index (${(error as Error).message}); the next scan reads more`));
+      }
+    }
+    const use: IndexUse | undefined = index === undefined ? undefined : {
+      file: opened.file,
+      dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved,
+    };
+    return { result, index: use, findings };
+  } finally {
+    index?.close();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The permanent-roots half of root discovery as I/O only: walk gcroots/, profiles/ and the
+ * extra roots (optionally through cached listings), then look at the outside target of every
+ * symlink that leaves the store (reference §3.3 step 2). Outside links are looked at in every
+ * scan: they change without touching gcroots/, so no cache may stand in for them. What counts
+ * as a root is decided by the caller, against the current database.
+ */
+import type { LimitFunction } from 'p-limit';
+import { outsidePath } from '../config/settings.js';
+import type { Settings } from '../config/settings.js';
+import { leadsOutside, outsideTarget } from './classify.js';
+import { expandExtraRoots } from './extraRoots.js';
+import { lookOutside } from './followOutside.js';
+import type { OutsideLook } from './followOutside.js';
+import type { OutsideLink } from './index/rootsIndex.js';
+import { scanTrees } from './scanTree.js';
+import type { ListingCache, ScanResult } from './scanTree.js';
+import type { ScanFs } from './scanFs.js';
+import type { Finding, TreeEntry } from './types.js';
+
+export interface TreeScan extends Pick<ScanResult, 'listings' | 'reused' | 'read'> {
+  readonly startNs: bigint;
+  readonly entries: number;
+  readonly outside: OutsideLink[];
+  readonly scanMs: number;
+}
+
+export interface RootTrees {
+  readonly entries: readonly TreeEntry[];
+  /** The outside look of each symlink leaving the store, by link. */
+  readonly looks: ReadonlyMap<string, OutsideLook>;
+  readonly findings: readonly Finding[];
+  readonly scan: TreeScan;
+}
+
+export function rootTops(settings: Settings, extra: readonly string[]): string[] {
+  return [`${settings.stateDir}/gcroots`, `${settings.stateDir}/profiles`, ...extra];
+}
+
+/** Replaceable I/O for tests: the scanner's file system and the clock of file timestamps. */
+export interface TreeIo {
+  readonly fs?: ScanFs;
+  readonly nowNs?: () => bigint;
+  /** Only for proving that the index's margin matters. */
+  readonly marginNs?: bigint;
+}
+
+export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}): Promise<RootTrees> {
+  const tops = rootTops(settings, await expandExtraRoots(settings.extraRoots, settings.root));
+  const started = performance.now();
+  // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
+  const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
+  const scan = await scanTrees(tops, limit, { cache, startNs, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  const looks = new Map<string, OutsideLook>();
+  const outside: OutsideLink[] = [];
+  await Promise.all(scan.entries.filter((e) => leadsOutside(e, settings.storeDir)).map((entry) => limit(async () => {
+    const target = outsideTarget(entry.path, entry.target);
+    const look = await lookOutside(entry.path, target, (p) => outsidePath(settings, p));
+    looks.set(entry.path, look);
+    outside.push({ link: entry.path, target, result: look.kind === 'link' ? `link:${look.target}` : look.kind });
+  })));
+  return {
+    entries: scan.entries,
+    looks,
+    findings: scan.findings,
+    scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entries.length, outside, scanMs: performance.now() - started },
+  };
+}

@@ -1,0 +1,58 @@
+/** The pure rules of the roots index: when a cached listing may be reused, and its packing. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canReuse, packListing, TIMESTAMP_MARGIN_NS, unpackListing } from '../../../src/roots/index/listing.js';
+import type { CachedDir, DirIdentity } from '../../../src/roots/index/listing.js';
+
+const S = 1_000_000_000n;
+const id: DirIdentity = { dev: 1n, ino: 42n, mtimeNs: 100n * S, ctimeNs: 100n * S };
+const cached = (over: Partial<CachedDir> = {}): CachedDir => ({ identity: id, readAtNs: 200n * S, listing: { files: [], links: [], dirs: [] }, ...over });
+
+describe('canReuse', () => {
+  it('reuses an unchanged directory that was quiet long before its listing was read', () => {
+    expect(canReuse(cached(), id)).toBe(true);
+  });
+
+  it('reads again when any identity field or timestamp changed', () => {
+    for (const change of [{ dev: 2n }, { ino: 43n }, { mtimeNs: 101n * S }, { ctimeNs: 150n * S }]) {
+      expect(canReuse(cached(), { ...id, ...change }), JSON.stringify(change, (_, v: unknown) => String(v))).toBe(false);
+    }
+  });
+
+  it('reads again when the last change came within the margin of the read (same timestamp tick)', () => {
+    const read = 100n * S + TIMESTAMP_MARGIN_NS;
+    expect(canReuse(cached({ readAtNs: read }), id)).toBe(false);
+    expect(canReuse(cached({ readAtNs: read + 1n }), id)).toBe(true);
+    expect(canReuse(cached({ readAtNs: 100n * S }), id)).toBe(false);
+    const chmodded = { ...id, ctimeNs: 199n * S };
+    expect(canReuse(cached({ identity: chmodded }), chmodded)).toBe(false);
+  });
+});
+
+describe('packListing / unpackListing', () => {
+  const name = fc.string({ minLength: 1, maxLength: 12, unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)) }).filter((s) => !s.includes('/'));
+  const target = fc.string({ minLength: 1, maxLength: 40, unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)) });
+
+  it('round-trips any listing of binary-string names and targets', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(name, { maxLength: 30 }).chain((names) => fc.tuple(fc.constant(names), fc.array(fc.constantFrom('f', 'l', 'd'), { minLength: names.length, maxLength: names.length }), fc.array(target, { minLength: names.length, maxLength: names.length }))),
+      ([names, kinds, targets]) => {
+        const listing = {
+          files: names.filter((_, i) => kinds[i] === 'f'),
+          links: names.flatMap((n, i) => (kinds[i] === 'l' ? [{ name: n, target: targets[i]! }] : [])),
+          dirs: names.filter((_, i) => kinds[i] === 'd'),
+        };
+        expect(unpackListing(packListing(listing))).toEqual(listing);
+      },
+    ), { numRuns: 500 });
+  });
+
+  it('rejects columns that do not fit together instead of trusting them', () => {
+    const packed = packListing({ files: ['a'], links: [{ name: 'l', target: '/t' }], dirs: ['d'] });
+    expect(unpackListing({ ...packed, types: Buffer.from('fl') })).toBeNull();
+    expect(unpackListing({ ...packed, types: Buffer.from('flx') })).toBeNull();
+    expect(unpackListing({ ...packed, targets: Buffer.alloc(0) })).toBeNull();
+    expect(unpackListing({ ...packed, targets: Buffer.from('/t\0/u') })).toBeNull();
+    expect(unpackListing({ ...packed, names: Buffer.from('a\0l\0d/e') })).toBeNull();
+  });
+});
