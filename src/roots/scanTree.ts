@@ -46,6 +46,8 @@ export interface ScanResult {
 /** Errors Nix reports as "cannot read potential root" and skips (§3.4). */
 const SKIPPED_ERRNOS = new Set(['EACCES', 'ENOENT', 'ENOTDIR']);
 const LINK_BATCH = 64;
+/** A batch of cached readlinks takes about 0.3 ms; one this slow went to the disk. */
+const SLOW_BATCH_MS = 16;
 /** Names as raw bytes (Node supports it; its types do not say so). */
 export const BUFFER_NAMES = { encoding: 'buffer', bufferSize: 1024 } as unknown as OpenDirOptions;
 
@@ -70,6 +72,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const findings: Finding[] = [];
   const listings = new Map<string, CachedDir>();
   const counts = { reused: 0, read: 0 };
+  let blockingReads = true;
   const pending: Promise<void>[] = [];
 
   const emit = (dir: string, listing: Listing): void => {
@@ -106,25 +109,33 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   };
 
   const readListing = async (dir: string): Promise<{ listing: Listing; complete: boolean }> => {
-    const files: string[] = [];
-    const linkNames: string[] = [];
-    const dirs: string[] = [];
-    for (const { name, kind } of await fs.list(dir)) {
-      if (kind === 'dir') dirs.push(name);
-      else if (kind === 'file') files.push(name);
-      else if (kind === 'link') linkNames.push(name);
-    }
+    const { files, links: linkNames, dirs } = await fs.list(dir);
     const links: { name: string; target: string }[] = [];
     let complete = true;
-    // Bounded fan-out inside one directory: a Hydra roots dir can hold a million links.
+    const readOne = (name: string, read: (path: string) => string): void => {
+      try {
+        links.push({ name, target: read(`${dir}/${name}`) });
+      } catch (error) {
+        complete = false;
+        findings.push(unreadableRoot(`${dir}/${name}`, error));
+      }
+    };
+    // Links whose inodes are cached are read fastest one after another, blocking; a batch that
+    // turns out slow means the disk is being read, and then parallel reads win: from there on,
+    // bounded fan-out inside the directory (a Hydra roots dir can hold a million links).
+    let blocking = blockingReads && fs.readlinkNow !== undefined;
     for (let i = 0; i < linkNames.length; i += LINK_BATCH) {
-      await Promise.all(linkNames.slice(i, i + LINK_BATCH).map(async (name) => {
-        try {
-          links.push({ name, target: await fs.readlink(`${dir}/${name}`) });
-        } catch (error) {
-          complete = false;
-          findings.push(unreadableRoot(`${dir}/${name}`, error));
-        }
+      const batch = linkNames.slice(i, i + LINK_BATCH);
+      if (blocking) {
+        const t0 = performance.now();
+        for (const name of batch) readOne(name, (p) => fs.readlinkNow!(p));
+        if (performance.now() - t0 > SLOW_BATCH_MS) blocking = blockingReads = false;
+        continue;
+      }
+      const targets = await Promise.allSettled(batch.map((name) => fs.readlink(`${dir}/${name}`)));
+      targets.forEach((t, k) => readOne(batch[k]!, () => {
+        if (t.status === 'rejected') throw t.reason;
+        return t.value;
       }));
     }
     return { listing: { files, links, dirs }, complete };

@@ -51,7 +51,14 @@ export class RootsTree {
     },
     list: (dir) => nodeScanFs.list(dir),
     readlink: (path) => nodeScanFs.readlink(path),
+    readlinkNow: (path) => nodeScanFs.readlinkNow!(path),
   };
+
+  /** The same view without blocking readlinks: the scanner's path for a cold cache. */
+  get asyncFs(): ScanFs {
+    const { stat, list, readlink } = this.fs;
+    return { stat, list, readlink };
+  }
 
   private stamp(): bigint {
     return (this.nowNs / TICK_NS) * TICK_NS;
