@@ -10,7 +10,7 @@ import { outsidePath } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { leadsOutside, outsideTarget } from './classify.js';
 import { expandExtraRoots } from './extraRoots.js';
-import { lookOutside } from './followOutside.js';
+import { lookOutside, lookOutsideNow } from './followOutside.js';
 import type { OutsideLook } from './followOutside.js';
 import type { OutsideLink } from './index/rootsIndex.js';
 import { scanTrees } from './scanTree.js';
@@ -33,6 +33,10 @@ export interface RootTrees {
   readonly scan: TreeScan;
 }
 
+const OUTSIDE_BATCH = 64;
+/** Two cached lookups take a few microseconds; a batch this slow went to a disk or a network. */
+const SLOW_OUTSIDE_BATCH_MS = 16;
+
 export function rootTops(settings: Settings, extra: readonly string[]): string[] {
   return [`${settings.stateDir}/gcroots`, `${settings.stateDir}/profiles`, ...extra];
 }
@@ -45,24 +49,43 @@ export interface TreeIo {
   readonly marginNs?: bigint;
 }
 
-export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}): Promise<RootTrees> {
+/**
+ * @param reusedFiles false when the files of unchanged directories are not wanted (`index
+ *   update`): they are then not even read from the index.
+ */
+export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, reusedFiles = true): Promise<RootTrees> {
   const tops = rootTops(settings, await expandExtraRoots(settings.extraRoots, settings.root));
   const started = performance.now();
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
-  const scan = await scanTrees(tops, limit, { cache, startNs, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  const scan = await scanTrees(tops, limit, { cache, startNs, reusedFiles, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLook>();
   const outside: OutsideLink[] = [];
-  await Promise.all(scan.entries.filter((e) => leadsOutside(e, settings.storeDir)).map((entry) => limit(async () => {
+  const real = (p: string): string => outsidePath(settings, p);
+  const record = (link: string, target: string, look: OutsideLook): void => {
+    looks.set(link, look);
+    outside.push({ link, target, result: look.kind === 'link' ? `link:${look.target}` : look.kind });
+  };
+  // Like links in the walk: blocking batches while they stay fast, parallel reads after.
+  const leaving = scan.entries.filter((e) => leadsOutside(e, settings.storeDir));
+  let i = 0;
+  for (let blocking = io.fs === undefined; blocking && i < leaving.length;) {
+    const t0 = performance.now();
+    for (const entry of leaving.slice(i, i + OUTSIDE_BATCH)) {
+      const target = outsideTarget(entry.path, entry.target);
+      record(entry.path, target, lookOutsideNow(entry.path, target, real));
+    }
+    i += OUTSIDE_BATCH;
+    blocking = performance.now() - t0 <= SLOW_OUTSIDE_BATCH_MS;
+  }
+  await Promise.all(leaving.slice(i).map((entry) => limit(async () => {
     const target = outsideTarget(entry.path, entry.target);
-    const look = await lookOutside(entry.path, target, (p) => outsidePath(settings, p));
-    looks.set(entry.path, look);
-    outside.push({ link: entry.path, target, result: look.kind === 'link' ? `link:${look.target}` : look.kind });
+    record(entry.path, target, await lookOutside(entry.path, target, real));
   })));
   return {
     entries: scan.entries,
     looks,
     findings: scan.findings,
-    scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entries.length, outside, scanMs: performance.now() - started },
+    scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entryCount, outside, scanMs: performance.now() - started },
   };
 }

@@ -20,9 +20,9 @@ import { nodeScanFs } from './scanFs.js';
 import type { ScanFs } from './scanFs.js';
 import type { Finding, TreeEntry } from './types.js';
 
-/** Cached listings, looked up one directory at a time. */
+/** Cached listings, looked up one directory at a time (without file names if not wanted). */
 export interface ListingCache {
-  lookup(dir: string): CachedDir | undefined;
+  lookup(dir: string, withFiles: boolean): CachedDir | undefined;
 }
 
 export interface ScanOptions {
@@ -31,6 +31,11 @@ export interface ScanOptions {
   /** The scan's start on the file timestamps' clock (ns); recorded with each fresh listing. */
   readonly startNs?: bigint;
   readonly marginNs?: bigint;
+  /**
+   * false: the entries of directories whose cached listing is reused are not wanted, apart from
+   * symlinks (whose outside targets are looked at in every scan) — `index update`.
+   */
+  readonly reusedFiles?: boolean;
 }
 
 export interface ScanResult {
@@ -41,6 +46,8 @@ export interface ScanResult {
   /** Directories whose listing came from the cache / was read. */
   readonly reused: number;
   readonly read: number;
+  /** Files and symlinks met (including those of reused listings not emitted). */
+  readonly entryCount: number;
 }
 
 /** Errors Nix reports as "cannot read potential root" and skips (§3.4). */
@@ -71,11 +78,13 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const entries: TreeEntry[] = [];
   const findings: Finding[] = [];
   const listings = new Map<string, CachedDir>();
-  const counts = { reused: 0, read: 0 };
+  const counts = { reused: 0, read: 0, entryCount: 0 };
   let blockingReads = true;
   const pending: Promise<void>[] = [];
 
-  const emit = (dir: string, listing: Listing): void => {
+  const reusedFiles = opts.reusedFiles ?? true;
+  const emit = (dir: string, listing: Listing, entryCount = listing.files.length + listing.links.length): void => {
+    counts.entryCount += entryCount;
     for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
     for (const { name, target } of listing.links) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
     for (const name of listing.dirs) visitDir(`${dir}/${name}`);
@@ -90,7 +99,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const readFresh = async (dir: string, identity?: DirIdentity): Promise<void> => {
     const { listing, complete } = await readListing(dir);
     counts.read++;
-    if (identity !== undefined && complete) listings.set(dir, { identity, readAtNs: startNs, listing });
+    if (identity !== undefined && complete) listings.set(dir, { identity, readAtNs: startNs, listing, entries: listing.files.length + listing.links.length });
     emit(dir, listing);
   };
 
@@ -98,11 +107,11 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     // The identity is taken before the listing is read: a change during the read moves it.
     const st = await fs.stat(dir);
     if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
-    const cached = cache!.lookup(dir);
+    const cached = cache!.lookup(dir, reusedFiles);
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
       counts.reused++;
       listings.set(dir, cached);
-      emit(dir, cached.listing);
+      emit(dir, cached.listing, cached.entries);
       return;
     }
     await readFresh(dir, st);
@@ -145,6 +154,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const visitNonDir = async (path: string, kind: string): Promise<void> => {
     if (kind === 'file') entries.push({ type: 'file', path });
     else if (kind === 'link') entries.push({ type: 'symlink', path, target: await fs.readlink(path) });
+    if (kind === 'file' || kind === 'link') counts.entryCount++;
   };
 
   // The tops are of unknown type: lstat them, like Nix does for DT_UNKNOWN.

@@ -42,7 +42,7 @@ export interface IndexReport {
 export async function updateIndex(settings: Settings, rebuild: boolean): Promise<IndexReport> {
   const limit = pLimit(settings.jobs);
   if (settings.index.kind === 'none') throw new StoregcError('usage', undefined, '`index update` and `index rebuild` need an index', 'drop --no-index');
-  const run = await withIndex(settings, (cache) => readRootTrees(settings, limit, cache), rebuild);
+  const run = await withIndex(settings, (cache) => readRootTrees(settings, limit, cache, {}, false), rebuild);
   const s = run.result.scan;
   return {
     command: 'index', action: rebuild ? 'rebuild' : 'update', storeDir: settings.storeDir, file: run.index?.file,

@@ -26,6 +26,8 @@ export interface CachedDir {
   /** Start of the scan that read this listing (same clock as file timestamps, ns). */
   readonly readAtNs: bigint;
   readonly listing: Listing;
+  /** Files and links in the directory (also when the listing was looked up without its files). */
+  readonly entries: number;
 }
 
 /**
@@ -50,53 +52,44 @@ export function canReuse(cached: CachedDir, current: DirIdentity, marginNs: bigi
     && current.ctimeNs < cached.readAtNs - marginNs;
 }
 
-/** The columns a listing is stored in: names NUL-separated (no name or target holds a NUL). */
+/**
+ * The columns a listing is stored in, each NUL-separated (no name or target holds a NUL). File
+ * names have a column of their own: a scan that only brings the index up to date never reads it
+ * for an unchanged directory, and in a Hydra roots directory that is almost all of the data.
+ */
 export interface PackedListing {
-  readonly names: Buffer;
-  /** One byte per name: f(ile), l(ink) or d(irectory). */
-  readonly types: Buffer;
-  /** Targets of the links, in order, NUL-separated. */
+  readonly files: Buffer;
+  readonly links: Buffer;
+  /** Targets of the links, in the same order. */
   readonly targets: Buffer;
+  readonly dirs: Buffer;
 }
 
-const FILE = 0x66;
-const LINK = 0x6c;
-const DIR = 0x64;
+const join0 = (names: readonly string[]): Buffer => Buffer.from(names.join('\0'), 'latin1');
 
 export function packListing(listing: Listing): PackedListing {
-  const names = [...listing.files, ...listing.links.map((l) => l.name), ...listing.dirs];
-  const types = Buffer.alloc(names.length);
-  types.fill(FILE, 0, listing.files.length);
-  types.fill(LINK, listing.files.length, listing.files.length + listing.links.length);
-  types.fill(DIR, listing.files.length + listing.links.length);
   return {
-    names: Buffer.from(names.join('\0'), 'latin1'),
-    types,
-    targets: Buffer.from(listing.links.map((l) => l.target).join('\0'), 'latin1'),
+    files: join0(listing.files),
+    links: join0(listing.links.map((l) => l.name)),
+    targets: join0(listing.links.map((l) => l.target)),
+    dirs: join0(listing.dirs),
   };
 }
 
-/** The listing back, or null when the columns do not fit together (a damaged index). */
-export function unpackListing(packed: PackedListing): Listing | null {
-  const names = splitNul(packed.names);
+/**
+ * The listing back, or null when the columns do not fit together (a damaged index). With
+ * `files` absent, the listing's files are left out (not read).
+ */
+export function unpackListing(packed: Omit<PackedListing, 'files'> & { files?: Buffer | undefined }): Listing | null {
+  const files = packed.files === undefined ? [] : splitNul(packed.files);
+  const linkNames = splitNul(packed.links);
   const targets = splitNul(packed.targets);
-  if (names.length !== packed.types.length) return null;
-  const files: string[] = [];
-  const links: { name: string; target: string }[] = [];
-  const dirs: string[] = [];
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const type = packed.types[i];
-    if (name === '' || name.includes('/')) return null;
-    if (type === FILE) files.push(name);
-    else if (type === DIR) dirs.push(name);
-    else if (type === LINK) {
-      const target = targets[links.length];
-      if (target === undefined || target === '') return null;
-      links.push({ name, target });
-    } else return null;
+  const dirs = splitNul(packed.dirs);
+  if (linkNames.length !== targets.length) return null;
+  for (const names of [files, linkNames, dirs, targets]) {
+    for (const n of names) if (n === '' || (names !== targets && n.includes('/'))) return null;
   }
-  return links.length === targets.length ? { files, links, dirs } : null;
+  return { files, links: linkNames.map((name, i) => ({ name, target: targets[i]! })), dirs };
 }
 
 function splitNul(buf: Buffer): string[] {

@@ -9,13 +9,14 @@ import { packListing, unpackListing } from './listing.js';
 import type { CachedDir } from './listing.js';
 
 export const INDEX_MAGIC = 'storegc-roots-index';
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null);
 create table if not exists dirs (
   path blob primary key, dev text not null, ino text not null, mtime text not null, ctime text not null,
-  readAt text not null, entries integer not null, names blob not null, types blob not null, targets blob not null
+  readAt text not null, entries integer not null,
+  files blob not null, links blob not null, targets blob not null, dirs blob not null
 );
 create table if not exists outside (link blob primary key, target blob not null, result text not null);
 `;
@@ -38,7 +39,7 @@ export interface OutsideLink {
   readonly result: string;
 }
 
-type DirRow = { dev: string; ino: string; mtime: string; ctime: string; readAt: string; names: Buffer; types: Buffer; targets: Buffer };
+type DirRow = { dev: string; ino: string; mtime: string; ctime: string; readAt: string; entries: number; files?: Buffer; links: Buffer; targets: Buffer; dirs: Buffer };
 
 /** Why an index file cannot be used as it is. */
 export class IndexDamaged extends Error {}
@@ -46,10 +47,12 @@ export class IndexDamaged extends Error {}
 export class RootsIndex {
   private db: Database.Database | undefined;
   private readonly getDir: Database.Statement<[Buffer]>;
+  private readonly getDirNoFiles: Database.Statement<[Buffer]>;
 
   private constructor(db: Database.Database, readonly file: string) {
     this.db = db;
-    this.getDir = db.prepare('select dev, ino, mtime, ctime, readAt, names, types, targets from dirs where path = ?');
+    this.getDir = db.prepare('select dev, ino, mtime, ctime, readAt, entries, files, links, targets, dirs from dirs where path = ?');
+    this.getDirNoFiles = db.prepare('select dev, ino, mtime, ctime, readAt, entries, links, targets, dirs from dirs where path = ?');
   }
 
   /**
@@ -97,17 +100,23 @@ export class RootsIndex {
     return this.db;
   }
 
-  /** The cached listing of `dir`; a row that does not decode throws IndexDamaged. */
-  lookup(dir: string): CachedDir | undefined {
-    const row = this.getDir.get(Buffer.from(dir, 'latin1')) as DirRow | undefined;
+  /**
+   * The cached listing of `dir` (without its files when `withFiles` is false: they are not even
+   * read); a row that does not decode throws IndexDamaged.
+   */
+  lookup(dir: string, withFiles = true): CachedDir | undefined {
+    const row = (withFiles ? this.getDir : this.getDirNoFiles).get(Buffer.from(dir, 'latin1')) as DirRow | undefined;
     if (row === undefined) return undefined;
     const listing = unpackListing(row);
-    if (listing === null) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    if (listing === null || !Number.isInteger(row.entries) || (withFiles && row.entries !== listing.files.length + listing.links.length)) {
+      throw new IndexDamaged(`damaged listing of '${dir}'`);
+    }
     try {
       return {
         identity: { dev: BigInt(row.dev), ino: BigInt(row.ino), mtimeNs: BigInt(row.mtime), ctimeNs: BigInt(row.ctime) },
         readAtNs: BigInt(row.readAt),
         listing,
+        entries: row.entries,
       };
     } catch {
       throw new IndexDamaged(`damaged identity of '${dir}'`);
@@ -129,7 +138,7 @@ export class RootsIndex {
    */
   save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary): void {
     const db = this.handle();
-    const put = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, names, types, targets) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const put = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, files, links, targets, dirs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const drop = db.prepare('delete from dirs where path = ?');
     const putOutside = db.prepare('insert or replace into outside (link, target, result) values (?, ?, ?)');
     const putMeta = db.prepare('insert or replace into meta (key, value) values (?, ?)');
@@ -141,7 +150,7 @@ export class RootsIndex {
         if (c.readAtNs !== summary.startedNs) continue;
         const packed = packListing(c.listing);
         const id = c.identity;
-        put.run(Buffer.from(dir, 'latin1'), String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.listing.files.length + c.listing.links.length, packed.names, packed.types, packed.targets);
+        put.run(Buffer.from(dir, 'latin1'), String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.listing.files.length + c.listing.links.length, packed.files, packed.links, packed.targets, packed.dirs);
       }
       db.prepare('delete from outside').run();
       for (const o of outside) putOutside.run(Buffer.from(o.link, 'latin1'), Buffer.from(o.target, 'latin1'), o.result);

@@ -39,10 +39,10 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
   const { index } = opened;
   let damaged = rebuild;
   const cache: ListingCache | undefined = index === undefined ? undefined : {
-    lookup: (dir) => {
+    lookup: (dir, withFiles) => {
       if (damaged) return undefined;
       try {
-        return index.lookup(dir);
+        return index.lookup(dir, withFiles);
       } catch (error) {
         if (!(error instanceof IndexDamaged)) throw error;
         damaged = true;

@@ -81,8 +81,8 @@ describe('storegc with the roots index', () => {
     // verify: no drift; then a tampered listing of a directory the index trusts is drift (exit 1) until a rebuild.
     expect(ok(runStoregc(root, ['index', 'verify'])).stdout.toString()).toContain('no drift');
     const db = new Database(join(root, INDEX));
-    db.prepare('update dirs set names = cast(? as blob), types = cast(? as blob), targets = x\'\', entries = 1 where path = ?')
-      .run('forged', 'f', Buffer.from(join(root, 'var/gcroots/per-user/alice')));
+    db.prepare("update dirs set files = cast('forged' as blob), links = x'', targets = x'', entries = 1 where path = ?")
+      .run(Buffer.from(join(root, 'var/gcroots/per-user/alice')));
     db.close();
     const drift = runStoregc(root, ['index', 'verify']);
     expect(drift.status).toBe(1);

@@ -6,7 +6,7 @@ import type { CachedDir, DirIdentity } from '../../../src/roots/index/listing.js
 
 const S = 1_000_000_000n;
 const id: DirIdentity = { dev: 1n, ino: 42n, mtimeNs: 100n * S, ctimeNs: 100n * S };
-const cached = (over: Partial<CachedDir> = {}): CachedDir => ({ identity: id, readAtNs: 200n * S, listing: { files: [], links: [], dirs: [] }, ...over });
+const cached = (over: Partial<CachedDir> = {}): CachedDir => ({ identity: id, readAtNs: 200n * S, listing: { files: [], links: [], dirs: [] }, entries: 0, ...over });
 
 describe('canReuse', () => {
   it('reuses an unchanged directory that was quiet long before its listing was read', () => {
@@ -49,10 +49,15 @@ describe('packListing / unpackListing', () => {
 
   it('rejects columns that do not fit together instead of trusting them', () => {
     const packed = packListing({ files: ['a'], links: [{ name: 'l', target: '/t' }], dirs: ['d'] });
-    expect(unpackListing({ ...packed, types: Buffer.from('fl') })).toBeNull();
-    expect(unpackListing({ ...packed, types: Buffer.from('flx') })).toBeNull();
+    expect(unpackListing(packed)).toEqual({ files: ['a'], links: [{ name: 'l', target: '/t' }], dirs: ['d'] });
     expect(unpackListing({ ...packed, targets: Buffer.alloc(0) })).toBeNull();
     expect(unpackListing({ ...packed, targets: Buffer.from('/t\0/u') })).toBeNull();
-    expect(unpackListing({ ...packed, names: Buffer.from('a\0l\0d/e') })).toBeNull();
+    expect(unpackListing({ ...packed, dirs: Buffer.from('d/e') })).toBeNull();
+    expect(unpackListing({ ...packed, files: Buffer.from('a\0\0b') })).toBeNull();
+  });
+
+  it('can leave the files out without reading them', () => {
+    const packed = packListing({ files: ['a', 'b'], links: [{ name: 'l', target: '/t' }], dirs: [] });
+    expect(unpackListing({ ...packed, files: undefined })).toEqual({ files: [], links: [{ name: 'l', target: '/t' }], dirs: [] });
   });
 });
