@@ -50,15 +50,15 @@ export interface TreeIo {
 }
 
 /**
- * @param reusedFiles false when the files of unchanged directories are not wanted (`index
- *   update`): they are then not even read from the index.
+ * @param files false when regular-file entries are not wanted (`index update`): they are not
+ *   emitted, and for unchanged directories not even read from the index.
  */
-export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, reusedFiles = true): Promise<RootTrees> {
+export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true): Promise<RootTrees> {
   const tops = rootTops(settings, await expandExtraRoots(settings.extraRoots, settings.root));
   const started = performance.now();
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
-  const scan = await scanTrees(tops, limit, { cache, startNs, reusedFiles, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  const scan = await scanTrees(tops, limit, { cache, startNs, files, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLook>();
   const outside: OutsideLink[] = [];
   const real = (p: string): string => outsidePath(settings, p);

@@ -3,7 +3,7 @@
  * example to put directory timestamps on a virtual clock). Names and targets are binary strings.
  */
 import { readlinkSync } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, opendir, readlink } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { fsPathFast } from '../store/bytes.js';
 import type { DirIdentity } from './index/listing.js';
@@ -34,6 +34,12 @@ export interface ScanFs {
   readlinkNow?(path: string): string;
 }
 
+const DIR_BATCH = 4096;
+/** A batch of cached directory entries reads in about 2 ms; one this slow came from a disk. */
+const SLOW_DIR_BATCH_MS = 50;
+/** Whether directories are still read blocking in this process (see `list`). */
+let listBlocking = true;
+
 const kindOf = (d: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }): NodeKind =>
   d.isDirectory() ? 'dir' : d.isFile() ? 'file' : d.isSymbolicLink() ? 'link' : 'other';
 
@@ -43,15 +49,32 @@ export const nodeScanFs: ScanFs = {
     return { kind: kindOf(st), dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
   },
   async list(dir) {
-    // One call per directory: a Hydra roots directory holds up to millions of entries, and
-    // readdir's single pass beats iterating an opendir handle batch by batch.
-    // latin1: each byte of a name becomes one char, which is how paths are held here.
-    const dirents = (await readdir(fsPathFast(dir), { withFileTypes: true, encoding: 'latin1' })) as unknown as Dirent[];
+    // opendir, not readdir: libuv's scandir sorts the names, which for a Hydra directory of a
+    // million roots costs more than reading them. Read blocking while batches come fast (a warm
+    // cache), and without blocking from the first slow batch on (the disk is being read).
+    const handle = await opendir(fsPathFast(dir), { encoding: 'latin1', bufferSize: DIR_BATCH });
     const out: DirEntries = { files: [], links: [], dirs: [] };
-    for (const d of dirents) {
+    const take = (d: Dirent): void => {
       if (d.isFile()) out.files.push(d.name);
       else if (d.isSymbolicLink()) out.links.push(d.name);
       else if (d.isDirectory()) out.dirs.push(d.name);
+    };
+    try {
+      let t0 = performance.now();
+      let n = 0;
+      let d: Dirent | null = null;
+      while (listBlocking && (d = handle.readSync()) !== null) {
+        take(d);
+        if (++n % DIR_BATCH === 0) {
+          listBlocking = performance.now() - t0 <= SLOW_DIR_BATCH_MS;
+          t0 = performance.now();
+        }
+      }
+      if (d !== null || !listBlocking) {
+        for (d = await handle.read(); d !== null; d = await handle.read()) take(d);
+      }
+    } finally {
+      await handle.close();
     }
     return out;
   },

@@ -32,10 +32,10 @@ export interface ScanOptions {
   readonly startNs?: bigint;
   readonly marginNs?: bigint;
   /**
-   * false: the entries of directories whose cached listing is reused are not wanted, apart from
-   * symlinks (whose outside targets are looked at in every scan) — `index update`.
+   * false: regular-file entries are not wanted, only symlinks (whose outside targets are looked
+   * at in every scan) — `index update`. Listings still hold them.
    */
-  readonly reusedFiles?: boolean;
+  readonly files?: boolean;
 }
 
 export interface ScanResult {
@@ -82,10 +82,10 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   let blockingReads = true;
   const pending: Promise<void>[] = [];
 
-  const reusedFiles = opts.reusedFiles ?? true;
+  const files = opts.files ?? true;
   const emit = (dir: string, listing: Listing, entryCount = listing.files.length + listing.links.length): void => {
     counts.entryCount += entryCount;
-    for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
+    if (files) for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
     for (const { name, target } of listing.links) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
     for (const name of listing.dirs) visitDir(`${dir}/${name}`);
   };
@@ -107,7 +107,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     // The identity is taken before the listing is read: a change during the read moves it.
     const st = await fs.stat(dir);
     if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
-    const cached = cache!.lookup(dir, reusedFiles);
+    const cached = cache!.lookup(dir, files);
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
       counts.reused++;
       listings.set(dir, cached);
