@@ -2,7 +2,7 @@
  * Bulk load of ValidPaths, Refs and DerivationOutputs into a StoreGraph: one pass per table.
  */
 import { fromText } from '../store/bytes.js';
-import type { NixDbReader } from '../store/nixDb.js';
+import type { NixDbReader, ValidPathRow } from '../store/nixDb.js';
 import { buildCsr, sortRows } from './csr.js';
 import type { StoreGraph } from './storeGraph.js';
 
@@ -18,19 +18,30 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
   const denseOfDb = new Int32Array(db.maxValidPathId() + 1);
   const denseOf = (dbId: number): number | undefined => (dbId < denseOfDb.length && denseOfDb[dbId]! > 0 ? denseOfDb[dbId]! - 1 : undefined);
 
+  // Dense ids follow byte order of the paths (reports list paths by id). The table is read in
+  // its own order, then sorted: binary strings sort by bytes with the default comparison.
+  const rows: ValidPathRow[] = [];
+  for (const row of db.validPaths()) {
+    row[1] = fromText(row[1]);
+    rows.push(row);
+  }
+  const sorted = rows.map((r) => r[1]).sort();
   let id = 0;
-  for (const [dbId, path, deriver, size, regTime] of db.validPaths()) {
-    const p = fromText(path);
+  for (const p of sorted) {
+    if (id > 0 && paths[id - 1] === p) continue;
     paths[id] = p;
-    idOf.set(p, id);
-    denseOfDb[dbId] = id + 1;
-    dbIds[id] = dbId;
-    narSize[id] = size ?? Number.NaN;
-    registrationTime[id] = regTime;
-    deriverText[id] = deriver;
-    id++;
+    idOf.set(p, id++);
   }
   paths.length = id;
+  for (const [dbId, path, deriver, size, regTime] of rows) {
+    const dense = idOf.get(path)!;
+    denseOfDb[dbId] = dense + 1;
+    dbIds[dense] = dbId;
+    narSize[dense] = size ?? Number.NaN;
+    registrationTime[dense] = regTime;
+    deriverText[dense] = deriver;
+  }
+  rows.length = 0;
 
   const deriverIds = new Int32Array(id).fill(-1);
   for (let i = 0; i < id; i++) {
