@@ -29,6 +29,12 @@ process.stdout.write(roots.stdout.replace(/^(?=.)/gm, '  '));
 console.log(`\nLive: ${live.totals.paths} paths, ${mib(live.totals.narSize)} MiB`);
 console.log(`Dead: ${dead.totals.paths} paths, ${mib(dead.totals.narSize)} MiB would be freed (narSize of registered paths)`);
 for (const p of dead.paths) console.log(`  ${p.path}${p.narSize === null ? '  (not registered)' : ''}`);
-const warnings = [...roots.stderr.split('\n').filter(Boolean)];
+const stderr = roots.stderr.split('\n').filter(Boolean);
+const warnings = stderr.filter((l) => l.startsWith('storegc: warning:'));
 if (warnings.length > 0) console.log(`\nWarnings:\n${warnings.map((w) => `  ${w}`).join('\n')}`);
-console.log('\nNothing was deleted. Try: node dist/cli/main.js dead --json --root fixtures/demo');
+const index = live.index;
+if (index !== null) {
+  const hint = index.dirsReused < index.dirs ? ' (run `npm start` again in a few seconds: unchanged ones are reused)' : '';
+  console.log(`\nRoots index: ${index.file}\n  the last scan reused ${index.dirsReused} of ${index.dirs} directories${hint}`);
+}
+console.log('\nNothing was deleted but the roots index. Try: node dist/cli/main.js dead --json --root fixtures/demo');
