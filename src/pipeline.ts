@@ -5,7 +5,7 @@
  */
 import type { Settings } from './config/settings.js';
 import { loadGraph } from './graph/loadGraph.js';
-import { classifyPaths } from './liveness/classify.js';
+import { classifyPaths, mergeByPath } from './liveness/classify.js';
 import type { PathInfo } from './liveness/classify.js';
 import { splitStoreEntries } from './liveness/storeEntries.js';
 import type { PathsReport, RootsReport } from './report/types.js';
@@ -23,8 +23,8 @@ function openDb(settings: Settings): NixDbReader {
 }
 
 /** Roots through the roots index (cached listings of unchanged directories); validity from the DB now. */
-function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
-  return withIndex(settings, (cache) => findRoots(settings, isValid, 'read', cache));
+function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any'): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
+  return withIndex(settings, (cache) => findRoots(settings, isValid, 'read', cache, order));
 }
 
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
@@ -35,7 +35,7 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
   } finally {
     db.close();
   }
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => valid.has(p));
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => valid.has(p), 'sorted');
   return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: [...findings, ...rootSet.findings], index };
 }
 
@@ -48,7 +48,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
     db.close();
   }
   // Roots first, then the store listing, in Nix's order (reference §5.5).
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.idOf.has(p));
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.idOf.has(p), 'any');
   const names = listStore(settings.realStoreDir);
   const entries = splitStoreEntries(names, settings.storeDir);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
@@ -60,5 +60,5 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
 }
 
 function mergeSorted(a: PathInfo[], b: PathInfo[]): PathInfo[] {
-  return [...a, ...b].sort((x, y) => compareBytes(x.path, y.path));
+  return mergeByPath(a, [...b].sort((x, y) => compareBytes(x.path, y.path)));
 }

@@ -60,18 +60,37 @@ export function narSizeOf(nodes: NodeTable, id: number): number | null {
 
 export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions): Classification {
   const { nodes, state } = computeLiveness(graph, rootSet, entries, options);
+  // Valid paths have ids in byte order of their paths already (loadGraph); only the few
+  // invalid nodes (unregistered entries, temp roots) need sorting, then one merge.
   const live: PathInfo[] = [];
   const dead: PathInfo[] = [];
+  const extraLive: PathInfo[] = [];
+  const extraDead: PathInfo[] = [];
   for (let id = 0; id < state.length; id++) {
     const s = state[id]!;
     if (!(s & (ALIVE | DEAD))) continue;
     const info = { path: nodes.pathOf(id), narSize: narSizeOf(nodes, id) };
-    if (s & ALIVE) live.push(info);
-    if (s & DEAD) dead.push(info);
+    const valid = nodes.isValid(id);
+    if (s & ALIVE) (valid ? live : extraLive).push(info);
+    if (s & DEAD) (valid ? dead : extraDead).push(info);
   }
-  return { live: sortByPath(live), dead: sortByPath(dead) };
+  return { live: mergeByPath(live, sortByPath(extraLive)), dead: mergeByPath(dead, sortByPath(extraDead)) };
 }
 
+const byPath = (a: PathInfo, b: PathInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 function sortByPath(infos: PathInfo[]): PathInfo[] {
-  return infos.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return infos.sort(byPath);
+}
+
+/** Two lists sorted by path, as one. */
+export function mergeByPath(a: readonly PathInfo[], b: readonly PathInfo[]): PathInfo[] {
+  if (b.length === 0) return [...a];
+  const out: PathInfo[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(byPath(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }

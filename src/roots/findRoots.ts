@@ -22,8 +22,10 @@ import type { Finding, Root, RootSet } from './types.js';
  *   their lock as Nix does; 'read' only reports them.
  * @param cache cached directory listings (the roots index): validity is still decided here,
  *   against the current database, for every entry.
+ * @param order 'sorted': by link then path, each pair once (what `roots` prints); 'any': as
+ *   found, possibly repeated (enough for liveness).
  */
-export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache): Promise<RootSet & { readonly scan: TreeScan }> {
+export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache, order: 'sorted' | 'any' = 'sorted'): Promise<RootSet & { readonly scan: TreeScan }> {
   const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid };
   const roots: Root[] = [];
   const findings: Finding[] = [];
@@ -66,7 +68,8 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   findings.push(...temp.findings);
   roots.push(...temp.roots);
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));
-  return { roots: dedupeRoots(roots), tempHashParts, findings, scan: trees.scan };
+  // Sorting a million roots costs seconds; liveness only flags them, so it takes them as they are.
+  return { roots: order === 'sorted' ? dedupeRoots(roots) : roots, tempHashParts, findings, scan: trees.scan };
 }
 
 /** Sorted by link bytes, then store path bytes; each (link, path) pair once (reference §6.1). */
