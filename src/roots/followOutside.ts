@@ -7,7 +7,8 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { errnoOf } from '../errors.js';
-import { display, fsPathFast } from '../store/bytes.js';
+import { fsPathFast } from '../store/bytes.js';
+import { unreadableRoot } from './scanTree.js';
 import type { Finding } from './types.js';
 
 export type OutsideLook =
@@ -42,15 +43,5 @@ export function lookOutsideNow(link: string, target: string, real: (path: string
 function lookFailed(link: string, error: unknown): OutsideLook {
   const errno = errnoOf(error);
   if (errno === 'ENOENT' || errno === 'ENOTDIR') return { kind: 'missing' };
-  const skipped = errno === 'EACCES';
-  return {
-    kind: 'error',
-    finding: {
-      code: 'unreadable-root',
-      path: link,
-      message: skipped
-        ? `cannot read potential root '${display(link)}' (${errno})`
-        : `cannot read potential root '${display(link)}': ${(error as Error).message} (Nix would abort here; storegc skips it)`,
-    },
-  };
+  return { kind: 'error', finding: unreadableRoot(link, error) };
 }
