@@ -49,8 +49,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   }
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.idOf.has(p), 'any');
-  const names = listStore(settings.realStoreDir);
-  const entries = splitStoreEntries(names, settings.storeDir);
+  const entries = splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
   const junkPaths: PathInfo[] = entries.junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null }));
   const paths = command === 'live' ? live : mergeSorted(dead, junkPaths);

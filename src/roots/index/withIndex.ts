@@ -66,6 +66,8 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
         findings.push(unavailable(opened.file!, `could not update the roots index (${(error as Error).message}); the next scan reads more`));
       }
     }
+    // The listings were kept for the index alone; a million names need not live on with the result.
+    s.listings.clear();
     const use: IndexUse | undefined = index === undefined ? undefined : {
       file: opened.file,
       dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved,
