@@ -58,7 +58,7 @@ export function unavailable(path: string, message: string): Finding {
 function isOurs(file: string): boolean {
   try {
     if (statSync(fsPath(file)).size === 0) return true;
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = new Database(display(file), { readonly: true, fileMustExist: true });
     try {
       return db.prepare("select value from meta where key = 'magic'").pluck().get() === INDEX_MAGIC;
     } finally {

@@ -5,6 +5,8 @@
  * file is rebuilt with a warning and never trusted. Writes are one transaction per scan.
  */
 import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { display, fsPath } from '../../store/bytes.js';
 import { packListing, unpackListing } from './listing.js';
 import type { CachedDir } from './listing.js';
 
@@ -62,15 +64,12 @@ export class RootsIndex {
   static open(file: string, stateDir: string, readonly = false): RootsIndex {
     let db: Database.Database | undefined;
     try {
-      db = new Database(file, { readonly, fileMustExist: readonly, timeout: 10_000 });
-      const tables = db.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[];
-      if (!readonly) {
-        // WAL with synchronous=normal: a commit costs no fsync, and a crash loses at most the
-        // last scan's update, never the file's integrity (a cache need not be durable).
-        db.pragma('journal_mode = wal');
-        db.pragma('synchronous = normal');
-      }
-      if (tables.length === 0 && !readonly) {
+      // Nothing is written to a file until it is known to be ours: a new or empty file, or one
+      // whose meta table says so (a --index naming someone else's database must stay as it was).
+      const fresh = !existsSync(fsPath(file)) || statSync(fsPath(file)).size === 0;
+      // SQLite takes the name as UTF-8 text; a binary-string path is its bytes.
+      db = new Database(display(file), { readonly, fileMustExist: readonly, timeout: 10_000 });
+      if (fresh && !readonly) {
         db.exec(SCHEMA);
         const put = db.prepare('insert into meta (key, value) values (?, ?)');
         db.transaction(() => {
@@ -79,10 +78,16 @@ export class RootsIndex {
           put.run('stateDir', Buffer.from(stateDir, 'latin1').toString('hex'));
         })();
       }
-      const meta = tables.length === 0 && readonly ? new Map<string, string>() : readMeta(db);
+      const meta = fresh && readonly ? new Map<string, string>() : readMeta(db);
       if (meta.get('magic') !== INDEX_MAGIC) throw new IndexDamaged('not a storegc roots index');
       if (meta.get('version') !== String(INDEX_VERSION)) throw new IndexDamaged(`index format ${meta.get('version') ?? '?'}, expected ${INDEX_VERSION}`);
       if (meta.get('stateDir') !== Buffer.from(stateDir, 'latin1').toString('hex')) throw new IndexDamaged('index of another state directory');
+      if (!readonly) {
+        // WAL with synchronous=normal: a commit costs no fsync, and a crash loses at most the
+        // last scan's update, never the file's integrity (a cache need not be durable).
+        db.pragma('journal_mode = wal');
+        db.pragma('synchronous = normal');
+      }
       return new RootsIndex(db, file);
     } catch (error) {
       db?.close();
@@ -123,15 +128,6 @@ export class RootsIndex {
     }
   }
 
-  /** Every cached directory (for `index verify`). */
-  *all(): IterableIterator<[string, CachedDir]> {
-    const paths = this.handle().prepare('select path from dirs order by path').pluck().all() as Buffer[];
-    for (const p of paths) {
-      const dir = p.toString('latin1');
-      yield [dir, this.lookup(dir)!];
-    }
-  }
-
   /**
    * Replaces the index with one scan's outcome in a single transaction: listings read in this
    * scan are written, reused ones left as they are, directories no longer met removed.
@@ -150,7 +146,7 @@ export class RootsIndex {
         if (c.readAtNs !== summary.startedNs) continue;
         const packed = packListing(c.listing);
         const id = c.identity;
-        put.run(Buffer.from(dir, 'latin1'), String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.listing.files.length + c.listing.links.length, packed.files, packed.links, packed.targets, packed.dirs);
+        put.run(Buffer.from(dir, 'latin1'), String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.entries, packed.files, packed.links, packed.targets, packed.dirs);
       }
       db.prepare('delete from outside').run();
       for (const o of outside) putOutside.run(Buffer.from(o.link, 'latin1'), Buffer.from(o.target, 'latin1'), o.result);

@@ -4,7 +4,7 @@
  * index is rebuilt with a warning, a file the user named that is no index is refused untouched.
  */
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -139,5 +139,14 @@ describe('storegc with the roots index', () => {
     const dbBefore = readFileSync(nixDb);
     expect(runStoregc(root, ['dead', '--index', nixDb]).status).toBe(2);
     expect(readFileSync(nixDb).equals(dbBefore)).toBe(true);
+    // Someone's database in rollback-journal mode: not even switched to WAL.
+    const theirs = join(root, 'theirs.sqlite');
+    const other = new Database(theirs);
+    other.exec("create table notes (body text); insert into notes values ('keep me')");
+    other.close();
+    const theirsBefore = readFileSync(theirs);
+    expect(runStoregc(root, ['roots', '--index', theirs]).status).toBe(2);
+    expect(readFileSync(theirs).equals(theirsBefore)).toBe(true);
+    expect(existsSync(`${theirs}-wal`)).toBe(false);
   });
 });
