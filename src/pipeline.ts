@@ -6,7 +6,6 @@
 import type { Settings } from './config/settings.js';
 import { loadGraph } from './graph/loadGraph.js';
 import { classifyPaths, mergeByPath } from './liveness/classify.js';
-import type { PathInfo } from './liveness/classify.js';
 import { splitStoreEntries } from './liveness/storeEntries.js';
 import type { PathsReport, RootsReport } from './report/types.js';
 import { findRoots } from './roots/findRoots.js';
@@ -51,13 +50,8 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.idOf.has(p), 'any');
   const entries = splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
-  const junkPaths: PathInfo[] = entries.junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null }));
-  const paths = command === 'live' ? live : mergeSorted(dead, junkPaths);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
+  const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));
   return { command, storeDir: settings.storeDir, paths, junk, findings: [...findings, ...rootSet.findings], index };
-}
-
-function mergeSorted(a: PathInfo[], b: PathInfo[]): PathInfo[] {
-  return mergeByPath(a, [...b].sort((x, y) => compareBytes(x.path, y.path)));
 }

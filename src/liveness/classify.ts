@@ -3,6 +3,7 @@
  * `nix-store --gc --print-live / --print-dead` print. Pure.
  */
 import type { StoreGraph } from '../graph/storeGraph.js';
+import { compareBytes } from '../store/bytes.js';
 import type { RootSet } from '../roots/types.js';
 import { ALIVE, DEAD, markLive } from './markLive.js';
 import type { LivenessState } from './markLive.js';
@@ -77,15 +78,15 @@ export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: Stor
   return { live: mergeByPath(live, sortByPath(extraLive)), dead: mergeByPath(dead, sortByPath(extraDead)) };
 }
 
-const byPath = (a: PathInfo, b: PathInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const byPath = (a: PathInfo, b: PathInfo): number => compareBytes(a.path, b.path);
 
 function sortByPath(infos: PathInfo[]): PathInfo[] {
   return infos.sort(byPath);
 }
 
 /** Two lists sorted by path, as one. */
-export function mergeByPath(a: readonly PathInfo[], b: readonly PathInfo[]): PathInfo[] {
-  if (b.length === 0) return [...a];
+export function mergeByPath(a: PathInfo[], b: readonly PathInfo[]): PathInfo[] {
+  if (b.length === 0) return a;
   const out: PathInfo[] = [];
   let i = 0;
   let j = 0;

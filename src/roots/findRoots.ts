@@ -46,10 +46,11 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
       continue;
     }
     const { link, target } = decision;
-    const look = trees.looks.get(link);
-    if (look?.kind === 'link') take(classifySecondHop(target, look.target, ctx));
-    else if (look?.kind === 'error') findings.push(look.finding);
-    else if (look?.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
+    // readRootTrees looked at the target of every link that leaves the store.
+    const look = trees.looks.get(link)!;
+    if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
+    else if (look.kind === 'error') findings.push(look.finding);
+    else if (look.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
       findings.push({ code: 'stale-link', path: link, target, message: `stale link from '${display(link)}' to '${display(target)}'` });
     }
   }

@@ -13,6 +13,7 @@ import { expandExtraRoots } from './extraRoots.js';
 import { lookOutside, lookOutsideNow } from './followOutside.js';
 import type { OutsideLook } from './followOutside.js';
 import type { OutsideLink } from './index/rootsIndex.js';
+import { Pace } from './pace.js';
 import { scanTrees } from './scanTree.js';
 import type { ListingCache, ScanResult } from './scanTree.js';
 import type { ScanFs } from './scanFs.js';
@@ -37,7 +38,7 @@ const OUTSIDE_BATCH = 64;
 /** Two cached lookups take a few microseconds; a batch this slow went to a disk or a network. */
 const SLOW_OUTSIDE_BATCH_MS = 16;
 
-export function rootTops(settings: Settings, extra: readonly string[]): string[] {
+function rootTops(settings: Settings, extra: readonly string[]): string[] {
   return [`${settings.stateDir}/gcroots`, `${settings.stateDir}/profiles`, ...extra];
 }
 
@@ -47,6 +48,8 @@ export interface TreeIo {
   readonly nowNs?: () => bigint;
   /** Only for proving that the index's margin matters. */
   readonly marginNs?: bigint;
+  /** false: no blocking system calls (the path taken once the disk turns out slow). */
+  readonly blocking?: boolean;
 }
 
 /**
@@ -58,7 +61,8 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
   const started = performance.now();
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
-  const scan = await scanTrees(tops, limit, { cache, startNs, files, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  const pace = new Pace(io.blocking ?? true);
+  const scan = await scanTrees(tops, limit, { cache, startNs, files, pace, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLook>();
   const outside: OutsideLink[] = [];
   const real = (p: string): string => outsidePath(settings, p);
@@ -66,22 +70,13 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
     looks.set(link, look);
     outside.push({ link, target, result: look.kind === 'link' ? `link:${look.target}` : look.kind });
   };
-  // Like links in the walk: blocking batches while they stay fast, parallel reads after.
-  const leaving = scan.entries.filter((e) => leadsOutside(e, settings.storeDir));
-  let i = 0;
-  for (let blocking = io.fs === undefined; blocking && i < leaving.length;) {
-    const t0 = performance.now();
-    for (const entry of leaving.slice(i, i + OUTSIDE_BATCH)) {
-      const target = outsideTarget(entry.path, entry.target);
-      record(entry.path, target, lookOutsideNow(entry.path, target, real));
-    }
-    i += OUTSIDE_BATCH;
-    blocking = performance.now() - t0 <= SLOW_OUTSIDE_BATCH_MS;
-  }
-  await Promise.all(leaving.slice(i).map((entry) => limit(async () => {
+  await pace.each(scan.entries.filter((e) => leadsOutside(e, settings.storeDir)), OUTSIDE_BATCH, SLOW_OUTSIDE_BATCH_MS, (entry) => {
+    const target = outsideTarget(entry.path, entry.target);
+    record(entry.path, target, lookOutsideNow(entry.path, target, real));
+  }, async (entry) => {
     const target = outsideTarget(entry.path, entry.target);
     record(entry.path, target, await lookOutside(entry.path, target, real));
-  })));
+  });
   return {
     entries: scan.entries,
     looks,

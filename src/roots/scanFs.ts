@@ -5,8 +5,9 @@
 import { readlinkSync } from 'node:fs';
 import { lstat, opendir, readlink } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
-import { fsPathFast } from '../store/bytes.js';
+import { BINARY_NAMES, fsPathFast } from '../store/bytes.js';
 import type { DirIdentity } from './index/listing.js';
+import type { Pace } from './pace.js';
 
 export type NodeKind = 'dir' | 'file' | 'link' | 'other';
 
@@ -25,20 +26,15 @@ export interface ScanFs {
   /** lstat with nanosecond timestamps. */
   stat(path: string): Promise<NodeStat>;
   /** The entries of a directory with their types from readdir (d_type), no stat per entry. */
-  list(dir: string): Promise<DirEntries>;
+  list(dir: string, pace: Pace): Promise<DirEntries>;
   readlink(path: string): Promise<string>;
-  /**
-   * The same, blocking: on a warm cache a blocking readlink costs a tenth of a round trip
-   * through the thread pool. The scanner falls back to `readlink` when it turns out slow.
-   */
-  readlinkNow?(path: string): string;
+  /** The same, blocking (see Pace). */
+  readlinkNow(path: string): string;
 }
 
-const DIR_BATCH = 4096;
+const DIR_BATCH = BINARY_NAMES.bufferSize;
 /** A batch of cached directory entries reads in about 2 ms; one this slow came from a disk. */
 const SLOW_DIR_BATCH_MS = 50;
-/** Whether directories are still read blocking in this process (see `list`). */
-let listBlocking = true;
 
 const kindOf = (d: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }): NodeKind =>
   d.isDirectory() ? 'dir' : d.isFile() ? 'file' : d.isSymbolicLink() ? 'link' : 'other';
@@ -48,35 +44,34 @@ export const nodeScanFs: ScanFs = {
     const st = await lstat(fsPathFast(path), { bigint: true });
     return { kind: kindOf(st), dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
   },
-  async list(dir) {
+  async list(dir, pace) {
     // opendir, not readdir: libuv's scandir sorts the names, which for a Hydra directory of a
-    // million roots costs more than reading them. Read blocking while batches come fast (a warm
-    // cache), and without blocking from the first slow batch on (the disk is being read).
-    const handle = await opendir(fsPathFast(dir), { encoding: 'latin1', bufferSize: DIR_BATCH });
+    // million roots costs more than reading them.
+    const handle = await opendir(fsPathFast(dir), BINARY_NAMES);
     const out: DirEntries = { files: [], links: [], dirs: [] };
     const take = (d: Dirent): void => {
       if (d.isFile()) out.files.push(d.name);
       else if (d.isSymbolicLink()) out.links.push(d.name);
       else if (d.isDirectory()) out.dirs.push(d.name);
     };
-    try {
-      let t0 = performance.now();
-      let n = 0;
-      let d: Dirent | null = null;
-      while (listBlocking && (d = handle.readSync()) !== null) {
+    /** One batch read blocking; true at the end of the directory. */
+    const batchNow = (): boolean => {
+      for (let n = 0; n < DIR_BATCH; n++) {
+        const d = handle.readSync();
+        if (d === null) return true;
         take(d);
-        if (++n % DIR_BATCH === 0) {
-          listBlocking = performance.now() - t0 <= SLOW_DIR_BATCH_MS;
-          t0 = performance.now();
-        }
       }
-      if (d !== null || !listBlocking) {
-        for (d = await handle.read(); d !== null; d = await handle.read()) take(d);
+      return false;
+    };
+    try {
+      while (pace.blockingNow) {
+        if (pace.timed(SLOW_DIR_BATCH_MS, batchNow)) return out;
       }
+      for (let d = await handle.read(); d !== null; d = await handle.read()) take(d);
+      return out;
     } finally {
       await handle.close();
     }
-    return out;
   },
   async readlink(path) {
     return readlink(fsPathFast(path), { encoding: 'latin1' });

@@ -10,14 +10,14 @@
  * read (`canReuse`), the listing stands in for readdir and readlink. Subdirectories are always
  * checked themselves. Only listings read whole, without error, are handed back for caching.
  */
-import type { OpenDirOptions } from 'node:fs';
 import type { LimitFunction } from 'p-limit';
 import { errnoOf } from '../errors.js';
 import { display } from '../store/bytes.js';
 import { canReuse, TIMESTAMP_MARGIN_NS } from './index/listing.js';
 import type { CachedDir, DirIdentity, Listing } from './index/listing.js';
+import { Pace } from './pace.js';
 import { nodeScanFs } from './scanFs.js';
-import type { ScanFs } from './scanFs.js';
+import type { NodeKind, ScanFs } from './scanFs.js';
 import type { Finding, TreeEntry } from './types.js';
 
 /** Cached listings, looked up one directory at a time (without file names if not wanted). */
@@ -36,6 +36,8 @@ export interface ScanOptions {
    * at in every scan) — `index update`. Listings still hold them.
    */
   readonly files?: boolean;
+  /** Blocking or parallel system calls; one Pace for the whole scan. */
+  readonly pace?: Pace;
 }
 
 export interface ScanResult {
@@ -55,8 +57,6 @@ const SKIPPED_ERRNOS = new Set(['EACCES', 'ENOENT', 'ENOTDIR']);
 const LINK_BATCH = 64;
 /** A batch of cached readlinks takes about 0.3 ms; one this slow went to the disk. */
 const SLOW_BATCH_MS = 16;
-/** Names as raw bytes (Node supports it; its types do not say so). */
-export const BUFFER_NAMES = { encoding: 'buffer', bufferSize: 1024 } as unknown as OpenDirOptions;
 
 export function unreadableRoot(path: string, error: unknown): Finding {
   const errno = errnoOf(error);
@@ -79,7 +79,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const findings: Finding[] = [];
   const listings = new Map<string, CachedDir>();
   const counts = { reused: 0, read: 0, entryCount: 0 };
-  let blockingReads = true;
+  const pace = opts.pace ?? new Pace();
   const pending: Promise<void>[] = [];
 
   const files = opts.files ?? true;
@@ -118,40 +118,31 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   };
 
   const readListing = async (dir: string): Promise<{ listing: Listing; complete: boolean }> => {
-    const { files, links: linkNames, dirs } = await fs.list(dir);
+    const { files, links: linkNames, dirs } = await fs.list(dir, pace);
     const links: { name: string; target: string }[] = [];
     let complete = true;
-    const readOne = (name: string, read: (path: string) => string): void => {
-      try {
-        links.push({ name, target: read(`${dir}/${name}`) });
-      } catch (error) {
-        complete = false;
-        findings.push(unreadableRoot(`${dir}/${name}`, error));
-      }
+    const failed = (name: string, error: unknown): void => {
+      complete = false;
+      findings.push(unreadableRoot(`${dir}/${name}`, error));
     };
-    // Links whose inodes are cached are read fastest one after another, blocking; a batch that
-    // turns out slow means the disk is being read, and then parallel reads win: from there on,
-    // bounded fan-out inside the directory (a Hydra roots dir can hold a million links).
-    let blocking = blockingReads && fs.readlinkNow !== undefined;
-    for (let i = 0; i < linkNames.length; i += LINK_BATCH) {
-      const batch = linkNames.slice(i, i + LINK_BATCH);
-      if (blocking) {
-        const t0 = performance.now();
-        for (const name of batch) readOne(name, (p) => fs.readlinkNow!(p));
-        if (performance.now() - t0 > SLOW_BATCH_MS) blocking = blockingReads = false;
-        continue;
+    await pace.each(linkNames, LINK_BATCH, SLOW_BATCH_MS, (name) => {
+      try {
+        links.push({ name, target: fs.readlinkNow(`${dir}/${name}`) });
+      } catch (error) {
+        failed(name, error);
       }
-      const targets = await Promise.allSettled(batch.map((name) => fs.readlink(`${dir}/${name}`)));
-      targets.forEach((t, k) => readOne(batch[k]!, () => {
-        if (t.status === 'rejected') throw t.reason;
-        return t.value;
-      }));
-    }
+    }, async (name) => {
+      try {
+        links.push({ name, target: await fs.readlink(`${dir}/${name}`) });
+      } catch (error) {
+        failed(name, error);
+      }
+    });
     return { listing: { files, links, dirs }, complete };
   };
 
   /** A path expected to be a directory turned out not to be one: take it as Nix would. */
-  const visitNonDir = async (path: string, kind: string): Promise<void> => {
+  const visitNonDir = async (path: string, kind: NodeKind): Promise<void> => {
     if (kind === 'file') entries.push({ type: 'file', path });
     else if (kind === 'link') entries.push({ type: 'symlink', path, target: await fs.readlink(path) });
     if (kind === 'file' || kind === 'link') counts.entryCount++;

@@ -6,11 +6,9 @@
  */
 import { closeSync, constants, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
 import { errnoOf } from '../errors.js';
-import { display, fromBytes, fsPath } from '../store/bytes.js';
+import { BINARY_NAMES, display, fromBytes, fsPath } from '../store/bytes.js';
 import { tryLockExclusive, unlock } from '../store/flock.js';
-import { BUFFER_NAMES } from './scanTree.js';
 import type { Finding, Root } from './types.js';
 import { parseTempRootsFile, pidOfTempRootsName } from './tempRootsParse.js';
 
@@ -28,13 +26,13 @@ export async function readTempRoots(stateDir: string, storeDir: string, removeSt
   const out: TempRootsRead = { roots: [], findings: [] };
   let handle;
   try {
-    handle = await opendir(fsPath(dir), BUFFER_NAMES);
+    handle = await opendir(fsPath(dir), BINARY_NAMES);
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return out;
     throw error;
   }
-  for await (const dirent of handle as AsyncIterable<Dirent<Buffer>>) {
-    const name = fromBytes(dirent.name);
+  for await (const dirent of handle) {
+    const name = dirent.name;
     if (name.startsWith('.')) continue;
     const file = `${dir}/${name}`;
     const pid = pidOfTempRootsName(name);

@@ -30,6 +30,12 @@ export function fsPathFast(path: string): string | Buffer {
   return /^[\x00-\x7f]*$/.test(path) ? path : Buffer.from(path, 'latin1');
 }
 
+/**
+ * opendir options that hand back names as binary strings: latin1 makes each byte of a name one
+ * char. Batches of 4096 entries: a Hydra roots dir or a store dir holds up to millions.
+ */
+export const BINARY_NAMES = { encoding: 'latin1', bufferSize: 4096 } as const;
+
 /** Bytes to write to stdout for a binary string. */
 export function toBytes(text: string): Buffer {
   return Buffer.from(text, 'latin1');

@@ -4,14 +4,13 @@
  */
 import { opendirSync } from 'node:fs';
 import { StoregcError, errnoOf } from '../errors.js';
-import { BUFFER_NAMES } from '../roots/scanTree.js';
-import { display, fromBytes, fsPath } from './bytes.js';
+import { BINARY_NAMES, display, fsPath } from './bytes.js';
 
 export function listStore(realStoreDir: string): string[] {
   let handle;
   try {
     // Synchronous: one directory has nothing to overlap with, and this is twice as fast.
-    handle = opendirSync(fsPath(realStoreDir), BUFFER_NAMES);
+    handle = opendirSync(fsPath(realStoreDir), BINARY_NAMES);
   } catch (error) {
     const errno = errnoOf(error);
     if (errno === 'ENOENT' || errno === 'ENOTDIR') {
@@ -22,7 +21,7 @@ export function listStore(realStoreDir: string): string[] {
   const names: string[] = [];
   try {
     for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync()) {
-      const name = fromBytes(dirent.name as unknown as Buffer);
+      const name = dirent.name;
       if (name !== '.links') names.push(name);
     }
   } finally {

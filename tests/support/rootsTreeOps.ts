@@ -49,16 +49,10 @@ export class RootsTree {
       if (t === undefined) throw new Error(`test bug: untracked directory ${path}`);
       return { ...st, mtimeNs: t.m, ctimeNs: t.c };
     },
-    list: (dir) => nodeScanFs.list(dir),
+    list: (dir, pace) => nodeScanFs.list(dir, pace),
     readlink: (path) => nodeScanFs.readlink(path),
-    readlinkNow: (path) => nodeScanFs.readlinkNow!(path),
+    readlinkNow: (path) => nodeScanFs.readlinkNow(path),
   };
-
-  /** The same view without blocking readlinks: the scanner's path for a cold cache. */
-  get asyncFs(): ScanFs {
-    const { stat, list, readlink } = this.fs;
-    return { stat, list, readlink };
-  }
 
   private stamp(): bigint {
     return (this.nowNs / TICK_NS) * TICK_NS;

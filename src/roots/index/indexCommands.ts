@@ -14,7 +14,7 @@ import { openIndex } from './openIndex.js';
 import { IndexDamaged } from './rootsIndex.js';
 import type { ScanSummary } from './rootsIndex.js';
 import type { ListingCache } from '../scanTree.js';
-import { withIndex } from './withIndex.js';
+import { indexUseOf, withIndex } from './withIndex.js';
 import type { IndexUse } from './withIndex.js';
 
 export interface IndexStatus {
@@ -43,10 +43,9 @@ export async function updateIndex(settings: Settings, rebuild: boolean): Promise
   const limit = pLimit(settings.jobs);
   if (settings.index.kind === 'none') throw new StoregcError('usage', undefined, '`index update` and `index rebuild` need an index', 'drop --no-index');
   const run = await withIndex(settings, (cache) => readRootTrees(settings, limit, cache, {}, false), rebuild);
-  const s = run.result.scan;
   return {
     command: 'index', action: rebuild ? 'rebuild' : 'update', storeDir: settings.storeDir, file: run.index?.file,
-    use: run.index ?? { file: undefined, dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved: false },
+    use: run.index ?? indexUseOf(run.result.scan, undefined, false),
     findings: [...run.findings, ...run.result.findings],
   };
 }
@@ -89,9 +88,8 @@ export async function verifyIndex(settings: Settings): Promise<IndexReport> {
     const indexed = await readRootTrees(settings, limit, cache);
     const full = await readRootTrees(settings, limit);
     const drift = [...damaged, ...diffScans({ entries: indexed.entries, outside: indexed.scan.outside }, { entries: full.entries, outside: full.scan.outside })];
-    const s = indexed.scan;
-    const use: IndexUse = { file, dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved: false };
-    return { command: 'index', action: 'verify', storeDir: settings.storeDir, file, use, drift, staleDirs: s.read, findings: [...opened.findings, ...full.findings] };
+    const use = indexUseOf(indexed.scan, file, false);
+    return { command: 'index', action: 'verify', storeDir: settings.storeDir, file, use, drift, staleDirs: use.read, findings: [...opened.findings, ...full.findings] };
   } finally {
     index.close();
   }

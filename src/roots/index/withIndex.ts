@@ -23,6 +23,11 @@ export interface IndexUse {
   readonly saved: boolean;
 }
 
+/** What a scan did, as reported for the index at `file`. */
+export function indexUseOf(s: TreeScan, file: string | undefined, saved: boolean): IndexUse {
+  return { file, dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved };
+}
+
 export interface IndexedScan<T> {
   readonly result: T;
   /** Undefined when no index was used (--no-index, or none could be opened). */
@@ -68,10 +73,7 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
     }
     // The listings were kept for the index alone; a million names need not live on with the result.
     s.listings.clear();
-    const use: IndexUse | undefined = index === undefined ? undefined : {
-      file: opened.file,
-      dirs: s.reused + s.read, reused: s.reused, read: s.read, entries: s.entries, outsideLinks: s.outside.length, scanMs: s.scanMs, saved,
-    };
+    const use = index === undefined ? undefined : indexUseOf(s, opened.file, saved);
     return { result, index: use, findings };
   } finally {
     index?.close();

@@ -1,0 +1,37 @@
+/**
+ * How the roots scanner paces its system calls. On a warm cache a blocking call costs a tenth
+ * of a round trip through the thread pool, so calls are made blocking, a batch at a time, for
+ * as long as batches stay fast; the first slow batch means a disk or a network is being read,
+ * and from then on, for the rest of the scan, calls go through the pool in parallel.
+ */
+export class Pace {
+  private fast = true;
+
+  /** @param blocking false: never block (the scan's choice, or a test's). */
+  constructor(private readonly blocking = true) {}
+
+  get blockingNow(): boolean {
+    return this.blocking && this.fast;
+  }
+
+  /** Runs one blocking batch, and notes whether it was slow. */
+  timed<T>(slowMs: number, batch: () => T): T {
+    const t0 = performance.now();
+    const result = batch();
+    if (performance.now() - t0 > slowMs) this.fast = false;
+    return result;
+  }
+
+  /**
+   * Each item, `now` (blocking) in batches while they stay fast, then `later` for the rest,
+   * `batch` at a time in parallel (bounded fan-out: a Hydra roots dir holds a million links).
+   */
+  async each<T>(items: readonly T[], batch: number, slowMs: number, now: (item: T) => void, later: (item: T) => Promise<void>): Promise<void> {
+    let i = 0;
+    for (; i < items.length && this.blockingNow; i += batch) {
+      const slice = items.slice(i, i + batch);
+      this.timed(slowMs, () => slice.forEach(now));
+    }
+    for (; i < items.length; i += batch) await Promise.all(items.slice(i, i + batch).map(later));
+  }
+}

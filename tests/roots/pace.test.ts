@@ -1,0 +1,32 @@
+/** Pace: blocking batches while they stay fast, parallel calls from the first slow batch on. */
+import { describe, expect, it } from 'vitest';
+import { Pace } from '../../src/roots/pace.js';
+
+const busy = (ms: number): void => {
+  const end = performance.now() + ms;
+  while (performance.now() < end) { /* a slow blocking call */ }
+};
+
+describe('Pace', () => {
+  it('takes every item once, blocking while batches are fast', async () => {
+    const how: string[] = [];
+    await new Pace().each([1, 2, 3, 4, 5], 2, 1000, (x) => how.push(`now ${x}`), async (x) => { how.push(`later ${x}`); });
+    expect(how).toEqual(['now 1', 'now 2', 'now 3', 'now 4', 'now 5']);
+  });
+
+  it('switches to parallel calls for the rest of the scan after a slow batch', async () => {
+    const pace = new Pace();
+    const how: string[] = [];
+    await pace.each([1, 2, 3, 4, 5], 2, 5, (x) => { how.push(`now ${x}`); if (x === 2) busy(20); }, async (x) => { how.push(`later ${x}`); });
+    expect(how).toEqual(['now 1', 'now 2', 'later 3', 'later 4', 'later 5']);
+    expect(pace.blockingNow).toBe(false);
+    await pace.each([6], 2, 5, (x) => how.push(`now ${x}`), async (x) => { how.push(`later ${x}`); });
+    expect(how.at(-1)).toBe('later 6');
+  });
+
+  it('never blocks when told so', async () => {
+    const how: string[] = [];
+    await new Pace(false).each([1, 2], 2, 1000, (x) => how.push(`now ${x}`), async (x) => { how.push(`later ${x}`); });
+    expect(how).toEqual(['later 1', 'later 2']);
+  });
+});
