@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'store-missing'
   | 'db-missing'
   | 'db-unreadable'
+  | 'db-corrupt'
+  | 'read-only'
   | 'not-a-nix-db'
   | 'io'
   | 'unreadable-roots'
@@ -24,6 +26,8 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'store-missing': 2,
   'db-missing': 2,
   'db-unreadable': 1,
+  'db-corrupt': 1,
+  'read-only': 1,
   'not-a-nix-db': 2,
   io: 1,
   'unreadable-roots': 1,
