@@ -16,6 +16,7 @@ export function renderIndexText(report: IndexReport): string {
   switch (report.action) {
     case 'status': {
       const s = report.status;
+      if (report.file === undefined) return 'index: (none)\nno writable place for a roots index (STATE/storegc/ or the cache dir); pass --index FILE to keep one elsewhere\n';
       if (s === undefined) return `index: ${file}\nno roots index yet; \`storegc index update\` builds one\n`;
       const last = s.lastScan;
       const lastLine = last === undefined ? 'last scan: never\n'

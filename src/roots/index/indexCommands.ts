@@ -10,8 +10,8 @@ import { display, fsPath } from '../../store/bytes.js';
 import { readRootTrees } from '../readRootTrees.js';
 import type { Finding } from '../types.js';
 import { diffScans } from './drift.js';
-import { openIndex } from './openIndex.js';
-import { IndexDamaged } from './rootsIndex.js';
+import { openIndex, unavailable } from './openIndex.js';
+import { IndexDamaged, RootsIndex } from './rootsIndex.js';
 import type { ScanSummary } from './rootsIndex.js';
 import type { ListingCache } from '../scanTree.js';
 import { indexUseOf, withIndex } from './withIndex.js';
@@ -89,8 +89,29 @@ export async function verifyIndex(settings: Settings): Promise<IndexReport> {
     const full = await readRootTrees(settings, limit);
     const drift = [...damaged, ...diffScans({ entries: indexed.entries, outside: indexed.scan.outside }, { entries: full.entries, outside: full.scan.outside })];
     const use = indexUseOf(indexed.scan, file, false);
-    return { command: 'index', action: 'verify', storeDir: settings.storeDir, file, use, drift, staleDirs: use.read, findings: [...opened.findings, ...full.findings] };
+    index.close();
+    const findings = [...opened.findings, ...full.findings];
+    if (drift.length > 0) findings.push(...distrust(file!, settings.stateDir, drift.length));
+    return { command: 'index', action: 'verify', storeDir: settings.storeDir, file, use, drift, staleDirs: use.read, findings };
   } finally {
     index.close();
+  }
+}
+
+/**
+ * After drift, no listing of this index may stand in for a directory again until it is rebuilt:
+ * the next scan reads everything (and says so). Returns a warning if that cannot be recorded.
+ */
+function distrust(file: string, stateDir: string, differences: number): Finding[] {
+  try {
+    const writable = RootsIndex.open(file, stateDir);
+    try {
+      writable.markUntrusted(`the last \`storegc index verify\` found ${differences} differences from the disk`);
+    } finally {
+      writable.close();
+    }
+    return [];
+  } catch (error) {
+    return [unavailable(file, `cannot mark the drifted roots index untrusted (${(error as Error).message}); run \`storegc index rebuild\``)];
   }
 }

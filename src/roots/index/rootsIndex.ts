@@ -154,14 +154,24 @@ export class RootsIndex {
     })();
   }
 
-  /** Empties the index (for `index rebuild`). */
+  /** Empties the index (for `index rebuild`, and after drift). */
   clear(): void {
     const db = this.handle();
     db.transaction(() => {
       db.prepare('delete from dirs').run();
       db.prepare('delete from outside').run();
-      db.prepare("delete from meta where key = 'lastScan'").run();
+      db.prepare("delete from meta where key in ('lastScan', 'untrusted')").run();
     })();
+  }
+
+  /** Says that listings were found to differ from the disk: the next scan trusts none of them. */
+  markUntrusted(reason: string): void {
+    this.handle().prepare("insert or replace into meta (key, value) values ('untrusted', ?)").run(reason);
+  }
+
+  /** Why no listing may be trusted, if `markUntrusted` said so since the last clear. */
+  untrusted(): string | undefined {
+    return readMeta(this.handle()).get('untrusted');
   }
 
   lastScan(): ScanSummary | undefined {

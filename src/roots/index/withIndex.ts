@@ -43,6 +43,11 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
   const findings = [...opened.findings];
   const { index } = opened;
   let damaged = rebuild;
+  const distrust = rebuild ? undefined : index?.untrusted();
+  if (distrust !== undefined) {
+    damaged = true;
+    findings.push({ code: 'index-rebuilt', path: opened.file!, message: `roots index: ${distrust}; reading every directory again` });
+  }
   const cache: ListingCache | undefined = index === undefined ? undefined : {
     lookup: (dir, withFiles) => {
       if (damaged) return undefined;
