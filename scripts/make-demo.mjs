@@ -42,7 +42,9 @@ for (const [name, p] of Object.entries(PATHS)) {
   }
 }
 // Not registered: a partial build output, and junk that does not parse as a store path.
-mkdirSync(at(`${STORE}/c3k9v1m6zq8w2n4x7y0h5j1s3d8f6g2l-partial-output`), { recursive: true });
+// A file inside, so that git keeps the directory (it keeps no empty ones).
+mkdirSync(at(`${STORE}/c3k9v1m6zq8w2n4x7y0h5j1s3d8f6g2l-partial-output/bin`), { recursive: true });
+writeFileSync(at(`${STORE}/c3k9v1m6zq8w2n4x7y0h5j1s3d8f6g2l-partial-output/bin/half-written`), "interrupted build\n");
 writeFileSync(at(`${STORE}/junk-left-behind`), 'not a store path\n');
 mkdirSync(at(`${STORE}/.links`), { recursive: true });
 

@@ -1,6 +1,6 @@
 /** The CLI as users meet it: exit codes and one-line errors (the built dist/ is run). */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,10 +42,15 @@ describe('storegc CLI', () => {
   it('exits 2 when the database is not a Nix database', () => {
     const state = join(tmp, 'state');
     mkdirSync(join(state, 'db'), { recursive: true });
+    writeFileSync(join(state, 'db', 'schema'), '10');
     writeFileSync(join(state, 'db', 'db.sqlite'), '');
     const r = storegc(['dead', '--state-dir', state, '--store-dir', join(tmp, 'store')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^storegc: error: not a Nix database .*\n$/);
+  });
+
+  it('builds an executable dist/cli/main.js', () => {
+    expect(statSync(MAIN).mode & 0o111).toBe(0o111);
   });
 
   it('runs the demo store', () => {
@@ -53,6 +58,8 @@ describe('storegc CLI', () => {
     const r = storegc(['dead', '--root', demo, '--conf-dir', join(demo, 'etc', 'nix'), '--no-runtime-roots']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('/nix/store/junk-left-behind\n');
+    // The unregistered partial output is in git (a directory with a file), so it is listed dead.
+    expect(r.stdout).toContain('/nix/store/c3k9v1m6zq8w2n4x7y0h5j1s3d8f6g2l-partial-output\n');
     expect(r.stdout).not.toContain('python3');
   });
 });
