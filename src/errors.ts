@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'db-unreadable'
   | 'db-corrupt'
   | 'read-only'
+  | 'db-schema'
+  | 'store-mismatch'
   | 'not-a-nix-db'
   | 'io'
   | 'unreadable-roots'
@@ -28,6 +30,8 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'db-unreadable': 1,
   'db-corrupt': 1,
   'read-only': 1,
+  'db-schema': 2,
+  'store-mismatch': 2,
   'not-a-nix-db': 2,
   io: 1,
   'unreadable-roots': 1,

@@ -17,14 +17,15 @@ import { measureFreed } from './collect/measure.js';
 import { pruneAutoLinks } from './collect/pruneAutoLinks.js';
 import { PhaseClock } from './collect/progress.js';
 import type { Emit, Phase } from './collect/progress.js';
-import { outsidePath } from './config/settings.js';
+import { dbFileOf, outsidePath } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { StoregcError } from './errors.js';
 import { loadGraph } from './graph/loadGraph.js';
 import { computeLiveness } from './liveness/classify.js';
 import { ALIVE, DEAD } from './liveness/markLive.js';
 import { planCollection } from './liveness/plan.js';
-import { splitStoreEntries } from './liveness/storeEntries.js';
+import { registeredEntries, splitStoreEntries } from './liveness/storeEntries.js';
+import { checkStoreMatch } from './store/storeMatch.js';
 import { findRoots } from './roots/findRoots.js';
 import { readTempRoots } from './roots/tempRoots.js';
 import type { Finding } from './roots/types.js';
@@ -71,6 +72,9 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   const enter = (phase: Phase, total?: number): void => clock.enter(phase, total);
   const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
 
+  // Validate the state dir before creating anything in it (gc.lock, gc-socket/): a wrong
+  // --state-dir must leave no trace.
+  NixDbReader.open(dbFileOf(settings)).close();
   if (!request.dryRun) enter('lock');
   const lock: HeldLock | undefined = request.dryRun ? undefined : acquireGcLock(settings.stateDir, () => emit({ type: 'waiting-for-lock' }));
   const tempHashParts = new Set<string>();
@@ -81,11 +85,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   try {
     await socket?.start();
     if (socket !== undefined) socket.onGarbage = (line) => emit({ type: 'warning', message: `received garbage instead of a root from a client: '${display(line)}'` });
-    // Nix frees this 8 MiB filler first so SQLite can work on a full disk (reference §1.2).
-    if (!request.dryRun) deletePath(`${settings.stateDir}/db/reserved`);
-
     enter('graph');
-    const reader = NixDbReader.open(`${settings.stateDir}/db/db.sqlite`);
+    const reader = NixDbReader.open(dbFileOf(settings));
     let graph;
     try {
       graph = loadGraph(reader, settings.storeDir);
@@ -106,6 +107,12 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
     const entries = requested === undefined ? splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir) : { paths: [], junk: [] };
+    if (!settings.force) {
+      checkStoreMatch({ storeDir: settings.storeDir, dbFile: dbFileOf(settings), realStoreDir: settings.realStoreDir, validPaths: graph.paths, entries: requested === undefined ? registeredEntries(entries, graph) : undefined });
+    }
+    // Nix frees this 8 MiB filler first so SQLite can work on a full disk (reference §1.2); here
+    // only once the store and database are known to belong together.
+    if (!request.dryRun) deletePath(`${settings.stateDir}/db/reserved`);
     // The live set, not the snapshot: roots that came in over the socket count from here on.
     const liveness = computeLiveness(graph, { ...rootSet, tempHashParts }, entries, settings, requested);
     const skipped: Skipped[] = [];

@@ -16,9 +16,16 @@ import type { RootSet } from './roots/types.js';
 import { compareBytes } from './store/bytes.js';
 import { listStore } from './store/listStore.js';
 import { NixDbReader } from './store/nixDb.js';
+import { checkStoreMatch } from './store/storeMatch.js';
+import { dbFileOf } from './config/settings.js';
+import { registeredEntries } from './liveness/storeEntries.js';
 
 function openDb(settings: Settings): NixDbReader {
-  return NixDbReader.open(`${settings.stateDir}/db/db.sqlite`);
+  return NixDbReader.open(dbFileOf(settings));
+}
+
+function matchOf(settings: Settings): { storeDir: string; dbFile: string; realStoreDir: string } {
+  return { storeDir: settings.storeDir, dbFile: dbFileOf(settings), realStoreDir: settings.realStoreDir };
 }
 
 /** Roots through the roots index (cached listings of unchanged directories); validity from the DB now. */
@@ -34,6 +41,7 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
   } finally {
     db.close();
   }
+  if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: valid });
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => valid.has(p), 'sorted');
   return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: [...findings, ...rootSet.findings], index };
 }
@@ -49,6 +57,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.idOf.has(p), 'any');
   const entries = splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir);
+  if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths, entries: registeredEntries(entries, graph) });
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);

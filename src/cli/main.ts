@@ -4,6 +4,7 @@
  * errors to exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
  */
 import { CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { StoregcError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
 import { display } from '../store/bytes.js';
@@ -12,6 +13,7 @@ import type { Outcome, Runtime } from './program.js';
 import { progressView } from './progressView.js';
 import { formatMiB } from '../report/mib.js';
 import { indexUseLine } from '../report/indexText.js';
+import { SCHEMA_VERSION } from '../report/json.js';
 
 let commandExit: 0 | 1 = 0;
 
@@ -36,23 +38,50 @@ const runtime: Runtime = {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(process.env, print, runtime);
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `storegc: ${text}` : text) });
+  // Under --json every outcome is JSON on stdout, errors included (stderr keeps its one line).
+  const json = argv.includes('--json');
+  let usage = '';
+  const output = {
+    writeErr: (text: string) => {
+      usage += text;
+      process.stderr.write(text.startsWith('error:') ? `storegc: ${text}` : text);
+    },
+  };
+  // Subcommands copy the output settings when they are added: set them on every one.
+  const configure = (cmd: Command): void => {
+    cmd.configureOutput(output);
+    cmd.commands.forEach(configure);
+  };
+  configure(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return commandExit;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0;
+      if (json) writeJsonError(program, argv, { code: 'usage', path: null, message: usage.trim().replace(/^error: /, ''), hint: 'see storegc --help' });
+      return 2;
     }
     if (error instanceof StoregcError) {
       process.stderr.write(`${error.line()}\n`);
+      if (json) writeJsonError(program, argv, { code: error.code, path: error.path ?? null, message: error.message, hint: error.hint });
       return error.exitCode;
     }
     // A bug, not bad input: one line; the stack only on request.
     const detail = process.env.STOREGC_DEBUG ? (error as Error).stack : (error as Error).message;
     process.stderr.write(`storegc: internal error: ${detail ?? String(error)}; please report it (STOREGC_DEBUG=1 shows the stack)\n`);
+    if (json) writeJsonError(program, argv, { code: 'internal', path: null, message: (error as Error).message ?? String(error), hint: 'please report it (STOREGC_DEBUG=1 shows the stack)' });
     return 1;
   }
+}
+
+/** The JSON error object: `{ schemaVersion, command, error: { code, path, message, hint } }`. */
+function writeJsonError(program: Command, argv: readonly string[], error: { code: string; path: string | null; message: string; hint: string }): void {
+  const names = new Set(program.commands.map((c) => c.name()));
+  const at = argv.findIndex((a) => names.has(a));
+  const command = at === -1 ? null : argv[at] === 'index' && argv[at + 1] !== undefined && !argv[at + 1]!.startsWith('-') ? `index ${argv[at + 1]}` : argv[at]!;
+  const body = { schemaVersion: SCHEMA_VERSION, command, error };
+  process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
 }
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -41,16 +41,17 @@ interface GcFlags extends CommonFlags {
 
 /**
  * Nix's --max-freed syntax (reference §10.5): an integer with an optional K, M, G or T suffix
- * (powers of 1024, any case); negative means 0.
+ * (powers of 1024, any case). Stricter than Nix, which reads a negative number as 0 and skips
+ * blanks: a limit that is not what it looks like is refused.
  */
 export function parseSize(value: string): bigint {
-  const m = /^(-?[0-9]+)([A-Za-z]?)$/.exec(value.trim());
-  if (m === null) throw new InvalidArgumentError(`'${value}' is not a size; use a number with an optional K, M, G or T suffix.`);
+  const m = /^([0-9]+)([A-Za-z]?)$/.exec(value);
+  if (m === null) throw new InvalidArgumentError(`'${value}' is not a size; use a non-negative number with an optional K, M, G or T suffix.`);
   const unit = m[2]!.toUpperCase();
   const shift = unit === '' ? 0n : unit === 'K' ? 10n : unit === 'M' ? 20n : unit === 'G' ? 30n : unit === 'T' ? 40n : undefined;
   if (shift === undefined) throw new InvalidArgumentError(`invalid unit specifier '${m[2]}'.`);
   const n = BigInt(m[1]!) << shift;
-  return n < 0n ? 0n : n > UNLIMITED ? UNLIMITED : n;
+  return n > UNLIMITED ? UNLIMITED : n;
 }
 
 interface CommonFlags {
@@ -65,6 +66,7 @@ interface CommonFlags {
   extraRoots?: string[];
   json?: boolean;
   index?: string | false;
+  force?: boolean;
 }
 
 export function parseBoolFlag(value: string): boolean {
@@ -94,6 +96,7 @@ function addCommonOptions(cmd: Command): Command {
     .option('--no-runtime-roots', 'do not scan /proc for store paths in use')
     .option('--jobs <n>', 'directories and links read in parallel', parseJobs)
     .option('--extra-roots <glob>', 'also scan matching trees for roots, like gcroots/ (repeatable)', collect)
+    .option('--force', 'go on although the database does not seem to belong to the store directory')
     .option('--json', 'write a JSON report (schemaVersion 1) instead of Nix-compatible text');
 }
 
@@ -110,6 +113,7 @@ export function settingsFrom(flags: CommonFlags, env: Env): Settings {
     jobs: flags.jobs,
     extraRoots: flags.extraRoots,
     index: flags.index,
+    force: flags.force,
   };
   const draft = resolveSettings(options, env, []);
   return resolveSettings(options, env, loadNixConf(draft.confDir, env));
@@ -124,9 +128,20 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   const format = (flags: CommonFlags): Format => (flags.json === true ? 'json' : 'text');
 
-  const indexOptions = (cmd: Command): Command => addCommonOptions(cmd)
-    .option('--index <file>', 'roots index file (default: STATE/storegc/roots-index.sqlite, else a per-user cache file)')
-    .option('--no-index', 'scan every roots directory in full; neither read nor write an index');
+  const indexOptions = (cmd: Command): Command => {
+    addCommonOptions(cmd)
+      .option('--index <file>', 'roots index file (default: STATE/storegc/roots-index.sqlite, else a per-user cache file)')
+      .option('--no-index', 'scan every roots directory in full; neither read nor write an index');
+    // Both flags write one value, so the last would silently win: refuse the pair instead.
+    const given = new Set<string>();
+    for (const flag of ['index', 'no-index']) {
+      cmd.on(`option:${flag}`, () => {
+        given.add(flag);
+        if (given.size === 2) throw new StoregcError('usage', undefined, '--index and --no-index contradict each other', 'pass one of them');
+      });
+    }
+    return cmd;
+  };
 
   indexOptions(program.command('roots'))
     .description('list GC roots (== nix-store --gc --print-roots)')
@@ -150,7 +165,9 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
     indexOptions(index.command(action))
       .description(action === 'update' ? 'rescan the roots trees, reading only directories that changed' : 'rescan every roots directory and replace the index')
       .action(async (flags: CommonFlags) => {
-        handle({ report: await updateIndex(settingsFrom(flags, env), action === 'rebuild'), format: format(flags) });
+        const report = await updateIndex(settingsFrom(flags, env), action === 'rebuild');
+        // An index that could not be written is a failure of this command, whatever the scan found.
+        handle({ report, format: format(flags), exitCode: report.use?.saved === true ? 0 : 1 });
       });
   }
   indexOptions(index.command('verify'))

@@ -23,6 +23,8 @@ export interface Options {
   procDir?: string;
   /** `--index FILE`, or false for `--no-index`; default: the index in its usual place. */
   index?: string | false;
+  /** Go on although the database does not seem to belong to the store directory. */
+  force?: boolean;
 }
 
 export interface Settings {
@@ -45,6 +47,8 @@ export interface Settings {
   readonly index: IndexChoice;
   /** The per-user cache directory ($XDG_CACHE_HOME or ~/.cache), for an index the state dir cannot hold. */
   readonly cacheHome: string | undefined;
+  /** --force: skip the check that the database belongs to the store directory. */
+  readonly force: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -70,16 +74,22 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
   if (!Number.isInteger(jobs) || jobs < 1) {
     throw new StoregcError('usage', undefined, `--jobs must be a positive integer, got ${jobs}`, 'pass --jobs N with N >= 1');
   }
-  const root = options.root === undefined ? undefined : resolveDir(options.root, '/');
-  const storeDir = resolveDir(options.storeDir ?? env.NIX_STORE_DIR, '/nix/store');
+  const root = options.root === undefined ? undefined : location('--root', options.root);
+  const storeDir = location(options.storeDir !== undefined ? '--store-dir' : 'NIX_STORE_DIR', options.storeDir ?? env.NIX_STORE_DIR) ?? '/nix/store';
+  // Like Nix's local?root=DIR: the state dir is DIR/nix/var/nix, whatever NIX_STATE_DIR says.
+  const stateDir = options.stateDir !== undefined ? location('--state-dir', options.stateDir)
+    : root !== undefined ? underRoot(root, '/nix/var/nix')
+    : location('NIX_STATE_DIR', env.NIX_STATE_DIR) ?? '/nix/var/nix';
+  for (const pattern of options.extraRoots ?? []) {
+    if (!pattern.startsWith('/')) {
+      throw new StoregcError('usage', pattern, `--extra-roots needs an absolute glob, got ${pattern === '' ? 'an empty one' : 'a relative one'}`, "pass a pattern such as '/home/*/result*'");
+    }
+  }
   return Object.freeze({
     storeDir,
     realStoreDir: underRoot(root, storeDir),
-    // Like Nix's local?root=DIR: the state dir is DIR/nix/var/nix, whatever NIX_STATE_DIR says.
-    stateDir: options.stateDir !== undefined || root === undefined
-      ? resolveDir(options.stateDir ?? env.NIX_STATE_DIR, '/nix/var/nix')
-      : underRoot(root, '/nix/var/nix'),
-    confDir: resolveDir(options.confDir ?? env.NIX_CONF_DIR, '/etc/nix'),
+    stateDir,
+    confDir: location(options.confDir !== undefined ? '--conf-dir' : 'NIX_CONF_DIR', options.confDir ?? env.NIX_CONF_DIR) ?? '/etc/nix',
     root,
     keepOutputs: options.keepOutputs ?? fromConf.keepOutputs ?? false,
     keepDerivations: options.keepDerivations ?? fromConf.keepDerivations ?? true,
@@ -88,19 +98,29 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
     extraRoots: Object.freeze([...(options.extraRoots ?? [])]),
     procDir: options.procDir ?? '/proc',
     index: indexChoice(options.index),
+    force: options.force ?? false,
     cacheHome: env.XDG_CACHE_HOME?.startsWith('/') === true ? fromText(env.XDG_CACHE_HOME) : env.HOME?.startsWith('/') === true ? `${fromText(env.HOME)}/.cache` : undefined,
   });
 }
 
 function indexChoice(index: string | false | undefined): IndexChoice {
   if (index === false) return { kind: 'none' };
-  return index === undefined ? { kind: 'default' } : { kind: 'explicit', file: resolveDir(index, '') };
+  return index === undefined ? { kind: 'default' } : { kind: 'explicit', file: location('--index', index) };
 }
 
-function resolveDir(value: string | undefined, fallback: string): string {
-  const chosen = value === undefined || value === '' ? fallback : value;
-  const absolute = chosen.startsWith('/') ? chosen : `${process.cwd()}/${chosen}`;
-  return canonPath(fromText(absolute));
+/**
+ * A location given by a flag or a variable: canonical, or undefined when not given. Empty and
+ * relative values are refused, never defaulted or resolved against the working directory: an
+ * empty NIX_STATE_DIR falling back to /nix/var/nix would collect one store by another's roots,
+ * and Nix itself refuses an empty state dir.
+ */
+function location(source: string, value: string): string;
+function location(source: string, value: string | undefined): string | undefined;
+function location(source: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') throw new StoregcError('usage', undefined, `${source} is empty`, 'give an absolute path, or leave it unset for the default');
+  if (!value.startsWith('/')) throw new StoregcError('usage', value, `${source} must be an absolute path, not a relative one`, `give the full path, for example ${source} "$PWD/${value}"`);
+  return canonPath(fromText(value));
 }
 
 function underRoot(root: string | undefined, path: string): string {
@@ -114,4 +134,9 @@ function underRoot(root: string | undefined, path: string): string {
  */
 export function outsidePath(settings: Settings, path: string): string {
   return underRoot(settings.root, path);
+}
+
+/** The Nix database of a state directory. */
+export function dbFileOf(settings: Pick<Settings, 'stateDir'>): string {
+  return `${settings.stateDir}/db/db.sqlite`;
 }

@@ -17,3 +17,8 @@ export function splitStoreEntries(names: readonly string[], storeDir: string): S
   }
   return { paths, junk };
 }
+
+/** How many entries parse, and whether any is registered (for the store/database match check). */
+export function registeredEntries(entries: StoreEntries, graph: { readonly idOf: ReadonlyMap<string, number> }): { count: number; anyRegistered: boolean } {
+  return { count: entries.paths.length, anyRegistered: entries.paths.some((path) => graph.idOf.has(path)) };
+}

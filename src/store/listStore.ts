@@ -16,7 +16,7 @@ export function listStore(realStoreDir: string): string[] {
     if (errno === 'ENOENT' || errno === 'ENOTDIR') {
       throw new StoregcError('store-missing', display(realStoreDir), 'store directory not found', 'set --store-dir or NIX_STORE_DIR (or --root) to the store location');
     }
-    throw new StoregcError('io', display(realStoreDir), `cannot read store directory (${errno ?? 'error'})`, 'run as a user who can read it');
+    throw new StoregcError('io', display(realStoreDir), `cannot read store directory (${errno ?? 'error'})`, errno === 'EACCES' || errno === 'EPERM' ? 'run as a user who can read it (usually root)' : 'check the file system');
   }
   const names: string[] = [];
   try {

@@ -7,42 +7,56 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { StoregcError } from '../errors.js';
-import { display, fromText } from './bytes.js';
+import { display, fromText, fsPath } from './bytes.js';
+import { needsPrivateCopy, privateCopy } from './privateCopy.js';
+import type { PrivateCopy } from './privateCopy.js';
+import { checkSchemaVersion } from './schemaVersion.js';
+import { sqliteFailure } from './sqliteFailure.js';
 
 export type ValidPathRow = [id: number, path: string, deriver: string | null, narSize: number | null, registrationTime: number];
 export type DerivationOutputRow = [drv: number, outputName: string, path: string];
 
-const REQUIRED_TABLES = ['ValidPaths', 'Refs', 'DerivationOutputs'];
+/** The tables and columns storegc reads, as Nix 2.8's schema.sql has them (reference §10.8). */
+const REQUIRED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  ValidPaths: ['id', 'path', 'deriver', 'narSize', 'registrationTime'],
+  Refs: ['referrer', 'reference'],
+  DerivationOutputs: ['drv', 'id', 'path'],
+};
 const CHUNK = 100_000;
 
 export class NixDbReader {
   private db: Database.Database | undefined;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, private readonly copy: PrivateCopy | undefined) {
     this.db = db;
   }
 
-  /** Opens read-only. SQLite may still create its `-shm`/`-wal` sidecars for a WAL database. */
+  /**
+   * Opens read-only. SQLite may create its `-shm`/`-wal` sidecars next to a WAL database; where
+   * it cannot (a user reading a root-owned store that Nix left clean, or a read-only mount), the
+   * database is read from a private copy instead (see privateCopy.ts), so reading never needs
+   * write access to the state directory.
+   */
   static open(file: string): NixDbReader {
-    if (!existsSync(file)) {
+    if (!existsSync(fsPath(file))) {
       throw new StoregcError('db-missing', display(file), 'Nix database not found', 'set --state-dir or NIX_STATE_DIR to the directory that holds db/db.sqlite');
     }
-    let db: Database.Database;
+    checkSchemaVersion(`${file.slice(0, file.lastIndexOf('/'))}/schema`);
+    let db: Database.Database | undefined;
+    let copy: PrivateCopy | undefined;
     try {
-      db = new Database(file, { readonly: true, fileMustExist: true, timeout: 60_000 });
-      const tables = new Set(
-        (db.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[]),
-      );
-      const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
-      if (missing.length > 0) {
-        db.close();
-        throw new StoregcError('not-a-nix-db', display(file), `not a Nix database (no table ${missing.join(', ')})`, 'point --state-dir at a Nix state directory');
+      try {
+        db = openChecked(display(file));
+      } catch (error) {
+        if (!needsPrivateCopy(error)) throw error;
+        copy = privateCopy(file);
+        db = openChecked(copy.file);
       }
+      return new NixDbReader(db, copy);
     } catch (error) {
-      if (error instanceof StoregcError) throw error;
-      throw new StoregcError('db-unreadable', display(file), `cannot read Nix database (${(error as Error).message})`, 'run as a user who can read it (usually root), or check the file');
+      copy?.remove();
+      throw sqliteFailure(display(file), error, 'read');
     }
-    return new NixDbReader(db);
   }
 
   private handle(): Database.Database {
@@ -106,5 +120,24 @@ export class NixDbReader {
   close(): void {
     this.db?.close();
     this.db = undefined;
+    this.copy?.remove();
+  }
+}
+
+/** Opens read-only and checks that the file has the tables and columns of a Nix database. */
+function openChecked(name: string): Database.Database {
+  const db = new Database(name, { readonly: true, fileMustExist: true, timeout: 60_000 });
+  try {
+    for (const [table, columns] of Object.entries(REQUIRED_COLUMNS)) {
+      const have = new Set(db.prepare(`select name from pragma_table_info('${table}')`).pluck().all() as string[]);
+      const missing = columns.filter((c) => !have.has(c));
+      if (have.size === 0 || missing.length > 0) {
+        throw new StoregcError('not-a-nix-db', name, have.size === 0 ? `not a Nix database (no table ${table})` : `not a Nix database (table ${table} lacks ${missing.join(', ')})`, 'point --state-dir at a Nix state directory');
+      }
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * Does the database belong to the store directory? Pure. A state directory of another store
+ * (another store dir, or another chroot-style root with the same logical store dir) makes every
+ * entry look unregistered and so dead: `gc` would empty the store. Refused unless --force.
+ */
+import { StoregcError } from '../errors.js';
+import { display } from './bytes.js';
+
+export interface StoreMatchInput {
+  readonly storeDir: string;
+  readonly dbFile: string;
+  readonly realStoreDir: string;
+  /** Every registered path. */
+  readonly validPaths: Iterable<string>;
+  /** Store entries that parse as store paths, and how many of them are registered. */
+  readonly entries?: { readonly count: number; readonly anyRegistered: boolean };
+}
+
+export function checkStoreMatch(input: StoreMatchInput): void {
+  const prefix = `${input.storeDir}/`;
+  for (const path of input.validPaths) {
+    if (!path.startsWith(prefix) || path.indexOf('/', prefix.length) !== -1) {
+      throw new StoregcError('store-mismatch', display(input.dbFile), `store directory ${display(input.storeDir)} does not hold the paths of this database (it registers ${display(path)})`, 'set --store-dir (or NIX_STORE_DIR) to the store this database belongs to, or pass --force');
+    }
+  }
+  const entries = input.entries;
+  if (entries !== undefined && entries.count > 0 && !entries.anyRegistered) {
+    throw new StoregcError('store-mismatch', display(input.realStoreDir), `none of the ${entries.count} store entries is registered in ${display(input.dbFile)}`, 'check that --state-dir and --store-dir (or --root) name the same store, or pass --force');
+  }
+}
