@@ -88,12 +88,38 @@ describe('storegc with the roots index', () => {
     expect(drift.status).toBe(1);
     expect(drift.stdout.toString()).toContain(`- file ${join(root, 'var/gcroots/per-user/alice/forged')}`);
     expect(drift.stdout.toString()).toContain(`+ symlink ${join(root, 'var/gcroots/per-user/alice/p')} -> `);
+    // The drifted listings are never served again: the next scan reads everything and says why.
+    const distrusted = ok(runStoregc(root, ['roots', '--json']));
+    expect(distrusted.stderr).toMatch(/warning: roots index: the last `storegc index verify` found \d+ differences from the disk; reading every directory again/);
+    expect(JSON.parse(distrusted.stdout.toString())).toMatchObject({ index: { dirsReused: 0, dirsRead: dirs.length } });
+    expect(distrusted.stdout.toString()).toContain('per-user/alice/p');
+    expect(ok(runStoregc(root, ['index', 'verify'])).stdout.toString()).toContain('no drift');
+    // Tamper again: rebuild is the other way out.
+    const db2 = new Database(join(root, INDEX));
+    db2.prepare("update dirs set files = cast('forged' as blob), links = x'', targets = x'', entries = 1 where path = ?")
+      .run(Buffer.from(join(root, 'var/gcroots/per-user/alice')));
+    db2.close();
+    expect(runStoregc(root, ['index', 'verify']).status).toBe(1);
     const rebuilt = JSON.parse(ok(runStoregc(root, ['index', 'rebuild', '--json'])).stdout.toString()) as { dirsReused: number; dirsRead: number };
     expect(rebuilt).toMatchObject({ dirsReused: 0, dirsRead: dirs.length });
     ok(runStoregc(root, ['index', 'verify']));
     const status = ok(runStoregc(root, ['index', 'status'])).stdout.toString();
     expect(status).toContain(`directories: ${dirs.length}`);
     expect(status).toMatch(/last scan: .*reused 0 of \d+ directories/);
+  });
+
+  it('index update and rebuild fail (exit 1, with the reason) when the index cannot be written', () => {
+    const root = tempDir('storegc-index-');
+    rootsStore(root);
+    const { mkdirSync } = require('node:fs') as typeof import('node:fs');
+    mkdirSync(join(root, INDEX), { recursive: true });
+    for (const action of ['update', 'rebuild']) {
+      const r = runStoregc(root, ['index', action]);
+      expect(r.status, action).toBe(1);
+      expect(r.stderr).toMatch(/warning: cannot use the roots index .*; scanning in full/);
+    }
+    const devNull = runStoregc(root, ['index', 'update', '--index', '/dev/null']);
+    expect(devNull.status).toBe(1);
   });
 
   it('index status before any scan says so and creates nothing', () => {
