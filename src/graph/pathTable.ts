@@ -1,0 +1,191 @@
+/**
+ * Store paths kept compactly: one latin1 buffer holding every path, sorted in byte order, with
+ * offsets, so that a path's id is its rank (sorting ids sorts paths the way Nix's ordered sets
+ * do). Lookup goes through an open-addressing table over a hash of the bytes after the store
+ * directory, so a million paths cost three typed arrays, not a million Map entries and strings.
+ * Strings are made only at the edges (`pathOf`), for rendering.
+ */
+
+const EMPTY_SLOT = -1;
+/** Chars hashed for lookup: the hash part's first 24 characters are random enough. */
+const HASHED_CHARS = 24;
+/** Index bits in a sort key: up to 2^21 - 1 = 2,097,151 paths per sort pass (see sortedOrder). */
+const INDEX_BITS = 21;
+const MAX_FAST_SORT = 2 ** INDEX_BITS;
+const BASE32 = '0123456789abcdfghijklmnpqrsvwxyz';
+/** Base-32 rank of a char (its byte order is its rank order), or 255 outside the alphabet. */
+const RANK = new Uint8Array(256).fill(255);
+for (let i = 0; i < BASE32.length; i++) RANK[BASE32.charCodeAt(i)] = i;
+
+export class PathTable {
+  private constructor(
+    /** The paths' bytes, in id order. */
+    private readonly bytes: Buffer,
+    /** Path `id` is bytes[offsets[id] .. offsets[id + 1]). */
+    private readonly offsets: Uint32Array,
+    /** Open addressing with linear probing: an id per slot, -1 where empty; at most half full. */
+    private readonly slots: Int32Array,
+    /** `storeDir/`: lookups hash what follows it. */
+    private readonly prefix: string,
+  ) {}
+
+  /**
+   * @param paths distinct paths (binary strings), in any order.
+   * @returns the table and, for each input index, the id its path got.
+   */
+  static build(prefix: string, paths: readonly string[]): { table: PathTable; idOf: Int32Array } {
+    const order = sortedOrder(paths, prefix.length);
+    const n = paths.length;
+    const offsets = new Uint32Array(n + 1);
+    let total = 0;
+    for (let id = 0; id < n; id++) {
+      offsets[id] = total;
+      total += paths[order[id]!]!.length;
+    }
+    offsets[n] = total;
+    const bytes = Buffer.allocUnsafe(total);
+    const idOf = new Int32Array(n);
+    for (let id = 0; id < n; id++) {
+      const i = order[id]!;
+      bytes.write(paths[i]!, offsets[id]!, 'latin1');
+      idOf[i] = id;
+    }
+    const slots = new Int32Array(slotCount(n)).fill(EMPTY_SLOT);
+    const table = new PathTable(bytes, offsets, slots, prefix);
+    for (let id = 0; id < n; id++) table.insert(id);
+    return { table, idOf };
+  }
+
+  get size(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** The path of `id`, as a binary string. */
+  pathOf(id: number): string {
+    return this.bytes.toString('latin1', this.offsets[id]!, this.offsets[id + 1]!);
+  }
+
+  /** The id of a full path, or -1. */
+  idOf(path: string): number {
+    return this.find(path, 0);
+  }
+
+  /** The id of `prefix + name` (a store directory entry), without building that string; or -1. */
+  idOfName(name: string): number {
+    return this.find(name, this.prefix.length);
+  }
+
+  private find(text: string, skipped: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hashText(text, skipped, this.prefix) & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot]!;
+      if (id === EMPTY_SLOT) return -1;
+      if (this.equals(id, text, skipped)) return id;
+    }
+  }
+
+  /** Is path `id` equal to `prefix.slice(0, skipped) + text`? */
+  private equals(id: number, text: string, skipped: number): boolean {
+    const start = this.offsets[id]!;
+    const end = this.offsets[id + 1]!;
+    if (end - start !== skipped + text.length) return false;
+    const bytes = this.bytes;
+    for (let k = 0; k < skipped; k++) if (bytes[start + k] !== this.prefix.charCodeAt(k)) return false;
+    for (let k = 0, at = start + skipped; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
+    return true;
+  }
+
+  private insert(id: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hashBytes(this.bytes, this.offsets[id]!, this.offsets[id + 1]!, this.prefix) & mask;
+    while (this.slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & mask;
+    this.slots[slot] = id;
+  }
+}
+
+function slotCount(n: number): number {
+  let size = 16;
+  while (size < n * 2) size *= 2;
+  return size;
+}
+
+/** FNV-1a over the chars after the prefix (all chars for a path outside the store directory). */
+function hashText(text: string, skipped: number, prefix: string): number {
+  // A full path under the prefix hashes like the name alone: skip the prefix if it is there.
+  let from = 0;
+  if (skipped === 0 && text.startsWith(prefix)) from = prefix.length;
+  let h = 0x811c9dc5;
+  const end = Math.min(text.length, from + HASHED_CHARS);
+  for (let k = from; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+  return h >>> 0;
+}
+
+function hashBytes(bytes: Buffer, start: number, end: number, prefix: string): number {
+  let from = start;
+  if (end - start >= prefix.length) {
+    let under = true;
+    for (let k = 0; k < prefix.length && under; k++) under = bytes[start + k] === prefix.charCodeAt(k);
+    if (under) from = start + prefix.length;
+  }
+  let h = 0x811c9dc5;
+  const stop = Math.min(end, from + HASHED_CHARS);
+  for (let k = from; k < stop; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Indices of `paths` in byte order of the paths. Store paths differ right after the store
+ * directory, in their base-32 hash part: six of those chars (30 bits) and the index (21 bits)
+ * make one float64 key, and a numeric sort of the keys does the work of a string sort at a
+ * fraction of its cost. Equal keys (paths sharing those six chars) are put in order by comparing
+ * the strings. Paths that do not fit that shape, or too many of them, are sorted as strings.
+ */
+export function sortedOrder(paths: readonly string[], prefixLength: number): Int32Array {
+  const n = paths.length;
+  const keys = new Float64Array(n);
+  let fast = n < MAX_FAST_SORT;
+  for (let i = 0; i < n && fast; i++) {
+    const p = paths[i]!;
+    let key = 0;
+    for (let k = prefixLength; k < prefixLength + 6; k++) {
+      // Past the end, or outside the alphabet: no exact numeric key.
+      const rank = k < p.length ? RANK[p.charCodeAt(k) & 0xff]! : 255;
+      if (rank === 255) {
+        fast = false;
+        break;
+      }
+      key = key * 32 + rank;
+    }
+    keys[i] = key * MAX_FAST_SORT + i;
+  }
+  const order = new Int32Array(n);
+  if (!fast || !samePrefix(paths, prefixLength)) {
+    const indices = Array.from({ length: n }, (_, i) => i);
+    indices.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+    order.set(indices);
+    return order;
+  }
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % MAX_FAST_SORT;
+  // Runs of equal six-char keys: order them by the whole path.
+  for (let start = 0; start < n;) {
+    const key = Math.floor(keys[start]! / MAX_FAST_SORT);
+    let end = start + 1;
+    while (end < n && Math.floor(keys[end]! / MAX_FAST_SORT) === key) end++;
+    if (end - start > 1) {
+      const run = Array.from(order.subarray(start, end));
+      run.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+      order.set(run, start);
+    }
+    start = end;
+  }
+  return order;
+}
+
+/** Do all paths share their first `length` chars (so that the key window is comparable)? */
+function samePrefix(paths: readonly string[], length: number): boolean {
+  if (paths.length === 0) return true;
+  const first = paths[0]!.slice(0, length);
+  for (const p of paths) if (p.length < length || !p.startsWith(first)) return false;
+  return true;
+}

@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PathTable, sortedOrder } from '../../src/graph/pathTable.js';
+
+const STORE = '/nix/store';
+const base32 = fc.constantFrom(...'0123456789abcdfghijklmnpqrsvwxyz'.split(''));
+const hash = fc.array(base32, { minLength: 32, maxLength: 32 }).map((cs) => cs.join(''));
+const name = fc.stringMatching(/^[a-zA-Z0-9+._?=-]{1,12}$/);
+/** Store paths, many sharing long hash prefixes (the sort's tie case), some not in the store dir. */
+const path = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(hash, name).map(([h, n]) => `${STORE}/${h}-${n}`) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom('000000', 'zzzzzz', '0a0a0a'), hash, name).map(([p, h, n]) => `${STORE}/${p}${h.slice(6)}-${n}`) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('/elsewhere', '/nix/stor', '/nix/store/x/y', '/nix/storeX'), name).map(([d, n]) => `${d}/${n}`) },
+  { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 40 }).map((s) => `${STORE}/${s}`) },
+);
+
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1'));
+
+describe('PathTable', () => {
+  it('gives each path its rank in byte order and finds it again, by path or by store name', () => {
+    fc.assert(fc.property(fc.uniqueArray(path, { maxLength: 300 }), fc.array(path, { maxLength: 20 }), (paths, probes) => {
+      const { table, idOf } = PathTable.build(`${STORE}/`, paths);
+      const sorted = [...paths].sort(byBytes);
+      expect(table.size).toBe(paths.length);
+      for (let id = 0; id < sorted.length; id++) expect(table.pathOf(id)).toBe(sorted[id]);
+      paths.forEach((p, i) => {
+        expect(table.pathOf(idOf[i]!)).toBe(p);
+        expect(table.idOf(p)).toBe(idOf[i]);
+        if (p.startsWith(`${STORE}/`)) expect(table.idOfName(p.slice(STORE.length + 1))).toBe(idOf[i]);
+      });
+      const known = new Set(paths);
+      for (const p of probes) {
+        if (known.has(p)) continue;
+        expect(table.idOf(p)).toBe(-1);
+        if (p.startsWith(`${STORE}/`)) expect(table.idOfName(p.slice(STORE.length + 1))).toBe(-1);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('sorts store paths like a byte-order string sort, ties in the key included', () => {
+    fc.assert(fc.property(fc.uniqueArray(path, { maxLength: 500 }), (paths) => {
+      const order = Array.from(sortedOrder(paths, STORE.length + 1), (i) => paths[i]!);
+      expect(order).toEqual([...paths].sort(byBytes));
+    }), { numRuns: 300 });
+  });
+
+  it('is empty without paths', () => {
+    const { table } = PathTable.build(`${STORE}/`, []);
+    expect(table.size).toBe(0);
+    expect(table.idOf(`${STORE}/x`)).toBe(-1);
+  });
+});
