@@ -17,7 +17,7 @@ import { measureFreed } from './collect/measure.js';
 import { pruneAutoLinks } from './collect/pruneAutoLinks.js';
 import { PhaseClock } from './collect/progress.js';
 import type { Emit, Phase } from './collect/progress.js';
-import { outsidePath } from './config/settings.js';
+import { outsidePaths } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { StoregcError } from './errors.js';
 import { loadGraph } from './graph/loadGraph.js';
@@ -152,7 +152,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('links');
     const links = cleanLinks(settings.realStoreDir);
-    const stale = rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTarget: outsidePath(settings, f.target) }] : []));
+    const stale = rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTargets: outsidePaths(settings, f.target) }] : []));
     const staleLinksRemoved = request.paths === undefined ? pruneAutoLinks(stale) : [];
     return report(settings, request, {
       deleted: executed.deleted,
