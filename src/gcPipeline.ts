@@ -27,6 +27,7 @@ import { planCollection } from './liveness/plan.js';
 import { splitStoreEntries } from './liveness/storeEntries.js';
 import { findRoots } from './roots/findRoots.js';
 import { readTempRoots } from './roots/tempRoots.js';
+import { isRootSourceFailure } from './roots/types.js';
 import type { Finding } from './roots/types.js';
 import { display } from './store/bytes.js';
 import { listStore } from './store/listStore.js';
@@ -64,7 +65,6 @@ export interface GcReport {
 }
 
 const BATCH = 8192;
-const UNREADABLE: ReadonlySet<string> = new Set(['unreadable-root', 'bad-temproots', 'unreadable-runtime']);
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -96,7 +96,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     enter('roots');
     const rootSet = await findRoots(settings, (p) => graph.idOf.has(p), request.dryRun ? 'read' : 'collect');
     for (const h of rootSet.tempHashParts) tempHashParts.add(h);
-    const unreadable = rootSet.findings.find((f) => UNREADABLE.has(f.code));
+    const unreadable = rootSet.findings.find(isRootSourceFailure);
     if (unreadable !== undefined && !request.allowUnreadableRoots) {
       throw new StoregcError('unreadable-roots', display(unreadable.path), `nothing deleted: cannot read a root (${unreadable.message})`, 'fix the entry, or pass --allow-unreadable-roots to collect without it');
     }

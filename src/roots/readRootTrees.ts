@@ -57,7 +57,8 @@ export interface TreeIo {
  *   emitted, and for unchanged directories not even read from the index.
  */
 export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true): Promise<RootTrees> {
-  const tops = rootTops(settings, await expandExtraRoots(settings.extraRoots, settings.root));
+  const extra = await expandExtraRoots(settings.extraRoots, settings.root);
+  const tops = rootTops(settings, extra.tops);
   const started = performance.now();
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
@@ -79,7 +80,7 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
   return {
     entries: scan.entries,
     looks,
-    findings: scan.findings,
+    findings: [...extra.findings, ...scan.findings],
     scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entryCount, outside, scanMs: performance.now() - started },
   };
 }
