@@ -90,7 +90,31 @@ describe.skipIf(!HAVE_NIX)('--extra-roots fails closed', () => {
   });
 });
 
-describe.skipIf(!HAVE_NIX)('indirect targets fail closed', () => {
+describe.skipIf(!HAVE_NIX)('temproots/ and indirect targets fail closed', () => {
+  it('a temproots entry that cannot be opened (ELOOP) stops gc; dead prints and exits 1', () => {
+    const w = world();
+    const entry = join(w.state, 'temproots', '4242');
+    symlinkSync(entry, entry);
+    const dead = w.storegc(['dead', '--no-index', '--no-runtime-roots']);
+    expect(dead.status).toBe(1);
+    expect(dead.stdout).toBe([w.kept, w.loose].sort().join('\n') + '\n');
+    expect(warnings(dead.stderr)).toEqual([`storegc: warning: cannot read temporary roots '${entry}' (ELOOP); the paths it protects are unknown`]);
+    const gc = w.storegc(['gc', '--no-runtime-roots']);
+    expect(gc.status).toBe(1);
+    expect(gc.stderr).toContain(`'${entry}'`);
+    expect(gc.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect([existsSync(w.kept), existsSync(w.loose)]).toEqual([true, true]);
+  });
+
+  it('temproots/ itself unreadable (nobody): dead exits 1 naming it', () => {
+    const w = world();
+    openToNobody(w);
+    chmodSync(join(w.state, 'temproots'), 0o700);
+    const dead = asNobody(w, ['dead', '--no-index', '--no-runtime-roots']);
+    expect(dead.status).toBe(1);
+    expect(warnings(dead.stderr)).toEqual([`storegc: warning: cannot read temporary roots '${join(w.state, 'temproots')}' (EACCES); the paths it protects are unknown`]);
+  });
+
   it('an indirect root whose target cannot be looked at (ELOOP) stops gc', () => {
     const w = world();
     const loop = join(w.root, 'loop');
