@@ -17,7 +17,7 @@ import { measureFreed } from './collect/measure.js';
 import { pruneAutoLinks } from './collect/pruneAutoLinks.js';
 import { PhaseClock } from './collect/progress.js';
 import type { Emit, Phase } from './collect/progress.js';
-import { dbFileOf, outsidePath } from './config/settings.js';
+import { dbFileOf, outsidePaths } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { StoregcError } from './errors.js';
 import { loadGraph } from './graph/loadGraph.js';
@@ -28,6 +28,7 @@ import { registeredEntries, splitStoreEntries } from './liveness/storeEntries.js
 import { checkStoreMatch } from './store/storeMatch.js';
 import { findRoots } from './roots/findRoots.js';
 import { readTempRoots } from './roots/tempRoots.js';
+import { isRootSourceFailure } from './roots/types.js';
 import type { Finding } from './roots/types.js';
 import { display } from './store/bytes.js';
 import { listStore } from './store/listStore.js';
@@ -65,7 +66,6 @@ export interface GcReport {
 }
 
 const BATCH = 8192;
-const UNREADABLE: ReadonlySet<string> = new Set(['unreadable-root', 'bad-temproots', 'unreadable-runtime']);
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -97,7 +97,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     enter('roots');
     const rootSet = await findRoots(settings, (p) => graph.idOf.has(p), request.dryRun ? 'read' : 'collect');
     for (const h of rootSet.tempHashParts) tempHashParts.add(h);
-    const unreadable = rootSet.findings.find((f) => UNREADABLE.has(f.code));
+    const unreadable = rootSet.findings.find(isRootSourceFailure);
     if (unreadable !== undefined && !request.allowUnreadableRoots) {
       throw new StoregcError('unreadable-roots', display(unreadable.path), `nothing deleted: cannot read a root (${unreadable.message})`, 'fix the entry, or pass --allow-unreadable-roots to collect without it');
     }
@@ -159,7 +159,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('links');
     const links = cleanLinks(settings.realStoreDir);
-    const stale = rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTarget: outsidePath(settings, f.target) }] : []));
+    const stale = rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTargets: outsidePaths(settings, f.target) }] : []));
     const staleLinksRemoved = request.paths === undefined ? pruneAutoLinks(stale) : [];
     return report(settings, request, {
       deleted: executed.deleted,

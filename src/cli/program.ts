@@ -13,6 +13,8 @@ import { collectGarbage } from '../gcPipeline.js';
 import { reportPaths, reportRoots } from '../pipeline.js';
 import { indexStatus, updateIndex, verifyIndex } from '../roots/index/indexCommands.js';
 import type { Format, Report } from '../report/index.js';
+import { isRootSourceFailure } from '../roots/types.js';
+import type { Finding } from '../roots/types.js';
 import { fromText } from '../store/bytes.js';
 
 export interface Outcome {
@@ -146,13 +148,15 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
   indexOptions(program.command('roots'))
     .description('list GC roots (== nix-store --gc --print-roots)')
     .action(async (flags: CommonFlags) => {
-      handle({ report: await reportRoots(settingsFrom(flags, env)), format: format(flags) });
+      const report = await reportRoots(settingsFrom(flags, env));
+      handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
     });
   for (const command of ['live', 'dead'] as const) {
     indexOptions(program.command(command))
       .description(`list ${command} store paths (== nix-store --gc --print-${command})`)
       .action(async (flags: CommonFlags) => {
-        handle({ report: await reportPaths(settingsFrom(flags, env), command), format: format(flags) });
+        const report = await reportPaths(settingsFrom(flags, env), command);
+        handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
       });
   }
   const index = program.command('index').description('the incremental roots index: a cache of roots directory listings');
@@ -220,6 +224,11 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
       }
     });
   return program;
+}
+
+/** A root source could not be read: the result is printed in full, then the command fails. */
+function rootsIncomplete(findings: readonly Finding[]): 0 | 1 {
+  return findings.some(isRootSourceFailure) ? 1 : 0;
 }
 
 function resolveArgPath(path: string): string {

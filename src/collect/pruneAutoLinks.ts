@@ -1,7 +1,8 @@
 /**
  * Removes `gcroots/auto` links whose outside target is gone (Nix does it while finding roots,
- * reference §3.3; the collector does it at the end of a run). Each target is checked again
- * right before the unlink, so a link whose result link came back meanwhile stays.
+ * reference §3.3; the collector does it at the end of a run). Each target is checked again, in
+ * every place it may be (inside a chroot-style root and on the host), right before the unlink:
+ * a link whose result link came back meanwhile, in either place, stays.
  */
 import { lstatSync, unlinkSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
@@ -9,14 +10,14 @@ import { fsPath } from '../store/bytes.js';
 
 export interface StaleLink {
   readonly link: string;
-  /** Where the outside target is read (under a chroot-style root when one is set). */
-  readonly realTarget: string;
+  /** Where the outside target is read: see `outsidePaths` in config/settings.ts. */
+  readonly realTargets: readonly string[];
 }
 
 export function pruneAutoLinks(stale: readonly StaleLink[]): string[] {
   const removed: string[] = [];
-  for (const { link, realTarget } of stale) {
-    if (exists(realTarget)) continue;
+  for (const { link, realTargets } of stale) {
+    if (realTargets.some(mayExist)) continue;
     try {
       unlinkSync(fsPath(link));
       removed.push(link);
@@ -27,13 +28,13 @@ export function pruneAutoLinks(stale: readonly StaleLink[]): string[] {
   return removed;
 }
 
-function exists(path: string): boolean {
+/** False only when the path surely does not exist; an error that cannot tell keeps the link. */
+function mayExist(path: string): boolean {
   try {
     lstatSync(fsPath(path));
     return true;
   } catch (error) {
     const errno = errnoOf(error);
-    if (errno === 'ENOENT' || errno === 'ENOTDIR') return false;
-    return true; // cannot tell: keep the link
+    return !(errno === 'ENOENT' || errno === 'ENOTDIR');
   }
 }

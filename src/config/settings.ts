@@ -129,11 +129,13 @@ function underRoot(root: string | undefined, path: string): string {
 
 /**
  * Where an absolute path met outside the store (an indirect root's target) is read: inside the
- * chroot-style root when one is set. Nix 2.8 reads it on the host (NixOS/nix#2125) and so drops
- * such roots as stale; reading it where it was made keeps them.
+ * chroot-style root, where storegc and tools run in the root make it, and on the host, where
+ * `nix-store --store DIR --add-root /host/result` makes it and Nix 2.8 reads it (NixOS/nix#2125).
+ * A link counts if either place leads into the store; it is stale only if both are missing.
  */
-export function outsidePath(settings: Settings, path: string): string {
-  return underRoot(settings.root, path);
+export function outsidePaths(settings: Settings, path: string): string[] {
+  const inside = underRoot(settings.root, path);
+  return inside === path ? [path] : [inside, path];
 }
 
 /** The Nix database of a state directory. */

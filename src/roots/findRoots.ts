@@ -10,6 +10,7 @@ import { display } from '../store/bytes.js';
 import { hashPartOf, isInStore, toStorePath } from '../store/storePath.js';
 import { classifyEntry, classifySecondHop, isAutoLink } from './classify.js';
 import type { ClassifyContext, Decision } from './classify.js';
+import { isMissingEverywhere } from './followOutside.js';
 import { readRuntimeRefs } from './runtimeRoots.js';
 import { readRootTrees } from './readRootTrees.js';
 import type { TreeScan } from './readRootTrees.js';
@@ -47,10 +48,13 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     }
     const { link, target } = decision;
     // readRootTrees looked at the target of every link that leaves the store.
-    const look = trees.looks.get(link)!;
-    if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
-    else if (look.kind === 'error') findings.push(look.finding);
-    else if (look.kind === 'missing' && isAutoLink(settings.stateDir, link)) {
+    // Each place that leads into the store gives a root (both, if both do: fails closed).
+    const looks = trees.looks.get(link)!;
+    for (const look of looks) {
+      if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
+      else if (look.kind === 'error') findings.push(look.finding);
+    }
+    if (isMissingEverywhere(looks) && isAutoLink(settings.stateDir, link)) {
       findings.push({ code: 'stale-link', path: link, target, message: `stale link from '${display(link)}' to '${display(target)}'` });
     }
   }

@@ -6,12 +6,12 @@
  * as a root is decided by the caller, against the current database.
  */
 import type { LimitFunction } from 'p-limit';
-import { outsidePath } from '../config/settings.js';
+import { outsidePaths } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { leadsOutside, outsideTarget } from './classify.js';
 import { expandExtraRoots } from './extraRoots.js';
-import { lookOutside, lookOutsideNow } from './followOutside.js';
-import type { OutsideLook } from './followOutside.js';
+import { describeLooks, lookOutside, lookOutsideNow } from './followOutside.js';
+import type { OutsideLooks } from './followOutside.js';
 import type { OutsideLink } from './index/rootsIndex.js';
 import { Pace } from './pace.js';
 import { scanTrees } from './scanTree.js';
@@ -28,8 +28,8 @@ export interface TreeScan extends Pick<ScanResult, 'listings' | 'reused' | 'read
 
 export interface RootTrees {
   readonly entries: readonly TreeEntry[];
-  /** The outside look of each symlink leaving the store, by link. */
-  readonly looks: ReadonlyMap<string, OutsideLook>;
+  /** The outside looks of each symlink leaving the store (one per place), by link. */
+  readonly looks: ReadonlyMap<string, OutsideLooks>;
   readonly findings: readonly Finding[];
   readonly scan: TreeScan;
 }
@@ -57,30 +57,30 @@ export interface TreeIo {
  *   emitted, and for unchanged directories not even read from the index.
  */
 export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true): Promise<RootTrees> {
-  const tops = rootTops(settings, await expandExtraRoots(settings.extraRoots, settings.root));
+  const extra = await expandExtraRoots(settings.extraRoots, settings.root);
+  const tops = rootTops(settings, extra.tops);
   const started = performance.now();
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
   const pace = new Pace(io.blocking ?? true);
   const scan = await scanTrees(tops, limit, { cache, startNs, files, pace, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
-  const looks = new Map<string, OutsideLook>();
+  const looks = new Map<string, OutsideLooks>();
   const outside: OutsideLink[] = [];
-  const real = (p: string): string => outsidePath(settings, p);
-  const record = (link: string, target: string, look: OutsideLook): void => {
-    looks.set(link, look);
-    outside.push({ link, target, result: look.kind === 'link' ? `link:${look.target}` : look.kind });
+  const record = (link: string, target: string, found: OutsideLooks): void => {
+    looks.set(link, found);
+    outside.push({ link, target, result: describeLooks(found) });
   };
   await pace.each(scan.entries.filter((e) => leadsOutside(e, settings.storeDir)), OUTSIDE_BATCH, SLOW_OUTSIDE_BATCH_MS, (entry) => {
     const target = outsideTarget(entry.path, entry.target);
-    record(entry.path, target, lookOutsideNow(entry.path, target, real));
+    record(entry.path, target, lookOutsideNow(entry.path, outsidePaths(settings, target)));
   }, async (entry) => {
     const target = outsideTarget(entry.path, entry.target);
-    record(entry.path, target, await lookOutside(entry.path, target, real));
+    record(entry.path, target, await lookOutside(entry.path, outsidePaths(settings, target)));
   });
   return {
     entries: scan.entries,
     looks,
-    findings: scan.findings,
+    findings: [...extra.findings, ...scan.findings],
     scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entryCount, outside, scanMs: performance.now() - started },
   };
 }

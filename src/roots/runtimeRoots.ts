@@ -2,10 +2,17 @@
  * Runtime roots on Linux (reference §4): store paths that running processes use, found in
  * /proc: exe, cwd, open fds, mapped files, environment, and three kernel settings. Returns raw
  * (target, label) pairs; which of them are roots is decided against the store later.
+ *
+ * Fails closed where Nix 2.8 ignores errors: a process that vanished (ENOENT, ESRCH) is no
+ * failure, but an entry of another user's process we may not read (EACCES) hides runtime roots.
+ * Those are counted and reported once per run, not once per entry; any other error is reported
+ * per entry. EACCES on a process of our own user is ignored as Nix does: only a kernel or
+ * sandbox policy hides those (a container's init from its root, for one), and failing on them
+ * would stop every collection there.
  */
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { errnoOf } from '../errors.js';
-import { fromBytes, fsPath } from '../store/bytes.js';
+import { display, fromBytes, fsPath } from '../store/bytes.js';
 import { pathsInMaps, storePathsInEnviron } from './procParse.js';
 import type { Finding } from './types.js';
 
@@ -14,22 +21,30 @@ export interface RuntimeRef {
   readonly label: string;
 }
 
-const IGNORED = new Set(['ENOENT', 'EACCES', 'ESRCH']);
+const VANISHED = new Set(['ENOENT', 'ESRCH']);
 const KERNEL_FILES = ['modprobe', 'fbsplash', 'poweroff_cmd'];
 
 export async function readRuntimeRefs(procDir: string, storeDir: string): Promise<{ refs: RuntimeRef[]; findings: Finding[] }> {
   const refs: RuntimeRef[] = [];
   const findings: Finding[] = [];
-  const note = (path: string, error: unknown): void => {
-    if (IGNORED.has(errnoOf(error) ?? '')) return;
-    findings.push({ code: 'unreadable-runtime', path, message: `cannot read '${path}': ${(error as Error).message}` });
+  const euid = process.geteuid?.();
+  let denied = 0;
+  /** `owner`: the /proc entry whose owner says whose process (or setting) this is. */
+  const note = async (path: string, owner: string, error: unknown): Promise<void> => {
+    const errno = errnoOf(error);
+    if (errno !== undefined && VANISHED.has(errno)) return;
+    if (errno === 'EACCES') {
+      if (await ownedByOthers(owner, euid)) denied++;
+      return;
+    }
+    findings.push({ code: 'unreadable-runtime', path, message: `cannot read '${display(path)}': ${(error as Error).message}; runtime roots are unknown` });
   };
-  const link = async (path: string): Promise<void> => {
+  const link = async (path: string, owner: string): Promise<void> => {
     try {
       const target = fromBytes(await readlink(path, { encoding: 'buffer' }));
       if (target.startsWith('/')) refs.push({ target, label: path });
     } catch (error) {
-      note(path, error);
+      await note(path, owner, error);
     }
   };
 
@@ -37,32 +52,33 @@ export async function readRuntimeRefs(procDir: string, storeDir: string): Promis
   try {
     pids = (await readdir(procDir)).filter((name) => /^\d+$/.test(name));
   } catch (error) {
-    note(procDir, error);
+    // Without the listing nothing is known, whatever the error (no /proc mounted included).
+    findings.push({ code: 'unreadable-runtime', path: procDir, message: `cannot read '${display(procDir)}': ${(error as Error).message}; runtime roots are unknown; pass --no-runtime-roots to collect without them` });
     return { refs, findings };
   }
   await Promise.all(pids.map(async (pid) => {
     const base = `${procDir}/${pid}`;
-    await link(`${base}/exe`);
-    await link(`${base}/cwd`);
+    await link(`${base}/exe`, base);
+    await link(`${base}/cwd`, base);
     let fds: string[];
     try {
       fds = await readdir(`${base}/fd`);
     } catch (error) {
       // As in Nix: without the fd directory, the rest of this process is skipped.
-      note(`${base}/fd`, error);
+      await note(`${base}/fd`, base, error);
       return;
     }
-    await Promise.all(fds.filter((fd) => !fd.startsWith('.')).map((fd) => link(`${base}/fd/${fd}`)));
+    await Promise.all(fds.filter((fd) => !fd.startsWith('.')).map((fd) => link(`${base}/fd/${fd}`, base)));
     try {
       for (const target of pathsInMaps(fromBytes(await readFile(`${base}/maps`)))) refs.push({ target, label: `${base}/maps` });
     } catch (error) {
-      note(`${base}/maps`, error);
+      await note(`${base}/maps`, base, error);
     }
     try {
       const environ = fromBytes(await readFile(`${base}/environ`));
       for (const target of storePathsInEnviron(environ, storeDir)) refs.push({ target, label: `${base}/environ` });
     } catch (error) {
-      note(`${base}/environ`, error);
+      await note(`${base}/environ`, base, error);
     }
   }));
   for (const name of KERNEL_FILES) {
@@ -71,8 +87,26 @@ export async function readRuntimeRefs(procDir: string, storeDir: string): Promis
       // The whole content, trailing newline included, is the key (so a bare store path fails).
       refs.push({ target: fromBytes(await readFile(fsPath(file))), label: file });
     } catch (error) {
-      note(file, error);
+      await note(file, file, error);
     }
   }
+  if (denied > 0) {
+    findings.push({
+      code: 'unreadable-runtime',
+      path: procDir,
+      message: `cannot read ${denied} ${denied === 1 ? 'entry' : 'entries'} under ${display(procDir)} (EACCES); runtime roots of other users' processes are unknown; run as root or pass --no-runtime-roots`,
+    });
+  }
   return { refs, findings };
+}
+
+/** Is this /proc entry another user's? Unknown owner (the process vanished meanwhile): no. */
+async function ownedByOthers(entry: string, euid: number | undefined): Promise<boolean> {
+  try {
+    return (await stat(entry)).uid !== euid;
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno !== undefined && VANISHED.has(errno)) return false;
+    return true;
+  }
 }

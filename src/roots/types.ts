@@ -19,6 +19,19 @@ export type FindingCode =
   | 'index-rebuilt'
   | 'index-unavailable';
 
+/**
+ * Findings that mean a root source (gcroots, profiles, extra roots, indirect targets, temproots,
+ * /proc) could not be read whole: the root set may be missing roots. `gc` deletes nothing with
+ * one of them (unless --allow-unreadable-roots); `roots`, `live` and `dead` print and exit 1.
+ * `bad-temproots` is here too: a live owner's entry that is not a store path protects something
+ * we cannot name.
+ */
+const ROOT_SOURCE_FAILURES: ReadonlySet<FindingCode> = new Set<FindingCode>(['unreadable-root', 'unreadable-runtime', 'bad-temproots']);
+
+export function isRootSourceFailure(finding: Finding): boolean {
+  return ROOT_SOURCE_FAILURES.has(finding.code);
+}
+
 /** Something worth telling the user that did not stop the run. */
 export interface Finding {
   readonly code: FindingCode;

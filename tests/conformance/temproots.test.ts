@@ -71,10 +71,12 @@ describeWithNix('temp roots (§5)', () => {
     expect(v.dead).toEqual([S(q)]);
   });
 
-  it('§5.4 files whose names start with a dot are skipped', async ({ expect }) => {
+  // Nix 2.8 skips dot-files even when their owner is alive; storegc goes by the lock, whatever
+  // the name (tests/roots/tempRootsByLock.test.ts), so only a dead owner's dot-file is shared ground.
+  it('§5.4 a dead owner\'s dot-file protects nothing', async ({ expect }) => {
     const b = new StoreBuilder(67);
     const p = b.path('hidden-temp');
-    b.tempRoots('.keep', [p], 'alive').tempRoots('.400', [p], 'dead');
+    b.tempRoots('.400', [p], 'dead');
     expectNixRoots(await check(b.build(), { expect }), []);
   });
 

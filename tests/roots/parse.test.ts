@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pathsInMaps, storePathsInEnviron } from '../../src/roots/procParse.js';
-import { parseTempRootsFile, pidOfTempRootsName } from '../../src/roots/tempRootsParse.js';
+import { isNixTempRootsName, parseTempRootsFile, pidOfTempRootsName, tempRootsLabel } from '../../src/roots/tempRootsParse.js';
 
 const S = '/s/store';
 const A = `${S}/00000000000000000000000000000001-a`;
@@ -12,6 +12,14 @@ describe('temproots (reference §5.1, §5.4)', () => {
     expect(pidOfTempRootsName('12x')).toBe(12);
     expect(pidOfTempRootsName('abc')).toBeUndefined();
     expect(pidOfTempRootsName('99999999999')).toBeUndefined();
+  });
+  it('labels by the pid of either Nix name form, else by the name itself', () => {
+    expect(['123', '0777', '12x', 'temproots-4242-7', '4242-7', 'abc', '.hidden', 'temproots-x-1'].map(tempRootsLabel))
+      .toEqual(['123', '777', '12', '4242', '4242', 'abc', '.hidden', 'temproots-x-1']);
+  });
+  it('knows the names Nix gives (only those are removed when stale)', () => {
+    expect(['123', '4242-7', 'temproots-4242-7'].every(isNixTempRootsName)).toBe(true);
+    expect(['12x', 'abc', '.123', 'temproots-4242', 'temproots--1-2', ' 1'].some(isNixTempRootsName)).toBe(false);
   });
   it('ignores a torn last entry and reports bad ones', () => {
     expect(parseTempRootsFile(`${A}\0${S}/0000`, S)).toEqual({ paths: [A], bad: [] });
