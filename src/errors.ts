@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'db-unreadable'
   | 'db-corrupt'
   | 'read-only'
+  | 'permission-denied'
   | 'not-a-nix-db'
   | 'io'
   | 'unreadable-roots'
@@ -28,6 +29,7 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'db-unreadable': 1,
   'db-corrupt': 1,
   'read-only': 1,
+  'permission-denied': 1,
   'not-a-nix-db': 2,
   io: 1,
   'unreadable-roots': 1,

@@ -4,7 +4,8 @@
  * to their files and ask us over the gc socket instead; another collector waits.
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import { fsPath } from '../store/bytes.js';
+import { StoregcError, errnoOf } from '../errors.js';
+import { display, fsPath } from '../store/bytes.js';
 import { lockExclusive, tryLockExclusive } from '../store/flock.js';
 
 export interface HeldLock {
@@ -12,10 +13,21 @@ export interface HeldLock {
 }
 
 export function acquireGcLock(stateDir: string, onWait: () => void): HeldLock {
-  const fd = openSync(fsPath(`${stateDir}/gc.lock`), constants.O_RDWR | constants.O_CREAT, 0o600);
-  if (!tryLockExclusive(fd)) {
-    onWait();
-    lockExclusive(fd);
+  const file = `${stateDir}/gc.lock`;
+  let fd: number;
+  try {
+    fd = openSync(fsPath(file), constants.O_RDWR | constants.O_CREAT, 0o600);
+  } catch (error) {
+    throw lockFailure(file, error);
+  }
+  try {
+    if (!tryLockExclusive(fd)) {
+      onWait();
+      lockExclusive(fd);
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw lockFailure(file, error);
   }
   let held = true;
   return {
@@ -24,4 +36,21 @@ export function acquireGcLock(stateDir: string, onWait: () => void): HeldLock {
       held = false;
     },
   };
+}
+
+/** One line a user can act on for the errors opening or locking gc.lock can meet; else rethrows. */
+function lockFailure(file: string, error: unknown): unknown {
+  const path = display(file);
+  switch (errnoOf(error)) {
+    case 'EACCES':
+    case 'EPERM':
+      return new StoregcError('permission-denied', path, 'nothing deleted: cannot open the garbage collector lock (permission denied)', 'run as the user that owns the store (usually root)');
+    case 'EROFS':
+      return new StoregcError('read-only', path, 'nothing deleted: cannot create the garbage collector lock on a read-only file system', 'run where the state directory is writable');
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new StoregcError('config', path, 'the state directory does not exist', 'set --state-dir or NIX_STATE_DIR to the directory that holds db/db.sqlite');
+    default:
+      return error;
+  }
 }
