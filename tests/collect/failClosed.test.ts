@@ -3,10 +3,10 @@
  * wrong when a deletion fails or gc.lock cannot be taken.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HAVE_NIX, MAIN, NixWorld, hashOf } from './nixWorld.js';
+import { HAVE_NIX, MAIN, NixWorld, exited, hashOf, until } from './nixWorld.js';
 
 const worlds: NixWorld[] = [];
 const mounts: string[] = [];
@@ -79,6 +79,33 @@ describe.skipIf(!HAVE_NIX || !IS_ROOT)('storegc gc fails closed', () => {
     expect(last.status).toBe(0);
     expect(last.stdout).toBe('1 store paths deleted, 0.00 MiB freed\n');
     expect(w.listStore()).toEqual([w.live.slice(w.store.length + 1)]);
+    expect(w.nix(['--verify']).status).toBe(0);
+  });
+
+  it('says the disk is full when the database cannot record a deletion, and changes nothing', async () => {
+    const w = world();
+    // The state dir on a tiny tmpfs, filled up while the collector holds (after db/reserved is gone).
+    const saved = join(w.root, 'var.saved');
+    execFileSync('cp', ['-a', w.state, saved]);
+    rmSync(join(saved, 'db', 'reserved')); // 8 MiB; storegc would free it first anyway
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', w.state]);
+    mounts.push(w.state);
+    execFileSync('cp', ['-a', `${saved}/.`, w.state]);
+    const rows = w.dbRows();
+    const listing = w.listStore();
+    const hold = join(w.root, 'hold');
+    writeFileSync(hold, '');
+    const gc = w.spawn(process.execPath, [MAIN, 'gc'], { STOREGC_TEST_HOLD: hold });
+    await until(() => existsSync(`${hold}.held`), 'storegc to hold');
+    spawnSync('dd', ['if=/dev/zero', `of=${join(w.state, 'filler')}`, 'bs=64k']);
+    rmSync(hold);
+    expect(await exited(gc)).toBe(1);
+    expect(gc.output.stderr.trim().split('\n').at(-1)).toBe(`storegc: error: the disk is full '${join(w.state, 'db', 'db.sqlite')}'; free some space on that file system (storegc gc needs a little to record deletions)`);
+    rmSync(join(w.state, 'filler'));
+    // The batch's transaction rolled back: every row and registered file is still there (the
+    // junk entry, which has no row, went first).
+    expect(w.dbRows()).toEqual(rows);
+    expect(w.listStore()).toEqual(listing.filter((n) => n !== 'junk'));
     expect(w.nix(['--verify']).status).toBe(0);
   });
 
