@@ -45,7 +45,9 @@ function skippedLine(s: Skipped, dryRun: boolean): string {
   const kept = dryRun ? 'would keep' : 'kept';
   switch (s.reason) {
     case 'delete-failed':
-      return `could not delete ${path} (${s.detail ?? 'error'}); its database row is already removed, so the next run deletes what is left once the cause is fixed`;
+      return s.rowRemoved === true
+        ? `could not delete ${path} (${s.detail ?? 'error'}); its database row is already removed, so the next run deletes what is left once the cause is fixed`
+        : `could not delete ${path} (${s.detail ?? 'error'}); it is not registered, so the next run tries again once the cause is fixed`;
     case 'temp-root':
       return `${kept} ${path}: a running Nix process protected it with a temporary root during the run`;
     case 'in-use':

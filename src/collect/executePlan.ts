@@ -51,6 +51,8 @@ export interface Skipped {
   readonly path: string;
   readonly reason: 'temp-root' | 'in-use' | 'closure-kept' | 'reference-cycle' | 'delete-failed';
   readonly detail?: string;
+  /** delete-failed: the path's ValidPaths row was removed before its files failed to go. */
+  readonly rowRemoved?: boolean;
 }
 
 export interface ExecuteResult {
@@ -76,8 +78,8 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   const overLimit = (): boolean => BigInt(result.bytesFreed) > options.maxFreed;
   const progress = (): void => deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
 
-  const account = (paths: readonly { path: string; narSize: number | null }[], outcomes: readonly DeleteOutcome[]): void => {
-    paths.forEach(({ path, narSize }, i) => {
+  const account = (paths: readonly { path: string; narSize: number | null; valid: boolean }[], outcomes: readonly DeleteOutcome[]): void => {
+    paths.forEach(({ path, narSize, valid }, i) => {
       const outcome = outcomes[i]!;
       if ('bytes' in outcome) {
         result.bytesFreed += outcome.bytes;
@@ -87,7 +89,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
         deps.emit({ type: 'deleted', path });
       } else {
         // The row is already gone, so what is left is an unregistered entry the next run removes.
-        result.skipped.push({ path, reason: 'delete-failed', detail: outcome.error });
+        result.skipped.push({ path, reason: 'delete-failed', detail: outcome.error, rowRemoved: valid });
       }
     });
     progress();
@@ -103,7 +105,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     } catch (error) {
       outcome = { error: (error as Error).message };
     }
-    account([{ path: junk, narSize: null }], [outcome]);
+    account([{ path: junk, narSize: null, valid: false }], [outcome]);
     if (overLimit()) return stop(result);
   }
 

@@ -33,11 +33,7 @@ export class GcSocketServer {
 
   async start(): Promise<void> {
     mkdirSync(`${this.stateDir}/gc-socket`, { recursive: true });
-    try {
-      unlinkSync(this.path);
-    } catch (error) {
-      if (errnoOf(error) !== 'ENOENT') throw error;
-    }
+    ignoreMissing(() => unlinkSync(this.path));
     const server = createServer((socket) => this.serve(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -91,7 +87,9 @@ export class GcSocketServer {
     const server = this.server;
     this.server = undefined;
     if (server === undefined) return;
-    const keep = `${this.path}.${process.pid}`;
+    // Only the lock holder gets here, so one fixed name is enough; a leftover from a killed run is replaced.
+    const keep = `${this.path}.closing`;
+    ignoreMissing(() => unlinkSync(keep));
     let kept = false;
     try {
       linkSync(this.path, keep);
@@ -101,5 +99,13 @@ export class GcSocketServer {
     }
     await new Promise<void>((resolve) => server.close(() => resolve()));
     if (kept) renameSync(keep, this.path);
+  }
+}
+
+function ignoreMissing(op: () => void): void {
+  try {
+    op();
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT') throw error;
   }
 }

@@ -101,7 +101,9 @@ describe.skipIf(!HAVE_NIX)('storegc gc messages', () => {
     expect(deleting(r.stderr)).toEqual(deleting(n.stderr));
     expect(deleting(r.stderr)).toHaveLength(3);
     expect(r.stderr).toContain('note: currently hard linking saves 0.00 MiB');
-    const json = JSON.parse(new NixWorld().storegc(['gc', '--json']).stdout);
+    const empty = new NixWorld();
+    worlds.push(empty);
+    const json = JSON.parse(empty.storegc(['gc', '--json']).stdout);
     expect(json.interrupted).toBeNull();
     const q = new NixWorld();
     worlds.push(q);
