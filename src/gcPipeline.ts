@@ -81,6 +81,7 @@ export interface GcReport {
 }
 
 const BATCH = 8192;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, staleLinksRemoved: [] } as const;
 const UNREADABLE: ReadonlySet<string> = new Set(['unreadable-root', 'bad-temproots', 'unreadable-runtime']);
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
@@ -92,7 +93,11 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   // its row is gone would leave a valid-looking path unregistered (issue: read-only store).
   if (!request.dryRun) checkWritable(settings.realStoreDir, `${settings.stateDir}/db`);
   if (!request.dryRun) enter('lock');
-  const lock: HeldLock | undefined = request.dryRun ? undefined : acquireGcLock(settings.stateDir, () => emit({ type: 'waiting-for-lock' }));
+  const lock: HeldLock | undefined = request.dryRun ? undefined : await acquireGcLock(settings.stateDir, () => emit({ type: 'waiting-for-lock' }), request.signal);
+  if (!request.dryRun && lock === undefined) {
+    // Stopped while waiting for another collector: nothing was written.
+    return report(settings, request, { ...NOTHING_DONE, interrupted: interruptionOf(request.signal), phases: clock.stop(), findings: [] });
+  }
   const tempHashParts = new Set<string>();
   const pending = new PendingDeletions();
   const socket = request.dryRun ? undefined : new GcSocketServer(settings.stateDir, settings.storeDir, tempHashParts, pending);

@@ -6,13 +6,19 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { StoregcError, errnoOf } from '../errors.js';
 import { display, fsPath } from '../store/bytes.js';
-import { lockExclusive, tryLockExclusive } from '../store/flock.js';
+import { tryLockExclusive } from '../store/flock.js';
+
+const POLL_MS = 50;
 
 export interface HeldLock {
   release(): void;
 }
 
-export function acquireGcLock(stateDir: string, onWait: () => void): HeldLock {
+/**
+ * Takes the lock; undefined when `signal` aborts while another process holds it. The wait
+ * polls instead of blocking in flock(2) so that SIGINT/SIGTERM handlers can run meanwhile.
+ */
+export async function acquireGcLock(stateDir: string, onWait: () => void, signal?: AbortSignal): Promise<HeldLock | undefined> {
   const file = `${stateDir}/gc.lock`;
   let fd: number;
   try {
@@ -23,7 +29,13 @@ export function acquireGcLock(stateDir: string, onWait: () => void): HeldLock {
   try {
     if (!tryLockExclusive(fd)) {
       onWait();
-      lockExclusive(fd);
+      while (!tryLockExclusive(fd)) {
+        if (signal?.aborted === true) {
+          closeSync(fd);
+          return undefined;
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
     }
   } catch (error) {
     closeSync(fd);

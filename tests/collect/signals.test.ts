@@ -3,9 +3,10 @@
  * printed, the locks are released, the exit status is 128 + the signal number, and the next
  * run finishes the job.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tryLockExclusive } from '../../src/store/flock.js';
 import { HAVE_NIX, MAIN, NixWorld, exited, hashOf, until } from './nixWorld.js';
 
 const worlds: NixWorld[] = [];
@@ -55,4 +56,24 @@ describe.skipIf(!HAVE_NIX)('storegc gc interrupted', () => {
       expect(w.dbRows().valid).toEqual([live]);
     });
   }
+
+  it('can be stopped while it waits for another collector\'s lock, having written nothing', async () => {
+    const w = new NixWorld();
+    worlds.push(w);
+    const dead = w.addPath(hashOf(1), 'dead');
+    // Another collector: this test process holds gc.lock.
+    const holder = openSync(join(w.state, 'gc.lock'), constants.O_RDWR | constants.O_CREAT, 0o600);
+    try {
+      expect(tryLockExclusive(holder)).toBe(true);
+      const gc = w.spawn(process.execPath, [MAIN, 'gc']);
+      await until(() => gc.output.stderr.includes('waiting for the big garbage collector lock...'), 'storegc to wait');
+      gc.kill('SIGINT');
+      expect(await exited(gc)).toBe(130);
+      expect(gc.output.stdout).toBe('0 store paths deleted, 0.00 MiB freed\n');
+      expect(w.dbRows().valid).toEqual([dead]);
+      expect(existsSync(join(w.state, 'gc-socket', 'socket'))).toBe(false);
+    } finally {
+      closeSync(holder);
+    }
+  });
 });
