@@ -127,6 +127,10 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     }
 
     await holdForTests();
+    // Stopped while finding roots: nothing is deleted yet, so do not compute what would be.
+    if (request.signal?.aborted === true) {
+      return report(settings, request, { ...NOTHING_DONE, interrupted: interruptionOf(request.signal), phases: clock.stop(), findings: rootSet.findings });
+    }
 
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));

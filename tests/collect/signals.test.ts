@@ -3,7 +3,7 @@
  * printed, the locks are released, the exit status is 128 + the signal number, and the next
  * run finishes the job.
  */
-import { closeSync, constants, existsSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tryLockExclusive } from '../../src/store/flock.js';
@@ -56,6 +56,23 @@ describe.skipIf(!HAVE_NIX)('storegc gc interrupted', () => {
       expect(w.dbRows().valid).toEqual([live]);
     });
   }
+
+  it('stops before computing anything when the signal comes while it finds roots', async () => {
+    const w = new NixWorld();
+    worlds.push(w);
+    const dead = w.addPath(hashOf(1), 'dead');
+    const hold = join(w.root, 'hold');
+    writeFileSync(hold, '');
+    const gc = w.spawn(process.execPath, [MAIN, 'gc'], { STOREGC_TEST_HOLD: hold });
+    await until(() => existsSync(`${hold}.held`), 'storegc to hold');
+    gc.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    rmSync(hold);
+    expect(await exited(gc)).toBe(143);
+    expect(gc.output.stdout).toBe('0 store paths deleted, 0.00 MiB freed\n');
+    expect(gc.output.stderr).not.toContain('determining live/dead paths');
+    expect(w.dbRows().valid).toEqual([dead]);
+  });
 
   it('can be stopped while it waits for another collector\'s lock, having written nothing', async () => {
     const w = new NixWorld();
