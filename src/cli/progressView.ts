@@ -47,6 +47,9 @@ export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteS
         // Nix prints this line per deleted path (reference §13).
         line(`deleting '${display(event.path)}'`);
         break;
+      case 'limit-reached':
+        line(`deleted more than ${event.maxFreed} bytes; stopping`);
+        break;
       case 'phase':
         stopBar();
         if (mode === 'bar' && event.phase === 'delete' && event.total !== undefined) {

@@ -106,7 +106,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
       outcome = { error: (error as Error).message };
     }
     account([{ path: junk, narSize: null, valid: false }], [outcome]);
-    if (overLimit()) return stop(result);
+    if (overLimit()) return stop(result, deps, options);
   }
 
   let inFlight: Promise<void> = Promise.resolve();
@@ -115,7 +115,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     if (limited) {
       // A limited run goes one batch (of one path) at a time and stops before the next row.
       await inFlight;
-      if (overLimit()) return stop(result);
+      if (overLimit()) return stop(result, deps, options);
     }
     await deps.refreshTempRoots();
     // Signals are handled while refreshTempRoots yields: stop before this batch's first row.
@@ -157,14 +157,15 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     });
   }
   await inFlight;
-  return overLimit() ? stop(result) : result;
+  return overLimit() ? stop(result, deps, options) : result;
 }
 
 /** Nix's default --max-freed: no limit. */
 export const UNLIMITED = 2n ** 64n - 1n;
 
-function stop(result: ExecuteResult): ExecuteResult {
+function stop(result: ExecuteResult, deps: ExecuteDeps, options: ExecuteOptions): ExecuteResult {
   result.limitReached = true;
+  deps.emit({ type: 'limit-reached', maxFreed: options.maxFreed });
   return result;
 }
 

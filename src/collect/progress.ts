@@ -7,6 +7,8 @@ export type ProgressEvent =
   | { readonly type: 'progress'; readonly done: number; readonly bytes: number }
   /** One store entry is gone (rows and files); Nix prints `deleting '<path>'` for it. */
   | { readonly type: 'deleted'; readonly path: string }
+  /** More than --max-freed bytes are freed: the run stops (Nix: "deleted more than N bytes; stopping"). */
+  | { readonly type: 'limit-reached'; readonly maxFreed: bigint }
   | { readonly type: 'waiting-for-lock' }
   | { readonly type: 'warning'; readonly message: string };
 

@@ -101,6 +101,18 @@ describe.skipIf(!HAVE_NIX)('storegc gc messages', () => {
     expect(deleting(r.stderr)).toEqual(deleting(n.stderr));
     expect(deleting(r.stderr)).toHaveLength(3);
     expect(r.stderr).toContain('note: currently hard linking saves 0.00 MiB');
+    // Nix's message when --max-freed stops the run.
+    const limited = (w: NixWorld, args: string[]): string | undefined => w.storegc(args).stderr.split('\n').find((l) => l.startsWith('deleted more than'));
+    const twin = new NixWorld();
+    worlds.push(twin);
+    twin.addPath(hashOf(1), 'a');
+    twin.addPath(hashOf(2), 'b');
+    expect(twin.nix(['--gc', '--max-freed', '1']).stderr).toContain('deleted more than 1 bytes; stopping');
+    const ourTwin = new NixWorld();
+    worlds.push(ourTwin);
+    ourTwin.addPath(hashOf(1), 'a');
+    ourTwin.addPath(hashOf(2), 'b');
+    expect(limited(ourTwin, ['gc', '--max-freed', '1'])).toBe('deleted more than 1 bytes; stopping');
     const empty = new NixWorld();
     worlds.push(empty);
     const json = JSON.parse(empty.storegc(['gc', '--json']).stdout);
