@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'read-only'
   | 'db-schema'
   | 'store-mismatch'
+  | 'permission-denied'
   | 'not-a-nix-db'
   | 'io'
   | 'unreadable-roots'
@@ -32,6 +33,7 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'read-only': 1,
   'db-schema': 2,
   'store-mismatch': 2,
+  'permission-denied': 1,
   'not-a-nix-db': 2,
   io: 1,
   'unreadable-roots': 1,

@@ -1,19 +1,22 @@
 /**
- * The collector's composition: lock -> socket -> graph -> roots -> liveness -> plan ->
- * (dry run: measure | delete -> .links -> stale auto links). The read-only commands are composed
- * in pipeline.ts; both share the stages and nothing else knows these sequences.
+ * The collector's composition: (real run: writability check) -> lock -> socket -> graph ->
+ * roots -> liveness -> plan -> (dry run: simulate | delete -> .links -> stale auto links). The
+ * read-only commands are composed in pipeline.ts; both share the stages and nothing else knows
+ * these sequences.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { blockingReferrer } from './collect/blockingReferrer.js';
+import { checkWritable } from './collect/checkWritable.js';
 import { acquireGcLock } from './collect/gcLock.js';
 import type { HeldLock } from './collect/gcLock.js';
 import { GcSocketServer } from './collect/gcSocket.js';
 import { deletePath } from './collect/deletePath.js';
+import { simulatePlan } from './collect/simulatePlan.js';
 import { UNLIMITED, executePlan } from './collect/executePlan.js';
 import { FileDeleter } from './collect/fileDeleter.js';
 import { PendingDeletions } from './collect/pending.js';
 import type { Skipped } from './collect/executePlan.js';
-import { cleanLinks } from './collect/links.js';
-import { measureFreed } from './collect/measure.js';
+import { cleanLinks, forecastLinks } from './collect/links.js';
 import { pruneAutoLinks } from './collect/pruneAutoLinks.js';
 import { PhaseClock } from './collect/progress.js';
 import type { Emit, Phase } from './collect/progress.js';
@@ -45,7 +48,14 @@ export interface GcRequest {
   readonly paths?: readonly string[];
   /** With `paths`: skip live ones instead of failing. */
   readonly skipLive?: boolean;
+  /**
+   * Aborted with reason 'SIGINT' or 'SIGTERM' to stop a real run between batches; the report
+   * then says what was deleted up to there.
+   */
+  readonly signal?: AbortSignal;
 }
+
+export type Interruption = 'SIGINT' | 'SIGTERM';
 
 export interface GcReport {
   readonly command: 'gc' | 'delete';
@@ -53,19 +63,27 @@ export interface GcReport {
   readonly storeDir: string;
   /** Deleted (or, in a dry run, to be deleted) entries, in deletion order. */
   readonly deleted: readonly string[];
+  /** Nix's count: st_size of the files whose last links went (reference §10.2). */
   readonly bytesFreed: number;
+  /** Disk blocks released (st_blocks * 512), counted with the same link rule. */
+  readonly diskBytesFreed: number;
   /** Sum of the database's narSize over the registered paths in `deleted`. */
   readonly narSize: number;
   readonly skipped: readonly Skipped[];
   readonly limitReached: boolean;
+  /** `.links` entries removed (in a dry run: that would be removed). */
   readonly linksRemoved: number;
   readonly linksSavedBytes: number;
+  /** `gcroots/auto` links removed (in a dry run: candidates the real run removes). */
   readonly staleLinksRemoved: readonly string[];
+  /** The signal that stopped a real run early, or null. */
+  readonly interrupted: Interruption | null;
   readonly phases: Readonly<Partial<Record<Phase, number>>>;
   readonly findings: readonly Finding[];
 }
 
 const BATCH = 8192;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, staleLinksRemoved: [] } as const;
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -75,8 +93,15 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   // Validate the state dir before creating anything in it (gc.lock, gc-socket/): a wrong
   // --state-dir must leave no trace.
   NixDbReader.open(dbFileOf(settings)).close();
+  // Before the first write (db/reserved, the socket dir, gc.lock): a deletion that fails after
+  // its row is gone would leave a valid-looking path unregistered (issue: read-only store).
+  if (!request.dryRun) checkWritable(settings.realStoreDir, `${settings.stateDir}/db`);
   if (!request.dryRun) enter('lock');
-  const lock: HeldLock | undefined = request.dryRun ? undefined : acquireGcLock(settings.stateDir, () => emit({ type: 'waiting-for-lock' }));
+  const lock: HeldLock | undefined = request.dryRun ? undefined : await acquireGcLock(settings.stateDir, () => emit({ type: 'waiting-for-lock' }), request.signal);
+  if (!request.dryRun && lock === undefined) {
+    // Stopped while waiting for another collector: nothing was written.
+    return report(settings, request, { ...NOTHING_DONE, interrupted: interruptionOf(request.signal), phases: clock.stop(), findings: [] });
+  }
   const tempHashParts = new Set<string>();
   const pending = new PendingDeletions();
   const socket = request.dryRun ? undefined : new GcSocketServer(settings.stateDir, settings.storeDir, tempHashParts, pending);
@@ -103,6 +128,10 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     }
 
     await holdForTests();
+    // Stopped while finding roots: nothing is deleted yet, so do not compute what would be.
+    if (request.signal?.aborted === true) {
+      return report(settings, request, { ...NOTHING_DONE, interrupted: interruptionOf(request.signal), phases: clock.stop(), findings: rootSet.findings });
+    }
 
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
@@ -116,13 +145,20 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     // The live set, not the snapshot: roots that came in over the socket count from here on.
     const liveness = computeLiveness(graph, { ...rootSet, tempHashParts }, entries, settings, requested);
     const skipped: Skipped[] = [];
+    const requestedIds = new Set((requested ?? []).map((p) => liveness.nodes.intern(p)));
     for (const path of requested ?? []) {
       const id = liveness.nodes.intern(path);
-      if ((liveness.state[id]! & (ALIVE | DEAD)) === DEAD) continue;
+      const state = liveness.state[id]! & (ALIVE | DEAD);
+      if (state === DEAD) continue;
+      // Not alive, not dead: the walk met a dead path that was not requested (reference §11).
+      const blocker = state === ALIVE ? undefined : blockingReferrer(liveness.nodes, id, requestedIds, settings);
       if (!request.skipLive) {
+        if (blocker !== undefined) {
+          throw new StoregcError('still-alive', undefined, `cannot delete '${display(path)}': it is referenced by '${display(blocker)}', which is not being deleted`, 'delete both, or pass --skip-live');
+        }
         throw new StoregcError('still-alive', display(path), 'cannot delete path since it is still alive', 'see why with: storegc roots (or nix-store --query --roots), or pass --skip-live');
       }
-      skipped.push({ path, reason: 'in-use', detail: 'still alive' });
+      skipped.push({ path, reason: 'in-use', detail: blocker === undefined ? 'still alive' : `referenced by '${display(blocker)}', which is not being deleted` });
     }
     // --max-freed 0 deletes nothing at all; only the .links pass runs (reference §8.3).
     const plan = request.maxFreed === 0n
@@ -131,12 +167,24 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     // Nix 2.8 aborts on a reference cycle among dead paths; we keep them and say so.
     for (const path of plan.blocked) skipped.push({ path, reason: 'reference-cycle' });
 
+    const stale = rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTargets: outsidePaths(settings, f.target) }] : []));
     if (request.dryRun) {
-      const deleted = [...plan.junk, ...plan.steps.map((s) => s.path)];
-      enter('delete');
-      const bytesFreed = measureFreed(deleted.map(real));
-      const narSize = plan.steps.reduce((total, s) => total + (s.narSize ?? 0), 0);
-      return report(settings, request, { deleted, bytesFreed, narSize, skipped, limitReached: false, linksRemoved: 0, linksSavedBytes: 0, staleLinksRemoved: [], phases: clock.stop(), findings: rootSet.findings });
+      enter('measure');
+      const sim = simulatePlan(plan, request.maxFreed, real);
+      return report(settings, request, {
+        deleted: sim.deleted,
+        bytesFreed: sim.bytesFreed,
+        diskBytesFreed: sim.diskBytesFreed,
+        narSize: sim.narSize,
+        skipped,
+        limitReached: sim.limitReached,
+        linksRemoved: forecastLinks(settings.realStoreDir, sim.remainingLinks),
+        linksSavedBytes: 0,
+        staleLinksRemoved: request.paths === undefined ? stale.map((s) => s.link) : [],
+        interrupted: null,
+        phases: clock.stop(),
+        findings: rootSet.findings,
+      });
     }
 
     enter('delete', plan.junk.length + plan.steps.length);
@@ -152,24 +200,35 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       deleteFiles: (paths) => deleter.delete(paths),
       refreshTempRoots: async () => {
         await socket?.drain();
-        for (const r of (await readTempRoots(settings.stateDir, settings.storeDir)).roots) tempHashParts.add(hashPartOf(settings.storeDir, r.path));
+        const temp = await readTempRoots(settings.stateDir, settings.storeDir);
+        for (const r of temp.roots) tempHashParts.add(hashPartOf(settings.storeDir, r.path));
+        // A temproots file that cannot be read now may protect the next batch: stop before it.
+        const failure = temp.findings.find(isRootSourceFailure);
+        if (failure !== undefined && !request.allowUnreadableRoots) {
+          throw new StoregcError('unreadable-roots', display(failure.path), `stopped deleting: cannot read a temp root (${failure.message})`, 'fix the entry and run again (what was deleted so far was dead), or pass --allow-unreadable-roots');
+        }
       },
       emit,
+      interrupted: () => request.signal?.aborted === true,
     }, { maxFreed: request.maxFreed, batchSize: request.maxFreed < UNLIMITED ? 1 : BATCH, keepOutputs: settings.keepOutputs, keepDerivations: settings.keepDerivations });
 
-    enter('links');
-    const links = cleanLinks(settings.realStoreDir);
-    const stale = rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTargets: outsidePaths(settings, f.target) }] : []));
-    const staleLinksRemoved = request.paths === undefined ? pruneAutoLinks(stale) : [];
+    // Interrupted: the user wants out now; the `.links` pass and the stale auto links are left
+    // for the next run, which does both whatever this one deleted.
+    const interrupted = executed.interrupted ? interruptionOf(request.signal) : null;
+    if (interrupted === null) enter('links');
+    const links = interrupted === null ? cleanLinks(settings.realStoreDir) : { removed: 0, savedBytes: 0 };
+    const staleLinksRemoved = request.paths === undefined && interrupted === null ? pruneAutoLinks(stale) : [];
     return report(settings, request, {
       deleted: executed.deleted,
       bytesFreed: executed.bytesFreed,
+      diskBytesFreed: executed.diskBytesFreed,
       narSize: executed.narSize,
       skipped: [...skipped, ...executed.skipped],
       limitReached: executed.limitReached,
       linksRemoved: links.removed,
       linksSavedBytes: links.savedBytes,
       staleLinksRemoved,
+      interrupted,
       phases: clock.stop(),
       findings: rootSet.findings,
     });
@@ -191,6 +250,10 @@ async function holdForTests(): Promise<void> {
   if (file === undefined || file === '') return;
   writeFileSync(`${file}.held`, `${process.pid}\n`);
   while (existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+function interruptionOf(signal: AbortSignal | undefined): Interruption {
+  return signal?.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
 }
 
 type ReportBody = Omit<GcReport, 'command' | 'dryRun' | 'storeDir'>;

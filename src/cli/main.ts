@@ -14,22 +14,51 @@ import { progressView } from './progressView.js';
 import { formatMiB } from '../report/mib.js';
 import { indexUseLine } from '../report/indexText.js';
 import { SCHEMA_VERSION } from '../report/json.js';
+import type { Skipped } from '../collect/executePlan.js';
 
-let commandExit: 0 | 1 = 0;
+let commandExit = 0;
 
+/**
+ * --quiet hides progress and notes only: warnings and failures are always printed, on stderr.
+ */
 function print({ report, format, quiet, exitCode }: Outcome): void {
   if (exitCode !== undefined) commandExit = exitCode;
-  if (quiet !== true) {
-    for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
-    if ((report.command === 'roots' || report.command === 'live' || report.command === 'dead') && report.index !== undefined) {
-      process.stderr.write(`storegc: ${indexUseLine(report.index)}\n`);
+  for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
+  if (quiet !== true && (report.command === 'roots' || report.command === 'live' || report.command === 'dead') && report.index !== undefined) {
+    process.stderr.write(`storegc: ${indexUseLine(report.index)}\n`);
+  }
+  if (report.command === 'gc' || report.command === 'delete') {
+    for (const s of report.skipped) process.stderr.write(`storegc: warning: ${skippedLine(s, report.dryRun)}\n`);
+    if (report.interrupted !== null) process.stderr.write(`storegc: stopped by ${report.interrupted}: the summary below counts what was deleted; the next run deletes the rest\n`);
+    if (quiet !== true && report.dryRun) {
+      for (const link of report.staleLinksRemoved) process.stderr.write(`would remove stale link '${display(link)}'\n`);
+      if (report.linksRemoved > 0) process.stderr.write(`would remove ${report.linksRemoved} unused .links entries\n`);
     }
-    if ((report.command === 'gc' || report.command === 'delete') && !report.dryRun) {
-      for (const s of report.skipped) process.stderr.write(`storegc: kept '${display(s.path)}' (${s.reason}${s.detail === undefined ? '' : `: ${s.detail}`})\n`);
+    if (quiet !== true && !report.dryRun && report.interrupted === null) {
       process.stderr.write(`note: currently hard linking saves ${formatMiB(report.linksSavedBytes)} MiB\n`);
     }
   }
   process.stdout.write(RENDERERS[format](report));
+}
+
+/** What a kept path means, per reason, in words a user can act on. */
+function skippedLine(s: Skipped, dryRun: boolean): string {
+  const path = `'${display(s.path)}'`;
+  const kept = dryRun ? 'would keep' : 'kept';
+  switch (s.reason) {
+    case 'delete-failed':
+      return s.rowRemoved === true
+        ? `could not delete ${path} (${s.detail ?? 'error'}); its database row is already removed, so the next run deletes what is left once the cause is fixed`
+        : `could not delete ${path} (${s.detail ?? 'error'}); it is not registered, so the next run tries again once the cause is fixed`;
+    case 'temp-root':
+      return `${kept} ${path}: a running Nix process protected it with a temporary root during the run`;
+    case 'in-use':
+      return `${kept} ${path}: ${s.detail ?? 'a Nix client registered it or gave it a referrer during the run'}`;
+    case 'closure-kept':
+      return `${kept} ${path}: a path kept during the run refers to it`;
+    case 'reference-cycle':
+      return `${kept} ${path}: it is part of a reference cycle among dead paths (Nix 2.8 aborts here)`;
+  }
 }
 
 const runtime: Runtime = {

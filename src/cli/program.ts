@@ -10,6 +10,7 @@ import type { Emit } from '../collect/progress.js';
 import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
 import { collectGarbage } from '../gcPipeline.js';
+import type { GcReport } from '../gcPipeline.js';
 import { reportPaths, reportRoots } from '../pipeline.js';
 import { indexStatus, updateIndex, verifyIndex } from '../roots/index/indexCommands.js';
 import type { Format, Report } from '../report/index.js';
@@ -22,8 +23,11 @@ export interface Outcome {
   readonly format: Format;
   /** --quiet: nothing but the report itself. */
   readonly quiet?: boolean;
-  /** Exit status when the command ran but found a problem to report (index verify: drift). */
-  readonly exitCode?: 0 | 1;
+  /**
+   * Exit status when the command ran but found a problem to report (index verify: drift; gc: a
+   * deletion failed) or was stopped by a signal (130 SIGINT, 143 SIGTERM).
+   */
+  readonly exitCode?: 0 | 1 | 130 | 143;
 }
 
 export type Handler = (outcome: Outcome) => void;
@@ -183,7 +187,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   const gcOptions = (cmd: Command): Command => addCommonOptions(cmd)
     .option('--dry-run', 'print what would be deleted and the bytes it would free; write nothing')
-    .option('--quiet', 'print nothing but the summary')
+    .option('--quiet', 'print no progress (warnings and errors are still printed)')
     .option('--allow-unreadable-roots', 'collect even if some root entry cannot be read');
 
   gcOptions(program.command('gc'))
@@ -192,12 +196,14 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
     .action(async (flags: GcFlags) => {
       const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
       try {
-        const report = await collectGarbage(settingsFrom(flags, env), {
+        const report = await whileStoppable(flags.dryRun === true, (signal) => collectGarbage(settingsFrom(flags, env), {
           dryRun: flags.dryRun === true,
           maxFreed: flags.maxFreed ?? UNLIMITED,
           allowUnreadableRoots: flags.allowUnreadableRoots === true,
-        }, view.emit);
-        handle({ report, format: format(flags), quiet: flags.quiet === true });
+          signal,
+        }, view.emit));
+        view.finish();
+        handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });
       } finally {
         view.finish();
       }
@@ -211,14 +217,16 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
       const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
       try {
         const settings = settingsFrom(flags, env);
-        const report = await collectGarbage(settings, {
+        const report = await whileStoppable(flags.dryRun === true, (signal) => collectGarbage(settings, {
           dryRun: flags.dryRun === true,
           maxFreed: UNLIMITED,
           allowUnreadableRoots: flags.allowUnreadableRoots === true,
           paths: paths.map((p) => resolveArgPath(fromText(p))),
           skipLive: flags.skipLive === true,
-        }, view.emit);
-        handle({ report, format: format(flags), quiet: flags.quiet === true });
+          signal,
+        }, view.emit));
+        view.finish();
+        handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });
       } finally {
         view.finish();
       }
@@ -229,6 +237,35 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 /** A root source could not be read: the result is printed in full, then the command fails. */
 function rootsIncomplete(findings: readonly Finding[]): 0 | 1 {
   return findings.some(isRootSourceFailure) ? 1 : 0;
+}
+
+/**
+ * A real run catches SIGINT and SIGTERM for its whole length: the collector stops between
+ * batches and reports what it deleted (a dry run writes nothing and keeps the default action).
+ */
+async function whileStoppable<T>(dryRun: boolean, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (dryRun) return run(undefined);
+  const controller = new AbortController();
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => (): void => {
+    if (!controller.signal.aborted) controller.abort(name);
+  };
+  const onInt = onSignal('SIGINT');
+  const onTerm = onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+/** 130/143 when a signal stopped the run (128 + signal number, as shells report it); 1 when a deletion failed. */
+function gcExitCode(report: GcReport): 0 | 1 | 130 | 143 {
+  if (report.interrupted === 'SIGINT') return 130;
+  if (report.interrupted === 'SIGTERM') return 143;
+  return report.skipped.some((s) => s.reason === 'delete-failed') ? 1 : 0;
 }
 
 function resolveArgPath(path: string): string {

@@ -1,16 +1,19 @@
 /**
  * Renders progress events on stderr: a bar on a terminal (phase, paths, bytes, rate, ETA), one
- * line per phase otherwise, nothing with --quiet.
+ * line per phase otherwise, and Nix's `deleting '<path>'` per deleted path (above the bar);
+ * nothing with --quiet.
  */
 import cliProgress from 'cli-progress';
 import type { Emit, Phase, ProgressEvent } from '../collect/progress.js';
 import { formatMiB } from '../report/mib.js';
+import { display } from '../store/bytes.js';
 
 const PHASE_TEXT: Record<Phase, string> = {
   lock: 'taking the garbage collector lock',
   graph: 'loading the store database',
   roots: 'finding garbage collector roots',
   liveness: 'determining live/dead paths',
+  measure: 'determining what to delete',
   delete: 'deleting garbage',
   links: 'deleting unused links',
 };
@@ -21,7 +24,8 @@ export interface ProgressView {
 }
 
 export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteStream = process.stderr): ProgressView {
-  if (mode === 'quiet') return { emit: () => {}, finish: () => {} };
+  // Quiet hides progress, never warnings.
+  if (mode === 'quiet') return { emit: (event) => event.type === 'warning' && out.write(`storegc: warning: ${event.message}\n`), finish: () => {} };
   let bar: cliProgress.SingleBar | undefined;
   const line = (text: string): void => {
     // Over a bar: clear its line; it redraws on the next update.
@@ -38,6 +42,13 @@ export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteS
         break;
       case 'warning':
         line(`storegc: warning: ${event.message}`);
+        break;
+      case 'deleted':
+        // Nix prints this line per deleted path (reference §13).
+        line(`deleting '${display(event.path)}'`);
+        break;
+      case 'limit-reached':
+        line(`deleted more than ${event.maxFreed} bytes; stopping`);
         break;
       case 'phase':
         stopBar();

@@ -3,18 +3,18 @@
  * main thread can remove the next batch's rows meanwhile.
  */
 import { parentPort } from 'node:worker_threads';
-import { deletePath } from './deletePath.js';
+import { deletePathMeasured } from './deletePath.js';
 
 export interface DeleteJob {
   readonly paths: readonly string[];
 }
 
-export type DeleteOutcome = { readonly bytes: number } | { readonly error: string };
+export type DeleteOutcome = { readonly bytes: number; readonly diskBytes: number } | { readonly error: string };
 
 parentPort?.on('message', (job: DeleteJob) => {
   const outcomes: DeleteOutcome[] = job.paths.map((path) => {
     try {
-      return { bytes: deletePath(path) };
+      return deletePathMeasured(path);
     } catch (error) {
       return { error: (error as Error).message };
     }

@@ -10,13 +10,15 @@
  * Files are deleted on a worker thread while the main thread removes the next batch's rows.
  * A batch's hash parts are pending from step 1 until its files are gone: a gc-socket client
  * asking for one of them is answered only then.
+ * An interruption (SIGINT/SIGTERM) is honoured between batches: the batch in flight finishes,
+ * rows and files, so the result says exactly what was deleted.
  */
 import { rowOf } from '../graph/csr.js';
 import type { Liveness } from '../liveness/classify.js';
 import type { GcPlan, PlanStep } from '../liveness/plan.js';
 import type { NixDbWriter } from '../store/nixDbWriter.js';
 import { hashPartOf, isDerivation } from '../store/storePath.js';
-import { deletePath } from './deletePath.js';
+import { deletePathMeasured } from './deletePath.js';
 import type { DeleteOutcome } from './deleteWorker.js';
 import type { PendingDeletions } from './pending.js';
 import { crashPoint } from './crashPoint.js';
@@ -34,6 +36,8 @@ export interface ExecuteDeps {
   /** Deletes files (of paths whose rows are gone) off the main thread; in order, one batch at a time. */
   readonly deleteFiles: (realPaths: readonly string[]) => Promise<DeleteOutcome[]>;
   readonly emit: Emit;
+  /** True once the run should stop (SIGINT/SIGTERM): checked between batches only. */
+  readonly interrupted: () => boolean;
 }
 
 export interface ExecuteOptions {
@@ -47,20 +51,26 @@ export interface Skipped {
   readonly path: string;
   readonly reason: 'temp-root' | 'in-use' | 'closure-kept' | 'reference-cycle' | 'delete-failed';
   readonly detail?: string;
+  /** delete-failed: the path's ValidPaths row was removed before its files failed to go. */
+  readonly rowRemoved?: boolean;
 }
 
 export interface ExecuteResult {
   /** Every entry deleted, in deletion order (junk included), as Nix counts them. */
   readonly deleted: string[];
   bytesFreed: number;
+  /** Disk blocks released (st_blocks * 512), counted with the same link rule as `bytesFreed`. */
+  diskBytesFreed: number;
   /** Sum of the database's narSize over the deleted registered paths. */
   narSize: number;
   readonly skipped: Skipped[];
   limitReached: boolean;
+  /** Stopped early because `interrupted()` said so. */
+  interrupted: boolean;
 }
 
 export async function executePlan(plan: GcPlan, liveness: Liveness, deps: ExecuteDeps, options: ExecuteOptions): Promise<ExecuteResult> {
-  const result: ExecuteResult = { deleted: [], bytesFreed: 0, narSize: 0, skipped: [], limitReached: false };
+  const result: ExecuteResult = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, interrupted: false };
   const kept = new Uint8Array(liveness.nodes.size);
   const real = (path: string): string => deps.realStoreDir + path.slice(deps.storeDir.length);
   const hashOf = (path: string): string => hashPartOf(deps.storeDir, path);
@@ -68,31 +78,35 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   const overLimit = (): boolean => BigInt(result.bytesFreed) > options.maxFreed;
   const progress = (): void => deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
 
-  const account = (paths: readonly { path: string; narSize: number | null }[], outcomes: readonly DeleteOutcome[]): void => {
-    paths.forEach(({ path, narSize }, i) => {
+  const account = (paths: readonly { path: string; narSize: number | null; valid: boolean }[], outcomes: readonly DeleteOutcome[]): void => {
+    paths.forEach(({ path, narSize, valid }, i) => {
       const outcome = outcomes[i]!;
       if ('bytes' in outcome) {
         result.bytesFreed += outcome.bytes;
+        result.diskBytesFreed += outcome.diskBytes;
         result.narSize += narSize ?? 0;
         result.deleted.push(path);
+        deps.emit({ type: 'deleted', path });
       } else {
         // The row is already gone, so what is left is an unregistered entry the next run removes.
-        result.skipped.push({ path, reason: 'delete-failed', detail: outcome.error });
+        result.skipped.push({ path, reason: 'delete-failed', detail: outcome.error, rowRemoved: valid });
       }
     });
     progress();
   };
 
   // Junk has no rows and no temp-root protection (reference §8.3): delete it first, here.
+  const interrupted = (): boolean => (result.interrupted ||= deps.interrupted());
   for (const junk of plan.junk) {
+    if (interrupted()) return result;
     let outcome: DeleteOutcome;
     try {
-      outcome = { bytes: deletePath(real(junk)) };
+      outcome = deletePathMeasured(real(junk));
     } catch (error) {
       outcome = { error: (error as Error).message };
     }
-    account([{ path: junk, narSize: null }], [outcome]);
-    if (overLimit()) return stop(result);
+    account([{ path: junk, narSize: null, valid: false }], [outcome]);
+    if (overLimit()) return stop(result, deps, options);
   }
 
   let inFlight: Promise<void> = Promise.resolve();
@@ -101,9 +115,11 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     if (limited) {
       // A limited run goes one batch (of one path) at a time and stops before the next row.
       await inFlight;
-      if (overLimit()) return stop(result);
+      if (overLimit()) return stop(result, deps, options);
     }
     await deps.refreshTempRoots();
+    // Signals are handled while refreshTempRoots yields: stop before this batch's first row.
+    if (interrupted()) break;
     const batch: PlanStep[] = [];
     for (const step of plan.steps.slice(i, i + options.batchSize)) {
       if (kept[step.id]) {
@@ -141,14 +157,15 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     });
   }
   await inFlight;
-  return overLimit() ? stop(result) : result;
+  return overLimit() ? stop(result, deps, options) : result;
 }
 
 /** Nix's default --max-freed: no limit. */
 export const UNLIMITED = 2n ** 64n - 1n;
 
-function stop(result: ExecuteResult): ExecuteResult {
+function stop(result: ExecuteResult, deps: ExecuteDeps, options: ExecuteOptions): ExecuteResult {
   result.limitReached = true;
+  deps.emit({ type: 'limit-reached', maxFreed: options.maxFreed });
   return result;
 }
 

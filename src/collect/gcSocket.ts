@@ -4,7 +4,7 @@
  * We record the hash part at once, so the next batch skips that path; if the path is already
  * committed to deletion (its rows going or gone), the answer waits until its files are gone too.
  */
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { errnoOf } from '../errors.js';
@@ -33,11 +33,7 @@ export class GcSocketServer {
 
   async start(): Promise<void> {
     mkdirSync(`${this.stateDir}/gc-socket`, { recursive: true });
-    try {
-      unlinkSync(this.path);
-    } catch (error) {
-      if (errnoOf(error) !== 'ENOENT') throw error;
-    }
+    ignoreMissing(() => unlinkSync(this.path));
     const server = createServer((socket) => this.serve(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -78,16 +74,38 @@ export class GcSocketServer {
   }
 
   /**
-   * Stops serving; call only after the last deletion and before releasing gc.lock. Node removes
-   * the socket file (Nix leaves it): a client that now fails to connect appends its temp root to
-   * its own file only, which is safe because nothing more is deleted, and the next collector
-   * reads those files after taking the lock. Closing before the release also guarantees that we
-   * never unlink the socket of a collector that took the lock after us.
+   * Stops serving; call only after the last deletion and before releasing gc.lock. Clients
+   * connecting from now on must get ECONNREFUSED, not ENOENT: a Nix client that fails to take
+   * gc.lock shared retries on ECONNREFUSED (reference §5.3), while on ENOENT 2.8 silently
+   * skips the socket, 2.10-2.19 fail the client's command and only 2.20+ wait and retry. Node
+   * unlinks the socket file when the server closes, so a second name for it is made first and
+   * renamed back afterwards: the file stays, dead, as Nix leaves it (§5.5 step 6), and since
+   * this happens while we hold the lock it can never replace a later collector's socket.
    */
   async close(): Promise<void> {
     for (const socket of this.clients) socket.destroy();
     const server = this.server;
     this.server = undefined;
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server === undefined) return;
+    // Only the lock holder gets here, so one fixed name is enough; a leftover from a killed run is replaced.
+    const keep = `${this.path}.closing`;
+    ignoreMissing(() => unlinkSync(keep));
+    let kept = false;
+    try {
+      linkSync(this.path, keep);
+      kept = true;
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') throw error;
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (kept) renameSync(keep, this.path);
+  }
+}
+
+function ignoreMissing(op: () => void): void {
+  try {
+    op();
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT') throw error;
   }
 }

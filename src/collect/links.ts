@@ -2,13 +2,13 @@
  * The `.links` pass (reference §10.3): hard-link farm entries nobody else links to any more
  * (link count 1) are removed; the rest tell how much hard linking saves.
  */
-import { lstatSync, opendirSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, opendirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
 import { fsPath } from '../store/bytes.js';
 
 export interface LinksResult {
   readonly removed: number;
-  /** What Nix prints as "currently hard linking saves", in bytes (may be negative). */
+  /** What Nix prints as "currently hard linking saves", in bytes, never below 0. */
   readonly savedBytes: number;
 }
 
@@ -40,5 +40,34 @@ export function cleanLinks(realStoreDir: string): LinksResult {
     handle.closeSync();
   }
   const overhead = statSync(fsPath(dir)).blocks * 512;
-  return { removed, savedBytes: unshared - actual - overhead };
+  // Nix 2.8 prints the raw difference, "-0.00 MiB" on a store without shared files (the
+  // directory's own blocks); nothing is saved there, so we say 0.
+  return { removed, savedBytes: Math.max(0, unshared - actual - overhead) };
+}
+
+/**
+ * How many `.links` entries the pass would remove after a dry run's deletions: those whose
+ * link count, less the links the deletions drop (`remainingLinks`, dev:ino -> count), is 1.
+ */
+export function forecastLinks(realStoreDir: string, remainingLinks: ReadonlyMap<string, number>): number {
+  const dir = `${realStoreDir}/.links`;
+  let names: Buffer[];
+  try {
+    names = readdirSync(fsPath(dir), { encoding: 'buffer' });
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names) {
+    let st;
+    try {
+      st = lstatSync(Buffer.concat([fsPath(dir), Buffer.from('/'), name]));
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') continue;
+      throw error;
+    }
+    if ((remainingLinks.get(`${st.dev}:${st.ino}`) ?? st.nlink) === 1) removed++;
+  }
+  return removed;
 }

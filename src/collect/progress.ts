@@ -1,9 +1,14 @@
 /** Progress events: deep code emits them, the CLI renders them (bar, lines, or nothing). */
-export type Phase = 'lock' | 'roots' | 'graph' | 'liveness' | 'delete' | 'links';
+/** `measure` is the dry run's stand-in for `delete`: it walks what would be deleted. */
+export type Phase = 'lock' | 'roots' | 'graph' | 'liveness' | 'measure' | 'delete' | 'links';
 
 export type ProgressEvent =
   | { readonly type: 'phase'; readonly phase: Phase; readonly total?: number }
   | { readonly type: 'progress'; readonly done: number; readonly bytes: number }
+  /** One store entry is gone (rows and files); Nix prints `deleting '<path>'` for it. */
+  | { readonly type: 'deleted'; readonly path: string }
+  /** More than --max-freed bytes are freed: the run stops (Nix: "deleted more than N bytes; stopping"). */
+  | { readonly type: 'limit-reached'; readonly maxFreed: bigint }
   | { readonly type: 'waiting-for-lock' }
   | { readonly type: 'warning'; readonly message: string };
 

@@ -71,10 +71,12 @@ function gcBody(report: GcReport): object {
   return {
     dryRun: report.dryRun,
     deleted: report.deleted.map(display),
-    totals: { paths: report.deleted.length, bytesFreed: report.bytesFreed, narSize: report.narSize },
+    // bytesFreed: apparent sizes, as Nix counts; diskBytesFreed: disk blocks released.
+    totals: { paths: report.deleted.length, bytesFreed: report.bytesFreed, diskBytesFreed: report.diskBytesFreed, narSize: report.narSize },
     limitReached: report.limitReached,
+    interrupted: report.interrupted,
     skipped: report.skipped.map((s) => ({ path: display(s.path), reason: s.reason, detail: s.detail ?? null })),
-    links: { removed: report.linksRemoved, savedBytes: report.linksSavedBytes },
+    links: { removed: report.linksRemoved, savedBytes: Math.max(0, report.linksSavedBytes) },
     staleLinksRemoved: report.staleLinksRemoved.map(display),
     phasesMs: Object.fromEntries(Object.entries(report.phases).map(([k, v]) => [k, Math.round(v)])),
   };

@@ -19,9 +19,14 @@ export function renderText(report: Report): Buffer {
   }
 }
 
-/** A real run prints Nix's summary line only; a dry run lists the paths first. */
+/**
+ * A real run prints Nix's summary line only (byte-identical: its count is apparent sizes). A
+ * dry run lists the paths first, then both measures, labelled: the disk blocks the deletions
+ * would release, and the apparent size Nix would report (for many small files the two differ
+ * several times over), and the database's narSize.
+ */
 function renderGc(report: GcReport): string {
   if (!report.dryRun) return summaryLine(report.deleted.length, report.bytesFreed);
   const paths = [...report.deleted].sort().map((p) => `${p}\n`).join('');
-  return `${paths}${report.deleted.length} store paths would be deleted, ${formatMiB(report.bytesFreed)} MiB would be freed (narSize ${formatMiB(report.narSize)} MiB)\n`;
+  return `${paths}${report.deleted.length} store paths would be deleted, freeing ${formatMiB(report.diskBytesFreed)} MiB on disk (apparent size ${formatMiB(report.bytesFreed)} MiB, which nix-store reports; narSize ${formatMiB(report.narSize)} MiB)\n`;
 }

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, constants, openSync } from 'node:fs';
 import { StoregcError, errnoOf } from '../errors.js';
+import { sqliteFailure } from './sqliteFailure.js';
 import { display, fsPath } from './bytes.js';
 import { crashPoint } from '../collect/crashPoint.js';
 import { lockShared } from './flock.js';
@@ -24,7 +25,7 @@ export class NixDbWriter {
   private readonly deleteSet: (idsJson: string) => void;
   private readonly findRow: Database.Statement<[string]>;
 
-  private constructor(db: Database.Database, private bigLockFd: number | undefined) {
+  private constructor(db: Database.Database, private bigLockFd: number | undefined, private readonly file: string) {
     this.db = db;
     this.deleteRow = db.prepare('delete from ValidPaths where id = ?');
     const refsOf = db.prepare('delete from Refs where referrer in (select value from json_each(?))');
@@ -44,16 +45,16 @@ export class NixDbWriter {
       bigLockFd = openSync(fsPath(`${stateDir}/db/big-lock`), constants.O_RDWR | constants.O_CREAT, 0o600);
       lockShared(bigLockFd);
     } catch (error) {
-      throw new StoregcError('db-unreadable', display(`${stateDir}/db/big-lock`), `cannot lock the Nix database (${errnoOf(error) ?? 'error'})`, 'run as the user that owns the store (usually root)');
+      throw bigLockFailure(`${stateDir}/db/big-lock`, error);
     }
     try {
       const db = new Database(file, { fileMustExist: true, timeout: 3_600_000 });
       db.pragma('foreign_keys = 1');
       db.pragma('synchronous = normal');
-      return new NixDbWriter(db, bigLockFd);
+      return new NixDbWriter(db, bigLockFd, display(file));
     } catch (error) {
       closeSync(bigLockFd);
-      throw new StoregcError('db-unreadable', display(file), `cannot open the Nix database for writing (${(error as Error).message})`, 'run as the user that owns the store (usually root)');
+      throw sqliteFailure(display(file), error, 'write');
     }
   }
 
@@ -70,6 +71,17 @@ export class NixDbWriter {
   invalidate(paths: readonly { path: string; valid: boolean; dbId: number }[]): Invalidation {
     const result: Invalidation = { removed: [], inUse: [] };
     const db = this.handle();
+    try {
+      this.invalidateIn(db, paths, result);
+    } catch (error) {
+      // Nothing of this batch is removed (the transaction rolled back): say what SQLite met.
+      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_')) throw sqliteFailure(this.file, error, 'write');
+      throw error;
+    }
+    return result;
+  }
+
+  private invalidateIn(db: Database.Database, paths: readonly { path: string; valid: boolean; dbId: number }[], result: Invalidation): void {
     db.transaction(() => {
       const valid: { path: string; dbId: number }[] = [];
       for (const step of paths) {
@@ -95,7 +107,6 @@ export class NixDbWriter {
         }
       }
     })();
-    return result;
   }
 
   private handle(): Database.Database {
@@ -108,6 +119,22 @@ export class NixDbWriter {
     this.db = undefined;
     if (this.bigLockFd !== undefined) closeSync(this.bigLockFd);
     this.bigLockFd = undefined;
+  }
+}
+
+/** One line for a failure to open or lock db/big-lock; other errors are bugs and pass. */
+function bigLockFailure(file: string, error: unknown): unknown {
+  const path = display(file);
+  switch (errnoOf(error)) {
+    case 'EACCES':
+    case 'EPERM':
+      return new StoregcError('permission-denied', path, 'cannot lock the Nix database (permission denied)', 'run as the user that owns the store (usually root)');
+    case 'EROFS':
+      return new StoregcError('read-only', path, 'cannot lock the Nix database: read-only file system', 'remount it read-write');
+    case 'ENOSPC':
+      return new StoregcError('io', path, 'cannot create the database lock: the disk is full', 'free some space on that file system');
+    default:
+      return error;
   }
 }
 

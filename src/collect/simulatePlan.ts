@@ -1,0 +1,40 @@
+/**
+ * The dry run: exactly the prefix of the plan that a real run with the same --max-freed
+ * deletes (executePlan): junk first, then the plan's steps in order, each measured the way its
+ * deletion would count it (FreedMeter simulates the falling link counts), stopping after the
+ * entry that makes the total exceed the limit. Writes nothing.
+ *
+ * What it cannot foresee: paths a client protects (or gives a referrer) while the real run is
+ * going, and entries whose deletion fails.
+ */
+import type { GcPlan } from '../liveness/plan.js';
+import { FreedMeter } from './measure.js';
+
+export interface Simulation {
+  /** In deletion order, as the real run's `deleted`. */
+  readonly deleted: string[];
+  bytesFreed: number;
+  diskBytesFreed: number;
+  narSize: number;
+  limitReached: boolean;
+  /** Link counts left after the deletions (dev:ino -> count), for the `.links` forecast. */
+  readonly remainingLinks: ReadonlyMap<string, number>;
+}
+
+export function simulatePlan(plan: GcPlan, maxFreed: bigint, real: (path: string) => string): Simulation {
+  const meter = new FreedMeter();
+  const sim: Simulation = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, limitReached: false, remainingLinks: meter.remainingLinks };
+  const entries = [...plan.junk.map((path) => ({ path, narSize: null })), ...plan.steps];
+  for (const { path, narSize } of entries) {
+    const freed = meter.measure(real(path));
+    sim.bytesFreed += freed.bytes;
+    sim.diskBytesFreed += freed.diskBytes;
+    sim.narSize += narSize ?? 0;
+    sim.deleted.push(path);
+    if (BigInt(sim.bytesFreed) > maxFreed) {
+      sim.limitReached = true;
+      break;
+    }
+  }
+  return sim;
+}
