@@ -4,7 +4,7 @@
  * Pure: derivations come from `read`, which the caller backs with the store's `.drv` files.
  */
 import { createHash } from 'node:crypto';
-import { derivationKind, unparseDerivation } from './derivation.js';
+import { DerivationSyntaxError, derivationKind, unparseDerivation } from './derivation.js';
 import type { Derivation } from './derivation.js';
 
 /** A derivation's hash modulo: one hash for the whole derivation, or one per output. */
@@ -68,7 +68,7 @@ export class DerivationHasher {
       }
       for (const name of names) {
         const out = h.perOutput.get(name);
-        if (out === undefined) throw new Error(`input derivation '${path}' has no output '${name}'`);
+        if (out === undefined) throw new DerivationSyntaxError(`its input '${path}' has no output '${name}'`);
         inputs.set(out, ['out']);
       }
     }
