@@ -64,7 +64,7 @@ export function realisedOutputs(
       throw new StoregcError(
         'drv-unreadable',
         display(problem.path),
-        `nothing done: ca-derivations is on, and finding content-addressed outputs needs this derivation, which ${problem.reason}`,
+        `nothing done: ca-derivations is on (outputs are found by hashing derivations) and this derivation ${problem.reason}`,
         'restore the file (nix-store --verify --check-contents --repair), or turn ca-derivations off in nix.conf',
       );
     }
