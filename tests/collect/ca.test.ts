@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildDag, endState, writeConf } from '../support/caWorld.js';
+import { buildDag, endState, nixCommand, writeConf } from '../support/caWorld.js';
 import type { CaSettings } from '../support/caWorld.js';
 import type { Dag, NodeKind } from '../support/caDag.js';
 import { removeTree } from '../support/fsTree.js';
@@ -36,14 +36,9 @@ function build(bindings: string[], kinds: [string, NodeKind][]): { root: string;
   };
   const paths = buildDag(root, dag);
   const drvs = new Map(kinds.map(([name], i) => [name, paths[i]!]));
-  const db = new Database(join(layoutOf(root).stateDir, 'db', 'db.sqlite'), { readonly: true });
-  const byDeriver = db.prepare('select path, deriver from ValidPaths where deriver is not null').all() as { path: string; deriver: string }[];
-  db.close();
-  const out = (name: string): string => {
-    const found = byDeriver.find((r) => r.deriver === drvs.get(name));
-    if (found === undefined) throw new Error(`no output registered for ${name}`);
-    return found.path;
-  };
+  // Nix prints the outputs of a built derivation, however they were registered (a derivation
+  // with content-addressed inputs registers them under its resolved copy).
+  const out = (name: string): string => nixCommand(root, 'nix-store', ['-r', drvs.get(name)!]).trim();
   return { root, drvs, out };
 }
 
@@ -146,5 +141,72 @@ describe.skipIf(!hasNixStore())('content-addressed derivations against Nix 2.8',
     expect(ours).toEqual(nix);
     expect(ours.valid).toContain(out('c'));
     expect(ourOut).toBe(nixOut);
+  });
+
+  it('item 10: a RealisationsRefs row that restricts a deletion keeps that path (in use) where Nix aborts', { timeout: 60_000 }, () => {
+    const { root, out } = build(
+      [drv('c', 'echo c > $out', CA), drv('a', 'test -e ${c}; echo a > $out', CA)],
+      [['c', 'ca'], ['a', 'ca']],
+    );
+    const [a, c] = [out('a'), out('c')];
+    symlinkSync(a, join(layoutOf(root).stateDir, 'gcroots', 'r'));
+    writeConf(root, settings({ keepDerivations: false }));
+    // What a build of `a` records when it used `c`: a's realisations depend on c's.
+    const db = new Database(join(layoutOf(root).stateDir, 'db', 'db.sqlite'));
+    db.prepare(`insert into RealisationsRefs (referrer, realisationReference)
+      select ra.id, rc.id from Realisations ra, Realisations rc, ValidPaths va, ValidPaths vc
+      where ra.outputPath = va.id and va.path = ? and rc.outputPath = vc.id and vc.path = ?`).run(a, c);
+    db.close();
+    expect(lines(runStoregc(root, ['dead']))).toContain(c);
+
+    const snapshot = `${root}.bak`;
+    expect(spawnSync('cp', ['-a', root, snapshot]).status).toBe(0);
+    const theirs = runNixStore(root, ['--gc']);
+    expect(theirs.status).not.toBe(0);
+    expect(theirs.stderr).toContain('constraint failed');
+    removeTree(root);
+    renameSync(snapshot, root);
+    const before = endState(root);
+    const ours = runStoregc(root, ['gc']);
+    expect(ours.status, ours.stderr).toBe(0);
+    expect(ours.stderr).toContain(`kept '${c}' (in-use)`);
+    const after = endState(root);
+    expect(after.valid).toEqual([a, c].sort());
+    expect(after.realisationRefs).toEqual(before.realisationRefs.filter((r) => r.includes(`(${a}) -> `)));
+    expect(after.realisationRefs.length).toBeGreaterThan(0);
+  });
+
+  it('item 10: a database with Nix 2.35\'s BuildTraceV3 table is accepted by every command, its rows left as Nix leaves them', { timeout: 60_000 }, () => {
+    const { root, drvs, out } = build([drv('c', 'echo c > $out', CA), drv('x', 'echo ${c} > $out')], [['c', 'ca'], ['x', 'plain']]);
+    const l = layoutOf(root);
+    const db = new Database(join(l.stateDir, 'db', 'db.sqlite'));
+    // Schema of NixOS/nix src/libstore/ca-specific-schema.sql (2.35): no foreign key.
+    db.exec(`create table if not exists BuildTraceV3 (
+        id integer primary key autoincrement not null, drvPath text not null, outputName text not null,
+        outputPath text not null, signatures text);
+      create index if not exists IndexBuildTraceV3 on BuildTraceV3(drvPath, outputName);`);
+    const add = db.prepare("insert into BuildTraceV3 (drvPath, outputName, outputPath) values (?, 'out', ?)");
+    for (const name of ['c', 'x']) add.run(drvs.get(name)!.slice(l.storeDir.length + 1), out(name));
+    db.close();
+    symlinkSync(out('x'), join(l.stateDir, 'gcroots', 'r'));
+    writeConf(root, settings({}));
+    const traces = (): string[] => {
+      const d = new Database(join(l.stateDir, 'db', 'db.sqlite'), { readonly: true });
+      try {
+        return d.prepare("select drvPath || ' ' || outputPath from BuildTraceV3 order by id").pluck().all() as string[];
+      } finally {
+        d.close();
+      }
+    };
+    const rows = traces();
+    expect(rows.length).toBe(2);
+    for (const cmd of ['roots', 'live', 'dead']) expect(runStoregc(root, [cmd]).status, cmd).toBe(0);
+    expect(lines(runStoregc(root, ['live']))).toEqual(lines(runNixStore(root, ['--gc', '--print-live'])));
+    const del = runStoregc(root, ['delete', '--skip-live', out('c')]);
+    expect(del.status, del.stderr).toBe(0);
+    const { nix, ours, nixOut, ourOut } = collectBoth(root);
+    expect(ours).toEqual(nix);
+    expect(ourOut).toBe(nixOut);
+    expect(traces()).toEqual(rows);
   });
 });
