@@ -76,6 +76,7 @@ describe.skipIf(!hasNixStore())(`storegc against Nix 2.8 on ${STORES} stores bui
   }
 
   it('built stores that exercise what they claim to', () => {
+    console.log(`ca-derivations on in ${seen.caOn}, deletions in ${seen.deleted}, paths both live and dead in ${seen.anomalies} of ${STORES} stores`);
     expect(seen.caOn).toBeGreaterThan(0);
     expect(seen.deleted).toBeGreaterThan(STORES / 2);
   });
