@@ -41,15 +41,11 @@ export function realisedOutputs(
     const key = `${drvHash}!${name}`;
     if (!byKey.has(key)) byKey.set(key, outPath);
   }
-  const parsed = new Map<string, Derivation>();
+  // Not cached: the hasher keeps each input's hash, so a file is parsed at most twice (as a
+  // derivation of its own, and as an input), and a store's worth of parsed files is never held.
   const read = (path: string): Derivation => {
-    let drv = parsed.get(path);
-    if (drv === undefined) {
-      if (!isValid(path)) throw new DrvProblem(path, 'is an input of a valid derivation but not valid itself');
-      drv = parseFile(path, readFile);
-      parsed.set(path, drv);
-    }
-    return drv;
+    if (!isValid(path)) throw new DrvProblem(path, 'is an input of a valid derivation but not valid itself');
+    return parseFile(path, readFile);
   };
   const hasher = new DerivationHasher(read);
   for (let id = 0; id < paths.length; id++) {
@@ -57,7 +53,7 @@ export function realisedOutputs(
     if (!isDerivation(path)) continue;
     let hashes: Map<string, string>;
     try {
-      hashes = hasher.staticOutputHashes(read(path));
+      hashes = hasher.staticOutputHashesOf(path);
     } catch (error) {
       if (!(error instanceof DrvProblem) && !(error instanceof DerivationSyntaxError)) throw error;
       const problem = error instanceof DrvProblem ? error : new DrvProblem(path, `cannot be hashed (${error.message})`);

@@ -43,13 +43,13 @@ export function parseDerivation(text: string): Derivation {
     expect('"');
     let out = '';
     for (;;) {
-      const c = text[at++];
-      if (c === undefined) return fail('unterminated string');
-      if (c === '"') return out;
-      if (c !== '\\') {
-        out += c;
-        continue;
-      }
+      // Copy up to the next quote or backslash in one slice: drv files are mostly long plain strings.
+      SPECIAL.lastIndex = at;
+      const m = SPECIAL.exec(text);
+      if (m === null) return fail('unterminated string');
+      out += text.slice(at, m.index);
+      at = m.index + 1;
+      if (m[0] === '"') return out;
       const e = text[at++];
       if (e === undefined) return fail('unterminated string');
       out += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e;
@@ -157,9 +157,9 @@ export function unparseDerivation(drv: Derivation, maskOutputs: boolean, actualI
 
 /** Nix's `printString`: quoted, with `"` `\` newline, CR and tab escaped. */
 function escape(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    out += c === '"' ? '\\"' : c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : c;
-  }
-  return `${out}"`;
+  return `"${s.replace(ESCAPED, (c) => ESCAPES[c]!)}"`;
 }
+
+const SPECIAL = /["\\]/g;
+const ESCAPED = /["\\\n\r\t]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

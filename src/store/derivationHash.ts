@@ -19,10 +19,12 @@ const IMPURE_OUTPUT_HASH = sha256('impure');
 
 /**
  * Memoises `pathDerivationModulo` (Nix caches it in `drvHashes`): input derivations are shared
- * widely, and each is hashed once per load.
+ * widely. Each file is read once: when it is read as an input, its static output hashes are
+ * computed too and kept until `staticOutputHashesOf` asks for them.
  */
 export class DerivationHasher {
   private readonly cache = new Map<string, DrvHashModulo>();
+  private readonly pendingStatic = new Map<string, Map<string, string>>();
 
   constructor(private readonly read: ReadDerivation) {}
 
@@ -36,11 +38,25 @@ export class DerivationHasher {
     return new Map([...drv.outputs.keys()].map((name) => [name, h.whole]));
   }
 
+  /** The same for the derivation at `drvPath`, read through `read` unless already read. */
+  staticOutputHashesOf(drvPath: string): Map<string, string> {
+    const pending = this.pendingStatic.get(drvPath);
+    if (pending !== undefined) {
+      this.pendingStatic.delete(drvPath);
+      return pending;
+    }
+    const drv = this.read(drvPath);
+    if (!this.cache.has(drvPath)) this.cache.set(drvPath, this.hashModulo(drv, false));
+    return this.staticOutputHashes(drv);
+  }
+
   private pathModulo(drvPath: string): DrvHashModulo {
     let h = this.cache.get(drvPath);
     if (h === undefined) {
-      h = this.hashModulo(this.read(drvPath), false);
+      const drv = this.read(drvPath);
+      h = this.hashModulo(drv, false);
       this.cache.set(drvPath, h);
+      this.pendingStatic.set(drvPath, this.staticOutputHashes(drv));
     }
     return h;
   }
