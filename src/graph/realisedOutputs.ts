@@ -41,8 +41,7 @@ export function realisedOutputs(
     const key = `${drvHash}!${name}`;
     if (!byKey.has(key)) byKey.set(key, outPath);
   }
-  // Not cached: the hasher keeps each input's hash, so a file is parsed at most twice (as a
-  // derivation of its own, and as an input), and a store's worth of parsed files is never held.
+  // Parsed files are not kept (a store's worth would be large); the hasher reads each once.
   const read = (path: string): Derivation => {
     if (!isValid(path)) throw new DrvProblem(path, 'is an input of a valid derivation but not valid itself');
     return parseFile(path, readFile);

@@ -10,7 +10,7 @@ import { mkdtempSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDag, endState, nixCommand, writeConf } from '../support/caWorld.js';
-import type { CaSettings } from '../support/caWorld.js';
+import type { CaSettings, EndState } from '../support/caWorld.js';
 import type { Dag, NodeKind } from '../support/caDag.js';
 import { removeTree } from '../support/fsTree.js';
 import { layoutOf } from '../support/materialize.js';
@@ -54,7 +54,7 @@ function lines(r: RunResult): string[] {
 }
 
 /** End states of `nix-store --gc` and of `storegc gc` on the same store (snapshot, restore). */
-function collectBoth(root: string): { nix: Record<string, string[]>; ours: Record<string, string[]>; nixOut: string; ourOut: string } {
+function collectBoth(root: string): { nix: EndState; ours: EndState; nixOut: string; ourOut: string } {
   const snapshot = `${root}.bak`;
   expect(spawnSync('cp', ['-a', root, snapshot]).status).toBe(0);
   const theirs = runNixStore(root, ['--gc']);

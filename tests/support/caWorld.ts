@@ -112,8 +112,17 @@ function dbColumn(root: string, sql: string): string[] {
   }
 }
 
+export type EndState = {
+  store: string[];
+  valid: string[];
+  refs: string[];
+  outputs: string[];
+  realisations: string[];
+  realisationRefs: string[];
+};
+
 /** What a collection changes: store listing and rows of every table that names a valid path. */
-export function endState(root: string): Record<string, string[]> {
+export function endState(root: string): EndState {
   return {
     store: readdirSync(layoutOf(root).storeDir).filter((n) => n !== '.links').sort(),
     valid: validPaths(root),
