@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'not-in-store'
   | 'index-damaged'
   | 'index-foreign'
-  | 'index-missing';
+  | 'index-missing'
+  | 'drv-unreadable';
 
 /** 2 = bad usage or bad configuration; 1 = failure while running. */
 const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
@@ -42,6 +43,7 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'index-damaged': 1,
   'index-foreign': 2,
   'index-missing': 1,
+  'drv-unreadable': 1,
 };
 
 export class StoregcError extends Error {

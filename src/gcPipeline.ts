@@ -23,7 +23,7 @@ import type { Emit, Phase } from './collect/progress.js';
 import { dbFileOf, outsidePaths } from './config/settings.js';
 import type { Settings } from './config/settings.js';
 import { StoregcError } from './errors.js';
-import { loadGraph } from './graph/loadGraph.js';
+import { caDrvReader, loadGraph } from './graph/loadGraph.js';
 import { computeLiveness } from './liveness/classify.js';
 import { ALIVE, DEAD } from './liveness/markLive.js';
 import { planCollection } from './liveness/plan.js';
@@ -114,7 +114,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     const reader = NixDbReader.open(dbFileOf(settings));
     let graph;
     try {
-      graph = loadGraph(reader, settings.storeDir);
+      graph = loadGraph(reader, settings.storeDir, caDrvReader(settings));
     } finally {
       reader.close();
     }

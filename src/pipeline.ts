@@ -4,7 +4,7 @@
  * directory listings, src/roots/index/) is brought up to date.
  */
 import type { Settings } from './config/settings.js';
-import { loadGraph } from './graph/loadGraph.js';
+import { caDrvReader, loadGraph } from './graph/loadGraph.js';
 import { classifyPaths, mergeByPath } from './liveness/classify.js';
 import { splitStoreEntries } from './liveness/storeEntries.js';
 import type { PathsReport, RootsReport } from './report/types.js';
@@ -50,7 +50,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const db = openDb(settings);
   let graph;
   try {
-    graph = loadGraph(db, settings.storeDir);
+    graph = loadGraph(db, settings.storeDir, caDrvReader(settings));
   } finally {
     db.close();
   }

@@ -39,6 +39,11 @@ export interface Settings {
   readonly root: string | undefined;
   readonly keepOutputs: boolean;
   readonly keepDerivations: boolean;
+  /**
+   * nix.conf enables the experimental feature `ca-derivations`: then, as in Nix 2.8, a
+   * derivation's outputs also come from the Realisations table (src/graph/realisedOutputs.ts).
+   */
+  readonly caDerivations: boolean;
   readonly runtimeRoots: boolean;
   readonly jobs: number;
   readonly extraRoots: readonly string[];
@@ -70,6 +75,7 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
     }
     fromConf[key] = bool;
   }
+  const features = experimentalFeatures(confLines);
   const jobs = options.jobs ?? DEFAULT_JOBS;
   if (!Number.isInteger(jobs) || jobs < 1) {
     throw new StoregcError('usage', undefined, `--jobs must be a positive integer, got ${jobs}`, 'pass --jobs N with N >= 1');
@@ -93,6 +99,7 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
     root,
     keepOutputs: options.keepOutputs ?? fromConf.keepOutputs ?? false,
     keepDerivations: options.keepDerivations ?? fromConf.keepDerivations ?? true,
+    caDerivations: features.has('ca-derivations'),
     runtimeRoots: options.runtimeRoots ?? true,
     jobs,
     extraRoots: Object.freeze([...(options.extraRoots ?? [])]),
@@ -101,6 +108,20 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
     force: options.force ?? false,
     cacheHome: env.XDG_CACHE_HOME?.startsWith('/') === true ? fromText(env.XDG_CACHE_HOME) : env.HOME?.startsWith('/') === true ? `${fromText(env.HOME)}/.cache` : undefined,
   });
+}
+
+/**
+ * Nix's `experimental-features` (a space-separated list: a line replaces the value so far) and
+ * `extra-experimental-features` (appends), in file order.
+ */
+function experimentalFeatures(confLines: readonly ConfLine[]): Set<string> {
+  let features = new Set<string>();
+  for (const { name, value } of confLines) {
+    const words = value.split(/[ \t]+/).filter((w) => w !== '');
+    if (name === 'experimental-features') features = new Set(words);
+    else if (name === 'extra-experimental-features') for (const w of words) features.add(w);
+  }
+  return features;
 }
 
 function indexChoice(index: string | false | undefined): IndexChoice {

@@ -1,12 +1,28 @@
 /**
  * Bulk load of ValidPaths, Refs and DerivationOutputs into a StoreGraph: one pass per table.
+ * With ca-derivations on, Realisations too, which needs the `.drv` files (realisedOutputs.ts).
  */
 import { fromText } from '../store/bytes.js';
+import type { Settings } from '../config/settings.js';
+import { drvFileReader } from '../store/drvFiles.js';
+import type { ReadDrvFile } from '../store/drvFiles.js';
 import type { NixDbReader, ValidPathRow } from '../store/nixDb.js';
 import { buildCsr, sortRows } from './csr.js';
+import { realisedOutputs } from './realisedOutputs.js';
+import type { RealisedOutputs } from './realisedOutputs.js';
 import type { StoreGraph } from './storeGraph.js';
 
-export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
+/** What `loadGraph` needs to read `.drv` files, when the settings make it read them. */
+export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
+  return settings.caDerivations ? drvFileReader(settings.storeDir, settings.realStoreDir) : undefined;
+}
+
+/**
+ * @param readDrvFile given when the experimental feature ca-derivations is on: then a
+ *   derivation's outputs are its DerivationOutputs rows overridden, per output name, by its
+ *   Realisations rows, as Nix 2.8 reads them.
+ */
+export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile): StoreGraph {
   const count = db.countValidPaths();
   const paths: string[] = new Array<string>(count);
   const idOf = new Map<string, number>();
@@ -61,16 +77,33 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
   const references = edges.toCsr(id);
   const referrers = sortRows(edges.reversed().toCsr(id));
 
+  const realisations = readDrvFile === undefined ? undefined : db.realisations();
+  const realised: RealisedOutputs = realisations === undefined
+    ? new Map()
+    : realisedOutputs(paths, (p) => idOf.has(p), realisations, denseOf, readDrvFile!);
+
+  // `derivers` (the reverse keep-outputs edge, Nix's queryValidDerivers) is DerivationOutputs
+  // only; `outputs` (queryPartialDerivationOutputMap) also has the realised outputs.
+  const declared = new EdgeBuffer();
   const outputs = new EdgeBuffer();
   const unbuilt = new Map<string, number[]>();
-  for (const [drvDbId, , outPath] of db.derivationOutputs()) {
+  let lastDrv = -1;
+  for (const [drvDbId, name, outPath] of db.derivationOutputs()) {
     const drv = denseOf(drvDbId);
     if (drv === undefined) continue;
+    if (drv !== lastDrv) pushRealised(outputs, realised, lastDrv);
+    lastDrv = drv;
     const p = fromText(outPath);
     const out = idOf.get(p);
-    if (out !== undefined) outputs.push(drv, out);
-    else (unbuilt.get(p) ?? unbuilt.set(p, []).get(p)!).push(drv);
+    if (out !== undefined) {
+      declared.push(drv, out);
+      if (!realised.get(drv)?.has(name)) outputs.push(drv, out);
+    } else {
+      (unbuilt.get(p) ?? unbuilt.set(p, []).get(p)!).push(drv);
+    }
   }
+  pushRealised(outputs, realised, lastDrv);
+  for (const drv of realised.keys()) pushRealised(outputs, realised, drv);
   for (const list of unbuilt.values()) list.sort((a, b) => a - b);
 
   return {
@@ -84,9 +117,20 @@ export function loadGraph(db: NixDbReader, storeDir: string): StoreGraph {
     references,
     referrers,
     outputs: outputs.toCsr(id),
-    derivers: sortRows(outputs.reversed().toCsr(id)),
+    derivers: sortRows(declared.reversed().toCsr(id)),
     unbuiltOutputDerivers: unbuilt,
   };
+}
+
+/**
+ * Appends the realised outputs of `drv` once, after its DerivationOutputs rows, and forgets
+ * them. Row order is not output-name order when both kinds mix; no decision depends on it.
+ */
+function pushRealised(outputs: EdgeBuffer, realised: RealisedOutputs, drv: number): void {
+  const named = realised.get(drv);
+  if (named === undefined) return;
+  for (const out of named.values()) outputs.push(drv, out);
+  realised.delete(drv);
 }
 
 /** A growable pair of Int32Arrays holding edges in insertion order. */

@@ -20,9 +20,13 @@ export interface StoreGraph {
   readonly references: Csr;
   /** Reverse of `references`, rows sorted. */
   readonly referrers: Csr;
-  /** Valid outputs listed in a derivation's DerivationOutputs rows, by output name. */
+  /**
+   * A derivation's valid outputs as Nix 2.8's queryPartialDerivationOutputMap finds them: its
+   * DerivationOutputs rows, each overridden by the Realisations row of the same output name
+   * when ca-derivations is on.
+   */
   readonly outputs: Csr;
-  /** Valid derivations whose DerivationOutputs rows name this path, rows sorted. */
+  /** Valid derivations whose DerivationOutputs rows name this path (never Realisations), rows sorted. */
   readonly derivers: Csr;
   /** The same for paths named in DerivationOutputs that are not valid (unbuilt outputs). */
   readonly unbuiltOutputDerivers: ReadonlyMap<string, readonly number[]>;

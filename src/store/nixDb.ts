@@ -15,6 +15,8 @@ import { sqliteFailure } from './sqliteFailure.js';
 
 export type ValidPathRow = [id: number, path: string, deriver: string | null, narSize: number | null, registrationTime: number];
 export type DerivationOutputRow = [drv: number, outputName: string, path: string];
+/** Realisations.drvPath (`sha256:<base-16 hash modulo>`), outputName, outputPath (a ValidPaths id). */
+export type RealisationRow = [drvHash: string, outputName: string, outputPath: number];
 
 /** The tables and columns storegc reads, as Nix 2.8's schema.sql has them (reference §10.8). */
 const REQUIRED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
@@ -115,6 +117,17 @@ export class NixDbReader {
   *derivationOutputs(): IterableIterator<DerivationOutputRow> {
     const stmt = this.handle().prepare('select drv, id, path from DerivationOutputs order by drv, id').raw();
     yield* stmt.iterate() as IterableIterator<DerivationOutputRow>;
+  }
+
+  /**
+   * The Realisations rows (content-addressed derivations, Nix >= 2.4 with ca-derivations), by
+   * id: where one (drvPath, outputName) has several rows, the first is the one Nix's query
+   * returns. Undefined when the database has no such table.
+   */
+  realisations(): RealisationRow[] | undefined {
+    const db = this.handle();
+    if (db.prepare("select 1 from sqlite_master where type = 'table' and name = 'Realisations'").get() === undefined) return undefined;
+    return db.prepare('select drvPath, outputName, outputPath from Realisations order by id').raw().all() as RealisationRow[];
   }
 
   close(): void {
