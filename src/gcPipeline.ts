@@ -27,7 +27,7 @@ import { caDrvReader, loadGraph } from './graph/loadGraph.js';
 import { computeLiveness } from './liveness/classify.js';
 import { ALIVE, DEAD } from './liveness/markLive.js';
 import { planCollection } from './liveness/plan.js';
-import { registeredEntries, splitStoreEntries } from './liveness/storeEntries.js';
+import { NO_ENTRIES, registeredEntries, splitStoreEntries } from './liveness/storeEntries.js';
 import { checkStoreMatch } from './store/storeMatch.js';
 import { findRoots } from './roots/findRoots.js';
 import { readTempRoots } from './roots/tempRoots.js';
@@ -120,7 +120,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     }
 
     enter('roots');
-    const rootSet = await findRoots(settings, (p) => graph.idOf.has(p), request.dryRun ? 'read' : 'collect');
+    const rootSet = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, request.dryRun ? 'read' : 'collect');
     for (const h of rootSet.tempHashParts) tempHashParts.add(h);
     const unreadable = rootSet.findings.find(isRootSourceFailure);
     if (unreadable !== undefined && !request.allowUnreadableRoots) {
@@ -135,9 +135,9 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
-    const entries = requested === undefined ? splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir) : { paths: [], junk: [] };
+    const entries = requested === undefined ? splitStoreEntries(listStore(settings.realStoreDir)) : NO_ENTRIES;
     if (!settings.force) {
-      checkStoreMatch({ storeDir: settings.storeDir, dbFile: dbFileOf(settings), realStoreDir: settings.realStoreDir, validPaths: graph.paths, entries: requested === undefined ? registeredEntries(entries, graph) : undefined });
+      checkStoreMatch({ storeDir: settings.storeDir, dbFile: dbFileOf(settings), realStoreDir: settings.realStoreDir, validPaths: graph.paths.bounds(), entries: requested === undefined ? registeredEntries(entries, graph) : undefined });
     }
     // Nix frees this 8 MiB filler first so SQLite can work on a full disk (reference §1.2); here
     // only once the store and database are known to belong together.

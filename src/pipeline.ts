@@ -55,9 +55,9 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
     db.close();
   }
   // Roots first, then the store listing, in Nix's order (reference §5.5).
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.idOf.has(p), 'any');
-  const entries = splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir);
-  if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths, entries: registeredEntries(entries, graph) });
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any');
+  const entries = splitStoreEntries(listStore(settings.realStoreDir));
+  if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths.bounds(), entries: registeredEntries(entries, graph) });
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);

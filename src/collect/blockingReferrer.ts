@@ -5,7 +5,6 @@
  */
 import { rowOf } from '../graph/csr.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
-import { isDerivation } from '../store/storePath.js';
 
 export function blockingReferrer(nodes: NodeTable, start: number, requested: ReadonlySet<number>, keep: { keepOutputs: boolean; keepDerivations: boolean }): string | undefined {
   const { graph } = nodes;
@@ -16,7 +15,7 @@ export function blockingReferrer(nodes: NodeTable, start: number, requested: Rea
     if (!requested.has(p)) return nodes.pathOf(p);
     if (!nodes.isValid(p)) continue;
     const next: number[] = [...rowOf(graph.referrers, p)];
-    if (keep.keepDerivations && isDerivation(graph.paths[p]!)) for (const o of rowOf(graph.outputs, p)) if (graph.deriver[o] === p) next.push(o);
+    if (keep.keepDerivations && graph.isDrv[p] === 1) for (const o of rowOf(graph.outputs, p)) if (graph.deriver[o] === p) next.push(o);
     if (keep.keepOutputs) next.push(...rowOf(graph.derivers, p));
     for (const q of next) {
       if (!seen.has(q)) {

@@ -17,7 +17,7 @@ import { rowOf } from '../graph/csr.js';
 import type { Liveness } from '../liveness/classify.js';
 import type { GcPlan, PlanStep } from '../liveness/plan.js';
 import type { NixDbWriter } from '../store/nixDbWriter.js';
-import { hashPartOf, isDerivation } from '../store/storePath.js';
+import { hashPartOf } from '../store/storePath.js';
 import { deletePathMeasured } from './deletePath.js';
 import type { DeleteOutcome } from './deleteWorker.js';
 import type { PendingDeletions } from './pending.js';
@@ -180,7 +180,7 @@ function keepClosure(liveness: Liveness, kept: Uint8Array, options: ExecuteOptio
       const q = stack.pop()!;
       if (!nodes.isValid(q)) continue;
       const next: number[] = [...rowOf(graph.references, q)];
-      if (options.keepOutputs && isDerivation(graph.paths[q]!)) next.push(...rowOf(graph.outputs, q));
+      if (options.keepOutputs && graph.isDrv[q] === 1) next.push(...rowOf(graph.outputs, q));
       if (options.keepDerivations && graph.deriver[q]! >= 0) next.push(graph.deriver[q]!);
       for (const x of next) {
         if (!kept[x]) {

@@ -8,6 +8,8 @@ import { drvFileReader } from '../store/drvFiles.js';
 import type { ReadDrvFile } from '../store/drvFiles.js';
 import type { NixDbReader, ValidPathRow } from '../store/nixDb.js';
 import { buildCsr, sortRows } from './csr.js';
+import { PathTable } from './pathTable.js';
+import { isDerivation } from '../store/storePath.js';
 import { realisedOutputs } from './realisedOutputs.js';
 import type { RealisedOutputs } from './realisedOutputs.js';
 import type { StoreGraph } from './storeGraph.js';
@@ -23,47 +25,37 @@ export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
  *   Realisations rows, as Nix 2.8 reads them.
  */
 export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile): StoreGraph {
-  const count = db.countValidPaths();
-  const paths: string[] = new Array<string>(count);
-  const idOf = new Map<string, number>();
-  const narSize = new Float64Array(count);
-  const registrationTime = new Float64Array(count);
-  const deriverText: (string | null)[] = new Array<string | null>(count);
-  const dbIds = new Float64Array(count);
-  // ValidPaths.id -> dense id (+1, so 0 means none); ids are autoincrement and dense enough.
-  const denseOfDb = new Int32Array(db.maxValidPathId() + 1);
-  const denseOf = (dbId: number): number | undefined => (dbId < denseOfDb.length && denseOfDb[dbId]! > 0 ? denseOfDb[dbId]! - 1 : undefined);
-
-  // Dense ids follow byte order of the paths (reports list paths by id). The table is read in
-  // its own order, then sorted: binary strings sort by bytes with the default comparison.
+  // ValidPaths in table order; ids become ranks in byte order of the paths (reports list paths
+  // by id), given by the path table. No Map keyed by path: lookups go through the table.
   const rows: ValidPathRow[] = [];
   for (const row of db.validPaths()) {
     row[1] = fromText(row[1]);
     rows.push(row);
   }
-  const sorted = rows.map((r) => r[1]).sort();
-  let id = 0;
-  for (const p of sorted) {
-    if (id > 0 && paths[id - 1] === p) continue;
-    paths[id] = p;
-    idOf.set(p, id++);
-  }
-  paths.length = id;
-  for (const [dbId, path, deriver, size, regTime] of rows) {
-    const dense = idOf.get(path)!;
+  const n = rows.length;
+  const { table, idOf: rankOfRow } = PathTable.build(`${storeDir}/`, rows.map((r) => r[1]));
+  const narSize = new Float64Array(n);
+  const registrationTime = new Float64Array(n);
+  const dbIds = new Float64Array(n);
+  const deriverIds = new Int32Array(n).fill(-1);
+  const isDrv = new Uint8Array(n);
+  // ValidPaths.id -> dense id (+1, so 0 means none); ids are autoincrement and dense enough.
+  let maxDbId = 0;
+  for (const row of rows) if (row[0] > maxDbId) maxDbId = row[0];
+  const denseOfDb = new Int32Array(maxDbId + 1);
+  const denseOf = (dbId: number): number | undefined => (dbId < denseOfDb.length && denseOfDb[dbId]! > 0 ? denseOfDb[dbId]! - 1 : undefined);
+  for (let i = 0; i < n; i++) {
+    const [dbId, path, deriver, size, regTime] = rows[i]!;
+    const dense = rankOfRow[i]!;
     denseOfDb[dbId] = dense + 1;
     dbIds[dense] = dbId;
     narSize[dense] = size ?? Number.NaN;
     registrationTime[dense] = regTime;
-    deriverText[dense] = deriver;
+    if (isDerivation(path)) isDrv[dense] = 1;
+    if (deriver) deriverIds[dense] = table.idOf(fromText(deriver));
   }
   rows.length = 0;
-
-  const deriverIds = new Int32Array(id).fill(-1);
-  for (let i = 0; i < id; i++) {
-    const d = deriverText[i];
-    if (d) deriverIds[i] = idOf.get(fromText(d)) ?? -1;
-  }
+  const id = n;
 
   const edges = new EdgeBuffer();
   for (const { referrers, references } of db.refChunks()) {
@@ -80,7 +72,7 @@ export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadD
   const realisations = readDrvFile === undefined ? undefined : db.realisations();
   const realised: RealisedOutputs = realisations === undefined
     ? new Map()
-    : realisedOutputs(paths, (p) => idOf.has(p), realisations, denseOf, readDrvFile!);
+    : realisedOutputs(table, isDrv, realisations, denseOf, readDrvFile!);
 
   // `derivers` (the reverse keep-outputs edge, Nix's queryValidDerivers) is DerivationOutputs
   // only; `outputs` (queryPartialDerivationOutputMap) also has the realised outputs.
@@ -94,8 +86,8 @@ export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadD
     if (drv !== lastDrv) pushRealised(outputs, realised, lastDrv);
     lastDrv = drv;
     const p = fromText(outPath);
-    const out = idOf.get(p);
-    if (out !== undefined) {
+    const out = table.idOf(p);
+    if (out !== -1) {
       declared.push(drv, out);
       if (!realised.get(drv)?.has(name)) outputs.push(drv, out);
     } else {
@@ -108,8 +100,8 @@ export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadD
 
   return {
     storeDir,
-    paths,
-    idOf,
+    paths: table,
+    isDrv,
     dbIds: dbIds.subarray(0, id),
     narSize: narSize.subarray(0, id),
     registrationTime: registrationTime.subarray(0, id),

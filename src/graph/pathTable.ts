@@ -65,6 +65,53 @@ export class PathTable {
     return this.bytes.toString('latin1', this.offsets[id]!, this.offsets[id + 1]!);
   }
 
+  /**
+   * The first and the last path in byte order: every path shares a prefix exactly when these
+   * two do (whatever lies between them in byte order starts with it too).
+   */
+  bounds(): string[] {
+    return this.size === 0 ? [] : [this.pathOf(0), this.pathOf(this.size - 1)];
+  }
+
+  /** The ids whose paths start with `text`: [from, to), empty when none (paths are sorted). */
+  rangeWithPrefix(text: string): [number, number] {
+    const from = this.lowerBound(text);
+    let to = from;
+    while (to < this.size && this.startsWith(to, text)) to++;
+    return [from, to];
+  }
+
+  /** The first id whose path is not before `text` in byte order. */
+  private lowerBound(text: string): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(mid, text) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Byte order of path `id` against `text`. */
+  private compare(id: number, text: string): number {
+    const start = this.offsets[id]!;
+    const length = this.offsets[id + 1]! - start;
+    const common = Math.min(length, text.length);
+    for (let k = 0; k < common; k++) {
+      const d = this.bytes[start + k]! - text.charCodeAt(k);
+      if (d !== 0) return d;
+    }
+    return length - text.length;
+  }
+
+  private startsWith(id: number, text: string): boolean {
+    const start = this.offsets[id]!;
+    if (this.offsets[id + 1]! - start < text.length) return false;
+    for (let k = 0; k < text.length; k++) if (this.bytes[start + k] !== text.charCodeAt(k)) return false;
+    return true;
+  }
+
   /** The id of a full path, or -1. */
   idOf(path: string): number {
     return this.find(path, 0);

@@ -18,18 +18,19 @@ import type { Derivation } from '../store/derivation.js';
 import { DerivationHasher } from '../store/derivationHash.js';
 import type { ReadDrvFile } from '../store/drvFiles.js';
 import type { RealisationRow } from '../store/nixDb.js';
-import { isDerivation } from '../store/storePath.js';
+import type { PathTable } from './pathTable.js';
 
 /** Derivation id -> output name -> output id: the Realisations that apply, valid outputs only. */
 export type RealisedOutputs = Map<number, Map<string, number>>;
 
 /**
- * @param paths valid paths by dense id
+ * @param paths the valid paths (id = dense id)
+ * @param isDrv 1 for the ids of `.drv` paths
  * @param outputId dense id of a Realisations.outputPath (a ValidPaths id), if valid
  */
 export function realisedOutputs(
-  paths: readonly string[],
-  isValid: (path: string) => boolean,
+  paths: PathTable,
+  isDrv: Uint8Array,
   rows: readonly RealisationRow[],
   outputId: (dbId: number) => number | undefined,
   readFile: ReadDrvFile,
@@ -43,13 +44,13 @@ export function realisedOutputs(
   }
   // Parsed files are not kept (a store's worth would be large); the hasher reads each once.
   const read = (path: string): Derivation => {
-    if (!isValid(path)) throw new DrvProblem(path, 'is an input of a valid derivation but not valid itself');
+    if (paths.idOf(path) === -1) throw new DrvProblem(path, 'is an input of a valid derivation but not valid itself');
     return parseFile(path, readFile);
   };
   const hasher = new DerivationHasher(read);
-  for (let id = 0; id < paths.length; id++) {
-    const path = paths[id]!;
-    if (!isDerivation(path)) continue;
+  for (let id = 0; id < paths.size; id++) {
+    if (isDrv[id] === 0) continue;
+    const path = paths.pathOf(id);
     let hashes: Map<string, string>;
     try {
       hashes = hasher.staticOutputHashesOf(path);

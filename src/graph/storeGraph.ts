@@ -1,4 +1,5 @@
 import type { Csr } from './csr.js';
+import type { PathTable } from './pathTable.js';
 
 /**
  * The valid paths and their edges, as integer ids and typed arrays. Ids are ranks in byte
@@ -6,9 +7,10 @@ import type { Csr } from './csr.js';
  */
 export interface StoreGraph {
   readonly storeDir: string;
-  /** id -> full store path (binary string). */
-  readonly paths: readonly string[];
-  readonly idOf: ReadonlyMap<string, number>;
+  /** The valid paths, id = rank in byte order (`pathOf(id)`, `idOf(path)`, -1 if not valid). */
+  readonly paths: PathTable;
+  /** 1 where the path ends in `.drv` (checked once, not per visit). */
+  readonly isDrv: Uint8Array;
   /** ValidPaths.id of each path (the collector deletes rows by it). */
   readonly dbIds: Float64Array;
   /** ValidPaths.narSize; NaN where the column is null. */

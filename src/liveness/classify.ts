@@ -39,8 +39,7 @@ export interface Liveness {
  */
 export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, requested?: readonly string[]): Liveness {
   const nodes = new NodeTable(graph);
-  const starts = requested === undefined ? entries.paths : [...new Set(requested)].sort();
-  const entryIds = starts.map((p) => nodes.intern(p));
+  const entryIds = requested === undefined ? entries.names.map((name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
   const rootIds = rootSet.roots.map((r) => nodes.intern(r.path));
   const state = markLive({
     nodes,

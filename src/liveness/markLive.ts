@@ -9,7 +9,6 @@
  * order matters (valid paths missing on disk, the deriver anomaly of §7.3). Pure: no I/O.
  */
 import { rowOf } from '../graph/csr.js';
-import { hashPartOf, isDerivation } from '../store/storePath.js';
 import type { NodeTable } from './nodeTable.js';
 
 export interface LivenessInput {
@@ -39,7 +38,6 @@ export type LivenessState = Uint8Array;
 export function markLive(input: LivenessInput): LivenessState {
   const { nodes, keepOutputs, keepDerivations, tempHashParts } = input;
   const { graph } = nodes;
-  const storeDir = graph.storeDir;
   const n = nodes.size;
   const state = new Uint8Array(n);
   const seen = new Uint32Array(n);
@@ -48,8 +46,8 @@ export function markLive(input: LivenessInput): LivenessState {
   let stamp = 0;
 
   for (const r of input.roots) state[r]! |= ROOT;
-  const tempProtected = (id: number): boolean =>
-    tempHashParts.size > 0 && tempHashParts.has(hashPartOf(storeDir, nodes.pathOf(id)));
+  const temp = nodes.withHashParts(tempHashParts);
+  const tempProtected = (id: number): boolean => temp[id] === 1;
 
   /** alive += {p, start} ∪ forward closure of p (an invalid p has no closure). */
   const markAlive = (p: number, start: number): void => {
@@ -67,7 +65,7 @@ export function markLive(input: LivenessInput): LivenessState {
         }
       };
       for (const r of rowOf(graph.references, q)) visit(r);
-      if (keepOutputs && isDerivation(graph.paths[q]!)) for (const o of rowOf(graph.outputs, q)) visit(o);
+      if (keepOutputs && graph.isDrv[q] === 1) for (const o of rowOf(graph.outputs, q)) visit(o);
       if (keepDerivations) visit(graph.deriver[q]!);
     }
   };
@@ -110,7 +108,7 @@ export function markLive(input: LivenessInput): LivenessState {
       }
       if (nodes.isValid(p)) {
         for (const r of rowOf(graph.referrers, p)) enqueue(r);
-        if (keepDerivations && isDerivation(graph.paths[p]!)) {
+        if (keepDerivations && graph.isDrv[p] === 1) {
           for (const o of rowOf(graph.outputs, p)) if (graph.deriver[o] === p) enqueue(o);
         }
         if (keepOutputs) for (const d of rowOf(graph.derivers, p)) enqueue(d);

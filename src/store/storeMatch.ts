@@ -10,7 +10,7 @@ export interface StoreMatchInput {
   readonly storeDir: string;
   readonly dbFile: string;
   readonly realStoreDir: string;
-  /** Every registered path. */
+  /** Every registered path, or the first and last in byte order (see PathTable.bounds). */
   readonly validPaths: Iterable<string>;
   /** Store entries that parse as store paths, and how many of them are registered. */
   readonly entries?: { readonly count: number; readonly anyRegistered: boolean };
@@ -19,7 +19,7 @@ export interface StoreMatchInput {
 export function checkStoreMatch(input: StoreMatchInput): void {
   const prefix = `${input.storeDir}/`;
   for (const path of input.validPaths) {
-    if (!path.startsWith(prefix) || path.indexOf('/', prefix.length) !== -1) {
+    if (!path.startsWith(prefix)) {
       throw new StoregcError('store-mismatch', display(input.dbFile), `store directory ${display(input.storeDir)} does not hold the paths of this database (it registers ${display(path)})`, 'set --store-dir (or NIX_STORE_DIR) to the store this database belongs to, or pass --force');
     }
   }

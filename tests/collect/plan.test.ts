@@ -10,7 +10,7 @@ const base = (p: string) => p.slice(S.length + 1);
 function plan(valid: Record<string, ValidSpec>, onDisk: string[], roots: string[]) {
   const graph = graphOf(valid);
   const liveness = computeLiveness(graph, { roots: roots.map((path) => ({ link: '/l', path, kind: 'symlink' as const })), tempHashParts: new Set(), findings: [] },
-    splitStoreEntries(onDisk.map(base), S), { keepOutputs: false, keepDerivations: true });
+    splitStoreEntries(onDisk.map(base)), { keepOutputs: false, keepDerivations: true });
   return planCollection(liveness, []);
 }
 

@@ -28,6 +28,13 @@ describe('PathTable', () => {
         expect(table.idOf(p)).toBe(idOf[i]);
         if (p.startsWith(`${STORE}/`)) expect(table.idOfName(p.slice(STORE.length + 1))).toBe(idOf[i]);
       });
+      for (const p of [...paths.slice(0, 5), ...probes.slice(0, 5)]) {
+        for (const cut of [0, 11, 20, p.length]) {
+          const prefix = p.slice(0, cut);
+          const [from, to] = table.rangeWithPrefix(prefix);
+          expect(sorted.slice(from, to)).toEqual(sorted.filter((q) => q.startsWith(prefix)));
+        }
+      }
       const known = new Set(paths);
       for (const p of probes) {
         if (known.has(p)) continue;

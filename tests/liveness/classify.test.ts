@@ -11,7 +11,7 @@ function run(valid: Record<string, ValidSpec>, onDisk: string[], roots: string[]
   const graph = graphOf(valid);
   const rootList: Root[] = roots.map((path) => ({ link: '/l', path, kind: 'symlink' }));
   const tempHashParts = new Set((opts.temp ?? []).map((p) => base(p).slice(0, 32)));
-  const result = classifyPaths(graph, { roots: rootList, tempHashParts, findings: [] }, splitStoreEntries(onDisk.map(base), S), {
+  const result = classifyPaths(graph, { roots: rootList, tempHashParts, findings: [] }, splitStoreEntries(onDisk.map(base)), {
     keepOutputs: opts.keepOutputs ?? false,
     keepDerivations: opts.keepDerivations ?? true,
   });

@@ -1,6 +1,7 @@
 /** Builds a StoreGraph in memory (no DB) for the pure liveness tests. */
 import { buildCsr, sortRows } from '../../src/graph/csr.js';
 import type { StoreGraph } from '../../src/graph/storeGraph.js';
+import { PathTable } from '../../src/graph/pathTable.js';
 
 export const S = '/s/store';
 let counter = 0;
@@ -20,6 +21,7 @@ export interface ValidSpec {
 
 export function graphOf(valid: Record<string, ValidSpec>): StoreGraph {
   const paths = Object.keys(valid).sort();
+  const { table } = PathTable.build(`${S}/`, paths);
   const idOf = new Map(paths.map((p, i) => [p, i]));
   const n = paths.length;
   const edges = (pairs: [number, number][]) => buildCsr(n, Int32Array.from(pairs.map((e) => e[0])), Int32Array.from(pairs.map((e) => e[1])), pairs.length);
@@ -37,8 +39,8 @@ export function graphOf(valid: Record<string, ValidSpec>): StoreGraph {
   }
   return {
     storeDir: S,
-    paths,
-    idOf,
+    paths: table,
+    isDrv: Uint8Array.from(paths, (p) => (p.endsWith('.drv') ? 1 : 0)),
     dbIds: Float64Array.from(paths, (_, i) => i + 1),
     narSize: new Float64Array(n).fill(100),
     registrationTime: new Float64Array(n),
