@@ -53,7 +53,7 @@ function skippedLine(s: Skipped, dryRun: boolean): string {
     case 'temp-root':
       return `${kept} ${path}: a running Nix process protected it with a temporary root during the run`;
     case 'in-use':
-      return `${kept} ${path}: ${s.detail ?? 'a Nix client registered it or gave it a referrer during the run'}`;
+      return `${kept} ${path}: ${s.detail ?? 'the database still refers to it (a referrer a Nix client added during the run, or a row such as RealisationsRefs that restricts its removal)'}`;
     case 'closure-kept':
       return `${kept} ${path}: a path kept during the run refers to it`;
     case 'reference-cycle':
