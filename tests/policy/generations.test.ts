@@ -63,6 +63,12 @@ describe('planGenerationRemoval (pure)', () => {
     expect(d.kept).toContainEqual({ profile: '/s/profiles/p', generation: 3, reason: 'current' });
   });
 
+  it('a generation exactly at the cutoff is not older than it (Nix: creationTime < t)', () => {
+    const root = dir('/s/profiles', [link('p', 'p-3-link'), ...gens(3, [20 * DAY, 15 * DAY, 0], now)]);
+    expect(planGenerationRemoval(root, { deleteOlderThanSeconds: 15 * DAY }, now).remove).toEqual([]);
+    expect(planGenerationRemoval(root, { deleteOlderThanSeconds: 15 * DAY - 1 }, now).remove.map((r) => r.generation)).toEqual([1]);
+  });
+
   it('keeps a generation newer than the cutoff below the kept one, where Nix 2.8 aborts', () => {
     const root = dir('/s/profiles', [link('p', 'p-4-link'), ...gens(4, [40 * DAY, DAY, 30 * DAY, 0], now)]);
     const d = planGenerationRemoval(root, { deleteOlderThanSeconds: 15 * DAY }, now);
