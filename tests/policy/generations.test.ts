@@ -5,7 +5,8 @@
  * the same profile directories as `nix-env --delete-generations`.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeGenerations } from '../../src/collect/removeGenerations.js';
 import { globToRegExp, parseGenerationName, planGenerationRemoval, profilesOf } from '../../src/policy/generations.js';
@@ -15,6 +16,7 @@ import { HAVE_NIX, NixWorld, hashOf } from '../collect/nixWorld.js';
 import { createRng } from '../support/prng.js';
 
 const DAY = 86_400;
+const DIST = (file: string): string => fileURLToPath(new URL(`../../dist/${file}`, import.meta.url));
 
 describe('parseGenerationName (Nix 2.8 parseName, observed with nix-collect-garbage 2.8)', () => {
   it.each([
@@ -277,6 +279,32 @@ describe.skipIf(!HAVE_NIX)('against real nix-env / nix-collect-garbage 2.8', () 
       }
     }
     expect(compared).toBeGreaterThan(6);
+  });
+
+  it('as a user: only profiles in directories that user may write, unreadable ones skipped, as Nix', () => {
+    scenario(31);
+    chmodSync(w.root, 0o755);
+    mkdirSync(`${w.root}/nobody-state`, { recursive: true });
+    const base = copyProfiles('nobody-state/profiles');
+    const target = readlinkSync(`${base}/system-1-link`);
+    for (const sub of ['nobody', 'secret']) {
+      mkdirSync(`${base}/per-user/${sub}`);
+      for (let i = 1; i <= 4; i++) symlinkSync(target, `${base}/per-user/${sub}/profile-${i}-link`);
+      symlinkSync('profile-2-link', `${base}/per-user/${sub}/profile`);
+    }
+    spawnSync('chown', ['-hR', 'nobody', `${base}/per-user/nobody`]);
+    chmodSync(`${base}/per-user/secret`, 0o700);
+    const env = { ...w.env, NIX_STATE_DIR: `${w.root}/nobody-state`, HOME: '/nonexistent' };
+    const nix = spawnSync('runuser', ['-u', 'nobody', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'nix-collect-garbage', '--dry-run', '-d'], { encoding: 'utf8', cwd: '/' });
+    expect(nix.status, nix.stderr).toBe(0);
+    const script = `import { readProfilesTree } from ${JSON.stringify(DIST('policy/readProfiles.js'))};
+      import { planGenerationRemoval } from ${JSON.stringify(DIST('policy/generations.js'))};
+      const d = planGenerationRemoval(readProfilesTree(${JSON.stringify(base)}), { deleteOld: true }, 0);
+      console.log(JSON.stringify(d.profiles.map((p) => [p, d.remove.filter((r) => r.profile === p).map((r) => r.generation)])));`;
+    const ours = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', cwd: '/' });
+    expect(ours.stderr).toBe('');
+    expect(nixDecision(nix.stderr)).toEqual([[`${base}/per-user/nobody/profile`, [1, 3, 4]]]);
+    expect(JSON.parse(ours.stdout)).toEqual(nixDecision(nix.stderr));
   });
 
   it('removes nothing from a profile switched after the plan was made, and stops like Nix on a non-canonical name', () => {
