@@ -16,6 +16,7 @@ import { StoregcError, errnoOf } from '../errors.js';
 import type { GenerationRemoval } from '../policy/generations.js';
 import { display, fromBytes, fsPath } from '../store/bytes.js';
 import { lockExclusive } from '../store/flock.js';
+import { crashPoint } from './crashPoint.js';
 
 export interface GenerationsResult {
   readonly removed: readonly GenerationRemoval[];
@@ -75,6 +76,7 @@ export function removeGenerations(plan: readonly GenerationRemoval[]): Generatio
           throw new StoregcError('io', display(r.link), `cannot unlink generation link (${errnoOf(error) ?? String(error)})`, `remove or rename the generation links of ${display(profile)} by hand`);
         }
         removed.push(r);
+        crashPoint();
       }
     } finally {
       unlockProfile(profile, fd);
