@@ -2,7 +2,8 @@
  * Where the roots index lives (pure: the caller says what is writable). Default
  * `<state>/storegc/roots-index.sqlite`; when the state dir cannot take it (a user reading a
  * root-owned store), a per-user cache file keyed by the state dir; `--index FILE` and
- * `--no-index` override both.
+ * `--no-index` override both. Other state files (the run history) follow the same fallbacks
+ * under their own base name (locateStateFile).
  */
 import { createHash } from 'node:crypto';
 import type { IndexChoice } from '../../config/settings.js';
@@ -14,22 +15,30 @@ export interface IndexPlace {
   readonly owned: boolean;
 }
 
-export function stateIndexFile(stateDir: string): string {
-  return `${stateDir}/storegc/roots-index.sqlite`;
+export function stateIndexFile(stateDir: string, base = 'roots-index'): string {
+  return `${stateDir}/storegc/${base}.sqlite`;
 }
 
-export function userIndexFile(stateDir: string, cacheHome: string | undefined): string | undefined {
+export function userIndexFile(stateDir: string, cacheHome: string | undefined, base = 'roots-index'): string | undefined {
   if (cacheHome === undefined) return undefined;
   const key = createHash('sha256').update(Buffer.from(stateDir, 'latin1')).digest('hex').slice(0, 16);
-  return `${cacheHome}/storegc/roots-index-${key}.sqlite`;
+  return `${cacheHome}/storegc/${base}-${key}.sqlite`;
+}
+
+/**
+ * `<state>/storegc/<base>.sqlite` if it can be written there, else the per-user cache file for
+ * this state dir, else undefined. @param canWrite whether the file could be created or updated.
+ */
+export function locateStateFile(base: string, stateDir: string, cacheHome: string | undefined, canWrite: (file: string) => boolean): string | undefined {
+  for (const file of [stateIndexFile(stateDir, base), userIndexFile(stateDir, cacheHome, base)]) {
+    if (file !== undefined && canWrite(file)) return file;
+  }
+  return undefined;
 }
 
 /** @param canWrite whether the index file could be created or updated at that path. */
 export function locateIndex(choice: IndexChoice, stateDir: string, cacheHome: string | undefined, canWrite: (file: string) => boolean): IndexPlace {
   if (choice.kind === 'none') return { file: undefined, owned: false };
   if (choice.kind === 'explicit') return { file: choice.file, owned: false };
-  for (const file of [stateIndexFile(stateDir), userIndexFile(stateDir, cacheHome)]) {
-    if (file !== undefined && canWrite(file)) return { file, owned: true };
-  }
-  return { file: undefined, owned: true };
+  return { file: locateStateFile('roots-index', stateDir, cacheHome, canWrite), owned: true };
 }

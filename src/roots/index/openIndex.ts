@@ -73,7 +73,8 @@ function removeIndexFile(file: string): void {
   for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(fsPath(file + suffix), { force: true });
 }
 
-function canWrite(file: string): boolean {
+/** Whether `file` could be created or updated: the file if it exists, else its nearest existing directory. */
+export function canWrite(file: string): boolean {
   // The file itself if it exists, else the nearest existing directory above it.
   for (let p = file; p !== '/' && p !== ''; p = dirOf(p)) {
     try {
