@@ -2,7 +2,7 @@
 export { resolveSettings, DEFAULT_JOBS } from './config/settings.js';
 export type { Options, Settings, Env } from './config/settings.js';
 export { loadNixConf } from './config/loadConf.js';
-export { reportRoots, reportPaths } from './pipeline.js';
+export { reportRoots, reportPaths } from './compose/listPaths.js';
 export { RENDERERS } from './report/index.js';
 export type { Format, Report, RootsReport, PathsReport } from './report/index.js';
 export { SCHEMA_VERSION, toJson } from './report/json.js';

@@ -3,7 +3,9 @@
  * Entry point: runs the program, prints what handlers return, and is the one place that maps
  * errors to exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { armCrashPoints } from '../collect/crashPoint.js';
 import type { Command } from 'commander';
 import { StoregcError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
@@ -63,7 +65,26 @@ function skippedLine(s: Skipped, dryRun: boolean): string {
 
 const runtime: Runtime = {
   progress: (mode) => progressView(mode === 'quiet' ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines'),
+  ...testHooks(process.env),
 };
+
+/**
+ * The test hooks, read here and nowhere else: STOREGC_TEST_CRASH_AT=K arms the crash points
+ * (collect/crashPoint.ts); STOREGC_TEST_HOLD=FILE makes gc, holding gc.lock and serving the
+ * socket with its roots read, create FILE.held and wait until FILE is removed (like Nix's
+ * _NIX_TEST_GC_SYNC).
+ */
+function testHooks(env: NodeJS.ProcessEnv): Pick<Runtime, 'pauseForTests'> {
+  armCrashPoints(Number(env.STOREGC_TEST_CRASH_AT ?? 0));
+  const file = env.STOREGC_TEST_HOLD;
+  if (file === undefined || file === '') return {};
+  return {
+    pauseForTests: async () => {
+      writeFileSync(`${file}.held`, `${process.pid}\n`);
+      while (existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+  };
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(process.env, print, runtime);

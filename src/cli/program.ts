@@ -9,10 +9,10 @@ import type { Env, Options, Settings } from '../config/settings.js';
 import type { Emit } from '../collect/progress.js';
 import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
-import { collectGarbage } from '../gcPipeline.js';
-import type { GcReport } from '../gcPipeline.js';
-import { reportPaths, reportRoots } from '../pipeline.js';
-import { indexStatus, updateIndex, verifyIndex } from '../roots/index/indexCommands.js';
+import { collectGarbage } from '../compose/collect.js';
+import type { GcReport } from '../compose/collect.js';
+import { reportPaths, reportRoots } from '../compose/listPaths.js';
+import { indexStatus, updateIndex, verifyIndex } from '../compose/indexCommands.js';
 import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
 import type { Finding } from '../roots/types.js';
@@ -35,6 +35,8 @@ export type Handler = (outcome: Outcome) => void;
 /** What the CLI supplies to long-running commands: where progress goes. */
 export interface Runtime {
   readonly progress: (mode: 'quiet' | 'normal') => { emit: Emit; finish(): void };
+  /** Test hook for `gc` and `delete` (see GcRequest.pauseForTests); absent in normal use. */
+  readonly pauseForTests?: () => Promise<void>;
 }
 
 interface GcFlags extends CommonFlags {
@@ -201,6 +203,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
           maxFreed: flags.maxFreed ?? UNLIMITED,
           allowUnreadableRoots: flags.allowUnreadableRoots === true,
           signal,
+          ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
         }, view.emit));
         view.finish();
         handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });
@@ -224,6 +227,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
           paths: paths.map((p) => resolveArgPath(fromText(p))),
           skipLive: flags.skipLive === true,
           signal,
+          ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
         }, view.emit));
         view.finish();
         handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });

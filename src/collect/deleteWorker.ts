@@ -2,8 +2,11 @@
  * Worker thread that deletes store entries (files only; their rows are already gone), so the
  * main thread can remove the next batch's rows meanwhile.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { armCrashPoints } from './crashPoint.js';
 import { deletePathMeasured } from './deletePath.js';
+
+armCrashPoints((workerData as { crashAt?: number } | null)?.crashAt ?? 0);
 
 export interface DeleteJob {
   readonly paths: readonly string[];

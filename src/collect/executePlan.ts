@@ -15,7 +15,7 @@
  */
 import { rowOf } from '../graph/csr.js';
 import type { Liveness } from '../liveness/classify.js';
-import type { GcPlan, PlanStep } from '../liveness/plan.js';
+import type { GcPlan, Kept, PlanStep } from '../plan/planCollection.js';
 import type { NixDbWriter } from '../store/nixDbWriter.js';
 import { hashPartOf } from '../store/storePath.js';
 import { deletePathMeasured } from './deletePath.js';
@@ -41,19 +41,13 @@ export interface ExecuteDeps {
 }
 
 export interface ExecuteOptions {
-  readonly maxFreed: bigint;
   readonly batchSize: number;
   readonly keepOutputs: boolean;
   readonly keepDerivations: boolean;
 }
 
-export interface Skipped {
-  readonly path: string;
-  readonly reason: 'temp-root' | 'in-use' | 'closure-kept' | 'reference-cycle' | 'delete-failed';
-  readonly detail?: string;
-  /** delete-failed: the path's ValidPaths row was removed before its files failed to go. */
-  readonly rowRemoved?: boolean;
-}
+/** What the run kept of the plan's steps, and why (the same shape as the plan's own `kept`). */
+export type Skipped = Kept;
 
 export interface ExecuteResult {
   /** Every entry deleted, in deletion order (junk included), as Nix counts them. */
@@ -75,7 +69,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   const real = (path: string): string => deps.realStoreDir + path.slice(deps.storeDir.length);
   const hashOf = (path: string): string => hashPartOf(deps.storeDir, path);
   const rescue = keepClosure(liveness, kept, options);
-  const overLimit = (): boolean => BigInt(result.bytesFreed) > options.maxFreed;
+  const overLimit = (): boolean => BigInt(result.bytesFreed) > plan.maxFreed;
   const progress = (): void => deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
 
   const account = (paths: readonly { path: string; narSize: number | null; valid: boolean }[], outcomes: readonly DeleteOutcome[]): void => {
@@ -106,16 +100,16 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
       outcome = { error: (error as Error).message };
     }
     account([{ path: junk, narSize: null, valid: false }], [outcome]);
-    if (overLimit()) return stop(result, deps, options);
+    if (overLimit()) return stop(result, deps, plan.maxFreed);
   }
 
   let inFlight: Promise<void> = Promise.resolve();
-  const limited = options.maxFreed !== UNLIMITED;
+  const limited = plan.maxFreed !== UNLIMITED;
   for (let i = 0; i < plan.steps.length; i += options.batchSize) {
     if (limited) {
       // A limited run goes one batch (of one path) at a time and stops before the next row.
       await inFlight;
-      if (overLimit()) return stop(result, deps, options);
+      if (overLimit()) return stop(result, deps, plan.maxFreed);
     }
     await deps.refreshTempRoots();
     // Signals are handled while refreshTempRoots yields: stop before this batch's first row.
@@ -157,15 +151,15 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     });
   }
   await inFlight;
-  return overLimit() ? stop(result, deps, options) : result;
+  return overLimit() ? stop(result, deps, plan.maxFreed) : result;
 }
 
 /** Nix's default --max-freed: no limit. */
 export const UNLIMITED = 2n ** 64n - 1n;
 
-function stop(result: ExecuteResult, deps: ExecuteDeps, options: ExecuteOptions): ExecuteResult {
+function stop(result: ExecuteResult, deps: ExecuteDeps, maxFreed: bigint): ExecuteResult {
   result.limitReached = true;
-  deps.emit({ type: 'limit-reached', maxFreed: options.maxFreed });
+  deps.emit({ type: 'limit-reached', maxFreed });
   return result;
 }
 

@@ -7,14 +7,10 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
 import { fsPath } from '../store/bytes.js';
+import type { RootRemoval } from '../plan/planCollection.js';
 
-export interface StaleLink {
-  readonly link: string;
-  /** Where the outside target is read: see `outsidePaths` in config/settings.ts. */
-  readonly realTargets: readonly string[];
-}
 
-export function pruneAutoLinks(stale: readonly StaleLink[]): string[] {
+export function pruneAutoLinks(stale: readonly RootRemoval[]): string[] {
   const removed: string[] = [];
   for (const { link, realTargets } of stale) {
     if (realTargets.some(mayExist)) continue;

@@ -7,7 +7,7 @@
  * What it cannot foresee: paths a client protects (or gives a referrer) while the real run is
  * going, and entries whose deletion fails.
  */
-import type { GcPlan } from '../liveness/plan.js';
+import type { GcPlan } from '../plan/planCollection.js';
 import { FreedMeter } from './measure.js';
 
 export interface Simulation {
@@ -21,7 +21,7 @@ export interface Simulation {
   readonly remainingLinks: ReadonlyMap<string, number>;
 }
 
-export function simulatePlan(plan: GcPlan, maxFreed: bigint, real: (path: string) => string): Simulation {
+export function simulatePlan(plan: GcPlan, real: (path: string) => string): Simulation {
   const meter = new FreedMeter();
   const sim: Simulation = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, limitReached: false, remainingLinks: meter.remainingLinks };
   const entries = [...plan.junk.map((path) => ({ path, narSize: null })), ...plan.steps];
@@ -31,7 +31,7 @@ export function simulatePlan(plan: GcPlan, maxFreed: bigint, real: (path: string
     sim.diskBytesFreed += freed.diskBytes;
     sim.narSize += narSize ?? 0;
     sim.deleted.push(path);
-    if (BigInt(sim.bytesFreed) > maxFreed) {
+    if (BigInt(sim.bytesFreed) > plan.maxFreed) {
       sim.limitReached = true;
       break;
     }

@@ -1,6 +1,6 @@
 /** Text for the `storegc index` commands, and the one stderr line telling what the index reused. */
 import { display } from '../store/bytes.js';
-import type { IndexReport } from '../roots/index/indexCommands.js';
+import type { IndexReport } from '../compose/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');

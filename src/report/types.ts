@@ -1,7 +1,7 @@
 import type { PathInfo } from '../liveness/classify.js';
-import type { GcReport } from '../gcPipeline.js';
+import type { GcReport } from '../compose/collect.js';
 import type { Finding, Root } from '../roots/types.js';
-import type { IndexReport } from '../roots/index/indexCommands.js';
+import type { IndexReport } from '../compose/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 
 export interface RootsReport {

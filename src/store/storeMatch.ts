@@ -12,9 +12,14 @@ export interface StoreMatchInput {
   readonly realStoreDir: string;
   /** Every registered path, or the first and last in byte order (see PathTable.bounds). */
   readonly validPaths: Iterable<string>;
-  /** Store entries that parse as store paths, and how many of them are registered. */
+  /** Store entries that parse as store paths, and whether any of them is registered. */
   readonly entries?: { readonly count: number; readonly anyRegistered: boolean };
+  /** Whether the database registers any path at all. */
+  readonly dbHasPaths?: boolean;
 }
+
+/** Unregistered entries an empty database may sit beside (builds in progress, their locks). */
+export const EMPTY_DB_TOLERANCE = 16;
 
 export function checkStoreMatch(input: StoreMatchInput): void {
   const prefix = `${input.storeDir}/`;
@@ -24,7 +29,12 @@ export function checkStoreMatch(input: StoreMatchInput): void {
     }
   }
   const entries = input.entries;
-  if (entries !== undefined && entries.count > 0 && !entries.anyRegistered) {
-    throw new StoregcError('store-mismatch', display(input.realStoreDir), `none of the ${entries.count} store entries is registered in ${display(input.dbFile)}`, 'check that --state-dir and --store-dir (or --root) name the same store, or pass --force');
+  // Not one entry registered: another store's database (it registers paths, none of them here),
+  // or a lost one (empty, beside a store that holds more than a build in progress leaves: a
+  // fresh store's first build has an unregistered output and its lock, and must not be refused).
+  const suspicious = entries !== undefined && entries.count > 0 && !entries.anyRegistered
+    && (input.dbHasPaths !== false || entries.count >= EMPTY_DB_TOLERANCE);
+  if (suspicious) {
+    throw new StoregcError('store-mismatch', display(input.realStoreDir), `none of the ${entries!.count} store entries is registered in ${display(input.dbFile)}`, 'check that --state-dir and --store-dir (or --root) name the same store, or pass --force');
   }
 }

@@ -315,16 +315,18 @@ describe.skipIf(!HAVE_NIX)('against real nix-env / nix-collect-garbage 2.8', () 
     const plan = planGenerationRemoval(readProfilesTree(once), options, now).remove;
     removeGenerations(plan);
     expect(plan.length).toBeGreaterThan(2);
-    const script = (base: string): string => `import { readProfilesTree } from ${JSON.stringify(DIST('policy/readProfiles.js'))};
+    const script = (base: string, k: number): string => `import { readProfilesTree } from ${JSON.stringify(DIST('policy/readProfiles.js'))};
       import { planGenerationRemoval } from ${JSON.stringify(DIST('policy/generations.js'))};
       import { removeGenerations } from ${JSON.stringify(DIST('collect/removeGenerations.js'))};
+      import { armCrashPoints } from ${JSON.stringify(DIST('collect/crashPoint.js'))};
+      armCrashPoints(${k});
       removeGenerations(planGenerationRemoval(readProfilesTree(${JSON.stringify(base)}), ${JSON.stringify(options)}, ${now}).remove);`;
     const points = [...new Set([1, 2, Math.floor(plan.length / 2), plan.length - 2, plan.length - 1])].filter((k) => k >= 1 && k < plan.length);
     for (const k of points) {
       const base = copyProfiles(`crash-${k}`);
-      const killed = spawnSync(process.execPath, ['--input-type=module', '-e', script(base)], { env: { ...process.env, STOREGC_TEST_CRASH_AT: String(k) }, encoding: 'utf8' });
+      const killed = spawnSync(process.execPath, ['--input-type=module', '-e', script(base, k)], { encoding: 'utf8' });
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
-      const rerun = spawnSync(process.execPath, ['--input-type=module', '-e', script(base)], { encoding: 'utf8' });
+      const rerun = spawnSync(process.execPath, ['--input-type=module', '-e', script(base, 0)], { encoding: 'utf8' });
       expect(rerun.status, rerun.stderr).toBe(0);
       // A kill while holding a profile lock can leave its empty `X.lock`, as with nix-env itself:
       // inert (no generation or profile name matches it), reused and removed by the next lock.

@@ -13,6 +13,7 @@ import { FAST_TMP } from '../collect/nixWorld.js';
 
 const HAVE_PROMTOOL = spawnSync('promtool', ['--version']).status === 0;
 const DIST_WRITE = fileURLToPath(new URL('../../dist/records/writeAtomic.js', import.meta.url));
+const DIST_CRASH = fileURLToPath(new URL('../../dist/collect/crashPoint.js', import.meta.url));
 
 const full: RunRecord = {
   startedAt: 1_764_480_000.25,
@@ -99,8 +100,8 @@ describe('writeMetricsFile', () => {
   it('a crash between write and rename leaves the old file; the next write clears the leftover', () => {
     writeMetricsFile(file, 'old\n');
     expect(existsSync(DIST_WRITE)).toBe(true); // built by `npx tsc -p tsconfig.json`
-    const script = `import { writeMetricsFile } from ${JSON.stringify(DIST_WRITE)}; writeMetricsFile(${JSON.stringify(file)}, 'new\\n');`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, STOREGC_TEST_CRASH_AT: '1' } });
+    const script = `import { armCrashPoints } from ${JSON.stringify(DIST_CRASH)}; import { writeMetricsFile } from ${JSON.stringify(DIST_WRITE)}; armCrashPoints(1); writeMetricsFile(${JSON.stringify(file)}, 'new\\n');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script]);
     expect(r.signal).toBe('SIGKILL');
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     const leftovers = readdirSync(dir).filter((n) => n.startsWith('.storegc.prom.tmp-'));

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectGarbage } from '../../src/gcPipeline.js';
+import { collectGarbage } from '../../src/compose/collect.js';
 import { UNLIMITED } from '../../src/collect/executePlan.js';
 import { resolveSettings } from '../../src/config/settings.js';
 import { HAVE_NIX, MAIN, NixWorld, hashOf } from '../collect/nixWorld.js';

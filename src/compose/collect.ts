@@ -1,43 +1,39 @@
 /**
- * The collector's composition: (real run: writability check) -> lock -> socket -> graph ->
- * roots -> liveness -> plan -> (dry run: simulate | delete -> .links -> stale auto links). The
- * read-only commands are composed in pipeline.ts; both share the stages and nothing else knows
- * these sequences.
+ * The composer of `gc` and `delete` (src/compose/ holds the composition of every command):
+ * validate -> (real run: writability check) -> lock -> socket -> snapshot (graph, roots, store
+ * listing) -> liveness -> plan -> (dry run: simulate the plan | execute it: delete -> .links ->
+ * roots to remove). Nothing else knows this sequence.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { blockingReferrer } from './collect/blockingReferrer.js';
-import { checkWritable } from './collect/checkWritable.js';
-import { acquireGcLock } from './collect/gcLock.js';
-import type { HeldLock } from './collect/gcLock.js';
-import { GcSocketServer } from './collect/gcSocket.js';
-import { deletePath } from './collect/deletePath.js';
-import { simulatePlan } from './collect/simulatePlan.js';
-import { UNLIMITED, executePlan } from './collect/executePlan.js';
-import { FileDeleter } from './collect/fileDeleter.js';
-import { PendingDeletions } from './collect/pending.js';
-import type { Skipped } from './collect/executePlan.js';
-import { cleanLinks, forecastLinks } from './collect/links.js';
-import { pruneAutoLinks } from './collect/pruneAutoLinks.js';
-import { PhaseClock } from './collect/progress.js';
-import type { Emit, Phase } from './collect/progress.js';
-import { dbFileOf, outsidePaths } from './config/settings.js';
-import type { Settings } from './config/settings.js';
-import { StoregcError } from './errors.js';
-import { caDrvReader, loadGraph } from './graph/loadGraph.js';
-import { computeLiveness } from './liveness/classify.js';
-import { ALIVE, DEAD } from './liveness/markLive.js';
-import { planCollection } from './liveness/plan.js';
-import { NO_ENTRIES, registeredEntries, splitStoreEntries } from './liveness/storeEntries.js';
-import { checkStoreMatch } from './store/storeMatch.js';
-import { findRoots } from './roots/findRoots.js';
-import { readTempRoots } from './roots/tempRoots.js';
-import { isRootSourceFailure } from './roots/types.js';
-import type { Finding } from './roots/types.js';
-import { display } from './store/bytes.js';
-import { listStore } from './store/listStore.js';
-import { NixDbReader } from './store/nixDb.js';
-import { NixDbWriter } from './store/nixDbWriter.js';
-import { hashPartOf, parseStorePath } from './store/storePath.js';
+import { blockingReferrer } from '../collect/blockingReferrer.js';
+import { checkWritable } from '../collect/checkWritable.js';
+import { acquireGcLock } from '../collect/gcLock.js';
+import type { HeldLock } from '../collect/gcLock.js';
+import { GcSocketServer } from '../collect/gcSocket.js';
+import { deletePath } from '../collect/deletePath.js';
+import { simulatePlan } from '../collect/simulatePlan.js';
+import { UNLIMITED, executePlan } from '../collect/executePlan.js';
+import { FileDeleter } from '../collect/fileDeleter.js';
+import { PendingDeletions } from '../collect/pending.js';
+import type { Skipped } from '../collect/executePlan.js';
+import { cleanLinks, forecastLinks } from '../collect/links.js';
+import { pruneAutoLinks } from '../collect/pruneAutoLinks.js';
+import { PhaseClock } from '../collect/progress.js';
+import type { Emit, Phase } from '../collect/progress.js';
+import { outsidePaths } from '../config/settings.js';
+import type { Settings } from '../config/settings.js';
+import { StoregcError } from '../errors.js';
+import { computeLiveness } from '../liveness/classify.js';
+import { ALIVE, DEAD } from '../liveness/markLive.js';
+import { planCollection } from '../plan/planCollection.js';
+import { NO_ENTRIES } from '../liveness/storeEntries.js';
+import { readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/readStore.js';
+import { findRoots } from '../roots/findRoots.js';
+import { readTempRoots } from '../roots/tempRoots.js';
+import { isRootSourceFailure } from '../roots/types.js';
+import type { Finding } from '../roots/types.js';
+import { display } from '../store/bytes.js';
+import { NixDbWriter } from '../store/nixDbWriter.js';
+import { hashPartOf, parseStorePath } from '../store/storePath.js';
 
 export interface GcRequest {
   readonly dryRun: boolean;
@@ -53,6 +49,11 @@ export interface GcRequest {
    * then says what was deleted up to there.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Test hook, like Nix's _NIX_TEST_GC_SYNC: awaited with gc.lock held, the socket served and
+   * the roots read. Only the CLI entry point sets it (from STOREGC_TEST_HOLD).
+   */
+  readonly pauseForTests?: () => Promise<void>;
 }
 
 export type Interruption = 'SIGINT' | 'SIGTERM';
@@ -92,7 +93,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
   // Validate the state dir before creating anything in it (gc.lock, gc-socket/): a wrong
   // --state-dir must leave no trace.
-  NixDbReader.open(dbFileOf(settings)).close();
+  validateDatabase(settings);
   // Before the first write (db/reserved, the socket dir, gc.lock): a deletion that fails after
   // its row is gone would leave a valid-looking path unregistered (issue: read-only store).
   if (!request.dryRun) checkWritable(settings.realStoreDir, `${settings.stateDir}/db`);
@@ -111,13 +112,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     await socket?.start();
     if (socket !== undefined) socket.onGarbage = (line) => emit({ type: 'warning', message: `received garbage instead of a root from a client: '${display(line)}'` });
     enter('graph');
-    const reader = NixDbReader.open(dbFileOf(settings));
-    let graph;
-    try {
-      graph = loadGraph(reader, settings.storeDir, caDrvReader(settings));
-    } finally {
-      reader.close();
-    }
+    const graph = readStoreGraph(settings);
 
     enter('roots');
     const rootSet = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, request.dryRun ? 'read' : 'collect');
@@ -127,7 +122,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       throw new StoregcError('unreadable-roots', display(unreadable.path), `nothing deleted: cannot read a root (${unreadable.message})`, 'fix the entry, or pass --allow-unreadable-roots to collect without it');
     }
 
-    await holdForTests();
+    await request.pauseForTests?.();
     // Stopped while finding roots: nothing is deleted yet, so do not compute what would be.
     if (request.signal?.aborted === true) {
       return report(settings, request, { ...NOTHING_DONE, interrupted: interruptionOf(request.signal), phases: clock.stop(), findings: rootSet.findings });
@@ -135,10 +130,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
-    const entries = requested === undefined ? splitStoreEntries(listStore(settings.realStoreDir)) : NO_ENTRIES;
-    if (!settings.force) {
-      checkStoreMatch({ storeDir: settings.storeDir, dbFile: dbFileOf(settings), realStoreDir: settings.realStoreDir, validPaths: graph.paths.bounds(), entries: requested === undefined ? registeredEntries(entries, graph) : undefined });
-    }
+    const entries = requested === undefined ? readStoreEntries(settings, graph) : NO_ENTRIES;
     // Nix frees this 8 MiB filler first so SQLite can work on a full disk (reference §1.2); here
     // only once the store and database are known to belong together.
     if (!request.dryRun) deletePath(`${settings.stateDir}/db/reserved`);
@@ -160,27 +152,29 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       }
       skipped.push({ path, reason: 'in-use', detail: blocker === undefined ? 'still alive' : `referenced by '${display(blocker)}', which is not being deleted` });
     }
-    // --max-freed 0 deletes nothing at all; only the .links pass runs (reference §8.3).
-    const plan = request.maxFreed === 0n
-      ? { junk: [], steps: [], blocked: [] }
-      : planCollection(liveness, entries.junk.map((name) => `${settings.storeDir}/${name}`));
-    // Nix 2.8 aborts on a reference cycle among dead paths; we keep them and say so.
-    for (const path of plan.blocked) skipped.push({ path, reason: 'reference-cycle' });
+    // Stale auto links are removed by a whole-store run only, never by `delete PATH...`.
+    const stale = request.paths !== undefined ? [] : rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTargets: outsidePaths(settings, f.target) }] : []));
+    const plan = planCollection(liveness, {
+      junk: entries.junk.map((name) => `${settings.storeDir}/${name}`),
+      maxFreed: request.maxFreed,
+      rootsToRemove: stale,
+      kept: skipped,
+    });
 
-    const stale = rootSet.findings.flatMap((f) => (f.code === 'stale-link' && f.target !== undefined ? [{ link: f.path, realTargets: outsidePaths(settings, f.target) }] : []));
     if (request.dryRun) {
+      // The dry run renders the plan: what the real run with the same flags would delete.
       enter('measure');
-      const sim = simulatePlan(plan, request.maxFreed, real);
+      const sim = simulatePlan(plan, real);
       return report(settings, request, {
         deleted: sim.deleted,
         bytesFreed: sim.bytesFreed,
         diskBytesFreed: sim.diskBytesFreed,
         narSize: sim.narSize,
-        skipped,
+        skipped: plan.kept,
         limitReached: sim.limitReached,
         linksRemoved: forecastLinks(settings.realStoreDir, sim.remainingLinks),
         linksSavedBytes: 0,
-        staleLinksRemoved: request.paths === undefined ? stale.map((s) => s.link) : [],
+        staleLinksRemoved: plan.rootsToRemove.map((r) => r.link),
         interrupted: null,
         phases: clock.stop(),
         findings: rootSet.findings,
@@ -210,20 +204,20 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       },
       emit,
       interrupted: () => request.signal?.aborted === true,
-    }, { maxFreed: request.maxFreed, batchSize: request.maxFreed < UNLIMITED ? 1 : BATCH, keepOutputs: settings.keepOutputs, keepDerivations: settings.keepDerivations });
+    }, { batchSize: plan.maxFreed < UNLIMITED ? 1 : BATCH, keepOutputs: settings.keepOutputs, keepDerivations: settings.keepDerivations });
 
     // Interrupted: the user wants out now; the `.links` pass and the stale auto links are left
     // for the next run, which does both whatever this one deleted.
     const interrupted = executed.interrupted ? interruptionOf(request.signal) : null;
     if (interrupted === null) enter('links');
     const links = interrupted === null ? cleanLinks(settings.realStoreDir) : { removed: 0, savedBytes: 0 };
-    const staleLinksRemoved = request.paths === undefined && interrupted === null ? pruneAutoLinks(stale) : [];
+    const staleLinksRemoved = interrupted === null ? pruneAutoLinks(plan.rootsToRemove) : [];
     return report(settings, request, {
       deleted: executed.deleted,
       bytesFreed: executed.bytesFreed,
       diskBytesFreed: executed.diskBytesFreed,
       narSize: executed.narSize,
-      skipped: [...skipped, ...executed.skipped],
+      skipped: [...plan.kept, ...executed.skipped],
       limitReached: executed.limitReached,
       linksRemoved: links.removed,
       linksSavedBytes: links.savedBytes,
@@ -238,18 +232,6 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     await socket?.close();
     lock?.release();
   }
-}
-
-/**
- * Test hook, like Nix's _NIX_TEST_GC_SYNC: with STOREGC_TEST_HOLD=FILE set, the collector,
- * holding gc.lock and serving the socket with its roots read, creates FILE.held and waits
- * (serving clients) until FILE is removed.
- */
-async function holdForTests(): Promise<void> {
-  const file = process.env.STOREGC_TEST_HOLD;
-  if (file === undefined || file === '') return;
-  writeFileSync(`${file}.held`, `${process.pid}\n`);
-  while (existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 function interruptionOf(signal: AbortSignal | undefined): Interruption {

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { computeLiveness } from '../../src/liveness/classify.js';
-import { planCollection } from '../../src/liveness/plan.js';
+import { UNLIMITED } from '../../src/collect/executePlan.js';
+import { planCollection } from '../../src/plan/planCollection.js';
+import type { PlanRequest } from '../../src/plan/planCollection.js';
 import { splitStoreEntries } from '../../src/liveness/storeEntries.js';
 import { S, graphOf, sp } from '../liveness/graphFixture.js';
 import type { ValidSpec } from '../liveness/graphFixture.js';
 
 const base = (p: string) => p.slice(S.length + 1);
 
-function plan(valid: Record<string, ValidSpec>, onDisk: string[], roots: string[]) {
+function plan(valid: Record<string, ValidSpec>, onDisk: string[], roots: string[], request: Partial<PlanRequest> = {}) {
   const graph = graphOf(valid);
   const liveness = computeLiveness(graph, { roots: roots.map((path) => ({ link: '/l', path, kind: 'symlink' as const })), tempHashParts: new Set(), findings: [] },
     splitStoreEntries(onDisk.map(base)), { keepOutputs: false, keepDerivations: true });
-  return planCollection(liveness, []);
+  return planCollection(liveness, { junk: [], maxFreed: UNLIMITED, rootsToRemove: [], kept: [], ...request });
 }
 
 describe('planCollection', () => {
@@ -36,6 +38,23 @@ describe('planCollection', () => {
     const p = plan({ [x]: { refs: [y] }, [y]: { refs: [x, z] }, [z]: {}, [w]: { refs: [x] } }, [x, y, z, w], []);
     expect(p.steps.map((s) => s.path)).toEqual([w]);
     expect(p.blocked).toEqual([x, y, z].sort());
+    expect(p.kept).toEqual([x, y, z].sort().map((path) => ({ path, reason: 'reference-cycle' })));
+  });
+
+  it('is complete: budget, roots to remove and what was kept before planning travel with it', () => {
+    const [a, b] = [sp('a'), sp('b')];
+    const stale = [{ link: '/var/gcroots/auto/x', realTargets: ['/home/u/result'] }];
+    const kept = [{ path: b, reason: 'in-use' as const, detail: 'still alive' }];
+    const p = plan({ [a]: {}, [b]: {} }, [a, b], [b], { maxFreed: 4096n, rootsToRemove: stale, kept, junk: [`${S}/junk`] });
+    expect(p).toMatchObject({ maxFreed: 4096n, rootsToRemove: stale, kept, junk: [`${S}/junk`] });
+    expect(p.steps.map((s) => s.path)).toEqual([a]);
+  });
+
+  it('--max-freed 0 deletes nothing, junk included, but still removes stale roots', () => {
+    const [a] = [sp('a')];
+    const stale = [{ link: '/var/gcroots/auto/x', realTargets: ['/home/u/result'] }];
+    const p = plan({ [a]: {} }, [a], [], { maxFreed: 0n, rootsToRemove: stale, junk: [`${S}/junk`] });
+    expect(p).toMatchObject({ junk: [], steps: [], rootsToRemove: stale });
   });
 
   it('includes unregistered entries and valid paths missing on disk', () => {

@@ -4,18 +4,18 @@
  */
 import pLimit from 'p-limit';
 import { statSync } from 'node:fs';
-import type { Settings } from '../../config/settings.js';
-import { StoregcError } from '../../errors.js';
-import { display, fsPath } from '../../store/bytes.js';
-import { readRootTrees } from '../readRootTrees.js';
-import type { Finding } from '../types.js';
-import { diffScans } from './drift.js';
-import { openIndex, unavailable } from './openIndex.js';
-import { IndexDamaged, RootsIndex } from './rootsIndex.js';
-import type { ScanSummary } from './rootsIndex.js';
-import type { ListingCache } from '../scanTree.js';
-import { indexUseOf, withIndex } from './withIndex.js';
-import type { IndexUse } from './withIndex.js';
+import type { Settings } from '../config/settings.js';
+import { StoregcError } from '../errors.js';
+import { display, fsPath } from '../store/bytes.js';
+import { readRootTrees } from '../roots/readRootTrees.js';
+import type { Finding } from '../roots/types.js';
+import { diffScans } from '../roots/index/drift.js';
+import { openIndex, unavailable } from '../roots/index/openIndex.js';
+import { IndexDamaged, RootsIndex } from '../roots/index/rootsIndex.js';
+import type { ScanSummary } from '../roots/index/rootsIndex.js';
+import type { ListingCache } from '../roots/scanTree.js';
+import { indexUseOf, withIndex } from '../roots/index/withIndex.js';
+import type { IndexUse } from '../roots/index/withIndex.js';
 
 export interface IndexStatus {
   readonly dirs: number;

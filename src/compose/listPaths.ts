@@ -1,0 +1,39 @@
+/**
+ * The composer of the read-only commands `roots`, `live` and `dead` (src/compose/ holds the
+ * composition of every command; nothing else knows a whole sequence): snapshot (database,
+ * roots, store listing) -> liveness -> report. Every stage here only reads, except that the
+ * roots index (a cache of directory listings, src/roots/index/) is brought up to date.
+ */
+import type { Settings } from '../config/settings.js';
+import { classifyPaths, mergeByPath } from '../liveness/classify.js';
+import type { PathsReport, RootsReport } from '../report/types.js';
+import { findRoots } from '../roots/findRoots.js';
+import { withIndex } from '../roots/index/withIndex.js';
+import type { IndexedScan } from '../roots/index/withIndex.js';
+import type { TreeScan } from '../roots/readRootTrees.js';
+import type { RootSet } from '../roots/types.js';
+import { readStoreEntries, readStoreGraph, readValidPaths } from '../snapshot/readStore.js';
+import { compareBytes } from '../store/bytes.js';
+
+/** Roots through the roots index (cached listings of unchanged directories); validity from the DB now. */
+function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any'): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
+  return withIndex(settings, (cache) => findRoots(settings, isValid, 'read', cache, order));
+}
+
+export async function reportRoots(settings: Settings): Promise<RootsReport> {
+  const valid = readValidPaths(settings);
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => valid.has(p), 'sorted');
+  return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: [...findings, ...rootSet.findings], index };
+}
+
+export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
+  const graph = readStoreGraph(settings);
+  // Roots first, then the store listing, in Nix's order (reference §5.5).
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any');
+  const entries = readStoreEntries(settings, graph);
+  const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
+  // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
+  const junk = [...entries.junk].sort(compareBytes);
+  const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));
+  return { command, storeDir: settings.storeDir, paths, junk, findings: [...findings, ...rootSet.findings], index };
+}

@@ -1,0 +1,54 @@
+/**
+ * The snapshot stages every command shares: the database read into an id-based graph, and the
+ * store directory's entries, each checked against the other (the database must belong to the
+ * store: see store/storeMatch.ts). Only reads.
+ */
+import { dbFileOf } from '../config/settings.js';
+import type { Settings } from '../config/settings.js';
+import { caDrvReader, loadGraph } from '../graph/loadGraph.js';
+import type { StoreGraph } from '../graph/storeGraph.js';
+import { registeredEntries, splitStoreEntries } from '../liveness/storeEntries.js';
+import type { StoreEntries } from '../liveness/storeEntries.js';
+import { listStore } from '../store/listStore.js';
+import { NixDbReader } from '../store/nixDb.js';
+import { checkStoreMatch } from '../store/storeMatch.js';
+
+/** Opens the database (validating schema and columns) and closes it again: nothing is created. */
+export function validateDatabase(settings: Settings): void {
+  NixDbReader.open(dbFileOf(settings)).close();
+}
+
+/** ValidPaths, Refs and DerivationOutputs (and Realisations with ca-derivations) as a graph. */
+export function readStoreGraph(settings: Settings): StoreGraph {
+  const db = NixDbReader.open(dbFileOf(settings));
+  try {
+    const graph = loadGraph(db, settings.storeDir, caDrvReader(settings));
+    if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths.bounds() });
+    return graph;
+  } finally {
+    db.close();
+  }
+}
+
+/** The valid paths as a set of strings: all `roots` needs of the database. */
+export function readValidPaths(settings: Settings): Set<string> {
+  const db = NixDbReader.open(dbFileOf(settings));
+  try {
+    const valid = db.validPathSet();
+    if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: valid });
+    return valid;
+  } finally {
+    db.close();
+  }
+}
+
+/** The store directory's entries in readdir order; refused when none of them is registered. */
+export function readStoreEntries(settings: Settings, graph: StoreGraph): StoreEntries {
+  const entries = splitStoreEntries(listStore(settings.realStoreDir));
+  if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: [], entries: registeredEntries(entries, graph), dbHasPaths: graph.paths.size > 0 });
+  return entries;
+}
+
+function matchOf(settings: Settings): { storeDir: string; dbFile: string; realStoreDir: string } {
+  return { storeDir: settings.storeDir, dbFile: dbFileOf(settings), realStoreDir: settings.realStoreDir };
+}
