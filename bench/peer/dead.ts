@@ -29,6 +29,7 @@ import { storegc } from '../hydra/storegc.js';
 import type { TreeClock } from '../hydra/storegc.js';
 import { deadSet, diffSets, peerCount, sameSet } from './deadSets.js';
 import { changeStore } from './nixChanges.js';
+import { cpuNote } from './cpu.js';
 import type { StoreChange } from './nixChanges.js';
 
 export const REGISTERED = 1000;
@@ -150,10 +151,10 @@ export function measureStates(ctx: PeerContext): StatesResult {
     }
     const lastCheck = checks.at(-1)!;
     const changed = lastCheck.deleted === undefined ? '' : ` (${lastCheck.registered} registered, ${lastCheck.deleted} deleted)`;
-    const note = `dead ${lastCheck.storegcDead}${changed}; ${peerCmd === null ? 'no peer' : mismatches === 0 ? 'same dead set as fast-nix-gc' : `DEAD SETS DIFFER in ${mismatches} runs`}`;
+    const note = `${cpuNote(ours)}; dead ${lastCheck.storegcDead}${changed}; ${peerCmd === null ? 'no peer' : mismatches === 0 ? 'same dead set as fast-nix-gc' : `DEAD SETS DIFFER in ${mismatches} runs`}`;
     rows.push(...summarise({ method, size, baseline, runs: ctx.runs }, ours, note));
     if (peerCmd === null) rows.push(missingRow(peerMethod(state), size, 'none', 'skipped', `fast-nix-gc not found at ${ctx.peer ?? 'the given path'}`));
-    else rows.push(...summarise({ method: peerMethod(state), size, baseline: 'none', runs: ctx.runs }, theirs, `dead ${lastCheck.peerDead}`));
+    else rows.push(...summarise({ method: peerMethod(state), size, baseline: 'none', runs: ctx.runs }, theirs, `${cpuNote(theirs)}; dead ${lastCheck.peerDead}`));
     process.stderr.write(` ${(ours.map((s) => s.ms).sort((a, b) => a - b)[ours.length >> 1]! / 1000).toFixed(3)} s${theirs.length > 0 ? ` vs ${(theirs.map((s) => s.ms).sort((a, b) => a - b)[theirs.length >> 1]! / 1000).toFixed(3)} s` : ''}\n`);
   }
   return { rows, checks, dead: baseDead === null ? null : baseDead.size };

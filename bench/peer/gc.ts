@@ -16,6 +16,7 @@ import { missingRow } from '../hydra/rows.js';
 import type { Baseline, Row } from '../hydra/rows.js';
 import { summarise } from '../hydra/series.js';
 import { storegc } from '../hydra/storegc.js';
+import { cpuNote } from './cpu.js';
 
 export const GC_STOREGC = 'storegc gc (real, disk)';
 export const GC_PEER = 'fast-nix-gc (real, disk)';
@@ -92,7 +93,7 @@ export function measureGc(opts: GcOptions): Row[] {
       continue;
     }
     const l = left.get(tool.method)!;
-    const note = `on ${opts.diskDir}; entries left ${[...new Set(l)].join('/')}${l.every((x) => x === 1) ? '' : ' (1 expected: the rooted path)'}`;
+    const note = `${cpuNote(samples.get(tool.method)!)}; on ${opts.diskDir}; entries left ${[...new Set(l)].join('/')}${l.every((x) => x === 1) ? '' : ' (1 expected: the rooted path)'}`;
     rows.push(...summarise({ method: tool.method, size: opts.n, baseline: tool.baseline, runs: opts.runs }, samples.get(tool.method)!, note));
   }
   return rows;
