@@ -15,7 +15,7 @@
  * and after a change both are compared with what the change must give (the dead set before it,
  * minus the deleted paths, plus the registered ones, which nothing roots).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng } from '../../tests/support/prng.js';
 import { markComplete } from '../hydra/generate.js';
@@ -190,5 +190,3 @@ function compare(ctx: PeerContext, state: PeerState, run: number, s: Sample, p: 
     ...expectations,
   };
 }
-
-export const peerPresent = (path: string): string | null => (existsSync(path) ? path : null);

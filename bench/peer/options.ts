@@ -72,3 +72,6 @@ export function parsePeerOptions(argv: readonly string[]): PeerOptions {
   if (gcPaths < 10) throw new Error(`--gc-paths must be at least 10. ${USAGE}`);
   return Object.freeze({ sizes: [...new Set(sizes)].sort((a, b) => a - b), runs, seed, peer, dir, diskDir, skipNix, skipGc, gcPaths, gcRuns });
 }
+
+/** The peer's executable if it exists, else null (its rows are then skipped). */
+export const peerPresent = (path: string): string | null => (existsSync(path) ? path : null);
