@@ -153,7 +153,7 @@ export function measureStates(ctx: PeerContext): StatesResult {
     const changed = lastCheck.deleted === undefined ? '' : ` (${lastCheck.registered} registered, ${lastCheck.deleted} deleted)`;
     const note = `${cpuNote(ours)}; dead ${lastCheck.storegcDead}${changed}; ${peerCmd === null ? 'no peer' : mismatches === 0 ? 'same dead set as fast-nix-gc' : `DEAD SETS DIFFER in ${mismatches} runs`}`;
     rows.push(...summarise({ method, size, baseline, runs: ctx.runs }, ours, note));
-    if (peerCmd === null) rows.push(missingRow(peerMethod(state), size, 'none', 'skipped', `fast-nix-gc not found at ${ctx.peer ?? 'the given path'}`));
+    if (peerCmd === null) rows.push(missingRow(peerMethod(state), size, 'none', 'skipped', 'fast-nix-gc not found (see --peer)'));
     else rows.push(...summarise({ method: peerMethod(state), size, baseline: 'none', runs: ctx.runs }, theirs, `${cpuNote(theirs)}; dead ${lastCheck.peerDead}`));
     process.stderr.write(` ${(ours.map((s) => s.ms).sort((a, b) => a - b)[ours.length >> 1]! / 1000).toFixed(3)} s${theirs.length > 0 ? ` vs ${(theirs.map((s) => s.ms).sort((a, b) => a - b)[theirs.length >> 1]! / 1000).toFixed(3)} s` : ''}\n`);
   }

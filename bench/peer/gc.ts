@@ -60,7 +60,7 @@ export function measureGc(opts: GcOptions): Row[] {
   const vsPeer: Baseline = opts.peer === null ? 'none' : { method: GC_PEER, label: 'fast-nix-gc' };
   const tools: Tool[] = [{ method: GC_STOREGC, baseline: vsPeer, command: (_env, env) => storegc(env, ['gc', '--quiet']) }];
   const rows: Row[] = [];
-  if (opts.peer === null) rows.push(missingRow(GC_PEER, opts.n, 'none', 'skipped', 'fast-nix-gc not found'));
+  if (opts.peer === null) rows.push(missingRow(GC_PEER, opts.n, 'none', 'skipped', 'fast-nix-gc not found (see --peer)'));
   else {
     const peer = opts.peer;
     tools.push({ method: GC_PEER, baseline: 'none', command: (env, base) => ({ command: peer, args: ['--store-dir', env.NIX_STORE_DIR, '--state-dir', env.NIX_STATE_DIR], env: base }) });
