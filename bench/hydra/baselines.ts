@@ -45,7 +45,7 @@ export function measureBaselines(ctx: IndexContext): Row[] {
  * reused by later runs on the same (size, seed): the tree and Nix are the same, and a rerun would
  * cost up to NIX_TIMEOUT_MS each time. Delete the file to measure again.
  */
-function nixDead(ctx: IndexContext): Row[] {
+export function nixDead(ctx: IndexContext): Row[] {
   const size = ctx.tree.info.size;
   const saved = join(ctx.tree.layout.scratch, 'nix-print-dead.json');
   if (existsSync(saved)) {

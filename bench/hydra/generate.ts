@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { layoutOf } from './layout.js';
 import type { Layout } from './layout.js';
 import { expectedRoots, planTree } from './plan.js';
-import type { TreePlan } from './plan.js';
+import type { StoreShape, TreePlan } from './plan.js';
 import { sizeLabel } from './options.js';
 import { writeRoots } from './writeRoots.js';
 import { writeSkeleton, writeStore } from './writeStore.js';
@@ -37,9 +37,16 @@ export function markComplete(layout: Layout, info: TreeInfo): void {
   writeFileSync(layout.marker, `${JSON.stringify(info)}\n`);
 }
 
-export function ensureTree(dir: string, size: number, seed: number): Tree {
-  const layout = layoutOf(join(dir, `hydra-${sizeLabel(size)}-seed${seed}`));
-  const plan = planTree(size, seed);
+/** The cache directory's name: the Hydra default is `hydra-<roots>-seed<S>`. */
+export function treeName(size: number, seed: number, shape?: StoreShape): string {
+  if (shape === undefined) return `hydra-${sizeLabel(size)}-seed${seed}`;
+  return `store-${sizeLabel(shape.paths)}p-${sizeLabel(size)}r-${shape.refsPerPath}refs-seed${seed}`;
+}
+
+/** `size` roots; `shape` sets the paths and references per path (default: the Hydra shape). */
+export function ensureTree(dir: string, size: number, seed: number, shape?: StoreShape): Tree {
+  const layout = layoutOf(join(dir, treeName(size, seed, shape)));
+  const plan = planTree(size, seed, shape);
   if (existsSync(layout.marker)) {
     const info = JSON.parse(readFileSync(layout.marker, 'utf8')) as TreeInfo;
     if (info.version === GENERATOR_VERSION) return { layout, plan, info, generatedMs: null };

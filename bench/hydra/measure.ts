@@ -1,6 +1,6 @@
 /**
- * One measurement = one child process (spawnSync), wall time taken around it and peak RSS from
- * `/usr/bin/time -f %M` (KiB, the last line of stderr). A time limit is enforced by coreutils
+ * One measurement = one child process (spawnSync), wall time taken around it, and peak RSS and
+ * CPU time (user + system) from `/usr/bin/time -f '%U %S %M'` (the last line of stderr). A time limit is enforced by coreutils
  * `timeout` inside `time`, so the measured command itself is killed, not just the wrapper.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ export interface Command {
 export interface Sample {
   readonly ms: number;
   readonly rssKiB: number | null;
+  /** User plus system CPU time of the command and its children, in ms. */
+  readonly cpuMs: number | null;
   readonly status: number | null;
   readonly timedOut: boolean;
   readonly stdout: string;
@@ -29,7 +31,7 @@ const TIMED_OUT = 124;
 export function runOnce(cmd: Command): Sample {
   const limit = cmd.timeoutMs === undefined ? [] : ['timeout', '-k', '10', String(Math.ceil(cmd.timeoutMs / 1000))];
   const start = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', ...limit, cmd.command, ...cmd.args], {
+  const run = spawnSync('/usr/bin/time', ['-f', '%U %S %M', ...limit, cmd.command, ...cmd.args], {
     env: cmd.env,
     encoding: 'utf8',
     stdio: ['ignore', cmd.captureStdout === true ? 'pipe' : 'ignore', 'pipe'],
@@ -39,11 +41,14 @@ export function runOnce(cmd: Command): Sample {
   if (run.error !== undefined) throw run.error;
   const lines = run.stderr.trimEnd().split('\n');
   const last = lines.at(-1) ?? '';
-  const rssKiB = /^[0-9]+$/.test(last) ? Number(last) : null;
-  const errors = lines.slice(0, rssKiB === null ? lines.length : -1).filter((l) => !l.startsWith('Command exited with non-zero status'));
+  const timed = /^([0-9.]+) ([0-9.]+) ([0-9]+)$/.exec(last);
+  const rssKiB = timed === null ? null : Number(timed[3]);
+  const cpuMs = timed === null ? null : (Number(timed[1]) + Number(timed[2])) * 1000;
+  const errors = lines.slice(0, timed === null ? lines.length : -1).filter((l) => !l.startsWith('Command exited with non-zero status'));
   return {
     ms,
     rssKiB,
+    cpuMs,
     status: run.status,
     timedOut: cmd.timeoutMs !== undefined && run.status === TIMED_OUT,
     stdout: run.stdout ?? '',

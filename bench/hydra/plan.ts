@@ -4,8 +4,9 @@
  *
  * Of `size` roots: 80 % regular files in one flat directory (Hydra's gcroots/hydra), 1 % indirect
  * `auto/` roots, one profile per user with PROFILE_GENERATIONS generations, and the rest symlinks
- * in nested per-user project directories. The store holds `size` valid paths; the last 10 % are
- * never rooted and referenced only by each other, so they are dead.
+ * in nested per-user project directories. The store holds `size` valid paths unless a StoreShape
+ * says otherwise; the last 10 % are never rooted and referenced only by each other, so they are
+ * dead.
  */
 import { createRng } from '../../tests/support/prng.js';
 import type { Rng } from '../../tests/support/prng.js';
@@ -21,9 +22,23 @@ export interface UserLink {
   readonly id: number;
 }
 
+/**
+ * How many valid paths the store holds and how many references each path has, when they differ
+ * from the Hydra default (as many paths as roots, five references each).
+ */
+export interface StoreShape {
+  readonly paths: number;
+  readonly refsPerPath: number;
+}
+
+export const HYDRA_REFS_PER_PATH = 5;
+
 export interface TreePlan {
+  /** Roots. */
   readonly size: number;
   readonly seed: number;
+  /** Distinct references each path has to paths with lower ids (fewer for the first ids). */
+  readonly refsPerPath: number;
   /** Store path basenames (`<hash>-pkg-<i>`), indexed by path id. */
   readonly bases: readonly string[];
   /** Ids at or above this are dead: no root reaches them. */
@@ -52,10 +67,16 @@ export function expectedRoots(plan: TreePlan): number {
   return plan.files.length + plan.links.length + plan.autos.length + generations;
 }
 
-export function planTree(size: number, seed: number): TreePlan {
+/**
+ * `size` roots over `shape.paths` valid paths (default: as many as roots). Roots only ever name
+ * the first 90 % of the paths; with fewer roots than paths, unrooted paths among those that no
+ * live path refers to are dead too.
+ */
+export function planTree(size: number, seed: number, shape: StoreShape = { paths: size, refsPerPath: HYDRA_REFS_PER_PATH }): TreePlan {
   const rng = createRng(seed * 7919 + size);
-  const bases = Array.from({ length: size }, (_, i) => `${hashPart(rng)}-pkg-${i}`);
-  const liveCount = Math.floor(size * 0.9);
+  const bases = Array.from({ length: shape.paths }, (_, i) => `${hashPart(rng)}-pkg-${i}`);
+  const liveCount = Math.floor(shape.paths * 0.9);
+  if (Math.floor(size * 0.8) > liveCount) throw new Error(`${size} roots need at least ${Math.ceil((size * 0.8) / 0.9)} paths`);
   const live = (): number => rng.int(0, liveCount - 1);
   const users = Array.from({ length: Math.max(5, Math.round(size / 10_000)) }, (_, u) => `user-${u}`);
 
@@ -81,5 +102,5 @@ export function planTree(size: number, seed: number): TreePlan {
   }
   const autos = Array.from({ length: autoCount }, () => ({ hash: hashPart(rng), id: live() }));
   const profiles = users.map((user) => ({ user, generations: Array.from({ length: PROFILE_GENERATIONS }, live) }));
-  return { size, seed, bases, liveCount, files, links, autos, profiles };
+  return { size, seed, refsPerPath: shape.refsPerPath, bases, liveCount, files, links, autos, profiles };
 }

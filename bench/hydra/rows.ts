@@ -6,8 +6,11 @@ import { median } from './measure.js';
 
 export type Status = 'ok' | 'timeout' | 'unavailable' | 'failed' | 'skipped';
 
-/** What a row's ratio is taken against: the lower bound for walking roots, or for `dead`. */
-export type Baseline = 'find' | 'find+sqlite3' | 'none';
+/**
+ * What a row's ratio is taken against: the lower bound for walking roots, or for `dead`, or
+ * another row of the same size (by method), shown as `label` in the ratio column.
+ */
+export type Baseline = 'find' | 'find+sqlite3' | 'none' | { readonly method: string; readonly label: string };
 
 export const FIND = 'find -printf (lower bound)';
 export const SQLITE = 'sqlite3 ValidPaths+Refs (lower bound)';
@@ -52,6 +55,7 @@ export function find(rows: readonly Row[], method: string, size: number): Row | 
 /** The baseline's median for a row, from rows of the same size, or null if not measured. */
 export function baselineMs(rows: readonly Row[], row: Row): number | null {
   const findMs = find(rows, FIND, row.size)?.medianMs ?? null;
+  if (typeof row.baseline === 'object') return find(rows, row.baseline.method, row.size)?.medianMs ?? null;
   if (row.baseline === 'find') return findMs;
   if (row.baseline === 'find+sqlite3') {
     const sqliteMs = find(rows, SQLITE, row.size)?.medianMs ?? null;

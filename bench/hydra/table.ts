@@ -15,7 +15,7 @@ const ms = (v: number | null): string => (v === null ? '' : v >= 100 ? v.toFixed
 export function ratioText(rows: readonly Row[], row: Row): string {
   const base = baselineMs(rows, row);
   if (row.medianMs === null || base === null) return '';
-  return `${(row.medianMs / base).toFixed(2)}x ${row.baseline}`;
+  return `${(row.medianMs / base).toFixed(2)}x ${typeof row.baseline === 'object' ? row.baseline.label : row.baseline}`;
 }
 
 function cells(rows: readonly Row[], row: Row): string[] {

@@ -16,7 +16,7 @@ export interface Target {
   readonly pass: boolean | null;
 }
 
-const fmt = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
+export const fmt = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
 
 function bestScan(rows: readonly Row[], size: number): Row | undefined {
   const scans = JOBS.map((j) => find(rows, `${rebuildMethod(j)} [scanMs]`, size)).filter((r): r is Row => r !== undefined);
@@ -27,7 +27,8 @@ function dead(rows: readonly Row[], size: number): Row | undefined {
   return find(rows, endToEnd('dead', true), size) ?? find(rows, endToEnd('dead', false), size);
 }
 
-function ratio(name: string, a: Row | undefined, b: Row | number | undefined, ok: (r: number) => boolean, unit = 'x'): Target {
+/** a's median over b's (a row or a number of ms), judged by `ok`; 'not measured' if either is missing. */
+export function ratio(name: string, a: Row | undefined, b: Row | number | undefined, ok: (r: number) => boolean, unit = 'x'): Target {
   const bMs = typeof b === 'number' ? b : b?.medianMs;
   if (a?.medianMs == null || bMs == null) return { name, value: 'not measured', pass: null };
   const r = a.medianMs / bMs;
@@ -68,7 +69,8 @@ export function judgeTargets(rows: readonly Row[], sizes: readonly number[]): Ta
   return targets;
 }
 
-export function renderTargets(targets: readonly Target[]): string {
+export function renderTargets(targets: readonly Target[], words: readonly [string, string] = ['PASS', 'MISS']): string {
   const width = Math.max(...targets.map((t) => t.name.length));
-  return targets.map((t) => `${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(width)}  ${t.value}`).join('\n');
+  const w = Math.max(3, ...words.map((x) => x.length));
+  return targets.map((t) => `${(t.pass === null ? 'n/a' : t.pass ? words[0] : words[1]).padEnd(w)}  ${t.name.padEnd(width)}  ${t.value}`).join('\n');
 }

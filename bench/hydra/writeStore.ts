@@ -1,7 +1,7 @@
 /**
  * Writes the store half of a plan: the directory skeleton the tests use, nix.conf, the Nix 2.8
  * database (one transaction, prepared statements) and one empty file per valid path, since both
- * tools list the store directory to find dead paths. Each path refers to up to REFS_PER_PATH
+ * tools list the store directory to find dead paths. Each path refers to up to plan.refsPerPath
  * distinct paths with lower ids, so live paths never refer to the dead tail of the plan.
  */
 import Database from 'better-sqlite3';
@@ -12,7 +12,6 @@ import { createRng } from '../../tests/support/prng.js';
 import type { Layout } from './layout.js';
 import type { TreePlan } from './plan.js';
 
-const REFS_PER_PATH = 5;
 const NAR_HASH = `sha256:${'1'.repeat(52)}`;
 
 /** Includes the per-user/root directories Nix 2.8 creates on its first run, so Nix leaves the tree as it was. */
@@ -41,7 +40,7 @@ export function writeStore(layout: Layout, plan: TreePlan): number {
       plan.bases.forEach((base, i) => {
         insertPath.run(i + 1, `${layout.store}/${base}`, NAR_HASH, 1_700_000_000 + i, 4096 + rng.int(0, 1 << 20));
         targets.length = 0;
-        const want = Math.min(i, REFS_PER_PATH);
+        const want = Math.min(i, plan.refsPerPath);
         while (targets.length < want) {
           const j = rng.chance(0.7) ? i - rng.int(1, Math.min(i, 64)) : rng.int(0, i - 1);
           if (!targets.includes(j)) targets.push(j);
