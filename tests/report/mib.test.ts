@@ -17,13 +17,15 @@ describe('formatMiB (glibc %.2f, reference §10.4)', () => {
 });
 
 describe('parseSize (--max-freed, reference §10.5)', () => {
-  it('takes K/M/G/T suffixes in any case, and negative as 0', () => {
+  it('takes K/M/G/T suffixes in any case', () => {
     expect(parseSize('1500000')).toBe(1500000n);
     expect(parseSize('2k')).toBe(2048n);
     expect(parseSize('3M')).toBe(3n << 20n);
     expect(parseSize('1g')).toBe(1n << 30n);
     expect(parseSize('1T')).toBe(1n << 40n);
-    expect(parseSize('-5')).toBe(0n);
+  });
+  it('refuses what Nix bends: a negative size (Nix: 0) and blanks around it', () => {
+    for (const bad of ['-5', '-0', ' 5', '5 ', '+5']) expect(() => parseSize(bad), bad).toThrow(/not a size/);
   });
   it('rejects other units', () => {
     expect(() => parseSize('1X')).toThrow(/invalid unit specifier 'X'/);
