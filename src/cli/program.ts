@@ -17,6 +17,8 @@ import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
 import type { Finding } from '../roots/types.js';
 import { fromText } from '../store/bytes.js';
+import { parseDuration } from '../policy/units.js';
+import type { GenerationOptions } from '../policy/generations.js';
 
 export interface Outcome {
   readonly report: Report;
@@ -40,6 +42,10 @@ export interface Runtime {
 }
 
 interface GcFlags extends CommonFlags {
+  deleteOld?: boolean;
+  deleteOlderThan?: number;
+  keepGenerations?: number;
+  profiles?: string;
   maxFreed?: bigint;
   dryRun?: boolean;
   quiet?: boolean;
@@ -194,6 +200,10 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   gcOptions(program.command('gc'))
     .description('delete dead store paths (== nix-store --gc), beside a running Nix')
+    .option('-d, --delete-old', 'first remove every profile generation but the current one (as nix-collect-garbage -d)')
+    .option('--delete-older-than <duration>', 'first remove generations older than DURATION (30d, 12h, 90m, 45s), keeping the one current then', (v: string) => parseDuration('--delete-older-than', v))
+    .option('--keep-generations <n>', 'with -d or --delete-older-than: keep the N newest generations of each profile', (v: string) => parseCount('--keep-generations', v))
+    .option('--profiles <glob>', 'apply the generation flags only to profiles matching GLOB (default: every profile under STATE/profiles)')
     .option('--max-freed <size>', 'stop once more than SIZE bytes are freed (K, M, G, T suffixes)', parseSize)
     .action(async (flags: GcFlags) => {
       const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
@@ -204,6 +214,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
           allowUnreadableRoots: flags.allowUnreadableRoots === true,
           signal,
           ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
+          ...generationOptions(flags),
         }, view.emit));
         view.finish();
         handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });
@@ -270,6 +281,25 @@ function gcExitCode(report: GcReport): 0 | 1 | 130 | 143 {
   if (report.interrupted === 'SIGINT') return 130;
   if (report.interrupted === 'SIGTERM') return 143;
   return report.skipped.some((s) => s.reason === 'delete-failed') ? 1 : 0;
+}
+
+/** The generation flags as the policy takes them; none given: no generation is touched. */
+function generationOptions(flags: GcFlags): { generations?: GenerationOptions } {
+  const { deleteOld, deleteOlderThan, keepGenerations, profiles } = flags;
+  if (deleteOld !== true && deleteOlderThan === undefined) {
+    if (keepGenerations !== undefined || profiles !== undefined) {
+      throw new StoregcError('usage', undefined, '--keep-generations and --profiles only refine -d or --delete-older-than', 'add -d or --delete-older-than DURATION');
+    }
+    return {};
+  }
+  return { generations: { deleteOld: deleteOld === true, deleteOlderThanSeconds: deleteOlderThan, keepGenerations, profilesGlob: profiles } };
+}
+
+function parseCount(flag: string, value: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new StoregcError('usage', undefined, `${flag} needs a positive whole number, got '${value}'`, `pass ${flag} N with N >= 1`);
+  }
+  return Number(value);
 }
 
 function resolveArgPath(path: string): string {

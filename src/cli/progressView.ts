@@ -27,6 +27,7 @@ export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteS
   // Quiet hides progress, never warnings.
   if (mode === 'quiet') return { emit: (event) => event.type === 'warning' && out.write(`storegc: warning: ${event.message}\n`), finish: () => {} };
   let bar: cliProgress.SingleBar | undefined;
+  let lastProfile: string | undefined;
   const line = (text: string): void => {
     // Over a bar: clear its line; it redraws on the next update.
     out.write(bar === undefined ? `${text}\n` : `\r\x1b[K${text}\n`);
@@ -37,6 +38,11 @@ export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteS
   };
   const emit = (event: ProgressEvent): void => {
     switch (event.type) {
+      case 'generation':
+        if (event.profile !== lastProfile) line(`removing old generations of profile ${display(event.profile)}`);
+        lastProfile = event.profile;
+        line(`${event.dryRun ? 'would remove' : 'removing'} profile version ${event.generation}`);
+        break;
       case 'waiting-for-lock':
         line('waiting for the big garbage collector lock...');
         break;

@@ -9,6 +9,8 @@ export type ProgressEvent =
   | { readonly type: 'deleted'; readonly path: string }
   /** More than --max-freed bytes are freed: the run stops (Nix: "deleted more than N bytes; stopping"). */
   | { readonly type: 'limit-reached'; readonly maxFreed: bigint }
+  /** A profile generation removed (or, in a dry run, to be removed); Nix prints a line for each. */
+  | { readonly type: 'generation'; readonly profile: string; readonly generation: number; readonly dryRun: boolean }
   | { readonly type: 'waiting-for-lock' }
   | { readonly type: 'warning'; readonly message: string };
 

@@ -26,6 +26,10 @@ import { computeLiveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { planCollection } from '../plan/planCollection.js';
 import { NO_ENTRIES } from '../liveness/storeEntries.js';
+import { planGenerationRemoval } from '../policy/generations.js';
+import type { GenerationOptions, GenerationRemoval } from '../policy/generations.js';
+import { readProfilesTree } from '../policy/readProfiles.js';
+import { removeGenerations } from '../collect/removeGenerations.js';
 import { readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/readStore.js';
 import { findRoots } from '../roots/findRoots.js';
 import { readTempRoots } from '../roots/tempRoots.js';
@@ -54,6 +58,8 @@ export interface GcRequest {
    * the roots read. Only the CLI entry point sets it (from STOREGC_TEST_HOLD).
    */
   readonly pauseForTests?: () => Promise<void>;
+  /** Profile generations to remove before the roots are read (`-d`, `--delete-older-than`, ...). */
+  readonly generations?: GenerationOptions;
 }
 
 export type Interruption = 'SIGINT' | 'SIGTERM';
@@ -75,6 +81,8 @@ export interface GcReport {
   /** `.links` entries removed (in a dry run: that would be removed). */
   readonly linksRemoved: number;
   readonly linksSavedBytes: number;
+  /** Profile generations removed (in a dry run: that would be removed), in Nix's order. */
+  readonly generationsRemoved: readonly GenerationRemoval[];
   /** `gcroots/auto` links removed (in a dry run: candidates the real run removes). */
   readonly staleLinksRemoved: readonly string[];
   /** The signal that stopped a real run early, or null. */
@@ -84,7 +92,7 @@ export interface GcReport {
 }
 
 const BATCH = 8192;
-const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, staleLinksRemoved: [] } as const;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], staleLinksRemoved: [] } as const;
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -114,8 +122,19 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     enter('graph');
     const graph = readStoreGraph(settings);
 
+    // Generations go before the roots are read, as nix-collect-garbage removes them before its
+    // collection: a removed generation is no root. The dry run decides the same removals and
+    // leaves those links out of the roots instead of unlinking them.
+    const generations = decideGenerations(settings, request);
+    for (const g of generations) emit({ type: 'generation', profile: g.profile, generation: g.generation, dryRun: request.dryRun });
+    const generationsRemoved = request.dryRun ? generations : removeGenerations(generations).removed;
+    // Only a dry run filters the roots: a real run reads them after the unlinks, and a profile
+    // the executor skipped (its target changed meanwhile) must keep every generation as a root.
+    const removedLinks = new Set(request.dryRun ? generations.map((g) => g.link) : []);
+
     enter('roots');
-    const rootSet = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, request.dryRun ? 'read' : 'collect');
+    const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, request.dryRun ? 'read' : 'collect');
+    const rootSet = removedLinks.size === 0 ? found : { ...found, roots: found.roots.filter((r) => !removedLinks.has(r.link)) };
     for (const h of rootSet.tempHashParts) tempHashParts.add(h);
     const unreadable = rootSet.findings.find(isRootSourceFailure);
     if (unreadable !== undefined && !request.allowUnreadableRoots) {
@@ -174,6 +193,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
         limitReached: sim.limitReached,
         linksRemoved: forecastLinks(settings.realStoreDir, sim.remainingLinks),
         linksSavedBytes: 0,
+        generationsRemoved,
         staleLinksRemoved: plan.rootsToRemove.map((r) => r.link),
         interrupted: null,
         phases: clock.stop(),
@@ -221,6 +241,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       limitReached: executed.limitReached,
       linksRemoved: links.removed,
       linksSavedBytes: links.savedBytes,
+      generationsRemoved,
       staleLinksRemoved,
       interrupted,
       phases: clock.stop(),
@@ -232,6 +253,13 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     await socket?.close();
     lock?.release();
   }
+}
+
+/** Nix 2.8's removeOldGenerations over STATE/profiles (reference §12), for whole-store runs. */
+function decideGenerations(settings: Settings, request: GcRequest): readonly GenerationRemoval[] {
+  if (request.generations === undefined || request.paths !== undefined) return [];
+  const tree = readProfilesTree(`${settings.stateDir}/profiles`);
+  return planGenerationRemoval(tree, request.generations, Math.floor(Date.now() / 1000)).remove;
 }
 
 function interruptionOf(signal: AbortSignal | undefined): Interruption {
