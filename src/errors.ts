@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'not-in-store'
   | 'index-damaged'
   | 'index-foreign'
-  | 'index-missing';
+  | 'index-missing'
+  | 'unknown-path';
 
 /** 2 = bad usage or bad configuration; 1 = failure while running. */
 const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
@@ -40,6 +41,7 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'index-damaged': 1,
   'index-foreign': 2,
   'index-missing': 1,
+  'unknown-path': 1,
 };
 
 export class StoregcError extends Error {

@@ -11,6 +11,8 @@ import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
 import { collectGarbage } from '../gcPipeline.js';
 import { reportPaths, reportRoots } from '../pipeline.js';
+import { explainPaths, reportRootSizes } from '../insight/compose.js';
+import type { SizeSort } from '../insight/compose.js';
 import { indexStatus, updateIndex, verifyIndex } from '../roots/index/indexCommands.js';
 import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
@@ -54,6 +56,12 @@ export function parseSize(value: string): bigint {
   if (shift === undefined) throw new InvalidArgumentError(`invalid unit specifier '${m[2]}'.`);
   const n = BigInt(m[1]!) << shift;
   return n > UNLIMITED ? UNLIMITED : n;
+}
+
+interface SizesFlags extends CommonFlags {
+  sizes?: boolean;
+  sort?: SizeSort;
+  top?: number;
 }
 
 interface CommonFlags {
@@ -147,8 +155,23 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   indexOptions(program.command('roots'))
     .description('list GC roots (== nix-store --gc --print-roots)')
-    .action(async (flags: CommonFlags) => {
-      const report = await reportRoots(settingsFrom(flags, env));
+    .option('--sizes', 'with each root (and group of roots) its closure and exclusive size')
+    .addOption(new Option('--sort <key>', 'with --sizes: order of the rows').choices(['exclusive', 'closure', 'age', 'link']))
+    .option('--top <n>', 'with --sizes: only the first N roots and groups', parseJobs)
+    .action(async (flags: SizesFlags) => {
+      if (flags.sizes !== true && (flags.sort !== undefined || flags.top !== undefined)) {
+        throw new StoregcError('usage', undefined, '--sort and --top only apply to --sizes', 'add --sizes');
+      }
+      const settings = settingsFrom(flags, env);
+      const report = flags.sizes === true ? await reportRootSizes(settings, flags.sort ?? 'exclusive', flags.top) : await reportRoots(settings);
+      handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
+    });
+  indexOptions(program.command('why'))
+    .description('why each path is alive: the shortest chain from a root (or with --all, from every root that keeps it)')
+    .argument('<paths...>', 'store paths')
+    .option('--all', 'every root that keeps the path, each with its shortest chain')
+    .action(async (paths: string[], flags: CommonFlags & { all?: boolean }) => {
+      const report = await explainPaths(settingsFrom(flags, env), paths.map(fromText), flags.all === true);
       handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
     });
   for (const command of ['live', 'dead'] as const) {

@@ -31,6 +31,11 @@ export class NodeTable {
     return id;
   }
 
+  /** The id of a path already known (valid or interned), without registering it. */
+  internedId(path: string): number | undefined {
+    return this.graph.idOf.get(path) ?? this.extraIds.get(path);
+  }
+
   isValid(id: number): boolean {
     return id < this.validCount;
   }

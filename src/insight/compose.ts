@@ -1,0 +1,141 @@
+/**
+ * Composition of `why` and `roots --sizes` from the stages pipeline.ts composes for `live` and
+ * `dead` (graph, roots through the index, store listing, liveness), plus the keep graph, why-alive
+ * chains and dominator sizes of src/insight/. The disk walk is the only extra I/O.
+ */
+import { lstatSync } from 'node:fs';
+import type { Settings } from '../config/settings.js';
+import { dbFileOf, outsidePaths } from '../config/settings.js';
+import { StoregcError, errnoOf } from '../errors.js';
+import { buildKeepEdges, reverseKeepEdges } from '../graph/keepEdges.js';
+import type { KeepEdges } from '../graph/keepEdges.js';
+import { loadGraph } from '../graph/loadGraph.js';
+import { computeLiveness } from '../liveness/classify.js';
+import type { Liveness } from '../liveness/classify.js';
+import { ALIVE } from '../liveness/markLive.js';
+import { registeredEntries, splitStoreEntries } from '../liveness/storeEntries.js';
+import type { RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
+import { findRoots } from '../roots/findRoots.js';
+import { withIndex } from '../roots/index/withIndex.js';
+import type { IndexUse } from '../roots/index/withIndex.js';
+import type { Finding, RootSet } from '../roots/types.js';
+import { compareBytes, display } from '../store/bytes.js';
+import { listStore } from '../store/listStore.js';
+import { NixDbReader } from '../store/nixDb.js';
+import { checkStoreMatch } from '../store/storeMatch.js';
+import { toStorePath } from '../store/storePath.js';
+import { findKeepSources } from './keepSources.js';
+import type { KeepSources } from './keepSources.js';
+import { measureDisk } from './measureDisk.js';
+import type { DiskFs } from './measureDisk.js';
+import { groupRoots } from './rootGroups.js';
+import { computeRootSizes } from './rootSizes.js';
+import { allChains, shortestChain, shortestParents } from './whyAlive.js';
+import type { Chain } from './whyAlive.js';
+
+interface World {
+  readonly rootSet: RootSet;
+  readonly liveness: Liveness;
+  readonly edges: KeepEdges;
+  readonly sources: KeepSources;
+  readonly index: IndexUse | undefined;
+  readonly findings: readonly Finding[];
+}
+
+/** The store as `live` sees it: roots (sorted, as `roots` lists them), liveness, keep graph. */
+async function loadWorld(settings: Settings): Promise<World> {
+  const db = NixDbReader.open(dbFileOf(settings));
+  let graph;
+  try {
+    graph = loadGraph(db, settings.storeDir);
+  } finally {
+    db.close();
+  }
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.idOf.has(p), 'read', cache, 'sorted'));
+  const entries = splitStoreEntries(listStore(settings.realStoreDir), settings.storeDir);
+  if (!settings.force) {
+    checkStoreMatch({ storeDir: settings.storeDir, dbFile: dbFileOf(settings), realStoreDir: settings.realStoreDir, validPaths: graph.paths, entries: registeredEntries(entries, graph) });
+  }
+  const liveness = computeLiveness(graph, rootSet, entries, settings);
+  const edges = buildKeepEdges(graph, settings);
+  const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots);
+  return { rootSet, liveness, edges, sources, index, findings: [...findings, ...rootSet.findings] };
+}
+
+export async function explainPaths(settings: Settings, args: readonly string[], all: boolean): Promise<WhyReport> {
+  const world = await loadWorld(settings);
+  const { nodes, state } = world.liveness;
+  const ids = args.map((arg) => {
+    const path = toStorePath(settings.storeDir, arg);
+    const id = path === null ? undefined : nodes.internedId(path);
+    if (path === null || id === undefined) {
+      throw new StoregcError('unknown-path', display(arg), 'not in the store', 'give a store path that is registered or present in the store directory');
+    }
+    return id;
+  });
+  const keepWorld = { nodes, edges: world.edges, sources: world.sources };
+  const parents = all ? undefined : shortestParents(keepWorld);
+  const reverse = all ? reverseKeepEdges(world.edges) : undefined;
+  const paths: WhyEntry[] = ids.map((id) => {
+    const alive = (state[id]! & ALIVE) !== 0;
+    let chains: Chain[] = [];
+    if (alive && parents !== undefined) {
+      const chain = shortestChain(keepWorld, parents, id);
+      chains = chain === null ? [] : [chain];
+    } else if (alive && reverse !== undefined) {
+      chains = allChains(keepWorld, reverse, id).sort((a, b) => a.steps.length - b.steps.length || compareBytes(a.root.link, b.root.link));
+    }
+    return { path: nodes.pathOf(id), alive, chains };
+  });
+  return { command: 'why', storeDir: settings.storeDir, paths, findings: world.findings, index: world.index };
+}
+
+export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
+
+export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, fs?: DiskFs, now: number = Date.now()): Promise<RootSizesReport> {
+  const world = await loadWorld(settings);
+  const { nodes, state } = world.liveness;
+  const roots = world.rootSet.roots;
+  const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
+  const realPaths = Array.from({ length: nodes.size }, (_, id) => (state[id]! & ALIVE ? real(nodes.pathOf(id)) : undefined));
+  const disk = measureDisk(realPaths, fs);
+  const { groupIndex, names } = groupRoots(roots);
+  const sizes = computeRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length, disk });
+  const ages = roots.map((r) => ageOf(settings, r.link, r.kind, now));
+  let rows: RootSizeEntry[] = roots.map((root, i) => ({ root, group: names[groupIndex[i]!]!, ...sizes.roots[i]!, ageSeconds: ages[i]! }));
+  let groups = names.map((name, g) => {
+    const members = roots.flatMap((_, i) => (groupIndex[i] === g ? [i] : []));
+    const memberAges = members.map((i) => ages[i]!).filter((a): a is number => a !== null);
+    return { name, roots: members.length, ...sizes.groups[g]!, ageSeconds: memberAges.length === 0 ? null : Math.min(...memberAges) };
+  });
+  const order = <T extends { exclusive: { diskBytes: number }; closure: { diskBytes: number }; ageSeconds: number | null }>(key: (x: T) => string) => (a: T, b: T): number => {
+    switch (sort) {
+      case 'exclusive': return b.exclusive.diskBytes - a.exclusive.diskBytes || compareBytes(key(a), key(b));
+      case 'closure': return b.closure.diskBytes - a.closure.diskBytes || compareBytes(key(a), key(b));
+      case 'age': return (b.ageSeconds ?? -1) - (a.ageSeconds ?? -1) || compareBytes(key(a), key(b));
+      case 'link': return compareBytes(key(a), key(b));
+    }
+  };
+  rows = rows.sort(order((r) => r.root.link));
+  groups = groups.sort(order((g) => g.name));
+  if (top !== undefined) {
+    rows = rows.slice(0, top);
+    groups = groups.slice(0, top);
+  }
+  return { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index };
+}
+
+/** Seconds since the root's link last changed; null for runtime roots and links we cannot stat. */
+function ageOf(settings: Settings, link: string, kind: string, now: number): number | null {
+  if (kind === 'runtime') return null;
+  // Links under the state dir are named by their real path; other links by their logical one.
+  const file = kind === 'temp' ? `${settings.stateDir}/temproots/${link.slice('{temp:'.length, -1)}`
+    : link.startsWith(`${settings.stateDir}/`) ? link : outsidePaths(settings, link)[0]!;
+  try {
+    return Math.max(0, Math.floor((now - lstatSync(Buffer.from(file, 'latin1')).mtimeMs) / 1000));
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno === 'ENOENT' || errno === 'ENOTDIR' || errno === 'EACCES') return null;
+    throw error;
+  }
+}
