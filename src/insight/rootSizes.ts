@@ -13,8 +13,9 @@
  * it is deleted (and `.links` is pruned, which the collector does after deleting), so it is
  * attributed to the dominator-tree LCA of its holders: removing a row frees the inode iff all
  * holders lie in the row's subtree iff that LCA does. Subtree sums then count each inode exactly
- * once, where deletion frees it. Holders the super-root does not reach (dead, or alive through
- * nothing we can name) pin it to the super-root: no removal frees it.
+ * once, where deletion frees it. Callers measure alive paths only: dead holders are deleted by the
+ * same collection anyway. A holder given that the super-root does not reach pins the inode to the
+ * super-root: no removal frees it.
  */
 import { buildCsr } from '../graph/csr.js';
 import type { KeepEdges } from '../graph/keepEdges.js';
