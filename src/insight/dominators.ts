@@ -3,7 +3,6 @@
  * with path compression: O(m log n)), on typed arrays and without recursion, so that millions of
  * nodes and edges take a second or two. Pure.
  */
-import { buildCsr } from '../graph/csr.js';
 import type { Csr } from '../graph/csr.js';
 
 export interface DominatorTree {
@@ -48,23 +47,19 @@ export function dominatorTree(succ: Csr, root: number): DominatorTree {
     }
   }
 
-  // Predecessors (by node id) of reached nodes only.
-  let m = 0;
+  // Predecessors of reached nodes, as preorder numbers, counted then filled in place.
+  const predStart = new Uint32Array(count + 1);
   for (let i = 0; i < count; i++) {
     const v = vertex[i]!;
-    m += start[v + 1]! - start[v]!;
+    for (let k = start[v]!; k < start[v + 1]!; k++) predStart[pre[list[k]!]! + 1]!++;
   }
-  const from = new Int32Array(m);
-  const to = new Int32Array(m);
-  m = 0;
+  for (let i = 0; i < count; i++) predStart[i + 1]! += predStart[i]!;
+  const fill = predStart.slice(0, count);
+  const predList = new Int32Array(predStart[count]!);
   for (let i = 0; i < count; i++) {
     const v = vertex[i]!;
-    for (let k = start[v]!; k < start[v + 1]!; k++) {
-      from[m] = pre[list[k]!]!;
-      to[m++] = i;
-    }
+    for (let k = start[v]!; k < start[v + 1]!; k++) predList[fill[pre[list[k]!]!]!++] = i;
   }
-  const pred = buildCsr(count, from, to, m);
 
   // 2. Semi-dominators and (relative) immediate dominators, all in preorder numbers.
   const semi = new Int32Array(count);
@@ -77,16 +72,17 @@ export function dominatorTree(succ: Csr, root: number): DominatorTree {
     semi[i] = i;
     label[i] = i;
   }
-  const path: number[] = [];
+  const path = new Int32Array(count);
   const evaluate = (v: number): number => {
     if (ancestor[v] === -1) return v;
     let x = v;
+    let depth = 0;
     while (ancestor[ancestor[x]!] !== -1) {
-      path.push(x);
+      path[depth++] = x;
       x = ancestor[x]!;
     }
-    while (path.length > 0) {
-      const y = path.pop()!;
+    while (depth > 0) {
+      const y = path[--depth]!;
       const a = ancestor[y]!;
       if (semi[label[a]!]! < semi[label[y]!]!) label[y] = label[a]!;
       ancestor[y] = ancestor[a]!;
@@ -94,8 +90,8 @@ export function dominatorTree(succ: Csr, root: number): DominatorTree {
     return label[v]!;
   };
   for (let w = count - 1; w > 0; w--) {
-    for (let k = pred.start[w]!; k < pred.start[w + 1]!; k++) {
-      const u = evaluate(pred.list[k]!);
+    for (let k = predStart[w]!; k < predStart[w + 1]!; k++) {
+      const u = evaluate(predList[k]!);
       if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
     }
     const s = semi[w]!;
