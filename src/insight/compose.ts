@@ -30,6 +30,7 @@ import { measureDisk } from './measureDisk.js';
 import type { DiskFs } from './measureDisk.js';
 import { groupRoots } from './rootGroups.js';
 import { computeRootSizes } from './rootSizes.js';
+import type { Sizes } from './rootSizes.js';
 import { allChains, shortestChain, shortestParents } from './whyAlive.js';
 import type { Chain } from './whyAlive.js';
 
@@ -102,26 +103,35 @@ export async function reportRootSizes(settings: Settings, sort: SizeSort, top: n
   const { groupIndex, names } = groupRoots(roots);
   const sizes = computeRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length, disk });
   const ages = roots.map((r) => ageOf(settings, r.link, r.kind, now));
-  let rows: RootSizeEntry[] = roots.map((root, i) => ({ root, group: names[groupIndex[i]!]!, ...sizes.roots[i]!, ageSeconds: ages[i]! }));
-  let groups = names.map((name, g) => {
-    const members = roots.flatMap((_, i) => (groupIndex[i] === g ? [i] : []));
-    const memberAges = members.map((i) => ages[i]!).filter((a): a is number => a !== null);
-    return { name, roots: members.length, ...sizes.groups[g]!, ageSeconds: memberAges.length === 0 ? null : Math.min(...memberAges) };
-  });
-  const order = <T extends { exclusive: { diskBytes: number }; closure: { diskBytes: number }; ageSeconds: number | null }>(key: (x: T) => string) => (a: T, b: T): number => {
+  const members: number[][] = names.map(() => []);
+  roots.forEach((_, i) => members[groupIndex[i]!]!.push(i));
+  const groupAge = (g: number): number | null => {
+    const known = members[g]!.map((i) => ages[i]!).filter((a): a is number => a !== null);
+    return known.length === 0 ? null : Math.min(...known);
+  };
+  const rowKeys = roots.map((r, i) => ({ i, key: r.link, exclusive: sizes.exclusiveRoots[i]!, age: ages[i]! }));
+  const groupKeys = names.map((name, g) => ({ i: g, key: name, exclusive: sizes.exclusiveGroups[g]!, age: groupAge(g) }));
+  // Closures only for the rows shown, unless they decide the order.
+  let closureOf: { roots: Map<number, Sizes>; groups: Map<number, Sizes> } | undefined;
+  const computeClosures = (rows: readonly number[], groups: readonly number[]): void => {
+    const c = sizes.closures(rows, groups);
+    closureOf = { roots: new Map(rows.map((i, k) => [i, c.roots[k]!])), groups: new Map(groups.map((g, k) => [g, c.groups[k]!])) };
+  };
+  if (sort === 'closure') computeClosures(roots.map((_, i) => i), names.map((_, g) => g));
+  type Key = { i: number; key: string; exclusive: Sizes; age: number | null };
+  const order = (closures: () => Map<number, Sizes>) => (a: Key, b: Key): number => {
     switch (sort) {
-      case 'exclusive': return b.exclusive.diskBytes - a.exclusive.diskBytes || compareBytes(key(a), key(b));
-      case 'closure': return b.closure.diskBytes - a.closure.diskBytes || compareBytes(key(a), key(b));
-      case 'age': return (b.ageSeconds ?? -1) - (a.ageSeconds ?? -1) || compareBytes(key(a), key(b));
-      case 'link': return compareBytes(key(a), key(b));
+      case 'exclusive': return b.exclusive.diskBytes - a.exclusive.diskBytes || compareBytes(a.key, b.key);
+      case 'closure': return closures().get(b.i)!.diskBytes - closures().get(a.i)!.diskBytes || compareBytes(a.key, b.key);
+      case 'age': return (b.age ?? -1) - (a.age ?? -1) || compareBytes(a.key, b.key);
+      case 'link': return compareBytes(a.key, b.key);
     }
   };
-  rows = rows.sort(order((r) => r.root.link));
-  groups = groups.sort(order((g) => g.name));
-  if (top !== undefined) {
-    rows = rows.slice(0, top);
-    groups = groups.slice(0, top);
-  }
+  const shownRows = rowKeys.sort(order(() => closureOf!.roots)).slice(0, top ?? rowKeys.length);
+  const shownGroups = groupKeys.sort(order(() => closureOf!.groups)).slice(0, top ?? groupKeys.length);
+  if (closureOf === undefined) computeClosures(shownRows.map((r) => r.i), shownGroups.map((g) => g.i));
+  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: closureOf!.roots.get(r.i)!, exclusive: r.exclusive, ageSeconds: r.age }));
+  const groups = shownGroups.map((g) => ({ name: g.key, roots: members[g.i]!.length, closure: closureOf!.groups.get(g.i)!, exclusive: g.exclusive, ageSeconds: g.age }));
   return { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index };
 }
 

@@ -6,7 +6,7 @@
  * hash part: src/insight/keepSources.ts). The exclusive set of a row or group is its dominator
  * subtree: exactly the paths that no longer have a way in from the super-root once it is gone,
  * i.e. what a collection frees after removing that root (or group) alone. Its closure is its
- * forward reachable set.
+ * forward reachable set (src/insight/closureSizes.ts).
  *
  * Disk bytes: each path's own blocks (`own`), plus inodes with several hard links (`shared`; an
  * optimised store links files into `.links`). Such an inode is freed only when every path holding
@@ -21,6 +21,7 @@ import { buildCsr } from '../graph/csr.js';
 import type { KeepEdges } from '../graph/keepEdges.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { Root } from '../roots/types.js';
+import { closureSizes } from './closureSizes.js';
 import { dominatorTree } from './dominators.js';
 import type { KeepSources } from './keepSources.js';
 
@@ -37,11 +38,6 @@ export interface Sizes {
   readonly diskBytes: number;
 }
 
-export interface SizeRow {
-  readonly closure: Sizes;
-  readonly exclusive: Sizes;
-}
-
 export interface RootSizesInput {
   readonly nodes: NodeTable;
   readonly edges: KeepEdges;
@@ -55,8 +51,14 @@ export interface RootSizesInput {
 }
 
 export interface RootSizes {
-  readonly roots: readonly SizeRow[];
-  readonly groups: readonly SizeRow[];
+  /** Exclusive sizes of every root row and group (one dominator tree for all). */
+  readonly exclusiveRoots: readonly Sizes[];
+  readonly exclusiveGroups: readonly Sizes[];
+  /**
+   * Closure sizes of the given root rows and groups, in the order given. Closures cost up to the
+   * sum of their sizes / 32 (closureSizes.ts), so callers ask only for the rows they show.
+   */
+  closures(rows: readonly number[], groups: readonly number[]): { roots: Sizes[]; groups: Sizes[] };
 }
 
 export function computeRootSizes(input: RootSizesInput): RootSizes {
@@ -147,68 +149,38 @@ export function computeRootSizes(input: RootSizesInput): RootSizes {
   }
   const exclusive = (v: number): Sizes => ({ paths: exCount[v]!, narSize: exNar[v]!, diskBytes: exBytes[v]! });
 
-  const closures = closureSizer(succ, n, P0, nodes.size, disk, nar);
-  const rootRows = roots.map((_, i) => ({ closure: closures(1 + G + i), exclusive: exclusive(1 + G + i) }));
-  const groupRows = Array.from({ length: G }, (_, g) => ({ closure: closures(1 + g), exclusive: exclusive(1 + g) }));
-  return { roots: rootRows, groups: groupRows };
-}
-
-/**
- * Forward reachable sizes from a start node, shared inodes counted once per closure. Rows whose
- * successor lists are equal (the same path under several links) are measured once.
- */
-function closureSizer(succ: { start: Uint32Array; list: Int32Array }, n: number, P0: number, nodeCount: number, disk: DiskUsage, nar: Float64Array): (v: number) => Sizes {
-  // Shared inodes of each node, as a CSR.
-  const holderFrom: number[] = [];
-  const holderTo: number[] = [];
-  disk.shared.forEach((inode, i) => {
-    for (const h of inode.holders) {
-      holderFrom.push(h);
-      holderTo.push(i);
+  // Closures over the keep graph alone, from each row's (and group's) target paths.
+  const targets: number[][] = Array.from({ length: L }, () => []);
+  for (const s of sources.nodes) {
+    for (const root of sources.rootsOf.get(s)!) {
+      const i = rowOfRoot.get(root);
+      if (i !== undefined) targets[i]!.push(s);
     }
-  });
-  const inodesOf = buildCsr(nodeCount, Int32Array.from(holderFrom), Int32Array.from(holderTo), holderFrom.length);
-  const seen = new Uint32Array(n);
-  const inodeSeen = new Uint32Array(disk.shared.length);
-  const stack = new Int32Array(n);
-  const memo = new Map<string, Sizes>();
-  let stamp = 0;
-  return (v) => {
-    const key = succ.list.subarray(succ.start[v]!, succ.start[v + 1]!).join(',');
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    stamp++;
-    let top = 0;
-    let paths = 0;
-    let narSize = 0;
-    let diskBytes = 0;
-    seen[v] = stamp;
-    stack[top++] = v;
-    while (top > 0) {
-      const x = stack[--top]!;
-      if (x >= P0) {
-        const p = x - P0;
-        paths++;
-        narSize += nar[x]!;
-        diskBytes += disk.own[p] ?? 0;
-        for (let k = inodesOf.start[p]!; k < inodesOf.start[p + 1]!; k++) {
-          const i = inodesOf.list[k]!;
-          if (inodeSeen[i] !== stamp) {
-            inodeSeen[i] = stamp;
-            diskBytes += disk.shared[i]!.bytes;
-          }
+  }
+  const groupTargets: number[][] = Array.from({ length: G }, () => []);
+  for (let i = 0; i < L; i++) groupTargets[groupIndex[i]!]!.push(...targets[i]!);
+  return {
+    exclusiveRoots: roots.map((_, i) => exclusive(1 + G + i)),
+    exclusiveGroups: Array.from({ length: G }, (_, g) => exclusive(1 + g)),
+    closures: (rows, groups) => {
+      // Equal target sets are measured once.
+      const keyIndex = new Map<string, number>();
+      const starts: number[][] = [];
+      const startOf = (t: number[]): number => {
+        const set = [...new Set(t)].sort((a, b) => a - b);
+        const key = set.join(',');
+        let at = keyIndex.get(key);
+        if (at === undefined) {
+          at = starts.length;
+          keyIndex.set(key, at);
+          starts.push(set);
         }
-      }
-      for (let k = succ.start[x]!; k < succ.start[x + 1]!; k++) {
-        const y = succ.list[k]!;
-        if (seen[y] !== stamp) {
-          seen[y] = stamp;
-          stack[top++] = y;
-        }
-      }
-    }
-    const sizes = { paths, narSize, diskBytes };
-    memo.set(key, sizes);
-    return sizes;
+        return at;
+      };
+      const rowStart = rows.map((i) => startOf(targets[i]!));
+      const groupStart = groups.map((g) => startOf(groupTargets[g]!));
+      const sizes = closureSizes(edges.csr, nodes.size, starts, nar.subarray(P0), disk);
+      return { roots: rowStart.map((at) => sizes[at]!), groups: groupStart.map((at) => sizes[at]!) };
+    },
   };
 }

@@ -27,7 +27,13 @@ describe('computeRootSizes', () => {
     const edges = buildKeepEdges(graph, { keepOutputs: false, keepDerivations: true });
     const sources = findKeepSources(liveness.nodes, liveness.state, roots);
     const { groupIndex, names } = groupRoots(roots);
-    return { names, ...computeRootSizes({ nodes: liveness.nodes, edges, sources, roots, groupIndex, groupCount: names.length, disk: disk(liveness.nodes.size) }) };
+    const sizes = computeRootSizes({ nodes: liveness.nodes, edges, sources, roots, groupIndex, groupCount: names.length, disk: disk(liveness.nodes.size) });
+    const closures = sizes.closures(roots.map((_, i) => i), names.map((_, g) => g));
+    return {
+      names,
+      roots: sizes.exclusiveRoots.map((exclusive, i) => ({ exclusive, closure: closures.roots[i]! })),
+      groups: sizes.exclusiveGroups.map((exclusive, g) => ({ exclusive, closure: closures.groups[g]! })),
+    };
   }
 
   it('counts dominator subtrees as exclusive and reachable sets as closures, per root and per group', () => {
