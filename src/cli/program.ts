@@ -11,7 +11,7 @@ import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
 import { collectGarbage } from '../gcPipeline.js';
 import { reportPaths, reportRoots } from '../pipeline.js';
-import { explainPaths, reportRootSizes } from '../insight/compose.js';
+import { explainPaths, reportRootSizes, writeReportPage } from '../insight/compose.js';
 import type { SizeSort } from '../insight/compose.js';
 import { indexStatus, updateIndex, verifyIndex } from '../roots/index/indexCommands.js';
 import type { Format, Report } from '../report/index.js';
@@ -95,7 +95,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function addCommonOptions(cmd: Command): Command {
+/** @param jsonFile `--json [file]`: with a file, the command writes its data there (`report`). */
+function addCommonOptions(cmd: Command, jsonFile = false): Command {
   return cmd
     .option('--store-dir <dir>', 'logical store directory (default: $NIX_STORE_DIR or /nix/store)')
     .option('--state-dir <dir>', 'Nix state directory (default: $NIX_STATE_DIR or /nix/var/nix)')
@@ -107,7 +108,7 @@ function addCommonOptions(cmd: Command): Command {
     .option('--jobs <n>', 'directories and links read in parallel', parseJobs)
     .option('--extra-roots <glob>', 'also scan matching trees for roots, like gcroots/ (repeatable)', collect)
     .option('--force', 'go on although the database does not seem to belong to the store directory')
-    .option('--json', 'write a JSON report (schemaVersion 1) instead of Nix-compatible text');
+    .option(jsonFile ? '--json [file]' : '--json', jsonFile ? 'write the page data to FILE as JSON (without FILE: a JSON summary on stdout)' : 'write a JSON report (schemaVersion 1) instead of Nix-compatible text');
 }
 
 /** Flags -> Options -> Settings. Exported for tests. */
@@ -138,8 +139,8 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   const format = (flags: CommonFlags): Format => (flags.json === true ? 'json' : 'text');
 
-  const indexOptions = (cmd: Command): Command => {
-    addCommonOptions(cmd)
+  const indexOptions = (cmd: Command, jsonFile = false): Command => {
+    addCommonOptions(cmd, jsonFile)
       .option('--index <file>', 'roots index file (default: STATE/storegc/roots-index.sqlite, else a per-user cache file)')
       .option('--no-index', 'scan every roots directory in full; neither read nor write an index');
     // Both flags write one value, so the last would silently win: refuse the pair instead.
@@ -182,6 +183,14 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
         handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
       });
   }
+  indexOptions(program.command('report'), true)
+    .description('write a self-contained HTML page: totals, a treemap and table of roots by size, why-alive chains')
+    .requiredOption('--html <file>', 'the page to write')
+    .action(async (flags: Omit<CommonFlags, 'json'> & { html: string; json?: string | boolean }) => {
+      const jsonFile = typeof flags.json === 'string' ? fromText(flags.json) : undefined;
+      const report = await writeReportPage(settingsFrom({ ...flags, json: undefined }, env), fromText(flags.html), jsonFile);
+      handle({ report, format: flags.json === true ? 'json' : 'text', exitCode: rootsIncomplete(report.findings) });
+    });
   const index = program.command('index').description('the incremental roots index: a cache of roots directory listings');
   indexOptions(index.command('status'))
     .description('entries, age and reuse of the last scan')

@@ -3,7 +3,12 @@
  * `dead` (graph, roots through the index, store listing, liveness), plus the keep graph, why-alive
  * chains and dominator sizes of src/insight/. The disk walk is the only extra I/O.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, writeFileSync } from 'node:fs';
+import { measureFreed } from '../collect/measure.js';
+import { EDGE_NAMES } from '../graph/keepEdges.js';
+import { rootSizesBody } from '../report/insightJson.js';
+import { renderHtml } from '../report/html.js';
+import { SCHEMA_VERSION } from '../report/json.js';
 import type { Settings } from '../config/settings.js';
 import { dbFileOf, outsidePaths } from '../config/settings.js';
 import { StoregcError, errnoOf } from '../errors.js';
@@ -12,9 +17,9 @@ import type { KeepEdges } from '../graph/keepEdges.js';
 import { loadGraph } from '../graph/loadGraph.js';
 import { computeLiveness } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
-import { ALIVE } from '../liveness/markLive.js';
+import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { registeredEntries, splitStoreEntries } from '../liveness/storeEntries.js';
-import type { RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
+import type { PageReport, ReportPageData, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
 import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
@@ -30,7 +35,7 @@ import { measureDisk } from './measureDisk.js';
 import type { DiskFs } from './measureDisk.js';
 import { groupRoots } from './rootGroups.js';
 import { computeRootSizes } from './rootSizes.js';
-import type { Sizes } from './rootSizes.js';
+import type { DiskUsage, Sizes } from './rootSizes.js';
 import { allChains, shortestChain, shortestParents } from './whyAlive.js';
 import type { Chain } from './whyAlive.js';
 
@@ -94,7 +99,10 @@ export async function explainPaths(settings: Settings, args: readonly string[], 
 export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
 
 export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, fs?: DiskFs, now: number = Date.now()): Promise<RootSizesReport> {
-  const world = await loadWorld(settings);
+  return rootSizesOf(settings, await loadWorld(settings), sort, top, fs, now).report;
+}
+
+function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: number | undefined, fs: DiskFs | undefined, now: number): { report: RootSizesReport; disk: DiskUsage } {
   const { nodes, state } = world.liveness;
   const roots = world.rootSet.roots;
   const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
@@ -132,7 +140,71 @@ export async function reportRootSizes(settings: Settings, sort: SizeSort, top: n
   if (closureOf === undefined) computeClosures(shownRows.map((r) => r.i), shownGroups.map((g) => g.i));
   const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: closureOf!.roots.get(r.i)!, exclusive: r.exclusive, ageSeconds: r.age }));
   const groups = shownGroups.map((g) => ({ name: g.key, roots: members[g.i]!.length, closure: closureOf!.groups.get(g.i)!, exclusive: g.exclusive, ageSeconds: g.age }));
-  return { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index };
+  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk };
+}
+
+/**
+ * `report --html FILE [--json FILE]`: every root and group with its sizes, the totals, and a
+ * shortest chain to every live path, written as one self-contained page (and the data as JSON).
+ */
+export async function writeReportPage(settings: Settings, htmlFile: string, jsonFile: string | undefined, now: number = Date.now()): Promise<PageReport> {
+  const world = await loadWorld(settings);
+  const { nodes, state } = world.liveness;
+  const { report, disk } = rootSizesOf(settings, world, 'exclusive', undefined, undefined, now);
+  const body = rootSizesBody(report) as { roots: object[]; groups: object[] };
+  const rowOf = new Map(report.roots.map((r, i) => [r.root, i]));
+  const keepWorld = { nodes, edges: world.edges, sources: world.sources };
+  const parents = shortestParents(keepWorld);
+  const liveIds: number[] = [];
+  const liveIndex = new Int32Array(nodes.size).fill(-1);
+  const dead: string[] = [];
+  let liveNarSize = 0;
+  let deadNarSize = 0;
+  for (let id = 0; id < nodes.size; id++) {
+    const nar = id < nodes.validCount && !Number.isNaN(nodes.graph.narSize[id]!) ? nodes.graph.narSize[id]! : 0;
+    if (state[id]! & ALIVE) {
+      liveIndex[id] = liveIds.length;
+      liveIds.push(id);
+      liveNarSize += nar;
+    } else if (state[id]! & DEAD) {
+      dead.push(nodes.pathOf(id));
+      deadNarSize += nar;
+    }
+  }
+  let liveDiskBytes = 0;
+  for (const id of liveIds) liveDiskBytes += disk.own[id] ?? 0;
+  for (const inode of disk.shared) liveDiskBytes += inode.bytes;
+  const rootOf: Record<number, number> = {};
+  for (const s of world.sources.nodes) {
+    const row = rowOf.get(world.sources.rootsOf.get(s)![0]!);
+    if (row !== undefined && liveIndex[s] !== -1) rootOf[liveIndex[s]!] = row;
+  }
+  const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
+  const page: ReportPageData = {
+    storeDir: display(settings.storeDir),
+    generated: new Date(now).toISOString(),
+    totals: { livePaths: liveIds.length, liveNarSize, liveDiskBytes, deadPaths: dead.length, deadNarSize, gcFreesBytes: measureFreed(dead.map(real)) },
+    roots: body.roots,
+    groups: body.groups,
+    edges: EDGE_NAMES,
+    live: {
+      paths: liveIds.map((id) => display(nodes.pathOf(id))),
+      parent: liveIds.map((id) => (parents.parent[id]! >= 0 ? liveIndex[parents.parent[id]!]! : -1)),
+      edge: liveIds.map((id) => (parents.via[id]! >= 0 ? world.edges.kind[parents.via[id]!]! : -1)),
+      rootOf,
+    },
+  };
+  writeOutput(htmlFile, renderHtml(page));
+  if (jsonFile !== undefined) writeOutput(jsonFile, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, command: 'report', page }, null, 2)}\n`);
+  return { command: 'report', storeDir: settings.storeDir, html: htmlFile, json: jsonFile, roots: report.roots.length, livePaths: liveIds.length, findings: world.findings, index: world.index };
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new StoregcError('io', file, `cannot write the report (${errnoOf(error) ?? 'error'})`, 'give a file in a writable directory');
+  }
 }
 
 /** Seconds since the root's link last changed; null for runtime roots and links we cannot stat. */

@@ -47,3 +47,41 @@ export interface RootSizesReport {
   readonly findings: readonly Finding[];
   readonly index?: IndexUse | undefined;
 }
+
+/** What `report --html` embeds in its page (and writes with --json as its `page` field). */
+export interface ReportPageData {
+  readonly storeDir: string;
+  /** ISO time of the run. */
+  readonly generated: string;
+  readonly totals: {
+    readonly livePaths: number;
+    readonly liveNarSize: number;
+    readonly liveDiskBytes: number;
+    readonly deadPaths: number;
+    readonly deadNarSize: number;
+    /** What `storegc gc` would free now, counted as `gc --dry-run` counts it. */
+    readonly gcFreesBytes: number;
+  };
+  /** As in `roots --sizes --json`. */
+  readonly roots: readonly object[];
+  readonly groups: readonly object[];
+  readonly edges: readonly string[];
+  /** Live paths; parent (index, -1 at a chain start) and edge kind on a shortest chain; the root row of each start. */
+  readonly live: {
+    readonly paths: readonly string[];
+    readonly parent: readonly number[];
+    readonly edge: readonly number[];
+    readonly rootOf: Readonly<Record<number, number>>;
+  };
+}
+
+export interface PageReport {
+  readonly command: 'report';
+  readonly storeDir: string;
+  readonly html: string;
+  readonly json: string | undefined;
+  readonly roots: number;
+  readonly livePaths: number;
+  readonly findings: readonly Finding[];
+  readonly index?: IndexUse | undefined;
+}

@@ -33,6 +33,8 @@ export function toJson(report: Report): object {
       return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
     case 'root-sizes':
       return { ...head, command: 'roots', ...rootSizesBody(report), index: indexUse(report.index), warnings };
+    case 'report':
+      return { ...head, html: display(report.html), json: report.json === undefined ? null : display(report.json), roots: report.roots, livePaths: report.livePaths, index: indexUse(report.index), warnings };
   }
 }
 

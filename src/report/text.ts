@@ -21,6 +21,8 @@ export function renderText(report: Report): Buffer {
       return toBytes(renderWhyText(report));
     case 'root-sizes':
       return toBytes(renderRootSizesText(report));
+    case 'report':
+      return toBytes(`wrote ${report.html}${report.json === undefined ? '' : ` and ${report.json}`}: ${report.roots} roots, ${report.livePaths} live paths\n`);
   }
 }
 

@@ -3,7 +3,7 @@ import type { GcReport } from '../gcPipeline.js';
 import type { Finding, Root } from '../roots/types.js';
 import type { IndexReport } from '../roots/index/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
-import type { RootSizesReport, WhyReport } from './insightTypes.js';
+import type { PageReport, RootSizesReport, WhyReport } from './insightTypes.js';
 
 export interface RootsReport {
   readonly command: 'roots';
@@ -25,9 +25,9 @@ export interface PathsReport {
   readonly index?: IndexUse | undefined;
 }
 
-export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport;
+export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport;
 
-export type { GcReport, IndexReport, RootSizesReport, WhyReport };
+export type { GcReport, IndexReport, PageReport, RootSizesReport, WhyReport };
 
 /** A renderer turns a report into the bytes for stdout. */
 export type Renderer = (report: Report) => Buffer;
