@@ -21,7 +21,7 @@ function print({ report, format, quiet, exitCode }: Outcome): void {
   if (exitCode !== undefined) commandExit = exitCode;
   if (quiet !== true) {
     for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
-    if ((report.command === 'roots' || report.command === 'live' || report.command === 'dead') && report.index !== undefined) {
+    if ((report.command === 'roots' || report.command === 'live' || report.command === 'dead' || report.command === 'why' || report.command === 'root-sizes' || report.command === 'report') && report.index !== undefined) {
       process.stderr.write(`storegc: ${indexUseLine(report.index)}\n`);
     }
     if ((report.command === 'gc' || report.command === 'delete') && !report.dryRun) {

@@ -1,8 +1,10 @@
 /**
  * Why-alive chains over the keep graph (src/graph/keepEdges.ts). Alive means what `storegc live`
  * lists (the ALIVE bit of markLive), and the alive set is exactly the forward closure of the keep
- * sources (src/insight/keepSources.ts), so every alive node has a chain and no other node has one.
- * Pure.
+ * sources (src/insight/keepSources.ts), so every alive node has a chain and no other node has one,
+ * with one exception copied from Nix 2.8 (reference §7.3): under keep-outputs its reverse walk also
+ * follows DerivationOutputs rows of paths that are not `.drv`, which the forward closure does not,
+ * so such an output can be alive with no chain (`why` says so). Pure.
  *
  * - shortest chain: one multi-source BFS from all sources, with parents (O(graph), once for any
  *   number of queried paths);

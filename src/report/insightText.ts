@@ -10,6 +10,9 @@ import type { RootSizesReport, WhyReport } from './insightTypes.js';
 export function renderWhyText(report: WhyReport): string {
   return report.paths.map((entry) => {
     if (!entry.alive) return `${entry.path} is dead: no root keeps it; \`storegc gc\` would delete it\n`;
+    if (entry.chains.length === 0) {
+      return `${entry.path} is alive, through no chain of keep edges: Nix's reverse walk reached a root from it over a DerivationOutputs row of a path that is not a .drv (reference §7.3)\n`;
+    }
     const chains = entry.chains.map(chainText).join('');
     return `${entry.path} is alive:\n${chains}`;
   }).join('');

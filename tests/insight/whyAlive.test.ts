@@ -69,6 +69,14 @@ describe('why-alive chains', () => {
     expect(w.shortest(x)).toBe('/g/x');
   });
 
+  it('finds no chain for what only Nix\'s reverse walk keeps: DerivationOutputs rows of a path that is not a .drv (§7.3)', () => {
+    const [notDrv, out] = [sp('not-a-drv'), sp('out')];
+    const w = world({ [notDrv]: { outputs: [out] }, [out]: {} }, [out, notDrv], [{ link: '/g/x', path: notDrv, kind: 'symlink' }], { keepOutputs: true, keepDerivations: true });
+    expect(w.alive(out)).toBe(true);
+    expect(w.shortest(out)).toBeNull();
+    expect(w.all(out)).toEqual([]);
+  });
+
   it('follows keep-outputs from a live derivation only when it is on', () => {
     const [drv, out] = [sp('y.drv'), sp('y')];
     const valid = { [drv]: { outputs: [out] }, [out]: { deriver: drv } };
