@@ -63,7 +63,7 @@ export function measureStoregc(ctx: IndexContext, features: Features): Row[] {
   if (features.index) {
     rows.push(...attempt(ROOT_SIZES, size, 'find+sqlite3', () => {
       indexOnce(ctx, 'rebuild', used);
-      return measureSeries({ method: ROOT_SIZES, size, baseline: 'find+sqlite3', runs }, storegc(env, ['roots', '--sizes', '--json', '--no-runtime-roots', ...indexUse(features, used, true)]));
+      return measureSeries({ method: ROOT_SIZES, size, baseline: 'find+sqlite3', runs }, { ...storegc(env, ['roots', '--sizes', '--json', '--no-runtime-roots', ...indexUse(features, used, true)]), timeoutMs: 10 * 60_000 });
     }));
   }
   return rows;

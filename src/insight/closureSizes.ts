@@ -22,11 +22,16 @@ export function closureSizes(succ: Csr, nodeCount: number, starts: readonly (rea
   const inodeMask = new Int32Array(disk.shared.length);
   const inodeTouched: number[] = [];
   const heap = new MinHeap(nodeCount, order);
-  const out: Sizes[] = [];
+  const out: Sizes[] = new Array<Sizes>(starts.length);
   let stamp = 0;
+  // Starts close in topological order tend to share their closures: batching them together keeps
+  // each batch's union, and so its cost, small.
+  const rankOf = (targets: readonly number[]): number => targets.reduce((r, t) => Math.min(r, order[t]!), nodeCount);
+  const sorted = starts.map((targets, i) => ({ i, rank: rankOf(targets) })).sort((a, b) => a.rank - b.rank).map((s) => s.i);
 
-  for (let first = 0; first < starts.length; first += 32) {
-    const batch = starts.slice(first, first + 32);
+  for (let first = 0; first < sorted.length; first += 32) {
+    const which = sorted.slice(first, first + 32);
+    const batch = which.map((i) => starts[i]!);
     const paths = new Float64Array(batch.length);
     const narSize = new Float64Array(batch.length);
     const diskBytes = new Float64Array(batch.length);
@@ -78,7 +83,7 @@ export function closureSizes(succ: Csr, nodeCount: number, starts: readonly (rea
       inodeMask[inode] = 0;
     }
     inodeTouched.length = 0;
-    for (let b = 0; b < batch.length; b++) out.push({ paths: paths[b]!, narSize: narSize[b]!, diskBytes: diskBytes[b]! });
+    for (let b = 0; b < batch.length; b++) out[which[b]!] = { paths: paths[b]!, narSize: narSize[b]!, diskBytes: diskBytes[b]! };
   }
   return out;
 }
