@@ -129,8 +129,8 @@ function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: numb
   type Key = { i: number; key: string; exclusive: Sizes; age: number | null };
   const order = (closures: () => Map<number, Sizes>) => (a: Key, b: Key): number => {
     switch (sort) {
-      case 'exclusive': return b.exclusive.diskBytes - a.exclusive.diskBytes || compareBytes(a.key, b.key);
-      case 'closure': return closures().get(b.i)!.diskBytes - closures().get(a.i)!.diskBytes || compareBytes(a.key, b.key);
+      case 'exclusive': return bySize(a.exclusive, b.exclusive) || compareBytes(a.key, b.key);
+      case 'closure': return bySize(closures().get(a.i)!, closures().get(b.i)!) || compareBytes(a.key, b.key);
       case 'age': return (b.age ?? -1) - (a.age ?? -1) || compareBytes(a.key, b.key);
       case 'link': return compareBytes(a.key, b.key);
     }
@@ -205,6 +205,11 @@ function writeOutput(file: string, text: string): void {
   } catch (error) {
     throw new StoregcError('io', file, `cannot write the report (${errnoOf(error) ?? 'error'})`, 'give a file in a writable directory');
   }
+}
+
+/** Larger first: disk bytes, then narSize (stores whose files are elsewhere measure 0 bytes). */
+function bySize(a: Sizes, b: Sizes): number {
+  return b.diskBytes - a.diskBytes || b.narSize - a.narSize;
 }
 
 /** Seconds since the root's link last changed; null for runtime roots and links we cannot stat. */
