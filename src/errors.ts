@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'index-damaged'
   | 'index-foreign'
   | 'index-missing'
-  | 'drv-unreadable';
+  | 'drv-unreadable'
+  | 'unknown-path';
 
 /** 2 = bad usage or bad configuration; 1 = failure while running. */
 const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
@@ -44,6 +45,7 @@ const EXIT_CODES: Record<ErrorCode, 1 | 2> = {
   'index-foreign': 2,
   'index-missing': 1,
   'drv-unreadable': 1,
+  'unknown-path': 1,
 };
 
 export class StoregcError extends Error {

@@ -16,6 +16,8 @@ import type { Features } from './storegc.js';
 export const JOBS = [1, 4, 16, 64] as const;
 export const rebuildMethod = (jobs: number): string => `storegc index rebuild --jobs ${jobs}`;
 export const endToEnd = (command: 'roots' | 'dead', index: boolean): string => `storegc ${command} (${index ? 'index' : '--no-index'})`;
+/** `roots --sizes` (issue 10): dominators and a disk walk on top of what `dead` does. */
+export const ROOT_SIZES = 'storegc roots --sizes --json (index)';
 
 function attempt(method: string, size: number, baseline: Baseline, work: () => Row[]): Row[] {
   try {
@@ -57,6 +59,12 @@ export function measureStoregc(ctx: IndexContext, features: Features): Row[] {
         return measured.map((r) => (note === '' || r.status !== 'ok' ? r : { ...r, note }));
       }));
     }
+  }
+  if (features.index) {
+    rows.push(...attempt(ROOT_SIZES, size, 'find+sqlite3', () => {
+      indexOnce(ctx, 'rebuild', used);
+      return measureSeries({ method: ROOT_SIZES, size, baseline: 'find+sqlite3', runs }, { ...storegc(env, ['roots', '--sizes', '--json', '--no-runtime-roots', ...indexUse(features, used, true)]), timeoutMs: 10 * 60_000 });
+    }));
   }
   return rows;
 }

@@ -26,7 +26,7 @@ let commandExit = 0;
 function print({ report, format, quiet, exitCode }: Outcome): void {
   if (exitCode !== undefined) commandExit = exitCode;
   for (const finding of report.findings) process.stderr.write(`storegc: warning: ${display(finding.message)}\n`);
-  if (quiet !== true && (report.command === 'roots' || report.command === 'live' || report.command === 'dead') && report.index !== undefined) {
+  if (quiet !== true && (report.command === 'roots' || report.command === 'live' || report.command === 'dead' || report.command === 'why' || report.command === 'root-sizes' || report.command === 'report') && report.index !== undefined) {
     process.stderr.write(`storegc: ${indexUseLine(report.index)}\n`);
   }
   if (report.command === 'gc' || report.command === 'delete') {

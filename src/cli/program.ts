@@ -13,6 +13,8 @@ import { collectGarbage } from '../compose/collect.js';
 import type { GcReport } from '../compose/collect.js';
 import { reportPaths, reportRoots } from '../compose/listPaths.js';
 import { indexStatus, updateIndex, verifyIndex } from '../compose/indexCommands.js';
+import { explainPaths, reportRootSizes, writeReportPage } from '../compose/insight.js';
+import type { SizeSort } from '../compose/insight.js';
 import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
 import type { Finding } from '../roots/types.js';
@@ -68,6 +70,12 @@ export function parseSize(value: string): bigint {
   return n > UNLIMITED ? UNLIMITED : n;
 }
 
+interface SizesFlags extends CommonFlags {
+  sizes?: boolean;
+  sort?: SizeSort;
+  top?: number;
+}
+
 interface CommonFlags {
   storeDir?: string;
   stateDir?: string;
@@ -99,7 +107,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function addCommonOptions(cmd: Command): Command {
+/** @param jsonFile `--json [file]`: with a file, the command writes its data there (`report`). */
+function addCommonOptions(cmd: Command, jsonFile = false): Command {
   return cmd
     .option('--store-dir <dir>', 'logical store directory (default: $NIX_STORE_DIR or /nix/store)')
     .option('--state-dir <dir>', 'Nix state directory (default: $NIX_STATE_DIR or /nix/var/nix)')
@@ -111,7 +120,7 @@ function addCommonOptions(cmd: Command): Command {
     .option('--jobs <n>', 'directories and links read in parallel', parseJobs)
     .option('--extra-roots <glob>', 'also scan matching trees for roots, like gcroots/ (repeatable)', collect)
     .option('--force', 'go on although the database does not seem to belong to the store directory')
-    .option('--json', 'write a JSON report (schemaVersion 1) instead of Nix-compatible text');
+    .option(jsonFile ? '--json [file]' : '--json', jsonFile ? 'write the page data to FILE as JSON (without FILE: a JSON summary on stdout)' : 'write a JSON report (schemaVersion 1) instead of Nix-compatible text');
 }
 
 /** Flags -> Options -> Settings. Exported for tests. */
@@ -142,8 +151,8 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   const format = (flags: CommonFlags): Format => (flags.json === true ? 'json' : 'text');
 
-  const indexOptions = (cmd: Command): Command => {
-    addCommonOptions(cmd)
+  const indexOptions = (cmd: Command, jsonFile = false): Command => {
+    addCommonOptions(cmd, jsonFile)
       .option('--index <file>', 'roots index file (default: STATE/storegc/roots-index.sqlite, else a per-user cache file)')
       .option('--no-index', 'scan every roots directory in full; neither read nor write an index');
     // Both flags write one value, so the last would silently win: refuse the pair instead.
@@ -159,8 +168,23 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
 
   indexOptions(program.command('roots'))
     .description('list GC roots (== nix-store --gc --print-roots)')
-    .action(async (flags: CommonFlags) => {
-      const report = await reportRoots(settingsFrom(flags, env));
+    .option('--sizes', 'with each root (and group of roots) its closure and exclusive size')
+    .addOption(new Option('--sort <key>', 'with --sizes: order of the rows').choices(['exclusive', 'closure', 'age', 'link']))
+    .option('--top <n>', 'with --sizes: only the first N roots and groups', parseJobs)
+    .action(async (flags: SizesFlags) => {
+      if (flags.sizes !== true && (flags.sort !== undefined || flags.top !== undefined)) {
+        throw new StoregcError('usage', undefined, '--sort and --top only apply to --sizes', 'add --sizes');
+      }
+      const settings = settingsFrom(flags, env);
+      const report = flags.sizes === true ? await reportRootSizes(settings, flags.sort ?? 'exclusive', flags.top) : await reportRoots(settings);
+      handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
+    });
+  indexOptions(program.command('why'))
+    .description('why each path is alive: the shortest chain from a root (or with --all, from every root that keeps it)')
+    .argument('<paths...>', 'store paths')
+    .option('--all', 'every root that keeps the path, each with its shortest chain')
+    .action(async (paths: string[], flags: CommonFlags & { all?: boolean }) => {
+      const report = await explainPaths(settingsFrom(flags, env), paths.map(fromText), flags.all === true);
       handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
     });
   for (const command of ['live', 'dead'] as const) {
@@ -171,6 +195,14 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
         handle({ report, format: format(flags), exitCode: rootsIncomplete(report.findings) });
       });
   }
+  indexOptions(program.command('report'), true)
+    .description('write a self-contained HTML page: totals, a treemap and table of roots by size, why-alive chains')
+    .requiredOption('--html <file>', 'the page to write')
+    .action(async (flags: Omit<CommonFlags, 'json'> & { html: string; json?: string | boolean }) => {
+      const jsonFile = typeof flags.json === 'string' ? fromText(flags.json) : undefined;
+      const report = await writeReportPage(settingsFrom({ ...flags, json: undefined }, env), fromText(flags.html), jsonFile);
+      handle({ report, format: flags.json === true ? 'json' : 'text', exitCode: rootsIncomplete(report.findings) });
+    });
   const index = program.command('index').description('the incremental roots index: a cache of roots directory listings');
   indexOptions(index.command('status'))
     .description('entries, age and reuse of the last scan')

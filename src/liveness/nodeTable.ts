@@ -57,6 +57,12 @@ export class NodeTable {
     return bits;
   }
 
+  /** The id of a path already known (valid or interned), without registering it. */
+  internedId(path: string): number | undefined {
+    const valid = this.graph.paths.idOf(path);
+    return valid !== -1 ? valid : this.extraIds.get(path);
+  }
+
   isValid(id: number): boolean {
     return id < this.validCount;
   }

@@ -7,6 +7,7 @@ import type { Finding } from '../roots/types.js';
 import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
 import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
+import { rootSizesBody, whyBody } from './insightJson.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -28,6 +29,12 @@ export function toJson(report: Report): object {
       return { ...head, ...gcBody(report), warnings };
     case 'index':
       return { ...head, ...indexBody(report), warnings };
+    case 'why':
+      return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
+    case 'root-sizes':
+      return { ...head, command: 'roots', ...rootSizesBody(report), index: indexUse(report.index), warnings };
+    case 'report':
+      return { ...head, html: display(report.html), json: report.json === undefined ? null : display(report.json), roots: report.roots, livePaths: report.livePaths, index: indexUse(report.index), warnings };
   }
 }
 

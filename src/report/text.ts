@@ -1,6 +1,7 @@
 /** Output byte-identical to `nix-store --gc --print-roots | --print-live | --print-dead` (§15). */
 import { toBytes } from '../store/bytes.js';
 import { renderIndexText } from './indexText.js';
+import { renderRootSizesText, renderWhyText } from './insightText.js';
 import { formatMiB, summaryLine } from './mib.js';
 import type { GcReport, Report } from './types.js';
 
@@ -16,6 +17,12 @@ export function renderText(report: Report): Buffer {
       return toBytes(renderGc(report));
     case 'index':
       return toBytes(renderIndexText(report));
+    case 'why':
+      return toBytes(renderWhyText(report));
+    case 'root-sizes':
+      return toBytes(renderRootSizesText(report));
+    case 'report':
+      return toBytes(`wrote ${report.html}${report.json === undefined ? '' : ` and ${report.json}`}: ${report.roots} roots, ${report.livePaths} live paths\n`);
   }
 }
 

@@ -3,6 +3,7 @@ import type { GcReport } from '../compose/collect.js';
 import type { Finding, Root } from '../roots/types.js';
 import type { IndexReport } from '../compose/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
+import type { PageReport, RootSizesReport, WhyReport } from './insightTypes.js';
 
 export interface RootsReport {
   readonly command: 'roots';
@@ -24,9 +25,9 @@ export interface PathsReport {
   readonly index?: IndexUse | undefined;
 }
 
-export type Report = RootsReport | PathsReport | GcReport | IndexReport;
+export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport;
 
-export type { GcReport, IndexReport };
+export type { GcReport, IndexReport, PageReport, RootSizesReport, WhyReport };
 
 /** A renderer turns a report into the bytes for stdout. */
 export type Renderer = (report: Report) => Buffer;

@@ -1,0 +1,215 @@
+/**
+ * The composer of `why`, `roots --sizes` and `report`: the snapshot `live` and `dead` read
+ * (graph, roots through the index, store listing, liveness), plus the keep graph, why-alive
+ * chains and dominator sizes of src/insight/. The disk walk is the only extra I/O.
+ */
+import { lstatSync, writeFileSync } from 'node:fs';
+import { measureFreed } from '../collect/measure.js';
+import { EDGE_NAMES } from '../graph/keepEdges.js';
+import { rootSizesBody } from '../report/insightJson.js';
+import { renderHtml } from '../report/html.js';
+import { SCHEMA_VERSION } from '../report/json.js';
+import type { Settings } from '../config/settings.js';
+import { outsidePaths } from '../config/settings.js';
+import { StoregcError, errnoOf } from '../errors.js';
+import { buildKeepEdges, reverseKeepEdges } from '../graph/keepEdges.js';
+import type { KeepEdges } from '../graph/keepEdges.js';
+import { computeLiveness } from '../liveness/classify.js';
+import type { Liveness } from '../liveness/classify.js';
+import { ALIVE, DEAD } from '../liveness/markLive.js';
+import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
+import type { PageReport, ReportPageData, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
+import { findRoots } from '../roots/findRoots.js';
+import { withIndex } from '../roots/index/withIndex.js';
+import type { IndexUse } from '../roots/index/withIndex.js';
+import type { Finding, RootSet } from '../roots/types.js';
+import { compareBytes, display } from '../store/bytes.js';
+import { toStorePath } from '../store/storePath.js';
+import { findKeepSources } from '../insight/keepSources.js';
+import type { KeepSources } from '../insight/keepSources.js';
+import { measureDisk } from '../insight/measureDisk.js';
+import type { DiskFs } from '../insight/measureDisk.js';
+import { groupRoots } from '../insight/rootGroups.js';
+import { computeRootSizes } from '../insight/rootSizes.js';
+import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
+import { allChains, shortestChain, shortestParents } from '../insight/whyAlive.js';
+import type { Chain } from '../insight/whyAlive.js';
+
+interface World {
+  readonly rootSet: RootSet;
+  readonly liveness: Liveness;
+  readonly edges: KeepEdges;
+  readonly sources: KeepSources;
+  readonly index: IndexUse | undefined;
+  readonly findings: readonly Finding[];
+}
+
+/** The store as `live` sees it: roots (sorted, as `roots` lists them), liveness, keep graph. */
+async function loadWorld(settings: Settings): Promise<World> {
+  const graph = readStoreGraph(settings);
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, 'sorted'));
+  const entries = readStoreEntries(settings, graph);
+  const liveness = computeLiveness(graph, rootSet, entries, settings);
+  const edges = buildKeepEdges(graph, settings);
+  const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots);
+  return { rootSet, liveness, edges, sources, index, findings: [...findings, ...rootSet.findings] };
+}
+
+export async function explainPaths(settings: Settings, args: readonly string[], all: boolean): Promise<WhyReport> {
+  const world = await loadWorld(settings);
+  const { nodes, state } = world.liveness;
+  const ids = args.map((arg) => {
+    const path = toStorePath(settings.storeDir, arg);
+    const id = path === null ? undefined : nodes.internedId(path);
+    if (path === null || id === undefined) {
+      throw new StoregcError('unknown-path', display(arg), 'not in the store', 'give a store path that is registered or present in the store directory');
+    }
+    return id;
+  });
+  const keepWorld = { nodes, edges: world.edges, sources: world.sources };
+  const parents = all ? undefined : shortestParents(keepWorld);
+  const reverse = all ? reverseKeepEdges(world.edges) : undefined;
+  const paths: WhyEntry[] = ids.map((id) => {
+    const alive = (state[id]! & ALIVE) !== 0;
+    let chains: Chain[] = [];
+    if (alive && parents !== undefined) {
+      const chain = shortestChain(keepWorld, parents, id);
+      chains = chain === null ? [] : [chain];
+    } else if (alive && reverse !== undefined) {
+      chains = allChains(keepWorld, reverse, id).sort((a, b) => a.steps.length - b.steps.length || compareBytes(a.root.link, b.root.link));
+    }
+    return { path: nodes.pathOf(id), alive, chains };
+  });
+  return { command: 'why', storeDir: settings.storeDir, paths, findings: world.findings, index: world.index };
+}
+
+export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
+
+export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, fs?: DiskFs, now: number = Date.now()): Promise<RootSizesReport> {
+  return rootSizesOf(settings, await loadWorld(settings), sort, top, fs, now).report;
+}
+
+function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: number | undefined, fs: DiskFs | undefined, now: number): { report: RootSizesReport; disk: DiskUsage } {
+  const { nodes, state } = world.liveness;
+  const roots = world.rootSet.roots;
+  const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
+  const realPaths = Array.from({ length: nodes.size }, (_, id) => (state[id]! & ALIVE ? real(nodes.pathOf(id)) : undefined));
+  const disk = measureDisk(realPaths, fs);
+  const { groupIndex, names } = groupRoots(roots);
+  const sizes = computeRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length, disk });
+  const ages = roots.map((r) => ageOf(settings, r.link, r.kind, now));
+  const members: number[][] = names.map(() => []);
+  roots.forEach((_, i) => members[groupIndex[i]!]!.push(i));
+  const groupAge = (g: number): number | null => {
+    const known = members[g]!.map((i) => ages[i]!).filter((a): a is number => a !== null);
+    return known.length === 0 ? null : Math.min(...known);
+  };
+  const rowKeys = roots.map((r, i) => ({ i, key: r.link, exclusive: sizes.exclusiveRoots[i]!, age: ages[i]! }));
+  const groupKeys = names.map((name, g) => ({ i: g, key: name, exclusive: sizes.exclusiveGroups[g]!, age: groupAge(g) }));
+  // Closures only for the rows shown, unless they decide the order.
+  let closureOf: { roots: Map<number, Sizes>; groups: Map<number, Sizes> } | undefined;
+  const computeClosures = (rows: readonly number[], groups: readonly number[]): void => {
+    const c = sizes.closures(rows, groups);
+    closureOf = { roots: new Map(rows.map((i, k) => [i, c.roots[k]!])), groups: new Map(groups.map((g, k) => [g, c.groups[k]!])) };
+  };
+  if (sort === 'closure') computeClosures(roots.map((_, i) => i), names.map((_, g) => g));
+  type Key = { i: number; key: string; exclusive: Sizes; age: number | null };
+  const order = (closures: () => Map<number, Sizes>) => (a: Key, b: Key): number => {
+    switch (sort) {
+      case 'exclusive': return bySize(a.exclusive, b.exclusive) || compareBytes(a.key, b.key);
+      case 'closure': return bySize(closures().get(a.i)!, closures().get(b.i)!) || compareBytes(a.key, b.key);
+      case 'age': return (b.age ?? -1) - (a.age ?? -1) || compareBytes(a.key, b.key);
+      case 'link': return compareBytes(a.key, b.key);
+    }
+  };
+  const shownRows = rowKeys.sort(order(() => closureOf!.roots)).slice(0, top ?? rowKeys.length);
+  const shownGroups = groupKeys.sort(order(() => closureOf!.groups)).slice(0, top ?? groupKeys.length);
+  if (closureOf === undefined) computeClosures(shownRows.map((r) => r.i), shownGroups.map((g) => g.i));
+  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: closureOf!.roots.get(r.i)!, exclusive: r.exclusive, ageSeconds: r.age }));
+  const groups = shownGroups.map((g) => ({ name: g.key, roots: members[g.i]!.length, closure: closureOf!.groups.get(g.i)!, exclusive: g.exclusive, ageSeconds: g.age }));
+  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk };
+}
+
+/**
+ * `report --html FILE [--json FILE]`: every root and group with its sizes, the totals, and a
+ * shortest chain to every live path, written as one self-contained page (and the data as JSON).
+ */
+export async function writeReportPage(settings: Settings, htmlFile: string, jsonFile: string | undefined, now: number = Date.now()): Promise<PageReport> {
+  const world = await loadWorld(settings);
+  const { nodes, state } = world.liveness;
+  const { report, disk } = rootSizesOf(settings, world, 'exclusive', undefined, undefined, now);
+  const body = rootSizesBody(report) as { roots: object[]; groups: object[] };
+  const rowOf = new Map(report.roots.map((r, i) => [r.root, i]));
+  const keepWorld = { nodes, edges: world.edges, sources: world.sources };
+  const parents = shortestParents(keepWorld);
+  const liveIds: number[] = [];
+  const liveIndex = new Int32Array(nodes.size).fill(-1);
+  const dead: string[] = [];
+  let liveNarSize = 0;
+  let deadNarSize = 0;
+  for (let id = 0; id < nodes.size; id++) {
+    const nar = id < nodes.validCount && !Number.isNaN(nodes.graph.narSize[id]!) ? nodes.graph.narSize[id]! : 0;
+    if (state[id]! & ALIVE) {
+      liveIndex[id] = liveIds.length;
+      liveIds.push(id);
+      liveNarSize += nar;
+    } else if (state[id]! & DEAD) {
+      dead.push(nodes.pathOf(id));
+      deadNarSize += nar;
+    }
+  }
+  let liveDiskBytes = 0;
+  for (const id of liveIds) liveDiskBytes += disk.own[id] ?? 0;
+  for (const inode of disk.shared) liveDiskBytes += inode.bytes;
+  const rootOf: Record<number, number> = {};
+  for (const s of world.sources.nodes) {
+    const row = rowOf.get(world.sources.rootsOf.get(s)![0]!);
+    if (row !== undefined && liveIndex[s] !== -1) rootOf[liveIndex[s]!] = row;
+  }
+  const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
+  const page: ReportPageData = {
+    storeDir: display(settings.storeDir),
+    generated: new Date(now).toISOString(),
+    totals: { livePaths: liveIds.length, liveNarSize, liveDiskBytes, deadPaths: dead.length, deadNarSize, gcFreesBytes: measureFreed(dead.map(real)) },
+    roots: body.roots,
+    groups: body.groups,
+    edges: EDGE_NAMES,
+    live: {
+      paths: liveIds.map((id) => display(nodes.pathOf(id))),
+      parent: liveIds.map((id) => (parents.parent[id]! >= 0 ? liveIndex[parents.parent[id]!]! : -1)),
+      edge: liveIds.map((id) => (parents.via[id]! >= 0 ? world.edges.kind[parents.via[id]!]! : -1)),
+      rootOf,
+    },
+  };
+  writeOutput(htmlFile, renderHtml(page));
+  if (jsonFile !== undefined) writeOutput(jsonFile, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, command: 'report', page }, null, 2)}\n`);
+  return { command: 'report', storeDir: settings.storeDir, html: htmlFile, json: jsonFile, roots: report.roots.length, livePaths: liveIds.length, findings: world.findings, index: world.index };
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new StoregcError('io', file, `cannot write the report (${errnoOf(error) ?? 'error'})`, 'give a file in a writable directory');
+  }
+}
+
+/** Larger first: disk bytes, then narSize (stores whose files are elsewhere measure 0 bytes). */
+function bySize(a: Sizes, b: Sizes): number {
+  return b.diskBytes - a.diskBytes || b.narSize - a.narSize;
+}
+
+/** Seconds since the root's link last changed; null for runtime roots and links we cannot stat. */
+function ageOf(settings: Settings, link: string, kind: string, now: number): number | null {
+  if (kind === 'runtime') return null;
+  // Links under the state dir are named by their real path; other links by their logical one.
+  const file = kind === 'temp' ? `${settings.stateDir}/temproots/${link.slice('{temp:'.length, -1)}`
+    : link.startsWith(`${settings.stateDir}/`) ? link : outsidePaths(settings, link)[0]!;
+  try {
+    return Math.max(0, Math.floor((now - lstatSync(Buffer.from(file, 'latin1')).mtimeMs) / 1000));
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno === 'ENOENT' || errno === 'ENOTDIR' || errno === 'EACCES') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * `storegc report --html`: one self-contained page (no network, no external fonts or scripts):
+ * totals, a treemap of groups and roots by exclusive size, a sortable table of roots, and the
+ * why-alive chain of any live path on click. The data is embedded as JSON; the script only lays
+ * it out. Pure.
+ */
+import type { ReportPageData } from './insightTypes.js';
+
+/** JSON inside <script>: `<` escaped so no path can close the element. */
+function embed(data: unknown): string {
+  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function renderHtml(data: ReportPageData): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>storegc report: ${escapeHtml(data.storeDir)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:16px;color:#222;background:#fafafa}
+h1{font-size:20px;margin:0 0 8px}h2{font-size:16px;margin:18px 0 6px}
+#totals{display:flex;gap:12px;flex-wrap:wrap}.total{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:150px}
+.total b{display:block;font-size:18px}
+#treemap{position:relative;width:100%;height:360px;background:#fff;border:1px solid #ccc}
+.cell{position:absolute;box-sizing:border-box;border:1px solid #fff;overflow:hidden;font-size:11px;color:#fff;padding:2px;cursor:pointer}
+.cell.group{border:2px solid #fafafa;background:transparent;color:#000;padding:0}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #eee;padding:3px 6px;text-align:right;white-space:nowrap}
+th{cursor:pointer;background:#f0f0f0;position:sticky;top:0}td.l,th.l{text-align:left;max-width:520px;overflow:hidden;text-overflow:ellipsis}
+tr.root-row:hover{background:#eef}#chain{background:#fff;border:1px solid #ddd;padding:8px;min-height:40px;font-family:monospace;font-size:12px;white-space:pre-wrap}
+#search{width:60%;padding:4px}#matches div{cursor:pointer;font-family:monospace;font-size:12px}#matches div:hover{background:#eef}
+</style></head><body>
+<h1>storegc report</h1><div>store <code id="store"></code>, generated <span id="when"></span></div>
+<div id="totals"></div>
+<h2>Roots and groups by exclusive size</h2><div id="treemap"></div>
+<h2>Roots</h2><table id="roots"><thead><tr>
+<th class="l" data-k="link">root</th><th class="l" data-k="kind">kind</th><th data-k="exclusiveDiskBytes">exclusive</th><th data-k="exclusiveNarSize">excl. nar</th><th data-k="exclusivePaths">excl. paths</th><th data-k="closureDiskBytes">closure</th><th data-k="closureNarSize">closure nar</th><th data-k="closurePaths">paths</th><th data-k="ageSeconds">age</th>
+</tr></thead><tbody></tbody></table>
+<h2>Why is it alive?</h2><input id="search" placeholder="part of a store path"><div id="matches"></div><div id="chain">Click a root, a treemap cell or a search result.</div>
+<script id="data" type="application/json">${embed(data)}</script>
+<script>
+"use strict";
+const D = JSON.parse(document.getElementById('data').textContent);
+const $ = (id) => document.getElementById(id);
+const fmt = (b) => { const u = ['B','KiB','MiB','GiB','TiB']; let i = 0; while (b >= 1024 && i < u.length - 1) { b /= 1024; i++; } return (i ? b.toFixed(1) : String(b)) + ' ' + u[i]; };
+const age = (s) => s === null ? '-' : s >= 86400 ? Math.floor(s / 86400) + 'd' : s >= 3600 ? Math.floor(s / 3600) + 'h' : Math.floor(s / 60) + 'm';
+const weight = (x) => x.exclusiveDiskBytes > 0 ? x.exclusiveDiskBytes : x.exclusiveNarSize;
+$('store').textContent = D.storeDir; $('when').textContent = D.generated;
+for (const [label, value, sub] of [
+  ['store paths', String(D.totals.livePaths + D.totals.deadPaths), ''],
+  ['live', fmt(D.totals.liveDiskBytes), D.totals.livePaths + ' paths, nar ' + fmt(D.totals.liveNarSize)],
+  ['dead', String(D.totals.deadPaths) + ' paths', 'nar ' + fmt(D.totals.deadNarSize)],
+  ['gc would free', fmt(D.totals.gcFreesBytes), D.totals.deadPaths + ' paths'],
+]) { const t = document.createElement('div'); t.className = 'total'; t.innerHTML = label + '<b></b><span></span>'; t.querySelector('b').textContent = value; t.querySelector('span').textContent = sub; $('totals').appendChild(t); }
+
+// Squarified treemap (Bruls et al.) of groups, each subdivided by its roots.
+function squarify(items, x, y, w, h) {
+  const out = []; const total = items.reduce((t, i) => t + i.v, 0); if (total <= 0) return out;
+  let rest = items.map((i) => ({ ...i, a: i.v / total * w * h }));
+  while (rest.length) {
+    const short = Math.min(w, h); let row = []; let best = Infinity;
+    for (const it of rest) { const r = [...row, it]; const s = r.reduce((t, i) => t + i.a, 0); const worst = Math.max(...r.map((i) => Math.max(short * short * i.a / (s * s), s * s / (short * short * i.a)))); if (worst > best) break; best = worst; row = r; }
+    rest = rest.slice(row.length); const s = row.reduce((t, i) => t + i.a, 0); const thick = s / short; let off = 0;
+    for (const it of row) { const len = it.a / thick; if (w >= h) out.push({ it, x, y: y + off, w: thick, h: len }); else out.push({ it, x: x + off, y, w: len, h: thick }); off += len; }
+    if (w >= h) { x += thick; w -= thick; } else { y += thick; h -= thick; }
+  }
+  return out;
+}
+const map = $('treemap'); const W = map.clientWidth, H = map.clientHeight;
+const groups = D.groups.map((g) => ({ g, v: weight(g) })).filter((i) => i.v > 0).sort((a, b) => b.v - a.v);
+const hue = (s) => { let h = 0; for (const c of s) h = (h * 31 + c.charCodeAt(0)) >>> 0; return h % 360; };
+for (const box of squarify(groups, 0, 0, W, H)) {
+  const gd = document.createElement('div'); gd.className = 'cell group'; Object.assign(gd.style, { left: box.x + 'px', top: box.y + 'px', width: box.w + 'px', height: box.h + 'px' }); gd.title = box.it.g.name + ': ' + fmt(weight(box.it.g)); map.appendChild(gd);
+  const members = D.roots.filter((r) => r.group === box.it.g.name).map((r) => ({ r, v: weight(r) })).filter((i) => i.v > 0).sort((a, b) => b.v - a.v);
+  for (const c of squarify(members, box.x + 2, box.y + 2, Math.max(0, box.w - 4), Math.max(0, box.h - 4))) {
+    const d = document.createElement('div'); d.className = 'cell root'; Object.assign(d.style, { left: c.x + 'px', top: c.y + 'px', width: c.w + 'px', height: c.h + 'px', background: 'hsl(' + hue(box.it.g.name) + ',55%,45%)' });
+    const r = c.it.r; d.textContent = r.link.split('/').pop() + ' ' + fmt(weight(r)); d.title = r.link + ' -> ' + r.path; d.onclick = () => showRoot(r); map.appendChild(d);
+  }
+}
+
+let sortKey = 'exclusiveDiskBytes', sortDir = -1;
+function renderTable() {
+  const rows = [...D.roots].sort((a, b) => { const x = a[sortKey], y = b[sortKey]; return (typeof x === 'string' ? x.localeCompare(y) : (x ?? -1) - (y ?? -1)) * sortDir; });
+  const body = document.querySelector('#roots tbody'); body.textContent = '';
+  for (const r of rows) {
+    const tr = document.createElement('tr'); tr.className = 'root-row';
+    for (const [v, cls] of [[r.link + ' -> ' + r.path, 'l'], [r.kind, 'l'], [fmt(r.exclusiveDiskBytes)], [fmt(r.exclusiveNarSize)], [r.exclusivePaths], [fmt(r.closureDiskBytes)], [fmt(r.closureNarSize)], [r.closurePaths], [age(r.ageSeconds)]]) { const td = document.createElement('td'); if (cls) td.className = cls; td.textContent = String(v); tr.appendChild(td); }
+    tr.onclick = () => showRoot(r); body.appendChild(tr);
+  }
+}
+for (const th of document.querySelectorAll('#roots th')) th.onclick = () => { const k = th.dataset.k; sortDir = k === sortKey ? -sortDir : (k === 'link' || k === 'kind' ? 1 : -1); sortKey = k; renderTable(); };
+renderTable();
+
+// Why-alive chains: each live path's parent on a shortest chain, and the root of each chain start.
+const index = new Map(D.live.paths.map((p, i) => [p, i]));
+function chainText(i) {
+  const steps = []; let x = i;
+  while (D.live.parent[x] >= 0) { steps.push('  -[' + D.edges[D.live.edge[x]] + ']-> ' + D.live.paths[x]); x = D.live.parent[x]; }
+  const root = D.live.rootOf[x];
+  const head = root === undefined ? D.live.paths[x] : D.roots[root].link + ' -> ' + D.roots[root].path + ' (' + D.roots[root].kind + ')' + (D.roots[root].path === D.live.paths[x] ? '' : '\\n  ~ ' + D.live.paths[x]);
+  return D.live.paths[i] + ' is alive:\\n' + head + '\\n' + steps.reverse().join('\\n');
+}
+function showRoot(r) { const i = index.get(r.path); $('chain').textContent = i === undefined ? r.link + ' -> ' + r.path + ' keeps nothing alive' : r.link + ' -> ' + r.path + ' (' + r.kind + ')\\nexclusive ' + fmt(r.exclusiveDiskBytes) + ' in ' + r.exclusivePaths + ' paths; closure ' + fmt(r.closureDiskBytes) + ' in ' + r.closurePaths + ' paths\\n\\n' + chainText(i); }
+$('search').oninput = () => {
+  const q = $('search').value; const m = $('matches'); m.textContent = ''; if (q.length < 2) return;
+  let n = 0; for (let i = 0; i < D.live.paths.length && n < 50; i++) if (D.live.paths[i].includes(q)) { const d = document.createElement('div'); d.textContent = D.live.paths[i]; d.onclick = () => { $('chain').textContent = chainText(i); }; m.appendChild(d); n++; }
+};
+// #why=<store path> opens that path's chain (links to a path, and tests without clicks).
+const asked = decodeURIComponent(location.hash.startsWith('#why=') ? location.hash.slice(5) : '');
+if (asked !== '') $('chain').textContent = index.has(asked) ? chainText(index.get(asked)) : asked + ' is not alive';
+document.body.dataset.ready = 'true';
+</script></body></html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

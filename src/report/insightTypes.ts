@@ -1,0 +1,87 @@
+/** Reports of `why` and `roots --sizes` (issue 10). */
+import type { Chain } from '../insight/whyAlive.js';
+import type { Sizes } from '../insight/rootSizes.js';
+import type { Finding, Root } from '../roots/types.js';
+import type { IndexUse } from '../roots/index/withIndex.js';
+
+export interface WhyEntry {
+  readonly path: string;
+  /** Listed by `storegc live`. */
+  readonly alive: boolean;
+  /** Shortest chain first; empty for a dead path. */
+  readonly chains: readonly Chain[];
+}
+
+export interface WhyReport {
+  readonly command: 'why';
+  readonly storeDir: string;
+  readonly paths: readonly WhyEntry[];
+  readonly findings: readonly Finding[];
+  readonly index?: IndexUse | undefined;
+}
+
+export interface RootSizeEntry {
+  readonly root: Root;
+  readonly group: string;
+  readonly closure: Sizes;
+  readonly exclusive: Sizes;
+  /** Seconds since the link last changed; null when unknown (runtime roots). */
+  readonly ageSeconds: number | null;
+}
+
+export interface GroupSizeEntry {
+  readonly name: string;
+  readonly roots: number;
+  readonly closure: Sizes;
+  readonly exclusive: Sizes;
+  /** Of the group's youngest link. */
+  readonly ageSeconds: number | null;
+}
+
+export interface RootSizesReport {
+  /** `roots --sizes`; rendered with command "roots" in JSON. */
+  readonly command: 'root-sizes';
+  readonly storeDir: string;
+  readonly roots: readonly RootSizeEntry[];
+  readonly groups: readonly GroupSizeEntry[];
+  readonly findings: readonly Finding[];
+  readonly index?: IndexUse | undefined;
+}
+
+/** What `report --html` embeds in its page (and writes with --json as its `page` field). */
+export interface ReportPageData {
+  readonly storeDir: string;
+  /** ISO time of the run. */
+  readonly generated: string;
+  readonly totals: {
+    readonly livePaths: number;
+    readonly liveNarSize: number;
+    readonly liveDiskBytes: number;
+    readonly deadPaths: number;
+    readonly deadNarSize: number;
+    /** What `storegc gc` would free now, counted as `gc --dry-run` counts it. */
+    readonly gcFreesBytes: number;
+  };
+  /** As in `roots --sizes --json`. */
+  readonly roots: readonly object[];
+  readonly groups: readonly object[];
+  readonly edges: readonly string[];
+  /** Live paths; parent (index, -1 at a chain start) and edge kind on a shortest chain; the root row of each start. */
+  readonly live: {
+    readonly paths: readonly string[];
+    readonly parent: readonly number[];
+    readonly edge: readonly number[];
+    readonly rootOf: Readonly<Record<number, number>>;
+  };
+}
+
+export interface PageReport {
+  readonly command: 'report';
+  readonly storeDir: string;
+  readonly html: string;
+  readonly json: string | undefined;
+  readonly roots: number;
+  readonly livePaths: number;
+  readonly findings: readonly Finding[];
+  readonly index?: IndexUse | undefined;
+}

@@ -1,0 +1,53 @@
+/**
+ * `storegc report --html` rendered by a real browser (Debian's headless Chromium): the page
+ * builds its totals, treemap, table and chains from the embedded data, with no network. A
+ * screenshot is saved under screenshots/ (git-ignored) for review.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
+const SHOTS = join(__dirname, '..', '..', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const tmp = mkdtempSync(join(tmpdir(), 'storegc-html-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function chromium(args: string[]): string {
+  const profile = mkdtempSync(join(tmp, 'profile-'));
+  const r = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--window-size=1280,1400', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return r.stdout;
+}
+
+const count = (html: string, needle: string): number => html.split(needle).length - 1;
+// Under CI a missing browser is a failure, not a skip (.ci/run installs Debian's chromium).
+if (!existsSync(CHROMIUM) && process.env.CI === 'true') throw new Error('chromium (Debian package) is required when CI=true');
+
+(existsSync(CHROMIUM) ? describe : describe.skip)('report --html in headless Chromium', () => {
+  it('renders totals, one table row per root, treemap cells, and a why-alive chain', () => {
+    const html = join(tmp, 'report.html');
+    const json = join(tmp, 'report.json');
+    const run = spawnSync(process.execPath, [MAIN, 'report', '--html', html, '--json', json, '--root', DEMO, '--conf-dir', join(DEMO, 'etc', 'nix'), '--no-runtime-roots', '--no-index'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const page = (JSON.parse(readFileSync(json, 'utf8')) as { page: { roots: { exclusiveDiskBytes: number; exclusiveNarSize: number }[]; groups: unknown[]; totals: { livePaths: number; deadPaths: number } } }).page;
+    expect(readFileSync(html, 'utf8')).not.toMatch(/https?:\/\//);
+
+    const glibc = '/nix/store/0q4wjh4m9ih5mb6mhlj59xdjm6bg5ci9-glibc-2.37';
+    const dom = chromium(['--dump-dom', `file://${html}#why=${glibc}`]);
+    expect(dom).toContain('data-ready="true"');
+    expect(count(dom, 'class="total"')).toBe(4);
+    expect(count(dom, 'class="root-row"')).toBe(page.roots.length);
+    expect(count(dom, 'class="cell root"')).toBe(page.roots.filter((r) => r.exclusiveDiskBytes > 0 || r.exclusiveNarSize > 0).length);
+    expect(count(dom, 'class="cell group"')).toBeGreaterThan(0);
+    expect(dom).toContain(`<b>${page.totals.livePaths + page.totals.deadPaths}</b>`);
+    expect(dom).toContain(`${glibc} is alive:\n/home/alice/project/result -&gt; /nix/store/8a4cr2y9n6wdlzq1hz3p0k5f9sbbjm7x-python3-3.11.6 (indirect)\n  -[reference]-&gt; ${glibc}`);
+
+    mkdirSync(SHOTS, { recursive: true });
+    chromium([`--screenshot=${join(SHOTS, 'report-demo.png')}`, `file://${html}#why=${glibc}`]);
+    expect(existsSync(join(SHOTS, 'report-demo.png'))).toBe(true);
+  });
+});
