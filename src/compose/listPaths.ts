@@ -31,7 +31,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any');
   const entries = readStoreEntries(settings, graph);
-  const { live, dead } = classifyPaths(graph, rootSet, entries, settings);
+  const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
   const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));

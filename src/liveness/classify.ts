@@ -58,8 +58,13 @@ export function narSizeOf(nodes: NodeTable, id: number): number | null {
   return Number.isNaN(size) ? null : size;
 }
 
-export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions): Classification {
+/**
+ * @param wanted which lists to build (default both): `live` and `dead` each print one, and a
+ *   path string per node of the other list is work for nothing.
+ */
+export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, wanted: 'live' | 'dead' | 'both' = 'both'): Classification {
   const { nodes, state } = computeLiveness(graph, rootSet, entries, options);
+  const mask = wanted === 'live' ? ALIVE : wanted === 'dead' ? DEAD : ALIVE | DEAD;
   // Valid paths have ids in byte order of their paths already (loadGraph); only the few
   // invalid nodes (unregistered entries, temp roots) need sorting, then one merge.
   const live: PathInfo[] = [];
@@ -68,11 +73,11 @@ export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: Stor
   const extraDead: PathInfo[] = [];
   for (let id = 0; id < state.length; id++) {
     const s = state[id]!;
-    if (!(s & (ALIVE | DEAD))) continue;
+    if (!(s & mask)) continue;
     const info = { path: nodes.pathOf(id), narSize: narSizeOf(nodes, id) };
     const valid = nodes.isValid(id);
-    if (s & ALIVE) (valid ? live : extraLive).push(info);
-    if (s & DEAD) (valid ? dead : extraDead).push(info);
+    if (s & mask & ALIVE) (valid ? live : extraLive).push(info);
+    if (s & mask & DEAD) (valid ? dead : extraDead).push(info);
   }
   return { live: mergeByPath(live, sortByPath(extraLive)), dead: mergeByPath(dead, sortByPath(extraDead)) };
 }
