@@ -23,12 +23,9 @@ export type DeltaEntry =
  */
 export const MAX_DELTA_SHARE = 1 / 8;
 
-/** Entries (files, links and subdirectories) in a listing. */
-export const sizeOf = (l: Listing): number => l.files.length + l.links.length + l.dirs.length;
-
 /** Should a delta of `deltaSize` entries over a base of `baseSize` be folded into a new base? */
 export function shouldCompact(deltaSize: number, baseSize: number, maxShare: number = MAX_DELTA_SHARE): boolean {
-  return deltaSize > baseSize * maxShare;
+  return maxShare !== Infinity && deltaSize > baseSize * maxShare;
 }
 
 const sameEntry = (a: DeltaEntry, b: DeltaEntry): boolean =>
@@ -68,16 +65,110 @@ function align(a: readonly string[], b: readonly string[], onlyA: (i: number) =>
 }
 
 /**
- * The delta that turns `base` into `now`: every name whose entry differs (added, removed,
- * another type, a link with another target), and nothing else.
+ * The same walk over two NUL-joined name blobs, without a string per name: runs of equal bytes
+ * are skipped with memcmp, and only names near a mismatch are looked at (and only unmatched
+ * ones become strings). Gives up (false) once more than `limit` names are unmatched, or (with a
+ * finite limit) after WINDOW mismatches in a row, where the order is lost and the walk would
+ * cost more than it saves: the caller then rewrites the listing whole, which is right whatever
+ * the delta would have been.
  */
-export function deltaFromBase(base: Listing, now: Listing): Map<string, DeltaEntry> {
+function alignBlobs(a: Buffer, b: Buffer, onlyA: (name: string) => void, onlyB: (name: string) => void, limit: number): boolean {
+  const end = (buf: Buffer, p: number): number => {
+    const e = buf.indexOf(0, p);
+    return e === -1 ? buf.length : e;
+  };
+  const eq = (pa: number, pb: number): boolean => {
+    const ea = end(a, pa);
+    const eb = end(b, pb);
+    return ea - pa === eb - pb && a.compare(b, pb, eb, pa, ea) === 0;
+  };
+  let pa = 0;
+  let pb = 0;
+  let unmatched = 0;
+  let misses = 0;
+  const takeA = (): void => {
+    const e = end(a, pa);
+    onlyA(a.toString('latin1', pa, e));
+    pa = e + 1;
+    unmatched++;
+  };
+  const takeB = (): void => {
+    const e = end(b, pb);
+    onlyB(b.toString('latin1', pb, e));
+    pb = e + 1;
+    unmatched++;
+  };
+  while (pa < a.length && pb < b.length) {
+    if (unmatched > limit) return false;
+    // Equal bytes are equal names: skip them, back to the start of the name the run ends in.
+    const run = commonRun(a, pa, b, pb);
+    const nul = run === 0 ? -1 : a.lastIndexOf(0, pa + run - 1);
+    const skip = nul < pa ? 0 : nul + 1 - pa;
+    pa += skip;
+    pb += skip;
+    if (eq(pa, pb)) {
+      pa = end(a, pa) + 1;
+      pb = end(b, pb) + 1;
+      misses = 0;
+      continue;
+    }
+    let skipA = 0;
+    let skipB = 0;
+    for (let k = 1, q = end(a, pa) + 1; k <= WINDOW && q < a.length; k++, q = end(a, q) + 1) if (eq(q, pb)) { skipA = k; break; }
+    for (let k = 1, q = end(b, pb) + 1; k <= WINDOW && q < b.length; k++, q = end(b, q) + 1) if (eq(pa, q)) { skipB = k; break; }
+    if (skipA > 0 && (skipB === 0 || skipA <= skipB)) for (let k = 0; k < skipA; k++) takeA();
+    else if (skipB > 0) for (let k = 0; k < skipB; k++) takeB();
+    else {
+      takeA();
+      takeB();
+      if (++misses > WINDOW && limit !== Infinity) return false;
+      continue;
+    }
+    misses = 0;
+  }
+  while (pa < a.length) {
+    if (unmatched > limit) return false;
+    takeA();
+  }
+  while (pb < b.length) {
+    if (unmatched > limit) return false;
+    takeB();
+  }
+  return unmatched <= limit;
+}
+
+/** Length of the common prefix of a[pa..] and b[pb..], found with memcmp of shrinking blocks. */
+function commonRun(a: Buffer, pa: number, b: Buffer, pb: number): number {
+  const n = Math.min(a.length - pa, b.length - pb);
+  let r = 0;
+  for (let step = 1 << 16; step >= 16; step >>= 4) {
+    while (r + step <= n && a.compare(b, pb + r, pb + r + step, pa + r, pa + r + step) === 0) r += step;
+  }
+  while (r < n && a[pa + r] === b[pb + r]) r++;
+  return r;
+}
+
+/** A base as the index stores it: the file names still as their NUL-joined blob. */
+export interface PackedBase {
+  readonly files: Buffer;
+  readonly links: Listing['links'];
+  readonly dirs: Listing['dirs'];
+}
+
+/**
+ * The delta that turns `base` into `now` (whose file names joined with NUL are `nowFiles`):
+ * every name whose entry differs (added, removed, another type, a link with another target),
+ * and nothing else. Undefined when the walk met more than about `limit` unmatched names (write
+ * the listing whole instead).
+ */
+export function deltaFromBase(base: PackedBase, now: Listing, nowFiles: Buffer, limit = Infinity): Map<string, DeltaEntry> | undefined {
   const gone = new Map<string, DeltaEntry>();
   const came = new Map<string, DeltaEntry>();
   const delta = new Map<string, DeltaEntry>();
   const F: DeltaEntry = { kind: 'f' };
   const D: DeltaEntry = { kind: 'd' };
-  align(base.files, now.files, (i) => gone.set(base.files[i]!, F), (j) => came.set(now.files[j]!, F), () => {});
+  // Names out of order are unmatched on both sides; allow for them before giving up.
+  if (!alignBlobs(base.files, nowFiles, (n) => gone.set(n, F), (n) => came.set(n, F), 2 * limit + 2 * WINDOW)) return undefined;
   align(base.dirs, now.dirs, (i) => gone.set(base.dirs[i]!, D), (j) => came.set(now.dirs[j]!, D), () => {});
   const baseLinks = base.links.map((l) => l.name);
   const nowLinks = now.links.map((l) => l.name);

@@ -15,8 +15,8 @@ import { existsSync, statSync } from 'node:fs';
 import { display, fsPath } from '../../store/bytes.js';
 import { packListing, unpackListing } from './listing.js';
 import type { CachedDir, Listing } from './listing.js';
-import { applyDelta, deltaFromBase, MAX_DELTA_SHARE, shouldCompact, sizeOf } from './listingDelta.js';
-import type { DeltaEntry } from './listingDelta.js';
+import { applyDelta, deltaFromBase, MAX_DELTA_SHARE, shouldCompact } from './listingDelta.js';
+import type { DeltaEntry, PackedBase } from './listingDelta.js';
 
 export const INDEX_MAGIC = 'storegc-roots-index';
 export const INDEX_VERSION = 3;
@@ -28,7 +28,7 @@ create table if not exists dirs (
   readAt text not null, entries integer not null,
   links blob not null, targets blob not null, dirs blob not null
 );
-create table if not exists files (path blob primary key, names blob not null);
+create table if not exists files (path blob primary key, names blob not null, count integer not null);
 create table if not exists delta (
   path blob not null, name blob not null, kind text not null, target blob,
   primary key (path, name)
@@ -65,12 +65,14 @@ export class RootsIndex {
   private readonly getDir: Database.Statement<[Buffer]>;
   private readonly getFiles: Database.Statement<[Buffer]>;
   private readonly getDelta: Database.Statement<[Buffer]>;
+  private readonly getBaseFiles: Database.Statement<[Buffer]>;
 
   private constructor(db: Database.Database, readonly file: string) {
     this.db = db;
     this.getDir = db.prepare('select dev, ino, mtime, ctime, readAt, entries, links, targets, dirs from dirs where path = ?');
     this.getFiles = db.prepare('select names from files where path = ?').pluck();
     this.getDelta = db.prepare('select name, kind, target from delta where path = ?');
+    this.getBaseFiles = db.prepare('select names, count from files where path = ?');
   }
 
   /**
@@ -123,27 +125,28 @@ export class RootsIndex {
 
   /**
    * The cached listing of `dir` (without its files when `withFiles` is false: they are not even
-   * read); a row that does not decode throws IndexDamaged.
+   * read); a row that does not decode throws IndexDamaged. With `usable`, a listing it refuses
+   * (given the cached identity and read time) is not read: undefined.
    */
-  lookup(dir: string, withFiles = true): CachedDir | undefined {
+  lookup(dir: string, withFiles = true, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean): CachedDir | undefined {
     const key = Buffer.from(dir, 'latin1');
     const row = this.getDir.get(key) as DirRow | undefined;
     if (row === undefined) return undefined;
-    const base = this.base(dir, key, row, withFiles);
-    const listing = applyDelta(base, this.delta(dir, key), withFiles);
-    if (!Number.isInteger(row.entries) || (withFiles && row.entries !== listing.files.length + listing.links.length)) {
-      throw new IndexDamaged(`damaged listing of '${dir}'`);
-    }
+    let stamp: Pick<CachedDir, 'identity' | 'readAtNs'>;
     try {
-      return {
+      stamp = {
         identity: { dev: BigInt(row.dev), ino: BigInt(row.ino), mtimeNs: BigInt(row.mtime), ctimeNs: BigInt(row.ctime) },
         readAtNs: BigInt(row.readAt),
-        listing,
-        entries: row.entries,
       };
     } catch {
       throw new IndexDamaged(`damaged identity of '${dir}'`);
     }
+    if (!Number.isInteger(row.entries)) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    if (usable !== undefined && !usable(stamp)) return undefined;
+    const base = this.base(dir, key, row, withFiles);
+    const listing = applyDelta(base, this.delta(dir, key), withFiles);
+    if (withFiles && row.entries !== listing.files.length + listing.links.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    return { ...stamp, listing, entries: row.entries };
   }
 
   /** The base listing of a directory whose row is `row` (files only if asked for). */
@@ -181,7 +184,7 @@ export class RootsIndex {
   save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary, maxDeltaShare: number = MAX_DELTA_SHARE): void {
     const db = this.handle();
     const putDir = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, links, targets, dirs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const putFiles = db.prepare('insert or replace into files (path, names) values (?, ?)');
+    const putFiles = db.prepare('insert or replace into files (path, names, count) values (?, ?, ?)');
     const setIdentity = db.prepare('update dirs set dev = ?, ino = ?, mtime = ?, ctime = ?, readAt = ?, entries = ? where path = ?');
     const putDelta = db.prepare('insert or replace into delta (path, name, kind, target) values (?, ?, ?, ?)');
     const dropDelta = db.prepare('delete from delta where path = ? and name = ?');
@@ -202,12 +205,13 @@ export class RootsIndex {
         const key = Buffer.from(dir, 'latin1');
         const id = c.identity;
         const identity = [String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.entries] as const;
-        const was = this.previous(dir, key);
-        const want = was === undefined ? undefined : deltaFromBase(was.base, c.listing);
-        if (was === undefined || want === undefined || shouldCompact(want.size, sizeOf(was.base), maxDeltaShare)) {
-          const packed = packListing(c.listing);
+        const packed = packListing(c.listing);
+        const was = this.previous(key);
+        const limit = was === undefined || maxDeltaShare === Infinity ? Infinity : was.size * maxDeltaShare;
+        const want = was === undefined ? undefined : deltaFromBase(was.base, c.listing, packed.files, limit);
+        if (was === undefined || want === undefined || shouldCompact(want.size, was.size, maxDeltaShare)) {
           putDir.run(key, ...identity, packed.links, packed.targets, packed.dirs);
-          putFiles.run(key, packed.files);
+          putFiles.run(key, packed.files, c.listing.files.length);
           dropDeltas.run(key);
           continue;
         }
@@ -225,12 +229,22 @@ export class RootsIndex {
     })();
   }
 
-  /** The stored base and delta of `dir`, or undefined when there is none or it does not decode. */
-  private previous(dir: string, key: Buffer): { base: Listing; delta: Map<string, DeltaEntry> } | undefined {
+  /**
+   * The stored base (file names left as their blob) and delta of a directory, for comparing a
+   * fresh listing with; undefined when there is none or it does not decode (rewrite it whole).
+   */
+  private previous(key: Buffer): { base: PackedBase; size: number; delta: Map<string, DeltaEntry> } | undefined {
     const row = this.getDir.get(key) as DirRow | undefined;
-    if (row === undefined) return undefined;
+    const files = this.getBaseFiles.get(key) as { names: Buffer; count: number } | undefined;
+    if (row === undefined || files === undefined || !Buffer.isBuffer(files.names) || !Number.isInteger(files.count)) return undefined;
+    const blob = files.names;
+    // The shape of a NUL-joined list of names (no empty name, no '/'), checked at memchr speed.
+    if (blob.length > 0 && (blob[0] === 0 || blob[blob.length - 1] === 0 || blob.includes('\0\0') || blob.includes(0x2f))) return undefined;
+    const rest = unpackListing({ links: row.links, targets: row.targets, dirs: row.dirs });
+    if (rest === null) return undefined;
     try {
-      return { base: this.base(dir, key, row, true), delta: this.delta(dir, key) };
+      const delta = this.delta('', key);
+      return { base: { files: blob, links: rest.links, dirs: rest.dirs }, size: files.count + rest.links.length + rest.dirs.length, delta };
     } catch (error) {
       if (error instanceof IndexDamaged) return undefined;
       throw error;

@@ -1,13 +1,18 @@
 /** The pure rules of base + delta listings: the delta is exact, and small when little changed. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { packListing } from '../../../src/roots/index/listing.js';
 import type { Listing } from '../../../src/roots/index/listing.js';
-import { applyDelta, deltaFromBase, shouldCompact } from '../../../src/roots/index/listingDelta.js';
+import { applyDelta, deltaFromBase as deltaOf, shouldCompact } from '../../../src/roots/index/listingDelta.js';
+
+/** The delta as the index computes it: from the base's packed file names and the new listing. */
+const deltaFromBase = (base: Listing, now: Listing, limit?: number) => deltaOf({ ...base, files: packListing(base).files }, now, packListing(now).files, limit);
 
 type Kind = 'f' | 'l' | 'd';
 type Entries = Map<string, { kind: Kind; target: string }>;
 
-const name = fc.string({ minLength: 1, maxLength: 6, unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)) }).filter((s) => !s.includes('/'));
+// A small alphabet, so that names are often prefixes of one another (a byte-wise walk's pitfall).
+const name = fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom('a', 'b', '\xe9', '\x01') });
 
 /** Entries in a given order, as a listing (each kind keeps that relative order, like readdir). */
 function listingOf(order: readonly string[], e: Entries): Listing {
@@ -37,7 +42,7 @@ describe('deltaFromBase / applyDelta', () => {
         : [...now.keys()].sort(() => 0).reverse();
       const base = listingOf(baseOrder, before);
       const fresh = listingOf(nowOrder, now);
-      const delta = deltaFromBase(base, fresh);
+      const delta = deltaFromBase(base, fresh)!;
       expect(lines(applyDelta(base, delta))).toEqual(lines(fresh));
       // Every delta entry is a real difference from the base.
       for (const [n, e] of delta) {
@@ -58,12 +63,15 @@ describe('deltaFromBase / applyDelta', () => {
       links: [{ name: 'l', target: '/u' }],
       dirs: [],
     };
-    const delta = deltaFromBase(base, now);
+    const delta = deltaFromBase(base, now)!;
     expect(new Map([...delta].sort())).toEqual(new Map([
       [files[105]!, { kind: '-' }], ['l', { kind: 'l', target: '/u' }], ['sub', { kind: '-' }],
       ...added.map((n) => [n, { kind: 'f' }] as const),
     ].sort()));
     expect(applyDelta(base, delta).files.length).toBe(50_002);
+    // A walk that meets more unmatched names than allowed gives up (the listing is rewritten).
+    expect(deltaFromBase(base, { ...base, files: [...files].reverse() }, 100)).toBeUndefined();
+    expect(deltaFromBase(base, { ...base, files: [...files].reverse() })!.size).toBe(0);
     // Without its files, the listing leaves out the delta's files too.
     expect(applyDelta({ ...base, files: [] }, delta, false)).toEqual({ files: [], links: [{ name: 'l', target: '/u' }], dirs: [] });
   });

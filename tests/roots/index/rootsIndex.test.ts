@@ -125,6 +125,23 @@ describe('the roots index stores only what changed', () => {
     }
   });
 
+  it('the listing of a directory that changed is not even read', () => {
+    const file = indexFile();
+    saveRead(file, base, 100n);
+    const db = new Database(file);
+    db.prepare("update files set names = cast('a/b' as blob) where path = ?").run(Buffer.from(DIR));
+    db.close();
+    const index = RootsIndex.open(file, STATE);
+    try {
+      const seen: bigint[] = [];
+      expect(index.lookup(DIR, true, (c) => { seen.push(c.readAtNs, c.identity.mtimeNs); return false; })).toBeUndefined();
+      expect(seen).toEqual([100n, 90n]);
+      expect(() => index.lookup(DIR, true, () => true)).toThrow(IndexDamaged);
+    } finally {
+      index.close();
+    }
+  });
+
   it('an index of the previous format is not read', () => {
     const file = indexFile();
     saveRead(file, base, 100n);
