@@ -166,7 +166,7 @@ export class RootsIndex {
     const delta = new Map<string, DeltaEntry>();
     for (const r of this.getDelta.all(key) as DeltaRow[]) {
       const name = Buffer.isBuffer(r.name) ? r.name.toString('latin1') : '';
-      const bad = name === '' || name.includes('/') || name.includes('\0') || !['f', 'l', 'd', '-'].includes(r.kind)
+      const bad = name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0') || !['f', 'l', 'd', '-'].includes(r.kind)
         || (r.kind === 'l') !== Buffer.isBuffer(r.target) || (Buffer.isBuffer(r.target) && (r.target.length === 0 || r.target.includes(0)));
       if (bad) throw new IndexDamaged(`damaged listing of '${dir}'`);
       delta.set(name, r.kind === 'l' ? { kind: 'l', target: r.target!.toString('latin1') } : { kind: r.kind as 'f' | 'd' | '-' });

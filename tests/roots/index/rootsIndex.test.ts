@@ -111,6 +111,7 @@ describe('the roots index stores only what changed', () => {
       "insert into delta (path, name, kind, target) values (?, cast('x' as blob), 'q', null)",
       "insert into delta (path, name, kind, target) values (?, cast('x' as blob), 'l', null)",
       "insert into delta (path, name, kind, target) values (?, cast('a/b' as blob), 'f', null)",
+      "insert into delta (path, name, kind, target) values (?, cast('..' as blob), 'd', null)",
       "insert into delta (path, name, kind, target) values (?, cast('x' as blob), 'f', null)",
     ]) {
       const file = indexFile();
