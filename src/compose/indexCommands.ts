@@ -75,9 +75,9 @@ export async function verifyIndex(settings: Settings): Promise<IndexReport> {
     // Both scans are taken now; the index is read but not written.
     const damaged: string[] = [];
     const cache: ListingCache = {
-      lookup: (dir) => {
+      lookup: (dir, _withFiles, usable) => {
         try {
-          return index.lookup(dir);
+          return index.lookup(dir, true, usable);
         } catch (error) {
           if (!(error instanceof IndexDamaged)) throw error;
           damaged.push(`! ${error.message}`);

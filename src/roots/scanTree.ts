@@ -22,7 +22,11 @@ import type { Finding, TreeEntry } from './types.js';
 
 /** Cached listings, looked up one directory at a time (without file names if not wanted). */
 export interface ListingCache {
-  lookup(dir: string, withFiles: boolean): CachedDir | undefined;
+  /**
+   * @param usable when given and false for the cached identity and read time, the listing is
+   *   not read at all (a changed directory is listed again anyway) and undefined is returned.
+   */
+  lookup(dir: string, withFiles: boolean, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean): CachedDir | undefined;
 }
 
 export interface ScanOptions {
@@ -107,7 +111,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     // The identity is taken before the listing is read: a change during the read moves it.
     const st = await fs.stat(dir);
     if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
-    const cached = cache!.lookup(dir, files);
+    const cached = cache!.lookup(dir, files, (c) => canReuse(c, st, marginNs));
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
       counts.reused++;
       listings.set(dir, cached);

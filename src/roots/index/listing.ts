@@ -45,7 +45,7 @@ export const TIMESTAMP_MARGIN_NS = 3_000_000_000n;
  * nothing about the directory changed and its last change came well before the listing was
  * read (so no change in the same tick can hide behind equal timestamps).
  */
-export function canReuse(cached: CachedDir, current: DirIdentity, marginNs: bigint = TIMESTAMP_MARGIN_NS): boolean {
+export function canReuse(cached: Pick<CachedDir, 'identity' | 'readAtNs'>, current: DirIdentity, marginNs: bigint = TIMESTAMP_MARGIN_NS): boolean {
   const was = cached.identity;
   return was.dev === current.dev && was.ino === current.ino && was.mtimeNs === current.mtimeNs
     && was.ctimeNs === current.ctimeNs && current.mtimeNs < cached.readAtNs - marginNs

@@ -3,23 +3,36 @@
  * directory, its identity and timestamps and its listing, plus the outside links reached
  * through indirect roots. It is a cache: deleting it costs one full scan; a damaged or foreign
  * file is rebuilt with a warning and never trusted. Writes are one transaction per scan.
+ *
+ * A listing is a base (NUL-joined blobs, the file names in a table of their own) plus a delta
+ * of the names that changed since the base was written (listingDelta.ts). A directory read
+ * again is compared with its base, and only the delta rows that differ are written; the base is
+ * rewritten when the delta outgrows a share of it. Identity and base live in separate tables, so
+ * bringing a directory's timestamps up to date never copies its file names.
  */
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { display, fsPath } from '../../store/bytes.js';
 import { packListing, unpackListing } from './listing.js';
-import type { CachedDir } from './listing.js';
+import type { CachedDir, Listing } from './listing.js';
+import { applyDelta, deltaFromBase, MAX_DELTA_SHARE, shouldCompact } from './listingDelta.js';
+import type { DeltaEntry, PackedBase } from './listingDelta.js';
 
 export const INDEX_MAGIC = 'storegc-roots-index';
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null);
 create table if not exists dirs (
   path blob primary key, dev text not null, ino text not null, mtime text not null, ctime text not null,
   readAt text not null, entries integer not null,
-  files blob not null, links blob not null, targets blob not null, dirs blob not null
+  links blob not null, targets blob not null, dirs blob not null
 );
+create table if not exists files (path blob primary key, names blob not null, count integer not null);
+create table if not exists delta (
+  path blob not null, name blob not null, kind text not null, target blob,
+  primary key (path, name)
+) without rowid;
 create table if not exists outside (link blob primary key, target blob not null, result text not null);
 `;
 
@@ -41,7 +54,8 @@ export interface OutsideLink {
   readonly result: string;
 }
 
-type DirRow = { dev: string; ino: string; mtime: string; ctime: string; readAt: string; entries: number; files?: Buffer; links: Buffer; targets: Buffer; dirs: Buffer };
+type DirRow = { dev: string; ino: string; mtime: string; ctime: string; readAt: string; entries: number; links: Buffer; targets: Buffer; dirs: Buffer };
+type DeltaRow = { name: Buffer; kind: string; target: Buffer | null };
 
 /** Why an index file cannot be used as it is. */
 export class IndexDamaged extends Error {}
@@ -49,12 +63,16 @@ export class IndexDamaged extends Error {}
 export class RootsIndex {
   private db: Database.Database | undefined;
   private readonly getDir: Database.Statement<[Buffer]>;
-  private readonly getDirNoFiles: Database.Statement<[Buffer]>;
+  private readonly getFiles: Database.Statement<[Buffer]>;
+  private readonly getDelta: Database.Statement<[Buffer]>;
+  private readonly getBaseFiles: Database.Statement<[Buffer]>;
 
   private constructor(db: Database.Database, readonly file: string) {
     this.db = db;
-    this.getDir = db.prepare('select dev, ino, mtime, ctime, readAt, entries, files, links, targets, dirs from dirs where path = ?');
-    this.getDirNoFiles = db.prepare('select dev, ino, mtime, ctime, readAt, entries, links, targets, dirs from dirs where path = ?');
+    this.getDir = db.prepare('select dev, ino, mtime, ctime, readAt, entries, links, targets, dirs from dirs where path = ?');
+    this.getFiles = db.prepare('select names from files where path = ?').pluck();
+    this.getDelta = db.prepare('select name, kind, target from delta where path = ?');
+    this.getBaseFiles = db.prepare('select names, count from files where path = ?');
   }
 
   /**
@@ -107,46 +125,103 @@ export class RootsIndex {
 
   /**
    * The cached listing of `dir` (without its files when `withFiles` is false: they are not even
-   * read); a row that does not decode throws IndexDamaged.
+   * read); a row that does not decode throws IndexDamaged. With `usable`, a listing it refuses
+   * (given the cached identity and read time) is not read: undefined.
    */
-  lookup(dir: string, withFiles = true): CachedDir | undefined {
-    const row = (withFiles ? this.getDir : this.getDirNoFiles).get(Buffer.from(dir, 'latin1')) as DirRow | undefined;
+  lookup(dir: string, withFiles = true, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean): CachedDir | undefined {
+    const key = Buffer.from(dir, 'latin1');
+    const row = this.getDir.get(key) as DirRow | undefined;
     if (row === undefined) return undefined;
-    const listing = unpackListing(row);
-    if (listing === null || !Number.isInteger(row.entries) || (withFiles && row.entries !== listing.files.length + listing.links.length)) {
-      throw new IndexDamaged(`damaged listing of '${dir}'`);
-    }
+    let stamp: Pick<CachedDir, 'identity' | 'readAtNs'>;
     try {
-      return {
+      stamp = {
         identity: { dev: BigInt(row.dev), ino: BigInt(row.ino), mtimeNs: BigInt(row.mtime), ctimeNs: BigInt(row.ctime) },
         readAtNs: BigInt(row.readAt),
-        listing,
-        entries: row.entries,
       };
     } catch {
       throw new IndexDamaged(`damaged identity of '${dir}'`);
     }
+    if (!Number.isInteger(row.entries)) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    if (usable !== undefined && !usable(stamp)) return undefined;
+    const base = this.base(dir, key, row, withFiles);
+    const listing = applyDelta(base, this.delta(dir, key), withFiles);
+    if (withFiles && row.entries !== listing.files.length + listing.links.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    return { ...stamp, listing, entries: row.entries };
+  }
+
+  /** The base listing of a directory whose row is `row` (files only if asked for). */
+  private base(dir: string, key: Buffer, row: DirRow, withFiles: boolean): Listing {
+    let files: Buffer | undefined;
+    if (withFiles) {
+      files = this.getFiles.get(key) as Buffer | undefined;
+      if (!Buffer.isBuffer(files)) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    }
+    const base = unpackListing({ files, links: row.links, targets: row.targets, dirs: row.dirs });
+    if (base === null) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    return base;
+  }
+
+  /** The delta rows of a directory; one that does not decode throws IndexDamaged. */
+  private delta(dir: string, key: Buffer): Map<string, DeltaEntry> {
+    const delta = new Map<string, DeltaEntry>();
+    for (const r of this.getDelta.all(key) as DeltaRow[]) {
+      const name = Buffer.isBuffer(r.name) ? r.name.toString('latin1') : '';
+      const bad = name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0') || !['f', 'l', 'd', '-'].includes(r.kind)
+        || (r.kind === 'l') !== Buffer.isBuffer(r.target) || (Buffer.isBuffer(r.target) && (r.target.length === 0 || r.target.includes(0)));
+      if (bad) throw new IndexDamaged(`damaged listing of '${dir}'`);
+      delta.set(name, r.kind === 'l' ? { kind: 'l', target: r.target!.toString('latin1') } : { kind: r.kind as 'f' | 'd' | '-' });
+    }
+    return delta;
   }
 
   /**
    * Replaces the index with one scan's outcome in a single transaction: listings read in this
-   * scan are written, reused ones left as they are, directories no longer met removed.
+   * scan are written (as a delta over their base where that is smaller, see listingDelta.ts),
+   * reused ones left as they are, directories no longer met removed.
+   *
+   * @param maxDeltaShare when a delta is folded into a new base (tests vary it).
    */
-  save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary): void {
+  save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary, maxDeltaShare: number = MAX_DELTA_SHARE): void {
     const db = this.handle();
-    const put = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, files, links, targets, dirs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const putDir = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, links, targets, dirs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const putFiles = db.prepare('insert or replace into files (path, names, count) values (?, ?, ?)');
+    const setIdentity = db.prepare('update dirs set dev = ?, ino = ?, mtime = ?, ctime = ?, readAt = ?, entries = ? where path = ?');
+    const putDelta = db.prepare('insert or replace into delta (path, name, kind, target) values (?, ?, ?, ?)');
+    const dropDelta = db.prepare('delete from delta where path = ? and name = ?');
+    const dropDeltas = db.prepare('delete from delta where path = ?');
     const drop = db.prepare('delete from dirs where path = ?');
+    const dropFiles = db.prepare('delete from files where path = ?');
     const putOutside = db.prepare('insert or replace into outside (link, target, result) values (?, ?, ?)');
     const putMeta = db.prepare('insert or replace into meta (key, value) values (?, ?)');
     db.transaction(() => {
       for (const path of db.prepare('select path from dirs').pluck().all() as Buffer[]) {
-        if (!listings.has(path.toString('latin1'))) drop.run(path);
+        if (listings.has(path.toString('latin1'))) continue;
+        drop.run(path);
+        dropFiles.run(path);
+        dropDeltas.run(path);
       }
       for (const [dir, c] of listings) {
         if (c.readAtNs !== summary.startedNs) continue;
-        const packed = packListing(c.listing);
+        const key = Buffer.from(dir, 'latin1');
         const id = c.identity;
-        put.run(Buffer.from(dir, 'latin1'), String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.entries, packed.files, packed.links, packed.targets, packed.dirs);
+        const identity = [String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.entries] as const;
+        const packed = packListing(c.listing);
+        const was = this.previous(key);
+        const limit = was === undefined || maxDeltaShare === Infinity ? Infinity : was.size * maxDeltaShare;
+        const want = was === undefined ? undefined : deltaFromBase(was.base, c.listing, packed.files, limit);
+        if (was === undefined || want === undefined || shouldCompact(want.size, was.size, maxDeltaShare)) {
+          putDir.run(key, ...identity, packed.links, packed.targets, packed.dirs);
+          putFiles.run(key, packed.files, c.listing.files.length);
+          dropDeltas.run(key);
+          continue;
+        }
+        setIdentity.run(...identity, key);
+        for (const [name, e] of want) {
+          const had = was.delta.get(name);
+          if (had !== undefined && had.kind === e.kind && (e.kind !== 'l' || (had as { target: string }).target === e.target)) continue;
+          putDelta.run(key, Buffer.from(name, 'latin1'), e.kind, e.kind === 'l' ? Buffer.from(e.target, 'latin1') : null);
+        }
+        for (const name of was.delta.keys()) if (!want.has(name)) dropDelta.run(key, Buffer.from(name, 'latin1'));
       }
       db.prepare('delete from outside').run();
       for (const o of outside) putOutside.run(Buffer.from(o.link, 'latin1'), Buffer.from(o.target, 'latin1'), o.result);
@@ -154,11 +229,35 @@ export class RootsIndex {
     })();
   }
 
+  /**
+   * The stored base (file names left as their blob) and delta of a directory, for comparing a
+   * fresh listing with; undefined when there is none or it does not decode (rewrite it whole).
+   */
+  private previous(key: Buffer): { base: PackedBase; size: number; delta: Map<string, DeltaEntry> } | undefined {
+    const row = this.getDir.get(key) as DirRow | undefined;
+    const files = this.getBaseFiles.get(key) as { names: Buffer; count: number } | undefined;
+    if (row === undefined || files === undefined || !Buffer.isBuffer(files.names) || !Number.isInteger(files.count)) return undefined;
+    const blob = files.names;
+    // The shape of a NUL-joined list of names (no empty name, no '/'), checked at memchr speed.
+    if (blob.length > 0 && (blob[0] === 0 || blob[blob.length - 1] === 0 || blob.includes('\0\0') || blob.includes(0x2f))) return undefined;
+    const rest = unpackListing({ links: row.links, targets: row.targets, dirs: row.dirs });
+    if (rest === null) return undefined;
+    try {
+      const delta = this.delta('', key);
+      return { base: { files: blob, links: rest.links, dirs: rest.dirs }, size: files.count + rest.links.length + rest.dirs.length, delta };
+    } catch (error) {
+      if (error instanceof IndexDamaged) return undefined;
+      throw error;
+    }
+  }
+
   /** Empties the index (for `index rebuild`, and after drift). */
   clear(): void {
     const db = this.handle();
     db.transaction(() => {
       db.prepare('delete from dirs').run();
+      db.prepare('delete from files').run();
+      db.prepare('delete from delta').run();
       db.prepare('delete from outside').run();
       db.prepare("delete from meta where key in ('lastScan', 'untrusted')").run();
     })();

@@ -49,10 +49,10 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
     findings.push({ code: 'index-rebuilt', path: opened.file!, message: `roots index: ${distrust}; reading every directory again` });
   }
   const cache: ListingCache | undefined = index === undefined ? undefined : {
-    lookup: (dir, withFiles) => {
+    lookup: (dir, withFiles, usable) => {
       if (damaged) return undefined;
       try {
-        return index.lookup(dir, withFiles);
+        return index.lookup(dir, withFiles, usable);
       } catch (error) {
         if (!(error instanceof IndexDamaged)) throw error;
         damaged = true;

@@ -27,6 +27,14 @@ function rootsStore(root: string): void {
   materializeStore(b.build(), root).release();
 }
 
+/** Makes the index say that `dir` holds one regular file `forged` and nothing else. */
+function forge(db: Database.Database, dir: string): void {
+  const key = Buffer.from(dir);
+  db.prepare("update dirs set links = x'', targets = x'', dirs = x'', entries = 1 where path = ?").run(key);
+  db.prepare("update files set names = cast('forged' as blob) where path = ?").run(key);
+  db.prepare('delete from delta where path = ?').run(key);
+}
+
 function dirsUnder(dir: string): string[] {
   return [dir, ...readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => dirsUnder(join(dir, d.name)))];
 }
@@ -81,8 +89,7 @@ describe('storegc with the roots index', () => {
     // verify: no drift; then a tampered listing of a directory the index trusts is drift (exit 1) until a rebuild.
     expect(ok(runStoregc(root, ['index', 'verify'])).stdout.toString()).toContain('no drift');
     const db = new Database(join(root, INDEX));
-    db.prepare("update dirs set files = cast('forged' as blob), links = x'', targets = x'', entries = 1 where path = ?")
-      .run(Buffer.from(join(root, 'var/gcroots/per-user/alice')));
+    forge(db, join(root, 'var/gcroots/per-user/alice'));
     db.close();
     const drift = runStoregc(root, ['index', 'verify']);
     expect(drift.status).toBe(1);
@@ -96,8 +103,7 @@ describe('storegc with the roots index', () => {
     expect(ok(runStoregc(root, ['index', 'verify'])).stdout.toString()).toContain('no drift');
     // Tamper again: rebuild is the other way out.
     const db2 = new Database(join(root, INDEX));
-    db2.prepare("update dirs set files = cast('forged' as blob), links = x'', targets = x'', entries = 1 where path = ?")
-      .run(Buffer.from(join(root, 'var/gcroots/per-user/alice')));
+    forge(db2, join(root, 'var/gcroots/per-user/alice'));
     db2.close();
     expect(runStoregc(root, ['index', 'verify']).status).toBe(1);
     const rebuilt = JSON.parse(ok(runStoregc(root, ['index', 'rebuild', '--json'])).stdout.toString()) as { dirsReused: number; dirsRead: number };
@@ -140,6 +146,19 @@ describe('storegc with the roots index', () => {
     expect(r.stderr).toMatch(/warning: roots index '.*roots-index\.sqlite' was unusable .*; rebuilding it/);
     expect(r.stdout.toString()).toBe(ok(runStoregc(root, ['roots', '--no-index'])).stdout.toString());
     expect(ok(runStoregc(root, ['roots'])).stderr).not.toContain('unusable');
+  });
+
+  it('an index of an older format is rebuilt with a warning, never read', () => {
+    const root = tempDir('storegc-index-');
+    rootsStore(root);
+    ok(runStoregc(root, ['roots']));
+    const db = new Database(join(root, INDEX));
+    db.prepare("update meta set value = '2' where key = 'version'").run();
+    db.close();
+    const r = ok(runStoregc(root, ['roots', '--json']));
+    expect(r.stderr).toMatch(/warning: roots index '.*roots-index\.sqlite' was unusable \(index format 2, expected 3\); rebuilding it/);
+    expect(JSON.parse(r.stdout.toString())).toMatchObject({ index: { dirsReused: 0 } });
+    expect(ok(runStoregc(root, ['roots'])).stdout.toString()).toBe(ok(runStoregc(root, ['roots', '--no-index'])).stdout.toString());
   });
 
   it('an index made for another state directory is not trusted', () => {

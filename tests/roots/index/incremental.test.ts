@@ -4,7 +4,9 @@
  * directories, rename across directories, chmod, rewrite a file, change an indirect root's
  * outside link, all at random moments including the same timestamp tick as the last scan),
  * a scan through the index — persisted in its SQLite file between steps — returns exactly what
- * a full scan returns.
+ * a full scan returns. Each sequence saves the index with one of several delta policies: never
+ * fold the delta into a new base (every change after the first scan goes through the delta),
+ * fold at the default share or at a share of one, or rewrite every changed directory whole.
  */
 import fc from 'fast-check';
 import pLimit from 'p-limit';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../../src/config/settings.js';
 import { TIMESTAMP_MARGIN_NS } from '../../../src/roots/index/listing.js';
+import { MAX_DELTA_SHARE } from '../../../src/roots/index/listingDelta.js';
 import { RootsIndex } from '../../../src/roots/index/rootsIndex.js';
 import { readRootTrees } from '../../../src/roots/readRootTrees.js';
 import type { RootTrees } from '../../../src/roots/readRootTrees.js';
@@ -52,7 +55,7 @@ function view(t: RootTrees, files = true): string[] {
  * Runs `ops` on a fresh tree; after each, scans through the index (then saves it) and in full.
  * Returns the first step at which they differ, or null.
  */
-async function firstDivergence(ops: readonly Op[], marginNs: bigint, blockingReads = true): Promise<string | null> {
+async function firstDivergence(ops: readonly Op[], marginNs: bigint, blockingReads = true, maxDeltaShare = MAX_DELTA_SHARE): Promise<string | null> {
   const root = mkdtempSync(join(SCRATCH, 'storegc-index-prop-'));
   const tree = new RootsTree(root);
   const settings = resolveSettings({ storeDir: join(root, 'store'), stateDir: join(root, 'var'), runtimeRoots: false }, {}, []);
@@ -69,7 +72,7 @@ async function firstDivergence(ops: readonly Op[], marginNs: bigint, blockingRea
       let indexed: RootTrees;
       try {
         indexed = await readRootTrees(settings, limit, index, { fs: tree.fs, nowNs: () => tree.nowNs, marginNs, blocking: blockingReads }, !updateOnly);
-        index.save(indexed.scan.listings, indexed.scan.outside, { startedNs: indexed.scan.startNs, finishedMs: 0, dirs: 0, reused: 0, read: 0, entries: 0, outside: 0 });
+        index.save(indexed.scan.listings, indexed.scan.outside, { startedNs: indexed.scan.startNs, finishedMs: 0, dirs: 0, reused: 0, read: 0, entries: 0, outside: 0 }, maxDeltaShare);
       } finally {
         index.close();
       }
@@ -88,8 +91,8 @@ async function firstDivergence(ops: readonly Op[], marginNs: bigint, blockingRea
 describe('incremental roots index = full scan', () => {
   it('after every step of 2000 random operation sequences', async () => {
     // Half the runs make no blocking calls, as the scanner does once the disk turns out slow.
-    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 14 }), fc.boolean(), async (ops, blocking) => {
-      expect(await firstDivergence(ops, TIMESTAMP_MARGIN_NS, blocking)).toBeNull();
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 14 }), fc.boolean(), fc.constantFrom(Infinity, MAX_DELTA_SHARE, 1, 0), async (ops, blocking, share) => {
+      expect(await firstDivergence(ops, TIMESTAMP_MARGIN_NS, blocking, share)).toBeNull();
     }), { numRuns: 2000, seed: 20261126 });
   }, 600_000);
 });
