@@ -49,7 +49,7 @@ export function judgeTargets(rows: readonly Row[], sizes: readonly number[]): Ta
     ratio(`full scan [scanMs, best jobs] <= 1.5 x find${at}`, scan, findRow, (r) => r <= 1.5),
     ratio(`full scan >= 5 x faster than naive scan [scanMs]${at}`, find(rows, `${NAIVE} [scanMs]`, top), scan, (r) => r >= 5),
     ratio(`full scan faster than fast-glob [scanMs]${at} (info)`, find(rows, `${GLOB} [scanMs]`, top), scan, (r) => r >= 1),
-    ratio(`incremental, 100 changed <= 5 % of full scan [scanMs]${at}`, find(rows, `${updateMethod(100)} [scanMs]`, top), scan, (r) => r <= 0.05, '%'),
+    ratio(`incremental, 100 changed <= 30 % of full scan [scanMs]${at}`, find(rows, `${updateMethod(100)} [scanMs]`, top), scan, (r) => r <= 0.3, '%'),
     ratio(`storegc dead <= 2 x (find + sqlite3)${at}`, deadRow, lower, (r) => r <= 2),
     ratio(`storegc roots --sizes <= 2 x storegc dead${at}`, find(rows, ROOT_SIZES, top), deadRow, (r) => r <= 2),
     nixSize === undefined
