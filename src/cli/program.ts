@@ -10,6 +10,8 @@ import type { Emit } from '../collect/progress.js';
 import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
 import { collectGarbage } from '../compose/collect.js';
+import { readHistory } from '../compose/history.js';
+import { recordRun } from '../compose/recordRun.js';
 import type { GcReport } from '../compose/collect.js';
 import { reportPaths, reportRoots } from '../compose/listPaths.js';
 import { indexStatus, updateIndex, verifyIndex } from '../compose/indexCommands.js';
@@ -44,6 +46,7 @@ export interface Runtime {
 }
 
 interface GcFlags extends CommonFlags {
+  metricsFile?: string;
   deleteOld?: boolean;
   deleteOlderThan?: number;
   keepGenerations?: number;
@@ -236,18 +239,22 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
     .option('--delete-older-than <duration>', 'first remove generations older than DURATION (30d, 12h, 90m, 45s), keeping the one current then', (v: string) => parseDuration('--delete-older-than', v))
     .option('--keep-generations <n>', 'with -d or --delete-older-than: keep the N newest generations of each profile', (v: string) => parseCount('--keep-generations', v))
     .option('--profiles <glob>', 'apply the generation flags only to profiles matching GLOB (default: every profile under STATE/profiles)')
+    .option('--metrics-file <file>', 'write Prometheus text exposition of this run for node_exporter\'s textfile collector (atomically)')
     .option('--max-freed <size>', 'stop once more than SIZE bytes are freed (K, M, G, T suffixes)', parseSize)
     .action(async (flags: GcFlags) => {
       const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
       try {
-        const report = await whileStoppable(flags.dryRun === true, (signal) => collectGarbage(settingsFrom(flags, env), {
+        const settings = settingsFrom(flags, env);
+        const metricsFile = flags.metricsFile === undefined ? undefined : absoluteFile('--metrics-file', flags.metricsFile);
+        const record = { metricsFile, trigger: 'manual' as const, dryRun: flags.dryRun === true, maxFreed: flags.maxFreed };
+        const report = await recordRun(settings, record, () => whileStoppable(flags.dryRun === true, (signal) => collectGarbage(settings, {
           dryRun: flags.dryRun === true,
           maxFreed: flags.maxFreed ?? UNLIMITED,
           allowUnreadableRoots: flags.allowUnreadableRoots === true,
           signal,
           ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
           ...generationOptions(flags),
-        }, view.emit));
+        }, view.emit)));
         view.finish();
         handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });
       } finally {
@@ -278,7 +285,18 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
         view.finish();
       }
     });
+  addCommonOptions(program.command('history'))
+    .description('past gc runs, newest first, from STATE/storegc/history.sqlite')
+    .option('-n <count>', 'how many runs (default 20)', (v: string) => parseCount('-n', v))
+    .action((flags: CommonFlags & { n?: number }) => {
+      handle({ report: readHistory(settingsFrom(flags, env), flags.n ?? 20), format: format(flags) });
+    });
   return program;
+}
+
+function absoluteFile(flag: string, value: string): string {
+  if (!value.startsWith('/')) throw new StoregcError('usage', value, `${flag} must be an absolute path`, `give the full path, for example ${flag} /var/lib/prometheus/node-exporter/storegc.prom`);
+  return fromText(value);
 }
 
 /** A root source could not be read: the result is printed in full, then the command fails. */

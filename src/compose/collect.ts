@@ -34,7 +34,7 @@ import { readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/
 import { findRoots } from '../roots/findRoots.js';
 import { readTempRoots } from '../roots/tempRoots.js';
 import { isRootSourceFailure } from '../roots/types.js';
-import type { Finding } from '../roots/types.js';
+import type { Finding, Root, RootKind } from '../roots/types.js';
 import { display } from '../store/bytes.js';
 import { NixDbWriter } from '../store/nixDbWriter.js';
 import { hashPartOf, parseStorePath } from '../store/storePath.js';
@@ -89,10 +89,14 @@ export interface GcReport {
   readonly interrupted: Interruption | null;
   readonly phases: Readonly<Partial<Record<Phase, number>>>;
   readonly findings: readonly Finding[];
+  /** Roots found, by kind (for the run record and metrics). */
+  readonly rootsByKind: Readonly<Partial<Record<RootKind, number>>>;
+  /** Dead entries the plan found (store paths and junk), before any budget. */
+  readonly deadFound: number;
 }
 
 const BATCH = 8192;
-const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], staleLinksRemoved: [] } as const;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0 } as const;
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -144,7 +148,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     await request.pauseForTests?.();
     // Stopped while finding roots: nothing is deleted yet, so do not compute what would be.
     if (request.signal?.aborted === true) {
-      return report(settings, request, { ...NOTHING_DONE, interrupted: interruptionOf(request.signal), phases: clock.stop(), findings: rootSet.findings });
+      return report(settings, request, { ...NOTHING_DONE, interrupted: interruptionOf(request.signal), phases: clock.stop(), findings: rootSet.findings, rootsByKind: countKinds(rootSet.roots) });
     }
 
     enter('liveness');
@@ -198,6 +202,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
         interrupted: null,
         phases: clock.stop(),
         findings: rootSet.findings,
+        rootsByKind: countKinds(rootSet.roots),
+        deadFound: plan.junk.length + plan.steps.length,
       });
     }
 
@@ -246,6 +252,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       interrupted,
       phases: clock.stop(),
       findings: rootSet.findings,
+      rootsByKind: countKinds(rootSet.roots),
+      deadFound: plan.junk.length + plan.steps.length,
     });
   } finally {
     await files?.close();
@@ -260,6 +268,12 @@ function decideGenerations(settings: Settings, request: GcRequest): readonly Gen
   if (request.generations === undefined || request.paths !== undefined) return [];
   const tree = readProfilesTree(`${settings.stateDir}/profiles`);
   return planGenerationRemoval(tree, request.generations, Math.floor(Date.now() / 1000)).remove;
+}
+
+function countKinds(roots: readonly Root[]): Partial<Record<RootKind, number>> {
+  const counts: Partial<Record<RootKind, number>> = {};
+  for (const r of roots) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+  return counts;
 }
 
 function interruptionOf(signal: AbortSignal | undefined): Interruption {

@@ -3,6 +3,7 @@ import { toBytes } from '../store/bytes.js';
 import { renderIndexText } from './indexText.js';
 import { renderRootSizesText, renderWhyText } from './insightText.js';
 import { formatMiB, summaryLine } from './mib.js';
+import { historyText } from './history.js';
 import type { GcReport, Report } from './types.js';
 
 export function renderText(report: Report): Buffer {
@@ -21,6 +22,8 @@ export function renderText(report: Report): Buffer {
       return toBytes(renderWhyText(report));
     case 'root-sizes':
       return toBytes(renderRootSizesText(report));
+    case 'history':
+      return toBytes(historyText(report));
     case 'report':
       return toBytes(`wrote ${report.html}${report.json === undefined ? '' : ` and ${report.json}`}: ${report.roots} roots, ${report.livePaths} live paths\n`);
   }

@@ -4,6 +4,7 @@ import type { Finding, Root } from '../roots/types.js';
 import type { IndexReport } from '../compose/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import type { PageReport, RootSizesReport, WhyReport } from './insightTypes.js';
+import type { HistoryReport } from './history.js';
 
 export interface RootsReport {
   readonly command: 'roots';
@@ -25,9 +26,9 @@ export interface PathsReport {
   readonly index?: IndexUse | undefined;
 }
 
-export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport;
+export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport | HistoryReport;
 
-export type { GcReport, IndexReport, PageReport, RootSizesReport, WhyReport };
+export type { GcReport, HistoryReport, IndexReport, PageReport, RootSizesReport, WhyReport };
 
 /** A renderer turns a report into the bytes for stdout. */
 export type Renderer = (report: Report) => Buffer;

@@ -1,0 +1,137 @@
+/**
+ * The records of a `gc` run (issue 9): one history row per run, dry runs included, written as
+ * 'running' before the run starts (a kill leaves a row that says so) and completed after it;
+ * and, with --metrics-file, the Prometheus textfile for node_exporter, written atomically.
+ * The state dir is validated before the history is opened in it: a wrong one is refused (exit 2)
+ * with nothing created there.
+ */
+import { statfsSync, statSync } from 'node:fs';
+import type { Settings } from '../config/settings.js';
+import { dbFileOf } from '../config/settings.js';
+import { StoregcError } from '../errors.js';
+import { locateHistory, RunHistory } from '../records/history.js';
+import { renderMetrics } from '../records/metrics.js';
+import { PHASES } from '../records/runRecord.js';
+import type { Phase, RunRecord, Trigger } from '../records/runRecord.js';
+import { writeMetricsFile } from '../records/writeAtomic.js';
+import { validateDatabase } from '../snapshot/readStore.js';
+import type { Finding } from '../roots/types.js';
+import { fsPath } from '../store/bytes.js';
+import type { GcReport } from './collect.js';
+
+export interface RecordOptions {
+  readonly metricsFile?: string | undefined;
+  readonly trigger: Trigger;
+  readonly dryRun: boolean;
+  readonly maxFreed: bigint | undefined;
+}
+
+/** Runs `run`, recording it in the history and the metrics file; their own failures are warnings. */
+export async function recordRun(settings: Settings, options: RecordOptions, run: () => Promise<GcReport>): Promise<GcReport> {
+  const warnings: Finding[] = [];
+  const base: RunRecord = {
+    startedAt: Date.now() / 1000,
+    trigger: options.trigger,
+    dryRun: options.dryRun,
+    outcome: 'running',
+    targets: { maxFreed: options.maxFreed },
+    freeBefore: freeBytes(settings.realStoreDir),
+    phases: {},
+    rootsByKind: {},
+    deadPathsFound: 0,
+    pathsDeleted: 0,
+    bytesDeleted: 0n,
+    generationsRemoved: [],
+    autoRootsRemoved: [],
+    keptByPolicy: {},
+  };
+  let history: RunHistory | undefined;
+  let id: number | undefined;
+  const finish = (record: RunRecord): void => {
+    try {
+      if (history !== undefined && id !== undefined) history.record(record, id);
+      if (options.metricsFile !== undefined) writeMetricsFile(options.metricsFile, renderMetrics(record, history?.lastSuccessAt() ?? (record.outcome === 'success' ? record.finishedAt : undefined)));
+    } catch (error) {
+      warnings.push(recordWarning(options.metricsFile ?? history?.file ?? settings.stateDir, error));
+    } finally {
+      history?.close();
+    }
+  };
+  // Validated first: nothing is created in a state dir that is not one (exit 2, not recorded).
+  validateDatabase(settings);
+  const { history: opened, id: row } = openHistory(settings, base, warnings);
+  history = opened;
+  id = row;
+  let report: GcReport;
+  try {
+    report = await run();
+  } catch (error) {
+    finish({ ...base, outcome: 'failed', finishedAt: Date.now() / 1000, freeAfter: freeBytes(settings.realStoreDir), error: { code: error instanceof StoregcError ? error.code : 'internal', message: (error as Error).message } });
+    throw error;
+  }
+  finish(recordOf(settings, base, report));
+  return warnings.length === 0 ? report : { ...report, findings: [...report.findings, ...warnings] };
+}
+
+function openHistory(settings: Settings, base: RunRecord, warnings: Finding[]): { history: RunHistory | undefined; id: number | undefined } {
+  const file = locateHistory(settings);
+  if (file === undefined) {
+    warnings.push({ code: 'index-unavailable', path: settings.stateDir, message: 'no writable place for the run history (state dir or cache dir); this run is not recorded' });
+    return { history: undefined, id: undefined };
+  }
+  try {
+    const history = RunHistory.open(file);
+    return { history, id: history.record(base) };
+  } catch (error) {
+    warnings.push(recordWarning(file, error));
+    return { history: undefined, id: undefined };
+  }
+}
+
+function recordOf(settings: Settings, base: RunRecord, report: GcReport): RunRecord {
+  const phases: Partial<Record<Phase, number>> = {};
+  for (const [name, ms] of Object.entries(report.phases)) {
+    const phase = (name === 'measure' ? 'plan' : name) as Phase;
+    if ((PHASES as readonly string[]).includes(phase) && ms !== undefined) phases[phase] = ms / 1000;
+  }
+  return {
+    ...base,
+    finishedAt: Date.now() / 1000,
+    outcome: report.interrupted === null && !report.skipped.some((s) => s.reason === 'delete-failed') ? 'success' : 'failed',
+    ...(report.interrupted === null ? {} : { error: { code: 'interrupted', message: `stopped by ${report.interrupted}` } }),
+    freeAfter: freeBytes(settings.realStoreDir),
+    phases,
+    rootsByKind: report.rootsByKind,
+    deadPathsFound: report.deadFound,
+    pathsDeleted: report.deleted.length,
+    bytesDeleted: BigInt(report.diskBytesFreed),
+    generationsRemoved: report.generationsRemoved.map((g) => ({ profile: g.profile, generation: g.generation, link: g.link })),
+    autoRootsRemoved: report.staleLinksRemoved.map((link) => ({ link, target: '' })),
+    keptByPolicy: report.limitReached ? { budget: { paths: Math.max(0, report.deadFound - report.deleted.length), bytes: 0n } } : {},
+    dbBytes: sizeOf(dbFileOf(settings)),
+    walBytes: sizeOf(`${dbFileOf(settings)}-wal`),
+  };
+}
+
+/** Free bytes for an unprivileged user on the store's file system (what Nix's auto-GC reads). */
+function freeBytes(dir: string): bigint | undefined {
+  try {
+    const st = statfsSync(fsPath(dir), { bigint: true });
+    return st.bavail * st.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+function sizeOf(file: string): bigint | undefined {
+  try {
+    return BigInt(statSync(fsPath(file)).size);
+  } catch {
+    return undefined;
+  }
+}
+
+function recordWarning(path: string, error: unknown): Finding {
+  const message = error instanceof StoregcError ? error.line() : (error as Error).message;
+  return { code: 'index-unavailable', path, message: `could not record this run (${message})` };
+}
