@@ -4,7 +4,7 @@
  * directory listings, src/roots/index/) is brought up to date.
  */
 import type { Settings } from './config/settings.js';
-import { caDrvReader, loadGraph } from './graph/loadGraph.js';
+import { loadGraphForSettings } from './graph/cache/graphCache.js';
 import { classifyPaths, mergeByPath } from './liveness/classify.js';
 import { splitStoreEntries } from './liveness/storeEntries.js';
 import type { PathsReport, RootsReport } from './report/types.js';
@@ -48,9 +48,9 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
   const db = openDb(settings);
-  let graph;
+  let graph, graphFindings;
   try {
-    graph = loadGraph(db, settings.storeDir, caDrvReader(settings));
+    ({ graph, findings: graphFindings } = loadGraphForSettings(db, settings));
   } finally {
     db.close();
   }
@@ -62,5 +62,5 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
   const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));
-  return { command, storeDir: settings.storeDir, paths, junk, findings: [...findings, ...rootSet.findings], index };
+  return { command, storeDir: settings.storeDir, paths, junk, findings: [...graphFindings, ...findings, ...rootSet.findings], index };
 }
