@@ -116,16 +116,18 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   const pair = (referrer: number, reference: number): string => `${referrer} ${reference}`;
   const freshPairs = new Set(fresh.map((r) => pair(r[1], r[2])));
   const freshReferrers = new Set(fresh.map((r) => r[1]));
-  const rowid: number[] = [];
-  const referrer: number[] = [];
-  const reference: number[] = [];
+  const rowid = new Float64Array(n + fresh.length);
+  const referrer = new Float64Array(n + fresh.length);
+  const reference = new Float64Array(n + fresh.length);
+  let length = 0;
+  const push = (id: number, from: number, to: number): void => {
+    rowid[length] = id;
+    referrer[length] = from;
+    reference[length++] = to;
+  };
   let f = 0;
   const pushFreshBefore = (limit: number): void => {
-    for (; f < fresh.length && fresh[f]![0] < limit; f++) {
-      rowid.push(fresh[f]![0]);
-      referrer.push(fresh[f]![1]);
-      reference.push(fresh[f]![2]);
-    }
+    for (; f < fresh.length && fresh[f]![0] < limit; f++) push(fresh[f]![0], fresh[f]![1], fresh[f]![2]);
   };
   for (let k = 0; k < n; k++) {
     const from = cached.refReferrer[k]!;
@@ -137,21 +139,20 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
     if (freshReferrers.has(from) && freshPairs.has(pair(from, to))) continue;
     pushFreshBefore(cached.refRowid[k]!);
     if (f < fresh.length && fresh[f]![0] === cached.refRowid[k]) return 'a Refs rowid was reused';
-    rowid.push(cached.refRowid[k]!);
-    referrer.push(from);
-    reference.push(to);
+    push(cached.refRowid[k]!, from, to);
   }
   pushFreshBefore(Number.POSITIVE_INFINITY);
   const [count, referrers, references] = db.refsStats();
   let sumFrom = 0;
   let sumTo = 0;
-  for (let k = 0; k < rowid.length; k++) {
+  for (let k = 0; k < length; k++) {
     sumFrom += referrer[k]!;
     sumTo += reference[k]!;
   }
-  if (count !== rowid.length || referrers !== sumFrom || references !== sumTo) return 'Refs differ from the cache by more than Nix\'s own writes';
-  const changed = fresh.length > 0 || rowid.length !== n;
-  return { rows: { refRowid: Float64Array.from(rowid), refReferrer: Float64Array.from(referrer), refReference: Float64Array.from(reference) }, changed };
+  if (count !== length || referrers !== sumFrom || references !== sumTo) return 'Refs differ from the cache by more than Nix\'s own writes';
+  const changed = fresh.length > 0 || length !== n;
+  if (!changed) return { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed };
+  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed };
 }
 
 function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean } | string {
@@ -168,12 +169,20 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
   const fresh = db.derivationOutputsChangedSince(lastRowid, watermark);
   const key = (drv: number, name: string): string => `${drv} ${name}`;
   const freshKeys = new Set(fresh.map((r) => key(r[1], r[2])));
+  const freshDrvs = new Set(fresh.map((r) => r[1]));
   const freshRowids = new Set(fresh.map((r) => r[0]));
+  if (fresh.length === 0 && deleted.size === 0) {
+    const [count, drvs] = db.derivationOutputsStats();
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += cached.doDrv[k]!;
+    if (count !== n || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
+    return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false };
+  }
   const rows: [number, number, string, string][] = [];
   for (let k = 0; k < n; k++) {
     const drv = cached.doDrv[k]!;
-    if (deleted.has(drv) || freshKeys.has(key(drv, cached.doName[k]!))) continue;
-    if (freshRowids.has(cached.doRowid[k]!)) return 'a DerivationOutputs rowid was reused';
+    if (deleted.has(drv) || (freshDrvs.has(drv) && freshKeys.has(key(drv, cached.doName[k]!)))) continue;
+    if (freshRowids.size > 0 && freshRowids.has(cached.doRowid[k]!)) return 'a DerivationOutputs rowid was reused';
     rows.push([cached.doRowid[k]!, drv, cached.doName[k]!, cached.doPath[k]!]);
   }
   rows.push(...fresh);
