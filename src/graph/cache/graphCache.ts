@@ -104,7 +104,9 @@ export function readCache(file: string, identity: CacheIdentity, findings: Findi
   try {
     bytes = readFileSync(fsPath(file));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
     return { reason: 'unreadable cache' };
   }
