@@ -228,7 +228,7 @@ describe('graph cache', () => {
     // Most steps must have been served by the cache, not by falling back.
     expect(sources.incremental + sources.unchanged).toBeGreaterThan(sources.full);
     console.log(`graph cache steps: ${JSON.stringify(sources)}`);
-  });
+  }, 60_000 + RUNS * 200);
 
   it('is caught by the same property with narSize updates not looked for', () => {
     const result = fc.check(fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => run(ops, { skipNarSizeCheck: true }).length === 0), { numRuns: RUNS });
