@@ -52,6 +52,7 @@ function time<T>(label: string, f: () => T): T {
 }
 
 const dir = mkdtempSync('/dev/shm/storegc-bench-gcache-');
+const keep = process.env.KEEP === '1';
 try {
   const stateDir = join(dir, 'var');
   const dbFile = join(stateDir, 'db/db.sqlite');
@@ -97,5 +98,6 @@ try {
   }
   db.close();
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+  else console.log(`kept ${dir}`);
 }

@@ -113,6 +113,12 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
     }
   }
   const fresh = db.refsChangedSince(lastRowid, watermark);
+  if (fresh.length === 0 && deleted.size === 0) {
+    // Nothing new, nothing invalidated: the cached rows stand if the guard totals agree.
+    return sameTotals(db.refsStats(), n, cached.refReferrer, cached.refReference)
+      ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false }
+      : 'Refs differ from the cache by more than Nix\'s own writes';
+  }
   const pair = (referrer: number, reference: number): string => `${referrer} ${reference}`;
   const freshPairs = new Set(fresh.map((r) => pair(r[1], r[2])));
   const freshReferrers = new Set(fresh.map((r) => r[1]));
@@ -142,17 +148,19 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
     push(cached.refRowid[k]!, from, to);
   }
   pushFreshBefore(Number.POSITIVE_INFINITY);
-  const [count, referrers, references] = db.refsStats();
+  if (!sameTotals(db.refsStats(), length, referrer, reference)) return 'Refs differ from the cache by more than Nix\'s own writes';
+  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true };
+}
+
+/** Do the database's Refs count and column totals equal those of the first `length` rows here? */
+function sameTotals([count, referrers, references]: [number, number, number], length: number, referrer: Float64Array, reference: Float64Array): boolean {
   let sumFrom = 0;
   let sumTo = 0;
   for (let k = 0; k < length; k++) {
     sumFrom += referrer[k]!;
     sumTo += reference[k]!;
   }
-  if (count !== length || referrers !== sumFrom || references !== sumTo) return 'Refs differ from the cache by more than Nix\'s own writes';
-  const changed = fresh.length > 0 || length !== n;
-  if (!changed) return { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed };
-  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed };
+  return count === length && referrers === sumFrom && references === sumTo;
 }
 
 function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean } | string {
