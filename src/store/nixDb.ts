@@ -162,9 +162,14 @@ export class NixDbReader {
     return this.handle().prepare('select path from ValidPaths where id = ?').pluck().get(id) as string | undefined;
   }
 
-  /** sqlite_sequence's counter for ValidPaths (AUTOINCREMENT never hands out an id at or below it). */
-  validPathsSequence(): number {
-    return (this.handle().prepare("select seq from sqlite_sequence where name = 'ValidPaths'").pluck().get() as number | undefined) ?? 0;
+  /**
+   * sqlite_sequence's counter for ValidPaths (AUTOINCREMENT never hands out an id at or below
+   * it); undefined when the table has no AUTOINCREMENT (not Nix's schema: ids may be reused).
+   */
+  validPathsSequence(): number | undefined {
+    const db = this.handle();
+    if (db.prepare("select 1 from sqlite_master where name = 'sqlite_sequence'").get() === undefined) return undefined;
+    return (db.prepare("select seq from sqlite_sequence where name = 'ValidPaths'").pluck().get() as number | undefined) ?? 0;
   }
 
   /** Refs rows as [rowid, referrer, reference], with rowid > `after` or referrer > `referrerAbove`, by rowid. */

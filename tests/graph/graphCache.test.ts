@@ -19,7 +19,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function world(): GraphCacheRequest & { file: string } {
+function world(schema = NIX_28_SCHEMA): GraphCacheRequest & { file: string } {
   const dir = mkdtempSync('/dev/shm/storegc-gcache-unit-');
   dirs.push(dir);
   const stateDir = join(dir, 'var');
@@ -27,7 +27,7 @@ function world(): GraphCacheRequest & { file: string } {
   writeFileSync(join(stateDir, 'db/schema'), '10');
   const dbFile = join(stateDir, 'db/db.sqlite');
   const db = new Database(dbFile);
-  db.exec(NIX_28_SCHEMA);
+  db.exec(schema);
   db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(`${STORE}/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a`, 'sha256:0', 1, 10);
   db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(`${STORE}/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b`, 'sha256:0', 2, 20);
   db.prepare('insert into Refs (referrer, reference) values (2, 1)').run();
@@ -90,5 +90,13 @@ describe('graph cache file', () => {
     } finally {
       chmodSync(join(w.stateDir, 'storegc'), 0o700);
     }
+  });
+
+  it('never refreshes a database whose ValidPaths ids are not AUTOINCREMENT (they may be reused)', () => {
+    const w = world(NIX_28_SCHEMA.replace('primary key autoincrement', 'primary key'));
+    expect(load(w).use.source).toBe('full');
+    const again = load(w);
+    expect(again.use).toMatchObject({ source: 'full', reason: 'ValidPaths ids are not AUTOINCREMENT: they may be reused' });
+    expect(again.graph.paths.size).toBe(2);
   });
 });

@@ -8,7 +8,7 @@ import type { DerivationOutputRow, NixDbReader, ValidPathRow } from '../../store
 import type { GraphRowSource } from '../loadGraph.js';
 
 export interface CachedRows {
-  /** sqlite_sequence for ValidPaths when read: every later path has a larger id. */
+  /** sqlite_sequence for ValidPaths when read: every later path has a larger id; -1 without AUTOINCREMENT (never refreshed). */
   readonly sequence: number;
   readonly vpId: Float64Array;
   readonly vpPath: readonly string[];
@@ -27,7 +27,7 @@ export interface CachedRows {
 
 /** Every row, read in full (the caller holds the snapshot). */
 export function readAllRows(db: NixDbReader): CachedRows {
-  const sequence = db.validPathsSequence();
+  const sequence = db.validPathsSequence() ?? -1;
   const vp: ValidPathRow[] = [];
   for (const row of db.validPaths()) vp.push(row);
   const refs = db.refsWithRowids();

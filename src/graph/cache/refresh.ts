@@ -37,6 +37,7 @@ export type Refreshed =
 export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}): Refreshed {
   const full = (reason: string): Refreshed => ({ kind: 'full', reason });
   const sequence = db.validPathsSequence();
+  if (sequence === undefined || cached.sequence < 0) return full('ValidPaths ids are not AUTOINCREMENT: they may be reused');
   if (sequence < cached.sequence) return full('the database\'s path counter went back (another database?)');
   const watermark = cached.sequence;
 
