@@ -124,7 +124,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     await socket?.start();
     if (socket !== undefined) socket.onGarbage = (line) => emit({ type: 'warning', message: `received garbage instead of a root from a client: '${display(line)}'` });
     enter('graph');
-    const graph = readStoreGraph(settings);
+    // In full, never through the graph cache: see README, "The caches".
+    const { graph } = readStoreGraph(settings, false);
 
     // Generations go before the roots are read, as nix-collect-garbage removes them before its
     // collection: a removed generation is no root. The dry run decides the same removals and

@@ -16,6 +16,8 @@ import type { ScanSummary } from '../roots/index/rootsIndex.js';
 import type { ListingCache } from '../roots/scanTree.js';
 import { indexUseOf, withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
+import { graphCacheStatus, graphCacheUpdate, graphCacheVerify } from '../graph/cache/graphCacheCommands.js';
+import type { GraphCacheReport } from '../graph/cache/graphCacheCommands.js';
 
 export interface IndexStatus {
   readonly dirs: number;
@@ -36,6 +38,8 @@ export interface IndexReport {
   readonly drift?: readonly string[];
   /** verify: cached directories that changed since the last update (read again, not drift). */
   readonly staleDirs?: number;
+  /** The graph cache (src/graph/cache/), covered by the same commands. */
+  readonly graphCache?: GraphCacheReport;
   readonly findings: readonly Finding[];
 }
 
@@ -43,17 +47,19 @@ export async function updateIndex(settings: Settings, rebuild: boolean): Promise
   const limit = pLimit(settings.jobs);
   if (settings.index.kind === 'none') throw new StoregcError('usage', undefined, '`index update` and `index rebuild` need an index', 'drop --no-index');
   const run = await withIndex(settings, (cache) => readRootTrees(settings, limit, cache, {}, false), rebuild);
+  const graph = graphCacheUpdate(settings, rebuild);
   return {
     command: 'index', action: rebuild ? 'rebuild' : 'update', storeDir: settings.storeDir, file: run.index?.file,
     use: run.index ?? indexUseOf(run.result.scan, undefined, false),
-    findings: [...run.findings, ...run.result.findings],
+    graphCache: graph.report,
+    findings: [...run.findings, ...run.result.findings, ...graph.findings],
   };
 }
 
 export function indexStatus(settings: Settings): IndexReport {
   const opened = openIndex(settings, true);
   const { index, file } = opened;
-  const head = { command: 'index', action: 'status', storeDir: settings.storeDir, file } as const;
+  const head = { command: 'index', action: 'status', storeDir: settings.storeDir, file, graphCache: graphCacheStatus(settings) } as const;
   if (index === undefined) return { ...head, findings: opened.findings };
   try {
     const counts = index.counts();
@@ -92,7 +98,11 @@ export async function verifyIndex(settings: Settings): Promise<IndexReport> {
     index.close();
     const findings = [...opened.findings, ...full.findings];
     if (drift.length > 0) findings.push(...distrust(file!, settings.stateDir, drift.length));
-    return { command: 'index', action: 'verify', storeDir: settings.storeDir, file, use, drift, staleDirs: use.read, findings };
+    // The graph cache's differences count as drift too (exit 1); the next run's checks still apply.
+    const graph = graphCacheVerify(settings);
+    findings.push(...graph.findings);
+    drift.push(...(graph.report.differences ?? []).map((line) => `graph cache: ${line}`));
+    return { command: 'index', action: 'verify', storeDir: settings.storeDir, file, use, drift, staleDirs: use.read, graphCache: graph.report, findings };
   } finally {
     index.close();
   }

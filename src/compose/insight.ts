@@ -46,13 +46,13 @@ interface World {
 
 /** The store as `live` sees it: roots (sorted, as `roots` lists them), liveness, keep graph. */
 async function loadWorld(settings: Settings): Promise<World> {
-  const graph = readStoreGraph(settings);
+  const { graph, findings: graphFindings } = readStoreGraph(settings, true);
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, 'sorted'));
   const entries = readStoreEntries(settings, graph);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const edges = buildKeepEdges(graph, settings);
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots);
-  return { rootSet, liveness, edges, sources, index, findings: [...findings, ...rootSet.findings] };
+  return { rootSet, liveness, edges, sources, index, findings: [...graphFindings, ...findings, ...rootSet.findings] };
 }
 
 export async function explainPaths(settings: Settings, args: readonly string[], all: boolean): Promise<WhyReport> {

@@ -27,7 +27,7 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
-  const graph = readStoreGraph(settings);
+  const { graph, findings: graphFindings } = readStoreGraph(settings, true);
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any');
   const entries = readStoreEntries(settings, graph);
@@ -35,5 +35,5 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
   const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));
-  return { command, storeDir: settings.storeDir, paths, junk, findings: [...findings, ...rootSet.findings], index };
+  return { command, storeDir: settings.storeDir, paths, junk, findings: [...graphFindings, ...findings, ...rootSet.findings], index };
 }

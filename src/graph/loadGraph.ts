@@ -6,7 +6,7 @@ import { fromText } from '../store/bytes.js';
 import type { Settings } from '../config/settings.js';
 import { drvFileReader } from '../store/drvFiles.js';
 import type { ReadDrvFile } from '../store/drvFiles.js';
-import type { NixDbReader, ValidPathRow } from '../store/nixDb.js';
+import type { DerivationOutputRow, NixDbReader, RealisationRow, ValidPathRow } from '../store/nixDb.js';
 import { buildCsr, sortRows } from './csr.js';
 import { PathTable } from './pathTable.js';
 import { isDerivation } from '../store/storePath.js';
@@ -25,6 +25,24 @@ export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
  *   Realisations rows, as Nix 2.8 reads them.
  */
 export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile): StoreGraph {
+  return db.snapshot(() => buildGraph(db, storeDir, readDrvFile));
+}
+
+/**
+ * The rows `buildGraph` reads, from the database itself or from the graph cache
+ * (src/graph/cache/): ValidPaths by id (each row a fresh array, the build rewrites it), Refs in
+ * rowid order, DerivationOutputs by derivation then output name.
+ */
+export interface GraphRowSource {
+  validPaths(): Iterable<ValidPathRow>;
+  refChunks(): Iterable<{ referrers: ArrayLike<number>; references: ArrayLike<number> }>;
+  derivationOutputs(): Iterable<DerivationOutputRow>;
+  /** Read only when ca-derivations is on (never cached). */
+  realisations(): RealisationRow[] | undefined;
+}
+
+/** The StoreGraph of one consistent set of rows (the caller holds the snapshot). */
+export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: ReadDrvFile): StoreGraph {
   // ValidPaths in table order; ids become ranks in byte order of the paths (reports list paths
   // by id), given by the path table. No Map keyed by path: lookups go through the table.
   const rows: ValidPathRow[] = [];

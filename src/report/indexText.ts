@@ -12,6 +12,27 @@ export function indexUseLine(use: IndexUse): string {
 }
 
 export function renderIndexText(report: IndexReport): string {
+  return renderRootsIndexText(report) + graphCacheLine(report);
+}
+
+/** `graph cache: FILE …`: what the graph cache holds (status) or how it served (update, rebuild, verify). */
+function graphCacheLine(report: IndexReport): string {
+  const g = report.graphCache;
+  if (g === undefined) return '';
+  if (g.file === undefined) return 'graph cache: (none)\n';
+  const head = `graph cache: ${display(g.file)}`;
+  if (g.use !== undefined) {
+    const how = g.use.source === 'full' ? `read the database in full${g.use.reason === undefined ? '' : ` (${g.use.reason})`}`
+      : g.use.source === 'unchanged' ? 'current' : `brought up to date (+${count(g.use.added)} -${count(g.use.deleted)} paths)`;
+    const verdict = g.differences === undefined ? '' : g.differences.length === 0 ? '; no difference from a full load' : `; ${g.differences.length} differences from a full load`;
+    return `${head}\n${how}${verdict}\n`;
+  }
+  if (g.problem !== undefined) return `${head}\nunusable (${g.problem}); the next run rebuilds it\n`;
+  if (g.paths === undefined) return `${head}\nno graph cache yet\n`;
+  return `${head}\n${count(g.paths)} paths, ${count(g.refs ?? 0)} references, ${count(g.sizeBytes ?? 0)} bytes\n`;
+}
+
+function renderRootsIndexText(report: IndexReport): string {
   const file = report.file === undefined ? '(none)' : display(report.file);
   switch (report.action) {
     case 'status': {

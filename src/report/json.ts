@@ -64,6 +64,7 @@ function indexBody(report: IndexReport): object {
       },
     }),
     ...(report.drift === undefined ? {} : { drift: report.drift.map(display), staleDirs: report.staleDirs ?? 0 }),
+    ...(report.graphCache === undefined ? {} : { graphCache: { ...report.graphCache, file: report.graphCache.file === undefined ? null : display(report.graphCache.file) } }),
   };
 }
 

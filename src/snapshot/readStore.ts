@@ -6,6 +6,8 @@
 import { dbFileOf } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { caDrvReader, loadGraph } from '../graph/loadGraph.js';
+import { loadGraphForSettings } from '../graph/cache/graphCache.js';
+import type { Finding } from '../roots/types.js';
 import type { StoreGraph } from '../graph/storeGraph.js';
 import { registeredEntries, splitStoreEntries } from '../liveness/storeEntries.js';
 import type { StoreEntries } from '../liveness/storeEntries.js';
@@ -18,13 +20,17 @@ export function validateDatabase(settings: Settings): void {
   NixDbReader.open(dbFileOf(settings)).close();
 }
 
-/** ValidPaths, Refs and DerivationOutputs (and Realisations with ca-derivations) as a graph. */
-export function readStoreGraph(settings: Settings): StoreGraph {
+/**
+ * ValidPaths, Refs and DerivationOutputs (and Realisations with ca-derivations) as a graph.
+ * @param cached through the graph cache (read-only commands, unless --no-index); `gc` reads the
+ *   database in full (README, "The caches").
+ */
+export function readStoreGraph(settings: Settings, cached: boolean): { graph: StoreGraph; findings: Finding[] } {
   const db = NixDbReader.open(dbFileOf(settings));
   try {
-    const graph = loadGraph(db, settings.storeDir, caDrvReader(settings));
+    const { graph, findings } = cached ? loadGraphForSettings(db, settings) : { graph: loadGraph(db, settings.storeDir, caDrvReader(settings)), findings: [] };
     if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths.bounds() });
-    return graph;
+    return { graph, findings };
   } finally {
     db.close();
   }

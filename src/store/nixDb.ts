@@ -130,6 +130,95 @@ export class NixDbReader {
     return db.prepare('select drvPath, outputName, outputPath from Realisations order by id').raw().all() as RealisationRow[];
   }
 
+  /**
+   * Runs `read` inside one read transaction: every query in it sees the same committed state,
+   * however many writers commit meanwhile (WAL readers keep their snapshot until the end).
+   */
+  snapshot<T>(read: () => T): T {
+    const db = this.handle();
+    db.exec('begin');
+    try {
+      return read();
+    } finally {
+      db.exec('commit');
+    }
+  }
+
+  /** Every ValidPaths id with its narSize (the one column Nix updates in place), by id. */
+  validPathIdsAndSizes(): { ids: number[]; narSizes: (number | null)[] } {
+    const [ids, sizes] = this.handle().prepare(
+      'select json_group_array(id), json_group_array(narSize) from (select id, narSize from ValidPaths order by id)',
+    ).raw().get() as [string, string];
+    return { ids: JSON.parse(ids) as number[], narSizes: JSON.parse(sizes) as (number | null)[] };
+  }
+
+  /** ValidPaths rows with id > `after`, by id. */
+  validPathsAbove(after: number): ValidPathRow[] {
+    return this.handle().prepare('select id, path, deriver, narSize, registrationTime from ValidPaths where id > ? order by id').raw().all(after) as ValidPathRow[];
+  }
+
+  /** The path of one ValidPaths id, or undefined. */
+  pathOfId(id: number): string | undefined {
+    return this.handle().prepare('select path from ValidPaths where id = ?').pluck().get(id) as string | undefined;
+  }
+
+  /**
+   * sqlite_sequence's counter for ValidPaths (AUTOINCREMENT never hands out an id at or below
+   * it); undefined when the table has no AUTOINCREMENT (not Nix's schema: ids may be reused).
+   */
+  validPathsSequence(): number | undefined {
+    const db = this.handle();
+    if (db.prepare("select 1 from sqlite_master where name = 'sqlite_sequence'").get() === undefined) return undefined;
+    return (db.prepare("select seq from sqlite_sequence where name = 'ValidPaths'").pluck().get() as number | undefined) ?? 0;
+  }
+
+  /** Refs rows as [rowid, referrer, reference], with rowid > `after` or referrer > `referrerAbove`, by rowid. */
+  refsChangedSince(after: number, referrerAbove: number): [number, number, number][] {
+    return this.handle().prepare(
+      'select rowid, referrer, reference from Refs where rowid > ? union select rowid, referrer, reference from Refs where referrer > ? order by 1',
+    ).raw().all(after, referrerAbove) as [number, number, number][];
+  }
+
+  /** Refs rows as [rowid, referrer, reference], by rowid. */
+  refsWithRowids(): { rowids: number[]; referrers: number[]; references: number[] } {
+    const [rowids, referrers, references] = this.handle().prepare(
+      'select json_group_array(rowid), json_group_array(referrer), json_group_array(reference) from (select rowid, referrer, reference from Refs order by rowid)',
+    ).raw().get() as [string, string, string];
+    return { rowids: JSON.parse(rowids) as number[], referrers: JSON.parse(referrers) as number[], references: JSON.parse(references) as number[] };
+  }
+
+  /** DerivationOutputs rows as [rowid, drv, id, path], with rowid > `after` or drv > `drvAbove`. */
+  derivationOutputsChangedSince(after: number, drvAbove: number): [number, number, string, string][] {
+    return this.handle().prepare(
+      'select rowid, drv, id, path from DerivationOutputs where rowid > ? union select rowid, drv, id, path from DerivationOutputs where drv > ? order by 1',
+    ).raw().all(after, drvAbove) as [number, number, string, string][];
+  }
+
+  /** DerivationOutputs rows as [rowid, drv, id, path], by drv then output name. */
+  derivationOutputsWithRowids(): [number, number, string, string][] {
+    return this.handle().prepare('select rowid, drv, id, path from DerivationOutputs order by drv, id').raw().all() as [number, number, string, string][];
+  }
+
+  /** One Refs row by rowid, or undefined. */
+  refAt(rowid: number): [number, number] | undefined {
+    return this.handle().prepare('select referrer, reference from Refs where rowid = ?').raw().get(rowid) as [number, number] | undefined;
+  }
+
+  /** One DerivationOutputs row by rowid, or undefined. */
+  derivationOutputAt(rowid: number): [number, string, string] | undefined {
+    return this.handle().prepare('select drv, id, path from DerivationOutputs where rowid = ?').raw().get(rowid) as [number, string, string] | undefined;
+  }
+
+  /** Row count and column totals of Refs (served by its primary-key index). */
+  refsStats(): [count: number, referrers: number, references: number] {
+    return this.handle().prepare('select count(*), total(referrer), total(reference) from Refs').raw().get() as [number, number, number];
+  }
+
+  /** Row count and drv total of DerivationOutputs. */
+  derivationOutputsStats(): [count: number, drvs: number] {
+    return this.handle().prepare('select count(*), total(drv) from DerivationOutputs').raw().get() as [number, number];
+  }
+
   close(): void {
     this.db?.close();
     this.db = undefined;

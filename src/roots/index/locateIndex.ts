@@ -15,22 +15,22 @@ export interface IndexPlace {
   readonly owned: boolean;
 }
 
-export function stateIndexFile(stateDir: string, base = 'roots-index'): string {
-  return `${stateDir}/storegc/${base}.sqlite`;
+export function stateIndexFile(stateDir: string, base = 'roots-index', ext = 'sqlite'): string {
+  return `${stateDir}/storegc/${base}.${ext}`;
 }
 
-export function userIndexFile(stateDir: string, cacheHome: string | undefined, base = 'roots-index'): string | undefined {
+export function userIndexFile(stateDir: string, cacheHome: string | undefined, base = 'roots-index', ext = 'sqlite'): string | undefined {
   if (cacheHome === undefined) return undefined;
   const key = createHash('sha256').update(Buffer.from(stateDir, 'latin1')).digest('hex').slice(0, 16);
-  return `${cacheHome}/storegc/${base}-${key}.sqlite`;
+  return `${cacheHome}/storegc/${base}-${key}.${ext}`;
 }
 
 /**
- * `<state>/storegc/<base>.sqlite` if it can be written there, else the per-user cache file for
+ * `<state>/storegc/<base>.<ext>` if it can be written there, else the per-user cache file for
  * this state dir, else undefined. @param canWrite whether the file could be created or updated.
  */
-export function locateStateFile(base: string, stateDir: string, cacheHome: string | undefined, canWrite: (file: string) => boolean): string | undefined {
-  for (const file of [stateIndexFile(stateDir, base), userIndexFile(stateDir, cacheHome, base)]) {
+export function locateStateFile(base: string, stateDir: string, cacheHome: string | undefined, canWrite: (file: string) => boolean, ext = 'sqlite'): string | undefined {
+  for (const file of [stateIndexFile(stateDir, base, ext), userIndexFile(stateDir, cacheHome, base, ext)]) {
     if (file !== undefined && canWrite(file)) return file;
   }
   return undefined;

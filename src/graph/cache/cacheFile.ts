@@ -1,0 +1,82 @@
+/**
+ * The graph cache file: magic, format version, a JSON header (the state dir, the database's
+ * identity), then the columns of CachedRows (numbers as raw float64, text as one JSON array per
+ * column), then a SHA-256 of everything before it. Written to a temporary file and renamed, so
+ * a reader sees the old file or the new one; a torn, damaged or foreign file fails `decode`.
+ */
+import { createHash } from 'node:crypto';
+import type { CachedRows } from './cachedRows.js';
+
+const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
+export const GRAPH_CACHE_VERSION = 1;
+const DIGEST = 32;
+
+/** What the cache must match before any of its rows are used. */
+export interface CacheIdentity {
+  readonly stateDir: string;
+  /** Device and inode of db.sqlite: a database renamed into place is another database. */
+  readonly dbDev: number;
+  readonly dbIno: number;
+}
+
+export class CacheDamaged extends Error {}
+
+const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
+const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
+
+export function encode(identity: CacheIdentity, rows: CachedRows): Buffer {
+  const parts: Buffer[] = [MAGIC, u32(GRAPH_CACHE_VERSION)];
+  const header = Buffer.from(JSON.stringify({ ...identity, sequence: rows.sequence }), 'utf8');
+  parts.push(u32(header.length), header);
+  for (const name of NUMBER_COLUMNS) {
+    const column = rows[name];
+    parts.push(u32(column.length), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+  }
+  for (const name of TEXT_COLUMNS) {
+    const text = Buffer.from(JSON.stringify(rows[name]), 'utf8');
+    parts.push(u32(text.length), text);
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+/** @throws CacheDamaged for anything but an intact file of this format. */
+export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows } {
+  if (file.length < MAGIC.length + 4 + DIGEST || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheDamaged('not a storegc graph cache');
+  const body = file.subarray(0, file.length - DIGEST);
+  if (!createHash('sha256').update(body).digest().equals(file.subarray(file.length - DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+  let at = MAGIC.length;
+  const take = (length: number): Buffer => {
+    if (at + length > body.length) throw new CacheDamaged('truncated');
+    const part = body.subarray(at, at + length);
+    at += length;
+    return part;
+  };
+  const readU32 = (): number => take(4).readUInt32LE(0);
+  const version = readU32();
+  if (version !== GRAPH_CACHE_VERSION) throw new CacheDamaged(`format version ${version}, expected ${GRAPH_CACHE_VERSION}`);
+  const header = JSON.parse(take(readU32()).toString('utf8')) as CacheIdentity & { sequence: number };
+  const columns: Record<string, unknown> = { sequence: header.sequence };
+  for (const name of NUMBER_COLUMNS) {
+    const n = readU32();
+    const bytes = take(n * 8);
+    const column = new Float64Array(n);
+    Buffer.from(column.buffer).set(bytes);
+    columns[name] = column;
+  }
+  for (const name of TEXT_COLUMNS) columns[name] = JSON.parse(take(readU32()).toString('utf8')) as unknown;
+  if (at !== body.length) throw new CacheDamaged('trailing bytes');
+  const rows = columns as unknown as CachedRows;
+  if (rows.vpPath.length !== rows.vpId.length || rows.vpDeriver.length !== rows.vpId.length || rows.vpNarSize.length !== rows.vpId.length
+    || rows.vpRegTime.length !== rows.vpId.length || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length
+    || rows.doDrv.length !== rows.doRowid.length || rows.doName.length !== rows.doRowid.length || rows.doPath.length !== rows.doRowid.length) {
+    throw new CacheDamaged('columns of different lengths');
+  }
+  return { identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno }, rows };
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+}

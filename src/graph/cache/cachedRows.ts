@@ -1,0 +1,67 @@
+/**
+ * The database rows the graph is built from, as the graph cache keeps them: ValidPaths by id,
+ * Refs by rowid, DerivationOutputs by derivation then output name, each with the rowids and
+ * watermarks that change detection (refresh.ts) needs. Text columns are kept as SQLite returns
+ * them; `buildGraph` converts them as it does for rows read from the database.
+ */
+import type { DerivationOutputRow, NixDbReader, ValidPathRow } from '../../store/nixDb.js';
+import type { GraphRowSource } from '../loadGraph.js';
+
+export interface CachedRows {
+  /** sqlite_sequence for ValidPaths when read: every later path has a larger id; -1 without AUTOINCREMENT (never refreshed). */
+  readonly sequence: number;
+  readonly vpId: Float64Array;
+  readonly vpPath: readonly string[];
+  readonly vpDeriver: readonly (string | null)[];
+  /** NaN where the column is null. */
+  readonly vpNarSize: Float64Array;
+  readonly vpRegTime: Float64Array;
+  readonly refRowid: Float64Array;
+  readonly refReferrer: Float64Array;
+  readonly refReference: Float64Array;
+  readonly doRowid: Float64Array;
+  readonly doDrv: Float64Array;
+  readonly doName: readonly string[];
+  readonly doPath: readonly string[];
+}
+
+/** Every row, read in full (the caller holds the snapshot). */
+export function readAllRows(db: NixDbReader): CachedRows {
+  const sequence = db.validPathsSequence() ?? -1;
+  const vp: ValidPathRow[] = [];
+  for (const row of db.validPaths()) vp.push(row);
+  const refs = db.refsWithRowids();
+  const outs = db.derivationOutputsWithRowids();
+  return {
+    sequence,
+    vpId: Float64Array.from(vp, (r) => r[0]),
+    vpPath: vp.map((r) => r[1]),
+    vpDeriver: vp.map((r) => r[2]),
+    vpNarSize: Float64Array.from(vp, (r) => r[3] ?? Number.NaN),
+    vpRegTime: Float64Array.from(vp, (r) => r[4]),
+    refRowid: Float64Array.from(refs.rowids),
+    refReferrer: Float64Array.from(refs.referrers),
+    refReference: Float64Array.from(refs.references),
+    doRowid: Float64Array.from(outs, (r) => r[0]),
+    doDrv: Float64Array.from(outs, (r) => r[1]),
+    doName: outs.map((r) => r[2]),
+    doPath: outs.map((r) => r[3]),
+  };
+}
+
+/** The rows as `buildGraph` reads them; Realisations (never cached) come from `db`. */
+export function rowSource(rows: CachedRows, db: Pick<NixDbReader, 'realisations'>): GraphRowSource {
+  return {
+    *validPaths(): IterableIterator<ValidPathRow> {
+      for (let i = 0; i < rows.vpId.length; i++) {
+        const size = rows.vpNarSize[i]!;
+        yield [rows.vpId[i]!, rows.vpPath[i]!, rows.vpDeriver[i]!, Number.isNaN(size) ? null : size, rows.vpRegTime[i]!];
+      }
+    },
+    refChunks: () => [{ referrers: rows.refReferrer, references: rows.refReference }],
+    *derivationOutputs(): IterableIterator<DerivationOutputRow> {
+      for (let i = 0; i < rows.doDrv.length; i++) yield [rows.doDrv[i]!, rows.doName[i]!, rows.doPath[i]!];
+    },
+    realisations: () => db.realisations(),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The persistent graph cache: the ValidPaths, Refs and DerivationOutputs rows of the last run in
+ * `STATE/storegc/graph-cache.bin` (or the per-user cache fallback, as for the roots index),
+ * brought up to date from the database inside one read transaction (refresh.ts), then built
+ * into a StoreGraph by the same `buildGraph` as a full load. A cache that is damaged, of another
+ * format or of another state dir is rebuilt with a warning; one of another database (another
+ * inode) or with changes refresh cannot prove incremental costs a full load, silently.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Settings } from '../../config/settings.js';
+import { dbFileOf } from '../../config/settings.js';
+import { display, fsPath } from '../../store/bytes.js';
+import type { ReadDrvFile } from '../../store/drvFiles.js';
+import type { NixDbReader } from '../../store/nixDb.js';
+import type { Finding } from '../../roots/types.js';
+import { canWrite } from '../../roots/index/openIndex.js';
+import { locateStateFile } from '../../roots/index/locateIndex.js';
+import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
+import type { StoreGraph } from '../storeGraph.js';
+import { readAllRows, rowSource } from './cachedRows.js';
+import type { CachedRows } from './cachedRows.js';
+import { CacheDamaged, decode, encode } from './cacheFile.js';
+import type { CacheIdentity } from './cacheFile.js';
+import { refreshRows } from './refresh.js';
+import type { RefreshOptions } from './refresh.js';
+
+export interface GraphCacheUse {
+  readonly file: string | undefined;
+  /** unchanged: the cache as it was; incremental: brought up to date; full: the database read in full. */
+  readonly source: 'unchanged' | 'incremental' | 'full';
+  /** Why a full load, when there was a cache. */
+  readonly reason?: string;
+  readonly added: number;
+  readonly deleted: number;
+}
+
+export interface GraphCacheRequest {
+  /** The cache file, or undefined for none (a plain full load, nothing written). */
+  readonly file: string | undefined;
+  readonly stateDir: string;
+  readonly dbFile: string;
+  readonly storeDir: string;
+  readonly readDrvFile?: ReadDrvFile;
+  /** Write the result back (false for `index verify` and `index status`). */
+  readonly write?: boolean;
+  /** Ignore the cache's contents (`index rebuild`). */
+  readonly rebuild?: boolean;
+  /** Tests only: switch a detection off. */
+  readonly refresh?: RefreshOptions;
+}
+
+export interface CachedGraph {
+  readonly graph: StoreGraph;
+  readonly use: GraphCacheUse;
+  readonly findings: Finding[];
+}
+
+/** Where the graph cache is for these settings: none with `--no-index`. */
+export function graphCacheFile(settings: Settings): string | undefined {
+  if (settings.index.kind === 'none') return undefined;
+  return locateStateFile('graph-cache', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+}
+
+/** The one call for `roots`/`live`/`dead`: the graph, through the cache unless `--no-index`. */
+export function loadGraphForSettings(db: NixDbReader, settings: Settings): CachedGraph {
+  return loadGraphCached(db, {
+    file: graphCacheFile(settings), stateDir: settings.stateDir, dbFile: dbFileOf(settings), storeDir: settings.storeDir, readDrvFile: caDrvReader(settings),
+  });
+}
+
+export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): CachedGraph {
+  const { file } = request;
+  if (file === undefined) return { graph: loadGraph(db, request.storeDir, request.readDrvFile), use: { file, source: 'full', added: 0, deleted: 0 }, findings: [] };
+  const findings: Finding[] = [];
+  const identity = identityOf(request);
+  const opened = request.rebuild ? undefined : readCache(file, identity, findings);
+  let rows: CachedRows;
+  let use: GraphCacheUse;
+  const graph = db.snapshot(() => {
+    const refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh);
+    if (refreshed?.kind === 'current') {
+      rows = refreshed.rows;
+      use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', added: refreshed.added, deleted: refreshed.deleted };
+    } else {
+      rows = readAllRows(db);
+      const reason = refreshed?.reason ?? opened?.reason;
+      use = { file, source: 'full', ...(reason === undefined ? {} : { reason }), added: 0, deleted: 0 };
+    }
+    return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
+  });
+  if (request.write !== false && use!.source !== 'unchanged') {
+    try {
+      writeCache(file, encode(identity, rows!));
+    } catch (error) {
+      findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
+    }
+  }
+  return { graph, use: use!, findings };
+}
+
+/** The cached rows if the file is intact and of this database; otherwise why not (a warning when damaged or foreign). */
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[]): { rows?: CachedRows; reason?: string } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(fsPath(file));
+  } catch (error) {
+    // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
+    return { reason: 'unreadable cache' };
+  }
+  try {
+    const decoded = decode(bytes);
+    if (decoded.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${decoded.identity.stateDir}'`);
+    if (decoded.identity.dbDev !== identity.dbDev || decoded.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
+    return { rows: decoded.rows };
+  } catch (error) {
+    if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;
+    findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
+    return { reason: `unusable cache (${error.message})` };
+  }
+}
+
+export function identityOf(request: Pick<GraphCacheRequest, 'stateDir' | 'dbFile'>): CacheIdentity {
+  const st = statSync(fsPath(request.dbFile));
+  return { stateDir: request.stateDir, dbDev: st.dev, dbIno: st.ino };
+}
+
+/** Temp file then rename: a reader sees the old cache or the new one, never half of one. */
+function writeCache(file: string, bytes: Buffer): void {
+  mkdirSync(fsPath(file.slice(0, file.lastIndexOf('/'))), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(fsPath(temp), bytes);
+    renameSync(fsPath(temp), fsPath(file));
+  } catch (error) {
+    rmSync(fsPath(temp), { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Brings cached rows up to date with the database, or says why it cannot. Runs inside the
+ * caller's read transaction. What Nix 2.8 does to these tables, and how each is seen:
+ *
+ * - registers a path: a ValidPaths row with an id above the cached sqlite_sequence
+ *   (AUTOINCREMENT never reuses ids), Refs rows with that referrer, DerivationOutputs rows with
+ *   that drv: read by id.
+ * - invalidates a path: its ValidPaths row is gone (every id is read, with narSize), its Refs
+ *   (by referrer) and DerivationOutputs (by drv) go with it by cascade: dropped from the cache.
+ *   A cached Refs row whose reference is gone cannot happen (`on delete restrict`): full load.
+ * - re-registers a valid path: `update ValidPaths set narSize, …` (narSize is compared for every
+ *   id) and `insert or replace into Refs`: replaced rows get a rowid above the old maximum,
+ *   read by rowid. SQLite hands out max(rowid) + 1, so a row inserted since the snapshot has a
+ *   rowid at or below the cached maximum only if the cached last row was deleted first; that
+ *   row must still be there unchanged, else full load.
+ * - VACUUM may renumber Refs and DerivationOutputs rowids: the cached last row is then not at
+ *   its rowid (full load), or every row kept its rowid.
+ * - another database in place of this one: another inode (checked by the caller), or a
+ *   sqlite_sequence below the cached one, an id at or below it that the cache lacks, or other
+ *   paths at the first and last cached ids: full load.
+ * Finally the row count and column totals of Refs and DerivationOutputs must equal the
+ * database's: a guard against edits Nix never makes (rows deleted or updated in place).
+ */
+import type { NixDbReader } from '../../store/nixDb.js';
+import type { CachedRows } from './cachedRows.js';
+
+/** Detections that tests may switch off, to show the property test notices. Production: none. */
+export interface RefreshOptions {
+  readonly skipNarSizeCheck?: boolean;
+  readonly skipLastRowCheck?: boolean;
+}
+
+export type Refreshed =
+  | { readonly kind: 'current'; readonly rows: CachedRows; readonly added: number; readonly deleted: number; readonly changed: boolean }
+  | { readonly kind: 'full'; readonly reason: string };
+
+export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}): Refreshed {
+  const full = (reason: string): Refreshed => ({ kind: 'full', reason });
+  const sequence = db.validPathsSequence();
+  if (sequence === undefined || cached.sequence < 0) return full('ValidPaths ids are not AUTOINCREMENT: they may be reused');
+  if (sequence < cached.sequence) return full('the database\'s path counter went back (another database?)');
+  const watermark = cached.sequence;
+
+  // ValidPaths: every id and narSize, merged with the cache (both by id).
+  const now = db.validPathIdsAndSizes();
+  const n = cached.vpId.length;
+  const keep = new Uint8Array(n);
+  const narSize = Float64Array.from(cached.vpNarSize);
+  const deleted = new Set<number>();
+  let i = 0;
+  let j = 0;
+  let changed = false;
+  for (; j < now.ids.length && now.ids[j]! <= watermark; j++) {
+    const id = now.ids[j]!;
+    while (i < n && cached.vpId[i]! < id) deleted.add(cached.vpId[i++]!);
+    if (i >= n || cached.vpId[i] !== id) return full(`path id ${id} is not in the cache but not newer than it`);
+    keep[i] = 1;
+    const size = now.narSizes[j] ?? Number.NaN;
+    if (!options.skipNarSizeCheck && !Object.is(size, narSize[i])) {
+      narSize[i] = size;
+      changed = true;
+    }
+    i++;
+  }
+  while (i < n) deleted.add(cached.vpId[i++]!);
+  const added = db.validPathsAbove(watermark);
+  if (added.length !== now.ids.length - j) return full('ValidPaths changed while read');
+  // Paths never change under an id: the first and last kept ones must still be the same.
+  const kept = keep.indexOf(1);
+  for (const k of kept === -1 ? [] : [kept, keep.lastIndexOf(1)]) {
+    if (db.pathOfId(cached.vpId[k]!) !== cached.vpPath[k]) return full(`path id ${cached.vpId[k]} names another path (another database?)`);
+  }
+
+  const refs = refreshRefs(db, cached, deleted, watermark, options);
+  if (typeof refs === 'string') return full(refs);
+  const outs = refreshOutputs(db, cached, deleted, watermark, options);
+  if (typeof outs === 'string') return full(outs);
+  changed ||= deleted.size > 0 || added.length > 0 || refs.changed || outs.changed;
+  if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false };
+
+  const vpIndex: number[] = [];
+  for (let k = 0; k < n; k++) if (keep[k]) vpIndex.push(k);
+  const m = vpIndex.length + added.length;
+  const rows: CachedRows = {
+    sequence,
+    vpId: concat(vpIndex.map((k) => cached.vpId[k]!), added.map((r) => r[0]), m),
+    vpPath: [...vpIndex.map((k) => cached.vpPath[k]!), ...added.map((r) => r[1])],
+    vpDeriver: [...vpIndex.map((k) => cached.vpDeriver[k]!), ...added.map((r) => r[2])],
+    vpNarSize: concat(vpIndex.map((k) => narSize[k]!), added.map((r) => r[3] ?? Number.NaN), m),
+    vpRegTime: concat(vpIndex.map((k) => cached.vpRegTime[k]!), added.map((r) => r[4]), m),
+    ...refs.rows,
+    ...outs.rows,
+  };
+  return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true };
+}
+
+function concat(a: number[], b: number[], length: number): Float64Array {
+  const out = new Float64Array(length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+type RefColumns = Pick<CachedRows, 'refRowid' | 'refReferrer' | 'refReference'>;
+type OutputColumns = Pick<CachedRows, 'doRowid' | 'doDrv' | 'doName' | 'doPath'>;
+
+function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: RefColumns; changed: boolean } | string {
+  const n = cached.refRowid.length;
+  const lastRowid = n === 0 ? 0 : cached.refRowid[n - 1]!;
+  if (n > 0 && !options.skipLastRowCheck) {
+    const row = db.refAt(lastRowid);
+    if (row === undefined || row[0] !== cached.refReferrer[n - 1] || row[1] !== cached.refReference[n - 1]) {
+      return 'the last cached Refs row moved (VACUUM, or rows deleted and reused)';
+    }
+  }
+  const fresh = db.refsChangedSince(lastRowid, watermark);
+  if (fresh.length === 0 && deleted.size === 0) {
+    // Nothing new, nothing invalidated: the cached rows stand if the guard totals agree.
+    return sameTotals(db.refsStats(), n, cached.refReferrer, cached.refReference)
+      ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false }
+      : 'Refs differ from the cache by more than Nix\'s own writes';
+  }
+  const pair = (referrer: number, reference: number): string => `${referrer} ${reference}`;
+  const freshPairs = new Set(fresh.map((r) => pair(r[1], r[2])));
+  const freshReferrers = new Set(fresh.map((r) => r[1]));
+  const rowid = new Float64Array(n + fresh.length);
+  const referrer = new Float64Array(n + fresh.length);
+  const reference = new Float64Array(n + fresh.length);
+  let length = 0;
+  const push = (id: number, from: number, to: number): void => {
+    rowid[length] = id;
+    referrer[length] = from;
+    reference[length++] = to;
+  };
+  let f = 0;
+  const pushFreshBefore = (limit: number): void => {
+    for (; f < fresh.length && fresh[f]![0] < limit; f++) push(fresh[f]![0], fresh[f]![1], fresh[f]![2]);
+  };
+  for (let k = 0; k < n; k++) {
+    const from = cached.refReferrer[k]!;
+    const to = cached.refReference[k]!;
+    if (deleted.size > 0) {
+      if (deleted.has(from)) continue;
+      if (deleted.has(to)) return `a Refs row names deleted path id ${to}`;
+    }
+    if (freshReferrers.has(from) && freshPairs.has(pair(from, to))) continue;
+    pushFreshBefore(cached.refRowid[k]!);
+    if (f < fresh.length && fresh[f]![0] === cached.refRowid[k]) return 'a Refs rowid was reused';
+    push(cached.refRowid[k]!, from, to);
+  }
+  pushFreshBefore(Number.POSITIVE_INFINITY);
+  if (!sameTotals(db.refsStats(), length, referrer, reference)) return 'Refs differ from the cache by more than Nix\'s own writes';
+  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true };
+}
+
+/** Do the database's Refs count and column totals equal those of the first `length` rows here? */
+function sameTotals([count, referrers, references]: [number, number, number], length: number, referrer: Float64Array, reference: Float64Array): boolean {
+  let sumFrom = 0;
+  let sumTo = 0;
+  for (let k = 0; k < length; k++) {
+    sumFrom += referrer[k]!;
+    sumTo += reference[k]!;
+  }
+  return count === length && referrers === sumFrom && references === sumTo;
+}
+
+function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean } | string {
+  const n = cached.doRowid.length;
+  let last = -1;
+  for (let k = 0; k < n; k++) if (last === -1 || cached.doRowid[k]! > cached.doRowid[last]!) last = k;
+  const lastRowid = last === -1 ? 0 : cached.doRowid[last]!;
+  if (last !== -1 && !options.skipLastRowCheck) {
+    const row = db.derivationOutputAt(lastRowid);
+    if (row === undefined || row[0] !== cached.doDrv[last] || row[1] !== cached.doName[last] || row[2] !== cached.doPath[last]) {
+      return 'the last cached DerivationOutputs row moved (VACUUM, or rows deleted and reused)';
+    }
+  }
+  const fresh = db.derivationOutputsChangedSince(lastRowid, watermark);
+  const key = (drv: number, name: string): string => `${drv} ${name}`;
+  const freshKeys = new Set(fresh.map((r) => key(r[1], r[2])));
+  const freshDrvs = new Set(fresh.map((r) => r[1]));
+  const freshRowids = new Set(fresh.map((r) => r[0]));
+  if (fresh.length === 0 && deleted.size === 0) {
+    const [count, drvs] = db.derivationOutputsStats();
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += cached.doDrv[k]!;
+    if (count !== n || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
+    return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false };
+  }
+  const rows: [number, number, string, string][] = [];
+  for (let k = 0; k < n; k++) {
+    const drv = cached.doDrv[k]!;
+    if (deleted.has(drv) || (freshDrvs.has(drv) && freshKeys.has(key(drv, cached.doName[k]!)))) continue;
+    if (freshRowids.size > 0 && freshRowids.has(cached.doRowid[k]!)) return 'a DerivationOutputs rowid was reused';
+    rows.push([cached.doRowid[k]!, drv, cached.doName[k]!, cached.doPath[k]!]);
+  }
+  rows.push(...fresh);
+  // The database's order: by drv, then output name (SQLite's binary collation: code points).
+  rows.sort((a, b) => a[1] - b[1] || compareCodePoints(a[2], b[2]));
+  const [count, drvs] = db.derivationOutputsStats();
+  let sum = 0;
+  for (const r of rows) sum += r[1];
+  if (count !== rows.length || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
+  return {
+    rows: { doRowid: Float64Array.from(rows, (r) => r[0]), doDrv: Float64Array.from(rows, (r) => r[1]), doName: rows.map((r) => r[2]), doPath: rows.map((r) => r[3]) },
+    changed: fresh.length > 0 || rows.length !== n,
+  };
+}
+
+/** UTF-8 byte order of two JS strings (= code point order). */
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return Buffer.compare(x, y);
+}

@@ -1,0 +1,102 @@
+/**
+ * The graph cache file's trust rules: one of another state dir, of another format, or not ours at
+ * all is rebuilt with a warning; one of another database file (inode) is silently replaced by a
+ * full load; one that cannot be written costs a warning.
+ */
+import Database from 'better-sqlite3';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decode, encode } from '../../src/graph/cache/cacheFile.js';
+import { loadGraphCached } from '../../src/graph/cache/graphCache.js';
+import type { GraphCacheRequest } from '../../src/graph/cache/graphCache.js';
+import { NixDbReader } from '../../src/store/nixDb.js';
+import { NIX_28_SCHEMA } from '../support/nixDb.js';
+
+const STORE = '/nix/store';
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function world(schema = NIX_28_SCHEMA): GraphCacheRequest & { file: string } {
+  const dir = mkdtempSync('/dev/shm/storegc-gcache-unit-');
+  dirs.push(dir);
+  const stateDir = join(dir, 'var');
+  mkdirSync(join(stateDir, 'db'), { recursive: true });
+  writeFileSync(join(stateDir, 'db/schema'), '10');
+  const dbFile = join(stateDir, 'db/db.sqlite');
+  const db = new Database(dbFile);
+  db.exec(schema);
+  db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(`${STORE}/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a`, 'sha256:0', 1, 10);
+  db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(`${STORE}/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b`, 'sha256:0', 2, 20);
+  db.prepare('insert into Refs (referrer, reference) values (2, 1)').run();
+  db.close();
+  return { file: join(stateDir, 'storegc/graph-cache.bin'), stateDir, dbFile, storeDir: STORE };
+}
+
+function load(request: GraphCacheRequest) {
+  const reader = NixDbReader.open(request.dbFile);
+  try {
+    return loadGraphCached(reader, request);
+  } finally {
+    reader.close();
+  }
+}
+
+describe('graph cache file', () => {
+  it('is rebuilt with a warning when made for another state dir, of another format, or not ours', () => {
+    const w = world();
+    expect(load(w).use.source).toBe('full');
+    expect(load(w).use.source).toBe('unchanged');
+    const good = readFileSync(w.file);
+    const { identity, rows } = decode(good);
+    for (const bad of [encode({ ...identity, stateDir: '/elsewhere' }, rows), Buffer.from('SQLite format 3\0 not a graph cache'), Buffer.alloc(0)]) {
+      writeFileSync(w.file, bad);
+      const { use, findings } = load(w);
+      expect(use.source).toBe('full');
+      expect(findings.map((f) => f.code)).toEqual(['index-rebuilt']);
+      expect(readFileSync(w.file).equals(good)).toBe(true);
+    }
+    // A version field changed in place (caught by the checksum before the version).
+    const other = Buffer.from(good);
+    other.writeUInt32LE(99, 16);
+    writeFileSync(w.file, other);
+    expect(load(w).findings.map((f) => f.code)).toEqual(['index-rebuilt']);
+  });
+
+  it('is not used for another database file, and says so without a warning', () => {
+    const w = world();
+    load(w);
+    const { identity, rows } = decode(readFileSync(w.file));
+    writeFileSync(w.file, encode({ ...identity, dbIno: identity.dbIno + 1 }, rows));
+    const { use, findings } = load(w);
+    expect(use).toMatchObject({ source: 'full', reason: 'another database file (inode changed)' });
+    expect(findings).toEqual([]);
+  });
+
+  it('warns when the cache cannot be written, and the graph is still the full load', () => {
+    const w = world();
+    mkdirSync(join(w.stateDir, 'storegc'));
+    chmodSync(join(w.stateDir, 'storegc'), 0o500);
+    try {
+      const { graph, findings } = load({ ...w, file: join(w.stateDir, 'storegc/sub/graph-cache.bin') });
+      expect(graph.paths.size).toBe(2);
+      // Root ignores permissions: only check the code when a warning came.
+      for (const f of findings) expect(f.code).toBe('index-unavailable');
+      writeFileSync(join(w.stateDir, 'blocker'), '');
+      const blocked = load({ ...w, file: join(w.stateDir, 'blocker/graph-cache.bin') });
+      expect(blocked.findings.map((f) => f.code)).toEqual(['index-unavailable']);
+    } finally {
+      chmodSync(join(w.stateDir, 'storegc'), 0o700);
+    }
+  });
+
+  it('never refreshes a database whose ValidPaths ids are not AUTOINCREMENT (they may be reused)', () => {
+    const w = world(NIX_28_SCHEMA.replace('primary key autoincrement', 'primary key'));
+    expect(load(w).use.source).toBe('full');
+    const again = load(w);
+    expect(again.use).toMatchObject({ source: 'full', reason: 'ValidPaths ids are not AUTOINCREMENT: they may be reused' });
+    expect(again.graph.paths.size).toBe(2);
+  });
+});
