@@ -51,7 +51,7 @@ export function readValidPaths(settings: Settings): Set<string> {
 /** The store directory's entries in readdir order; refused when none of them is registered. */
 export function readStoreEntries(settings: Settings, graph: StoreGraph): StoreEntries {
   const entries = splitStoreEntries(listStore(settings.realStoreDir));
-  if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: [], entries: registeredEntries(entries, graph), dbHasPaths: graph.paths.size > 0 });
+  if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: [], entries: registeredEntries(entries, graph) });
   return entries;
 }
 

@@ -14,11 +14,9 @@ export interface StoreMatchInput {
   readonly validPaths: Iterable<string>;
   /** Store entries that parse as store paths, and whether any of them is registered. */
   readonly entries?: { readonly count: number; readonly anyRegistered: boolean };
-  /** Whether the database registers any path at all. */
-  readonly dbHasPaths?: boolean;
 }
 
-/** Unregistered entries an empty database may sit beside (builds in progress, their locks). */
+/** Unregistered entries a database may sit beside without suspicion (builds in progress, their locks). */
 export const EMPTY_DB_TOLERANCE = 16;
 
 export function checkStoreMatch(input: StoreMatchInput): void {
@@ -29,11 +27,10 @@ export function checkStoreMatch(input: StoreMatchInput): void {
     }
   }
   const entries = input.entries;
-  // Not one entry registered: another store's database (it registers paths, none of them here),
-  // or a lost one (empty, beside a store that holds more than a build in progress leaves: a
-  // fresh store's first build has an unregistered output and its lock, and must not be refused).
-  const suspicious = entries !== undefined && entries.count > 0 && !entries.anyRegistered
-    && (input.dbHasPaths !== false || entries.count >= EMPTY_DB_TOLERANCE);
+  // Not one of many entries registered: another store's database, or a lost one. A few
+  // unregistered entries beside a database that registers none of them are what a fresh
+  // store's first build leaves (an output and its lock) and what small test stores hold.
+  const suspicious = entries !== undefined && !entries.anyRegistered && entries.count >= EMPTY_DB_TOLERANCE;
   if (suspicious) {
     throw new StoregcError('store-mismatch', display(input.realStoreDir), `none of the ${entries!.count} store entries is registered in ${display(input.dbFile)}`, 'check that --state-dir and --store-dir (or --root) name the same store, or pass --force');
   }
