@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes the demo store shipped in fixtures/demo: a chroot-style store (use `--root fixtures/demo`)
+// Writes the demo store shipped in fixtures/demo: a chroot-style store (use `--root "$PWD/fixtures/demo"`: locations must be absolute)
 // whose logical paths are /nix/store and /nix/var/nix. Rerun after changing it; the output is
 // deterministic. The DB uses Nix 2.8's schema, with rollback journaling so that reading it
 // read-only creates no -wal/-shm files in the repository.

@@ -58,7 +58,7 @@ describe.skipIf(!HAVE_NIX)('bad entries: warn and go on where Nix aborts', () =>
   it('a temproots file whose name is not a number (reference §5.4, error: stoi)', () => {
     const w = world();
     const file = join(w.state, 'temproots', 'abc');
-    expectWarnAndGoOn(w, () => writeFileSync(file, ''), () => rmSync(file), /stoi/, 'stale-temproots', 0);
+    expectWarnAndGoOn(w, () => writeFileSync(file, 'left by a process that is gone\0'), () => rmSync(file), /stoi/, 'stale-temproots', 0);
   });
 
   it('a temp root that is not a store path (reference §2.3)', () => {

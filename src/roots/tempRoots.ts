@@ -23,7 +23,7 @@ export interface TempRootsRead {
 
 type FileRead =
   | { readonly kind: 'held'; readonly content: string }
-  | { readonly kind: 'stale'; readonly removed: boolean }
+  | { readonly kind: 'stale'; readonly removed: boolean; readonly empty: boolean }
   | { readonly kind: 'gone' }
   | { readonly kind: 'not-a-file' }
   | { readonly kind: 'error'; readonly error: unknown };
@@ -51,6 +51,8 @@ export async function readTempRoots(stateDir: string, storeDir: string, removeSt
         continue;
       }
       if (read.kind === 'stale') {
+        // An empty file nobody locks, under a name Nix never gives (a `.keep`, say), names no root.
+        if (read.empty && !isNixTempRootsName(name)) continue;
         out.findings.push({ code: 'stale-temproots', path: file, message: staleMessage(file, name, removeStale, read.removed) });
         continue;
       }
@@ -88,12 +90,13 @@ function readIfOwnerAlive(file: string, remove: boolean): FileRead {
     return { kind: 'error', error };
   }
   try {
-    if (!fstatSync(fd).isFile()) return { kind: 'not-a-file' };
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { kind: 'not-a-file' };
     if (!tryLockExclusive(fd)) return { kind: 'held', content: fromBytes(readFileSync(fd)) };
     // A file that cannot be removed is still stale: it protects nothing, so that is no failure.
     const removed = remove && removeHeldFile(file, fd);
     unlock(fd);
-    return { kind: 'stale', removed };
+    return { kind: 'stale', removed, empty: st.size === 0 };
   } catch (error) {
     return { kind: 'error', error };
   } finally {
