@@ -11,11 +11,12 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Settings } from '../config/settings.js';
-import { StoregcError, errnoOf } from '../errors.js';
+import { StoregcError } from '../errors.js';
 import { canWrite } from '../roots/index/openIndex.js';
 import { locateStateFile } from '../roots/index/locateIndex.js';
 import { display, fsPath } from '../store/bytes.js';
 import type { RunRecord } from './runRecord.js';
+import { processAlive } from './processAlive.js';
 
 export const HISTORY_KEEP = 1000;
 const HISTORY_VERSION = 1;
@@ -59,14 +60,6 @@ function decode(text: string): RunRecord {
   }) as RunRecord;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoOf(error) === 'EPERM';
-  }
-}
 
 type Row = { id: number; pid: number; outcome: string; record: string };
 
@@ -128,7 +121,7 @@ export class RunHistory {
   /** The newest `n` runs, newest first. */
   latest(n: number): StoredRun[] {
     this.open();
-    return (this.newest.all(n) as Row[]).map((r) => ({ id: r.id, pid: r.pid, interrupted: r.outcome === 'running' && !alive(r.pid), run: decode(r.record) }));
+    return (this.newest.all(n) as Row[]).map((r) => ({ id: r.id, pid: r.pid, interrupted: r.outcome === 'running' && !processAlive(r.pid), run: decode(r.record) }));
   }
 
   /** When the newest run that succeeded (or was rightly skipped by --min-free) finished. */

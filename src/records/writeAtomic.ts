@@ -9,15 +9,8 @@ import { closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, unl
 import { basename, dirname } from 'node:path';
 import { crashPoint } from '../collect/crashPoint.js';
 import { StoregcError, errnoOf } from '../errors.js';
+import { processAlive } from './processAlive.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoOf(error) === 'EPERM';
-  }
-}
 
 /** Temporary files of earlier writers that died before their rename. */
 function removeStaleTemps(dir: string, base: string): void {
@@ -25,7 +18,7 @@ function removeStaleTemps(dir: string, base: string): void {
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !alive(pid)) {
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !processAlive(pid)) {
       try {
         unlinkSync(`${dir}/${name}`);
       } catch {
