@@ -1,7 +1,7 @@
 /**
  * storegc gc / delete as users drive them, side by side with nix-store on identical worlds.
  */
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { treeLines } from '../support/treeDigest.js';
@@ -41,14 +41,18 @@ describe.skipIf(!HAVE_NIX)('storegc gc and delete', () => {
     expect(ours.nix(['--verify', '--check-contents']).status).toBe(0);
   });
 
-  it('--dry-run writes nothing and lists what storegc dead lists', () => {
+  it('--dry-run writes nothing but its own run record and lists what storegc dead lists', () => {
     const w = world();
-    // SQLite's -wal/-shm sidecars aside (and the db dir's mtime, which their creation bumps).
-    const tree = (): string[] => treeLines(w.root).filter((l) => !/^var\/db\/db\.sqlite-(wal|shm) /.test(l)).map((l) => l.replace(/^(var\/db dir \S+) \d+/, '$1 -'));
+    // SQLite's -wal/-shm sidecars aside (and the db dir's mtime, which their creation bumps), and
+    // storegc's own var/storegc/ (the run history records dry runs too; the state dir's mtime).
+    const tree = (): string[] => treeLines(w.root)
+      .filter((l) => !/^var\/db\/db\.sqlite-(wal|shm) /.test(l) && !/^var\/storegc[ /]/.test(l))
+      .map((l) => l.replace(/^(var\/db dir \S+) \d+/, '$1 -').replace(/^(var dir \S+) \d+/, '$1 -'));
     const before = tree();
     const r = w.storegc(['gc', '--dry-run']);
     expect(r.status).toBe(0);
     expect(tree()).toEqual(before);
+    expect(readdirSync(join(w.state, 'storegc'))).toContain('history.sqlite');
     const dead = w.storegc(['dead']).stdout;
     expect(r.stdout).toMatch(/^4 store paths would be deleted, freeing [0-9.]+ MiB on disk \(apparent size 1\.43 MiB, which nix-store reports; narSize 1\.43 MiB\)$/m);
     expect(r.stdout.startsWith(dead)).toBe(true);
