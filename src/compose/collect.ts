@@ -29,6 +29,7 @@ import { NO_ENTRIES } from '../liveness/storeEntries.js';
 import { planGenerationRemoval } from '../policy/generations.js';
 import type { GenerationOptions, GenerationRemoval } from '../policy/generations.js';
 import { readProfilesTree } from '../policy/readProfiles.js';
+import { recentRoots } from '../policy/keepRecent.js';
 import { removeGenerations } from '../collect/removeGenerations.js';
 import { readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/readStore.js';
 import { findRoots } from '../roots/findRoots.js';
@@ -58,6 +59,8 @@ export interface GcRequest {
    * the roots read. Only the CLI entry point sets it (from STOREGC_TEST_HOLD).
    */
   readonly pauseForTests?: () => Promise<void>;
+  /** `--keep-recent`: paths registered this many seconds ago or later are roots for this run. */
+  readonly keepRecentSeconds?: number;
   /** Profile generations to remove before the roots are read (`-d`, `--delete-older-than`, ...). */
   readonly generations?: GenerationOptions;
 }
@@ -139,7 +142,9 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('roots');
     const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, request.dryRun ? 'read' : 'collect');
-    const rootSet = removedLinks.size === 0 ? found : { ...found, roots: found.roots.filter((r) => !removedLinks.has(r.link)) };
+    const kept = removedLinks.size === 0 ? found.roots : found.roots.filter((r) => !removedLinks.has(r.link));
+    const recent = request.keepRecentSeconds === undefined ? [] : recentRoots(graph, request.keepRecentSeconds, Date.now() / 1000);
+    const rootSet = { ...found, roots: recent.length === 0 ? kept : [...kept, ...recent] };
     for (const h of rootSet.tempHashParts) tempHashParts.add(h);
     const unreadable = rootSet.findings.find(isRootSourceFailure);
     if (unreadable !== undefined && !request.allowUnreadableRoots) {

@@ -1,6 +1,7 @@
 /** Values shared by root discovery and its consumers. */
 
-export type RootKind = 'symlink' | 'file' | 'indirect' | 'runtime' | 'temp';
+/** `policy`: made a root for one `gc` run by a retention flag such as --keep-recent. */
+export type RootKind = 'symlink' | 'file' | 'indirect' | 'runtime' | 'temp' | 'policy';
 
 /** One (link, store path) pair, as `nix-store --gc --print-roots` prints it. */
 export interface Root {
