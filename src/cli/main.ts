@@ -33,6 +33,7 @@ function print({ report, format, quiet, exitCode }: Outcome): void {
     for (const s of report.skipped) process.stderr.write(`storegc: warning: ${skippedLine(s, report.dryRun)}\n`);
     if (report.interrupted !== null) process.stderr.write(`storegc: stopped by ${report.interrupted}: the summary below counts what was deleted; the next run deletes the rest\n`);
     if (quiet !== true && report.dryRun) {
+      for (const a of report.autoRootsRemoved) process.stderr.write(`would remove aged root '${display(a.target)}' and its link '${display(a.link)}'\n`);
       for (const link of report.staleLinksRemoved) process.stderr.write(`would remove stale link '${display(link)}'\n`);
       if (report.linksRemoved > 0) process.stderr.write(`would remove ${report.linksRemoved} unused .links entries\n`);
     }

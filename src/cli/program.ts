@@ -46,6 +46,7 @@ export interface Runtime {
 }
 
 interface GcFlags extends CommonFlags {
+  pruneAutoRoots?: number;
   keepRecent?: number;
   metricsFile?: string;
   deleteOld?: boolean;
@@ -240,6 +241,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
     .option('--delete-older-than <duration>', 'first remove generations older than DURATION (30d, 12h, 90m, 45s), keeping the one current then', (v: string) => parseDuration('--delete-older-than', v))
     .option('--keep-generations <n>', 'with -d or --delete-older-than: keep the N newest generations of each profile', (v: string) => parseCount('--keep-generations', v))
     .option('--profiles <glob>', 'apply the generation flags only to profiles matching GLOB (default: every profile under STATE/profiles)')
+    .option('--prune-auto-roots <duration>', 'first remove indirect roots (gcroots/auto) whose outside link into the store is older than DURATION', (v: string) => parseDuration('--prune-auto-roots', v))
     .option('--keep-recent <duration>', 'paths registered within DURATION (24h, 30d, ...) are roots for this run, with their closure', (v: string) => parseDuration('--keep-recent', v))
     .option('--metrics-file <file>', 'write Prometheus text exposition of this run for node_exporter\'s textfile collector (atomically)')
     .option('--max-freed <size>', 'stop once more than SIZE bytes are freed (K, M, G, T suffixes)', parseSize)
@@ -257,6 +259,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
           ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
           ...generationOptions(flags),
           ...(flags.keepRecent === undefined ? {} : { keepRecentSeconds: flags.keepRecent }),
+          ...(flags.pruneAutoRoots === undefined ? {} : { pruneAutoRootsSeconds: flags.pruneAutoRoots }),
         }, view.emit)));
         view.finish();
         handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });

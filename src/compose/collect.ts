@@ -30,6 +30,10 @@ import { planGenerationRemoval } from '../policy/generations.js';
 import type { GenerationOptions, GenerationRemoval } from '../policy/generations.js';
 import { readProfilesTree } from '../policy/readProfiles.js';
 import { recentRoots } from '../policy/keepRecent.js';
+import { agedAutoRoots } from '../policy/autoRootAge.js';
+import type { AutoRootRemoval } from '../policy/autoRootAge.js';
+import { readAutoRoots } from '../roots/autoRoots.js';
+import { pruneAgedRoots } from '../collect/pruneAgedRoots.js';
 import { removeGenerations } from '../collect/removeGenerations.js';
 import { readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/readStore.js';
 import { findRoots } from '../roots/findRoots.js';
@@ -59,6 +63,8 @@ export interface GcRequest {
    * the roots read. Only the CLI entry point sets it (from STOREGC_TEST_HOLD).
    */
   readonly pauseForTests?: () => Promise<void>;
+  /** `--prune-auto-roots`: indirect roots whose outside link is older than this many seconds go first. */
+  readonly pruneAutoRootsSeconds?: number;
   /** `--keep-recent`: paths registered this many seconds ago or later are roots for this run. */
   readonly keepRecentSeconds?: number;
   /** Profile generations to remove before the roots are read (`-d`, `--delete-older-than`, ...). */
@@ -86,6 +92,8 @@ export interface GcReport {
   readonly linksSavedBytes: number;
   /** Profile generations removed (in a dry run: that would be removed), in Nix's order. */
   readonly generationsRemoved: readonly GenerationRemoval[];
+  /** Aged indirect roots removed by --prune-auto-roots (in a dry run: that would be removed). */
+  readonly autoRootsRemoved: readonly AutoRootRemoval[];
   /** `gcroots/auto` links removed (in a dry run: candidates the real run removes). */
   readonly staleLinksRemoved: readonly string[];
   /** The signal that stopped a real run early, or null. */
@@ -99,7 +107,7 @@ export interface GcReport {
 }
 
 const BATCH = 8192;
-const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0 } as const;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], autoRootsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0 } as const;
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -136,9 +144,12 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     const generations = decideGenerations(settings, request);
     for (const g of generations) emit({ type: 'generation', profile: g.profile, generation: g.generation, dryRun: request.dryRun });
     const generationsRemoved = request.dryRun ? generations : removeGenerations(generations).removed;
+    // Aged indirect roots likewise: decided here, removed before the roots are read.
+    const aged = request.pruneAutoRootsSeconds === undefined || request.paths !== undefined ? [] : agedAutoRoots(readAutoRoots(settings), request.pruneAutoRootsSeconds, Date.now() / 1000);
+    const autoRootsRemoved = request.dryRun ? aged : pruneAgedRoots(aged);
     // Only a dry run filters the roots: a real run reads them after the unlinks, and a profile
     // the executor skipped (its target changed meanwhile) must keep every generation as a root.
-    const removedLinks = new Set(request.dryRun ? generations.map((g) => g.link) : []);
+    const removedLinks = new Set(request.dryRun ? [...generations.map((g) => g.link), ...aged.map((a) => a.target)] : []);
 
     enter('roots');
     const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, request.dryRun ? 'read' : 'collect');
@@ -204,6 +215,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
         linksRemoved: forecastLinks(settings.realStoreDir, sim.remainingLinks),
         linksSavedBytes: 0,
         generationsRemoved,
+        autoRootsRemoved,
         staleLinksRemoved: plan.rootsToRemove.map((r) => r.link),
         interrupted: null,
         phases: clock.stop(),
@@ -254,6 +266,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       linksRemoved: links.removed,
       linksSavedBytes: links.savedBytes,
       generationsRemoved,
+      autoRootsRemoved,
       staleLinksRemoved,
       interrupted,
       phases: clock.stop(),

@@ -106,7 +106,7 @@ function recordOf(settings: Settings, base: RunRecord, report: GcReport): RunRec
     pathsDeleted: report.deleted.length,
     bytesDeleted: BigInt(report.diskBytesFreed),
     generationsRemoved: report.generationsRemoved.map((g) => ({ profile: g.profile, generation: g.generation, link: g.link })),
-    autoRootsRemoved: report.staleLinksRemoved.map((link) => ({ link, target: '' })),
+    autoRootsRemoved: report.autoRootsRemoved.map((a) => ({ link: a.link, target: a.target })),
     keptByPolicy: report.limitReached ? { budget: { paths: Math.max(0, report.deadFound - report.deleted.length), bytes: 0n } } : {},
     dbBytes: sizeOf(dbFileOf(settings)),
     walBytes: sizeOf(`${dbFileOf(settings)}-wal`),

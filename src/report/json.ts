@@ -89,6 +89,7 @@ function gcBody(report: GcReport): object {
     skipped: report.skipped.map((s) => ({ path: display(s.path), reason: s.reason, detail: s.detail ?? null })),
     links: { removed: report.linksRemoved, savedBytes: Math.max(0, report.linksSavedBytes) },
     generationsRemoved: report.generationsRemoved.map((g) => ({ profile: display(g.profile), generation: g.generation, link: display(g.link) })),
+    autoRootsRemoved: report.autoRootsRemoved.map((a) => ({ link: display(a.link), target: display(a.target) })),
     staleLinksRemoved: report.staleLinksRemoved.map(display),
     phasesMs: Object.fromEntries(Object.entries(report.phases).map(([k, v]) => [k, Math.round(v)])),
   };
