@@ -21,7 +21,8 @@ import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
 import type { Finding } from '../roots/types.js';
 import { fromText } from '../store/bytes.js';
-import { parseDuration } from '../policy/units.js';
+import { parseDuration, parseSizeTarget } from '../policy/units.js';
+import type { SizeTarget } from '../policy/units.js';
 import type { GenerationOptions } from '../policy/generations.js';
 
 export interface Outcome {
@@ -46,6 +47,8 @@ export interface Runtime {
 }
 
 interface GcFlags extends CommonFlags {
+  ensureFree?: SizeTarget;
+  minFree?: SizeTarget;
   pruneAutoRoots?: number;
   keepRecent?: number;
   metricsFile?: string;
@@ -241,6 +244,8 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
     .option('--delete-older-than <duration>', 'first remove generations older than DURATION (30d, 12h, 90m, 45s), keeping the one current then', (v: string) => parseDuration('--delete-older-than', v))
     .option('--keep-generations <n>', 'with -d or --delete-older-than: keep the N newest generations of each profile', (v: string) => parseCount('--keep-generations', v))
     .option('--profiles <glob>', 'apply the generation flags only to profiles matching GLOB (default: every profile under STATE/profiles)')
+    .option('--ensure-free <size>', 'collect until the store\'s file system has SIZE (or N%) free, measured as deletion goes', (v: string) => parseSizeTarget('--ensure-free', v))
+    .option('--min-free <size>', 'do nothing unless the store\'s file system has less than SIZE (or N%) free', (v: string) => parseSizeTarget('--min-free', v))
     .option('--prune-auto-roots <duration>', 'first remove indirect roots (gcroots/auto) whose outside link into the store is older than DURATION', (v: string) => parseDuration('--prune-auto-roots', v))
     .option('--keep-recent <duration>', 'paths registered within DURATION (24h, 30d, ...) are roots for this run, with their closure', (v: string) => parseDuration('--keep-recent', v))
     .option('--metrics-file <file>', 'write Prometheus text exposition of this run for node_exporter\'s textfile collector (atomically)')
@@ -259,6 +264,8 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
           ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
           ...generationOptions(flags),
           ...(flags.keepRecent === undefined ? {} : { keepRecentSeconds: flags.keepRecent }),
+          ...(flags.ensureFree === undefined ? {} : { ensureFree: flags.ensureFree }),
+          ...(flags.minFree === undefined ? {} : { minFree: flags.minFree }),
           ...(flags.pruneAutoRoots === undefined ? {} : { pruneAutoRootsSeconds: flags.pruneAutoRoots }),
         }, view.emit)));
         view.finish();

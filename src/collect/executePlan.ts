@@ -38,6 +38,8 @@ export interface ExecuteDeps {
   readonly emit: Emit;
   /** True once the run should stop (SIGINT/SIGTERM): checked between batches only. */
   readonly interrupted: () => boolean;
+  /** Free bytes on the store's file system now (statfs), for --ensure-free. */
+  readonly freeBytes?: () => bigint | undefined;
 }
 
 export interface ExecuteOptions {
@@ -61,14 +63,19 @@ export interface ExecuteResult {
   limitReached: boolean;
   /** Stopped early because `interrupted()` said so. */
   interrupted: boolean;
+  /** --ensure-free: the file system had the free space asked for when the run stopped. */
+  targetMet: boolean;
 }
 
 export async function executePlan(plan: GcPlan, liveness: Liveness, deps: ExecuteDeps, options: ExecuteOptions): Promise<ExecuteResult> {
-  const result: ExecuteResult = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, interrupted: false };
+  const result: ExecuteResult = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, interrupted: false, targetMet: false };
   const kept = new Uint8Array(liveness.nodes.size);
   const real = (path: string): string => deps.realStoreDir + path.slice(deps.storeDir.length);
   const hashOf = (path: string): string => hashPartOf(deps.storeDir, path);
   const rescue = keepClosure(liveness, kept, options);
+  const target = plan.ensureFree;
+  // Measured, not estimated (statfs): other writers and freed blocks count as they are.
+  const freeEnough = (): boolean => target !== undefined && (deps.freeBytes?.() ?? 0n) >= target.bytes;
   const overLimit = (): boolean => BigInt(result.bytesFreed) > plan.maxFreed;
   const progress = (): void => deps.emit({ type: 'progress', done: result.deleted.length, bytes: result.bytesFreed });
 
@@ -93,6 +100,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   const interrupted = (): boolean => (result.interrupted ||= deps.interrupted());
   for (const junk of plan.junk) {
     if (interrupted()) return result;
+    if (freeEnough()) return met(result);
     let outcome: DeleteOutcome;
     try {
       outcome = deletePathMeasured(real(junk));
@@ -104,12 +112,13 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   }
 
   let inFlight: Promise<void> = Promise.resolve();
-  const limited = plan.maxFreed !== UNLIMITED;
+  const limited = plan.maxFreed !== UNLIMITED || target !== undefined;
   for (let i = 0; i < plan.steps.length; i += options.batchSize) {
     if (limited) {
       // A limited run goes one batch (of one path) at a time and stops before the next row.
       await inFlight;
       if (overLimit()) return stop(result, deps, plan.maxFreed);
+      if (freeEnough()) return met(result);
     }
     await deps.refreshTempRoots();
     // Signals are handled while refreshTempRoots yields: stop before this batch's first row.
@@ -151,11 +160,17 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     });
   }
   await inFlight;
+  if (freeEnough()) result.targetMet = true;
   return overLimit() ? stop(result, deps, plan.maxFreed) : result;
 }
 
 /** Nix's default --max-freed: no limit. */
 export const UNLIMITED = 2n ** 64n - 1n;
+
+function met(result: ExecuteResult): ExecuteResult {
+  result.targetMet = true;
+  return result;
+}
 
 function stop(result: ExecuteResult, deps: ExecuteDeps, maxFreed: bigint): ExecuteResult {
   result.limitReached = true;

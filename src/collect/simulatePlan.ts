@@ -17,15 +17,23 @@ export interface Simulation {
   diskBytesFreed: number;
   narSize: number;
   limitReached: boolean;
+  /** --ensure-free: free space reached the target (estimated: free before + disk bytes freed). */
+  targetMet: boolean;
   /** Link counts left after the deletions (dev:ino -> count), for the `.links` forecast. */
   readonly remainingLinks: ReadonlyMap<string, number>;
 }
 
 export function simulatePlan(plan: GcPlan, real: (path: string) => string): Simulation {
   const meter = new FreedMeter();
-  const sim: Simulation = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, limitReached: false, remainingLinks: meter.remainingLinks };
+  const sim: Simulation = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, limitReached: false, targetMet: false, remainingLinks: meter.remainingLinks };
   const entries = [...plan.junk.map((path) => ({ path, narSize: null })), ...plan.steps];
+  const target = plan.ensureFree;
   for (const { path, narSize } of entries) {
+    // As the real run: before each path, stop once the file system has the free space asked for.
+    if (target !== undefined && target.freeBefore + BigInt(sim.diskBytesFreed) >= target.bytes) {
+      sim.targetMet = true;
+      break;
+    }
     const freed = meter.measure(real(path));
     sim.bytesFreed += freed.bytes;
     sim.diskBytesFreed += freed.diskBytes;
@@ -36,5 +44,6 @@ export function simulatePlan(plan: GcPlan, real: (path: string) => string): Simu
       break;
     }
   }
+  if (target !== undefined && target.freeBefore + BigInt(sim.diskBytesFreed) >= target.bytes) sim.targetMet = true;
   return sim;
 }

@@ -30,6 +30,10 @@ import { planGenerationRemoval } from '../policy/generations.js';
 import type { GenerationOptions, GenerationRemoval } from '../policy/generations.js';
 import { readProfilesTree } from '../policy/readProfiles.js';
 import { recentRoots } from '../policy/keepRecent.js';
+import { resolveSizeTarget } from '../policy/units.js';
+import type { SizeTarget } from '../policy/units.js';
+import { statfsSync } from 'node:fs';
+import { fsPath } from '../store/bytes.js';
 import { agedAutoRoots } from '../policy/autoRootAge.js';
 import type { AutoRootRemoval } from '../policy/autoRootAge.js';
 import { readAutoRoots } from '../roots/autoRoots.js';
@@ -63,6 +67,10 @@ export interface GcRequest {
    * the roots read. Only the CLI entry point sets it (from STOREGC_TEST_HOLD).
    */
   readonly pauseForTests?: () => Promise<void>;
+  /** --ensure-free: collect until the store's file system has this much free (bytes or % of its size). */
+  readonly ensureFree?: SizeTarget;
+  /** --min-free: do nothing unless the store's file system has less than this free. */
+  readonly minFree?: SizeTarget;
   /** `--prune-auto-roots`: indirect roots whose outside link is older than this many seconds go first. */
   readonly pruneAutoRootsSeconds?: number;
   /** `--keep-recent`: paths registered this many seconds ago or later are roots for this run. */
@@ -72,6 +80,17 @@ export interface GcRequest {
 }
 
 export type Interruption = 'SIGINT' | 'SIGTERM';
+
+/** JSON `target` (issue 9's contract): bytes as bigints, rendered as numbers. */
+export interface TargetOutcome {
+  readonly ensureFree: bigint | null;
+  readonly minFree: bigint | null;
+  readonly freeBefore: bigint;
+  readonly freeAfter: bigint;
+  readonly met: boolean;
+  readonly shortfallBytes: bigint;
+  readonly cause: string | null;
+}
 
 export interface GcReport {
   readonly command: 'gc' | 'delete';
@@ -100,6 +119,8 @@ export interface GcReport {
   readonly interrupted: Interruption | null;
   readonly phases: Readonly<Partial<Record<Phase, number>>>;
   readonly findings: readonly Finding[];
+  /** The free-space target and what became of it; null when neither --ensure-free nor --min-free. */
+  readonly target: TargetOutcome | null;
   /** Roots found, by kind (for the run record and metrics). */
   readonly rootsByKind: Readonly<Partial<Record<RootKind, number>>>;
   /** Dead entries the plan found (store paths and junk), before any budget. */
@@ -107,7 +128,7 @@ export interface GcReport {
 }
 
 const BATCH = 8192;
-const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], autoRootsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0 } as const;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], autoRootsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0, target: null } as const;
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -119,6 +140,11 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   validateDatabase(settings);
   // Before the first write (db/reserved, the socket dir, gc.lock): a deletion that fails after
   // its row is gone would leave a valid-looking path unregistered (issue: read-only store).
+  const targets = resolveTargets(settings, request);
+  if (targets?.skip === true) {
+    // --min-free: enough free space, nothing to collect; the run is still reported (and recorded).
+    return report(settings, request, { ...NOTHING_DONE, interrupted: null, phases: clock.stop(), findings: [], target: targetOutcome(targets, targets.freeBefore, false, 'free space is not below --min-free') });
+  }
   if (!request.dryRun) checkWritable(settings.realStoreDir, `${settings.stateDir}/db`);
   if (!request.dryRun) enter('lock');
   const lock: HeldLock | undefined = request.dryRun ? undefined : await acquireGcLock(settings.stateDir, () => emit({ type: 'waiting-for-lock' }), request.signal);
@@ -197,6 +223,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     const plan = planCollection(liveness, {
       junk: entries.junk.map((name) => `${settings.storeDir}/${name}`),
       maxFreed: request.maxFreed,
+      ensureFree: targets?.ensureFree === undefined ? undefined : { bytes: targets.ensureFree, freeBefore: targets.freeBefore },
       rootsToRemove: stale,
       kept: skipped,
     });
@@ -222,6 +249,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
         findings: rootSet.findings,
         rootsByKind: countKinds(rootSet.roots),
         deadFound: plan.junk.length + plan.steps.length,
+        target: targets === undefined ? null : targetOutcome(targets, targets.freeBefore + BigInt(sim.diskBytesFreed), sim.limitReached, undefined),
       });
     }
 
@@ -248,7 +276,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       },
       emit,
       interrupted: () => request.signal?.aborted === true,
-    }, { batchSize: plan.maxFreed < UNLIMITED ? 1 : BATCH, keepOutputs: settings.keepOutputs, keepDerivations: settings.keepDerivations });
+      freeBytes: () => freeBytesOf(settings.realStoreDir),
+    }, { batchSize: plan.maxFreed < UNLIMITED || plan.ensureFree !== undefined ? 1 : BATCH, keepOutputs: settings.keepOutputs, keepDerivations: settings.keepDerivations });
 
     // Interrupted: the user wants out now; the `.links` pass and the stale auto links are left
     // for the next run, which does both whatever this one deleted.
@@ -273,6 +302,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       findings: rootSet.findings,
       rootsByKind: countKinds(rootSet.roots),
       deadFound: plan.junk.length + plan.steps.length,
+      target: targets === undefined ? null : targetOutcome(targets, freeBytesOf(settings.realStoreDir) ?? targets.freeBefore, executed.limitReached, interrupted === null ? undefined : `stopped by ${interrupted}`),
     });
   } finally {
     await files?.close();
@@ -287,6 +317,46 @@ function decideGenerations(settings: Settings, request: GcRequest): readonly Gen
   if (request.generations === undefined || request.paths !== undefined) return [];
   const tree = readProfilesTree(`${settings.stateDir}/profiles`);
   return planGenerationRemoval(tree, request.generations, Math.floor(Date.now() / 1000)).remove;
+}
+
+interface ResolvedTargets {
+  readonly ensureFree: bigint | undefined;
+  readonly minFree: bigint | undefined;
+  readonly freeBefore: bigint;
+  /** --min-free is given and free space is not below it. */
+  readonly skip: boolean;
+}
+
+/** Both targets in bytes against the store's file system now (percentages of its size). */
+function resolveTargets(settings: Settings, request: GcRequest): ResolvedTargets | undefined {
+  if (request.ensureFree === undefined && request.minFree === undefined) return undefined;
+  const fs = statfsSync(fsPath(settings.realStoreDir), { bigint: true });
+  const size = fs.blocks * fs.bsize;
+  const freeBefore = fs.bavail * fs.bsize;
+  const ensureFree = request.ensureFree === undefined ? undefined : resolveSizeTarget(request.ensureFree, size);
+  const minFree = request.minFree === undefined ? undefined : resolveSizeTarget(request.minFree, size);
+  return { ensureFree, minFree, freeBefore, skip: minFree !== undefined && freeBefore >= minFree };
+}
+
+function freeBytesOf(dir: string): bigint | undefined {
+  try {
+    const fs = statfsSync(fsPath(dir), { bigint: true });
+    return fs.bavail * fs.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The report's `target`: met when free space reached --ensure-free; else the shortfall and why. */
+function targetOutcome(t: ResolvedTargets, freeAfter: bigint, limitReached: boolean, stopped: string | undefined): TargetOutcome {
+  // Without --ensure-free, --min-free is the goal (Nix's auto-GC collects until above it).
+  const goal = t.ensureFree ?? t.minFree ?? 0n;
+  const met = freeAfter >= goal;
+  const shortfall = met ? 0n : goal - freeAfter;
+  const cause = t.skip ? 'free space is not below --min-free; nothing collected'
+    : met ? null
+    : stopped ?? (limitReached ? '--max-freed was reached first' : 'everything left is live or kept by a policy');
+  return { ensureFree: t.ensureFree ?? null, minFree: t.minFree ?? null, freeBefore: t.freeBefore, freeAfter, met, shortfallBytes: shortfall, cause };
 }
 
 function countKinds(roots: readonly Root[]): Partial<Record<RootKind, number>> {

@@ -97,7 +97,16 @@ function recordOf(settings: Settings, base: RunRecord, report: GcReport): RunRec
   return {
     ...base,
     finishedAt: Date.now() / 1000,
-    outcome: report.interrupted === null && !report.skipped.some((s) => s.reason === 'delete-failed') ? 'success' : 'failed',
+    outcome: report.target?.cause?.startsWith('free space is not below --min-free') === true ? 'skipped'
+      : report.interrupted === null && !report.skipped.some((s) => s.reason === 'delete-failed') ? 'success' : 'failed',
+    ...(report.target === null ? {} : {
+      targets: {
+        ...base.targets,
+        ...(report.target.ensureFree === null ? {} : { ensureFree: { spec: String(report.target.ensureFree), bytes: report.target.ensureFree } }),
+        ...(report.target.minFree === null ? {} : { minFree: { spec: String(report.target.minFree), bytes: report.target.minFree } }),
+      },
+    }),
+    ...(report.target === null ? {} : { targetMet: report.target.met, shortfallBytes: report.target.shortfallBytes, ...(report.target.cause === null ? {} : { cause: report.target.cause }) }),
     ...(report.interrupted === null ? {} : { error: { code: 'interrupted', message: `stopped by ${report.interrupted}` } }),
     freeAfter: freeBytes(settings.realStoreDir),
     phases,

@@ -45,6 +45,8 @@ export interface GcPlan {
   readonly blocked: readonly string[];
   /** Nix's --max-freed: the run stops after the path that takes the bytes freed past it. */
   readonly maxFreed: bigint;
+  /** --ensure-free: the run stops before the next path once the file system has this much free. */
+  readonly ensureFree?: { readonly bytes: bigint; readonly freeBefore: bigint } | undefined;
   /** Roots the run removes once deletion is done: stale `gcroots/auto` links. */
   readonly rootsToRemove: readonly RootRemoval[];
   /** What the plan keeps and why: requested paths still alive, reference cycles. */
@@ -55,6 +57,7 @@ export interface PlanRequest {
   /** Basenames of junk entries, as full paths. */
   readonly junk: readonly string[];
   readonly maxFreed: bigint;
+  readonly ensureFree?: { readonly bytes: bigint; readonly freeBefore: bigint } | undefined;
   readonly rootsToRemove: readonly RootRemoval[];
   /** Kept for reasons decided before planning (requested paths that are alive). */
   readonly kept: readonly Kept[];
@@ -66,7 +69,7 @@ export interface PlanRequest {
  * (reference §8.3): the plan then has no junk and no steps, but still its roots to remove.
  */
 export function planCollection(liveness: Liveness, request: PlanRequest): GcPlan {
-  const base = { maxFreed: request.maxFreed, rootsToRemove: request.rootsToRemove };
+  const base = { maxFreed: request.maxFreed, ensureFree: request.ensureFree, rootsToRemove: request.rootsToRemove };
   if (request.maxFreed === 0n) return { ...base, junk: [], steps: [], blocked: [], kept: request.kept };
   const { junk } = request;
   const { nodes, state } = liveness;

@@ -12,6 +12,9 @@ import { rootSizesBody, whyBody } from './insightJson.js';
 
 export const SCHEMA_VERSION = 1;
 
+/** A byte count for JSON: a number (exact below 2^53, which any file system size is). */
+const num = (b: bigint | null): number | null => (b === null ? null : Number(b));
+
 export function renderJson(report: Report): Buffer {
   return Buffer.from(`${JSON.stringify(toJson(report), null, 2)}\n`, 'utf8');
 }
@@ -90,6 +93,10 @@ function gcBody(report: GcReport): object {
     links: { removed: report.linksRemoved, savedBytes: Math.max(0, report.linksSavedBytes) },
     generationsRemoved: report.generationsRemoved.map((g) => ({ profile: display(g.profile), generation: g.generation, link: display(g.link) })),
     autoRootsRemoved: report.autoRootsRemoved.map((a) => ({ link: display(a.link), target: display(a.target) })),
+    target: report.target === null ? null : {
+      ensureFree: num(report.target.ensureFree), minFree: num(report.target.minFree), freeBefore: num(report.target.freeBefore),
+      freeAfter: num(report.target.freeAfter), met: report.target.met, shortfallBytes: num(report.target.shortfallBytes), cause: report.target.cause,
+    },
     staleLinksRemoved: report.staleLinksRemoved.map(display),
     phasesMs: Object.fromEntries(Object.entries(report.phases).map(([k, v]) => [k, Math.round(v)])),
   };
