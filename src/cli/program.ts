@@ -21,9 +21,9 @@ import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
 import type { Finding } from '../roots/types.js';
 import { fromText } from '../store/bytes.js';
-import { parseDuration, parseSizeTarget } from '../policy/units.js';
-import type { SizeTarget } from '../policy/units.js';
-import type { GenerationOptions } from '../policy/generations.js';
+import { addPolicyOptions, parseCount, policyRequest } from './policyFlags.js';
+import type { PolicyFlags } from './policyFlags.js';
+import { statusOf } from '../compose/status.js';
 
 export interface Outcome {
   readonly report: Report;
@@ -46,17 +46,8 @@ export interface Runtime {
   readonly pauseForTests?: () => Promise<void>;
 }
 
-interface GcFlags extends CommonFlags {
-  ensureFree?: SizeTarget;
-  minFree?: SizeTarget;
-  pruneAutoRoots?: number;
-  keepRecent?: number;
+interface GcFlags extends CommonFlags, PolicyFlags {
   metricsFile?: string;
-  deleteOld?: boolean;
-  deleteOlderThan?: number;
-  keepGenerations?: number;
-  profiles?: string;
-  maxFreed?: bigint;
   dryRun?: boolean;
   quiet?: boolean;
   allowUnreadableRoots?: boolean;
@@ -238,18 +229,9 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
     .option('--quiet', 'print no progress (warnings and errors are still printed)')
     .option('--allow-unreadable-roots', 'collect even if some root entry cannot be read');
 
-  gcOptions(program.command('gc'))
+  addPolicyOptions(gcOptions(program.command('gc')), parseSize)
     .description('delete dead store paths (== nix-store --gc), beside a running Nix')
-    .option('-d, --delete-old', 'first remove every profile generation but the current one (as nix-collect-garbage -d)')
-    .option('--delete-older-than <duration>', 'first remove generations older than DURATION (30d, 12h, 90m, 45s), keeping the one current then', (v: string) => parseDuration('--delete-older-than', v))
-    .option('--keep-generations <n>', 'with -d or --delete-older-than: keep the N newest generations of each profile', (v: string) => parseCount('--keep-generations', v))
-    .option('--profiles <glob>', 'apply the generation flags only to profiles matching GLOB (default: every profile under STATE/profiles)')
-    .option('--ensure-free <size>', 'collect until the store\'s file system has SIZE (or N%) free, measured as deletion goes', (v: string) => parseSizeTarget('--ensure-free', v))
-    .option('--min-free <size>', 'do nothing unless the store\'s file system has less than SIZE (or N%) free', (v: string) => parseSizeTarget('--min-free', v))
-    .option('--prune-auto-roots <duration>', 'first remove indirect roots (gcroots/auto) whose outside link into the store is older than DURATION', (v: string) => parseDuration('--prune-auto-roots', v))
-    .option('--keep-recent <duration>', 'paths registered within DURATION (24h, 30d, ...) are roots for this run, with their closure', (v: string) => parseDuration('--keep-recent', v))
     .option('--metrics-file <file>', 'write Prometheus text exposition of this run for node_exporter\'s textfile collector (atomically)')
-    .option('--max-freed <size>', 'stop once more than SIZE bytes are freed (K, M, G, T suffixes)', parseSize)
     .action(async (flags: GcFlags) => {
       const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
       try {
@@ -262,17 +244,27 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
           allowUnreadableRoots: flags.allowUnreadableRoots === true,
           signal,
           ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
-          ...generationOptions(flags),
-          ...(flags.keepRecent === undefined ? {} : { keepRecentSeconds: flags.keepRecent }),
-          ...(flags.ensureFree === undefined ? {} : { ensureFree: flags.ensureFree }),
-          ...(flags.minFree === undefined ? {} : { minFree: flags.minFree }),
-          ...(flags.pruneAutoRoots === undefined ? {} : { pruneAutoRootsSeconds: flags.pruneAutoRoots }),
+          ...policyRequest(flags),
         }, view.emit)));
         view.finish();
         handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });
       } finally {
         view.finish();
       }
+    });
+
+  addPolicyOptions(addCommonOptions(program.command('status')), parseSize)
+    .description('the last gc run, and what gc with these flags would do now (would it fire, what it would free, which limit binds)')
+    .option('--allow-unreadable-roots', 'as for gc')
+    .action(async (flags: GcFlags) => {
+      const settings = settingsFrom(flags, env);
+      const report = await statusOf(settings, {
+        dryRun: true,
+        maxFreed: flags.maxFreed ?? UNLIMITED,
+        allowUnreadableRoots: flags.allowUnreadableRoots === true,
+        ...policyRequest(flags),
+      });
+      handle({ report, format: format(flags) });
     });
 
   gcOptions(program.command('delete'))
@@ -344,25 +336,6 @@ function gcExitCode(report: GcReport): 0 | 1 | 130 | 143 {
   if (report.interrupted === 'SIGINT') return 130;
   if (report.interrupted === 'SIGTERM') return 143;
   return report.skipped.some((s) => s.reason === 'delete-failed') ? 1 : 0;
-}
-
-/** The generation flags as the policy takes them; none given: no generation is touched. */
-function generationOptions(flags: GcFlags): { generations?: GenerationOptions } {
-  const { deleteOld, deleteOlderThan, keepGenerations, profiles } = flags;
-  if (deleteOld !== true && deleteOlderThan === undefined) {
-    if (keepGenerations !== undefined || profiles !== undefined) {
-      throw new StoregcError('usage', undefined, '--keep-generations and --profiles only refine -d or --delete-older-than', 'add -d or --delete-older-than DURATION');
-    }
-    return {};
-  }
-  return { generations: { deleteOld: deleteOld === true, deleteOlderThanSeconds: deleteOlderThan, keepGenerations, profilesGlob: profiles } };
-}
-
-function parseCount(flag: string, value: string): number {
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new StoregcError('usage', undefined, `${flag} needs a positive whole number, got '${value}'`, `pass ${flag} N with N >= 1`);
-  }
-  return Number(value);
 }
 
 function resolveArgPath(path: string): string {

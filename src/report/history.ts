@@ -27,7 +27,7 @@ export function historyJson(report: HistoryReport): object {
   };
 }
 
-function runJson(stored: StoredRun): object {
+export function runJson(stored: StoredRun): object {
   const r: RunRecord = stored.run;
   return {
     id: stored.id,
@@ -52,11 +52,16 @@ function runJson(stored: StoredRun): object {
 
 export function historyText(report: HistoryReport): string {
   if (report.runs.length === 0) return `no runs recorded${report.file === undefined ? '' : ` in ${display(report.file)}`}\n`;
-  return report.runs.map((stored) => {
+  return report.runs.map(runLine).join('');
+}
+
+/** One line for one recorded run. */
+export function runLine(stored: StoredRun): string {
+  {
     const r = stored.run;
     const took = r.finishedAt === undefined ? '' : ` in ${(r.finishedAt - r.startedAt).toFixed(1)} s`;
     const free = r.freeBefore === undefined || r.freeAfter === undefined ? '' : `, free ${formatMiB(r.freeBefore)} -> ${formatMiB(r.freeAfter)} MiB`;
     const error = r.error === undefined ? '' : ` (${r.error.code}: ${r.error.message})`;
     return `#${stored.id} ${iso(r.startedAt)} ${r.trigger}${r.dryRun ? ' dry run' : ''}: ${outcomeOf(stored)}${took}; ${r.pathsDeleted} of ${r.deadPathsFound} dead paths deleted, ${formatMiB(r.bytesDeleted)} MiB, ${r.generationsRemoved.length} generations removed${free}${error}\n`;
-  }).join('');
+  }
 }

@@ -3,7 +3,8 @@
  * Paths are shown as UTF-8 text; bytes that are not UTF-8 appear as U+FFFD.
  */
 import { display } from '../store/bytes.js';
-import { historyJson } from './history.js';
+import { historyJson, runJson } from './history.js';
+import { bindingLimit } from './binding.js';
 import type { Finding } from '../roots/types.js';
 import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
 import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
@@ -39,6 +40,8 @@ export function toJson(report: Report): object {
       return { ...head, command: 'roots', ...rootSizesBody(report), index: indexUse(report.index), warnings };
     case 'history':
       return { ...head, ...historyJson(report), warnings };
+    case 'status':
+      return { ...head, last: report.last === undefined ? null : runJson(report.last), now: { ...gcBody(report.now), binds: bindingLimit(report.now) }, warnings };
     case 'report':
       return { ...head, html: display(report.html), json: report.json === undefined ? null : display(report.json), roots: report.roots, livePaths: report.livePaths, index: indexUse(report.index), warnings };
   }

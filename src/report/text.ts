@@ -3,7 +3,8 @@ import { toBytes } from '../store/bytes.js';
 import { renderIndexText } from './indexText.js';
 import { renderRootSizesText, renderWhyText } from './insightText.js';
 import { formatMiB, summaryLine } from './mib.js';
-import { historyText } from './history.js';
+import { historyText, runLine } from './history.js';
+import { bindingLimit } from './binding.js';
 import type { GcReport, Report } from './types.js';
 
 export function renderText(report: Report): Buffer {
@@ -24,6 +25,11 @@ export function renderText(report: Report): Buffer {
       return toBytes(renderRootSizesText(report));
     case 'history':
       return toBytes(historyText(report));
+    case 'status': {
+      const now = report.now;
+      const last = report.last === undefined ? 'last run: none recorded\n' : `last run: ${runLine(report.last)}`;
+      return toBytes(`${last}now: would delete ${now.deleted.length} of ${now.deadFound} dead paths, freeing ${formatMiB(now.diskBytesFreed)} MiB on disk; ${now.generationsRemoved.length} generations and ${now.autoRootsRemoved.length} auto roots would go\nbinds: ${bindingLimit(now)}\n`);
+    }
     case 'report':
       return toBytes(`wrote ${report.html}${report.json === undefined ? '' : ` and ${report.json}`}: ${report.roots} roots, ${report.livePaths} live paths\n`);
   }

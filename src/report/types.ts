@@ -5,6 +5,7 @@ import type { IndexReport } from '../compose/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import type { PageReport, RootSizesReport, WhyReport } from './insightTypes.js';
 import type { HistoryReport } from './history.js';
+import type { StatusReport } from '../compose/status.js';
 
 export interface RootsReport {
   readonly command: 'roots';
@@ -26,9 +27,9 @@ export interface PathsReport {
   readonly index?: IndexUse | undefined;
 }
 
-export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport | HistoryReport;
+export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport | HistoryReport | StatusReport;
 
-export type { GcReport, HistoryReport, IndexReport, PageReport, RootSizesReport, WhyReport };
+export type { GcReport, HistoryReport, StatusReport, IndexReport, PageReport, RootSizesReport, WhyReport };
 
 /** A renderer turns a report into the bytes for stdout. */
 export type Renderer = (report: Report) => Buffer;
