@@ -31,6 +31,7 @@ function print({ report, format, quiet, exitCode }: Outcome): void {
   }
   if (report.command === 'gc' || report.command === 'delete') {
     for (const s of report.skipped) process.stderr.write(`storegc: warning: ${skippedLine(s, report.dryRun)}\n`);
+    if (report.database?.note != null) process.stderr.write(`storegc: note: ${report.database.note}\n`);
     if (report.interrupted !== null) process.stderr.write(`storegc: stopped by ${report.interrupted}: the summary below counts what was deleted; the next run deletes the rest\n`);
     if (quiet !== true && report.dryRun) {
       for (const a of report.autoRootsRemoved) process.stderr.write(`would remove aged root '${display(a.target)}' and its link '${display(a.link)}'\n`);

@@ -48,6 +48,7 @@ export interface Runtime {
 
 interface GcFlags extends CommonFlags, PolicyFlags {
   metricsFile?: string;
+  vacuum?: boolean;
   dryRun?: boolean;
   quiet?: boolean;
   allowUnreadableRoots?: boolean;
@@ -232,6 +233,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
   addPolicyOptions(gcOptions(program.command('gc')), parseSize)
     .description('delete dead store paths (== nix-store --gc), beside a running Nix')
     .option('--metrics-file <file>', 'write Prometheus text exposition of this run for node_exporter\'s textfile collector (atomically)')
+    .option('--no-vacuum', 'after collecting, only checkpoint the database\'s WAL; do not VACUUM it')
     .action(async (flags: GcFlags) => {
       const view = runtime.progress(flags.quiet === true || flags.json === true ? 'quiet' : 'normal');
       try {
@@ -245,6 +247,7 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
           signal,
           ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
           ...policyRequest(flags),
+          vacuum: flags.vacuum !== false,
         }, view.emit)));
         view.finish();
         handle({ report, format: format(flags), quiet: flags.quiet === true, exitCode: gcExitCode(report) });

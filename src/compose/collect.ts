@@ -46,6 +46,7 @@ import { isRootSourceFailure } from '../roots/types.js';
 import type { Finding, Root, RootKind } from '../roots/types.js';
 import { display } from '../store/bytes.js';
 import { NixDbWriter } from '../store/nixDbWriter.js';
+import type { DbMaintenance } from '../store/nixDbWriter.js';
 import { hashPartOf, parseStorePath } from '../store/storePath.js';
 
 export interface GcRequest {
@@ -67,6 +68,8 @@ export interface GcRequest {
    * the roots read. Only the CLI entry point sets it (from STOREGC_TEST_HOLD).
    */
   readonly pauseForTests?: () => Promise<void>;
+  /** false: --no-vacuum (the WAL is still checkpointed). */
+  readonly vacuum?: boolean;
   /** --ensure-free: collect until the store's file system has this much free (bytes or % of its size). */
   readonly ensureFree?: SizeTarget;
   /** --min-free: do nothing unless the store's file system has less than this free. */
@@ -119,6 +122,8 @@ export interface GcReport {
   readonly interrupted: Interruption | null;
   readonly phases: Readonly<Partial<Record<Phase, number>>>;
   readonly findings: readonly Finding[];
+  /** WAL checkpoint and VACUUM after a real run (null in a dry run or an interrupted one). */
+  readonly database: DbMaintenance | null;
   /** The free-space target and what became of it; null when neither --ensure-free nor --min-free. */
   readonly target: TargetOutcome | null;
   /** Roots found, by kind (for the run record and metrics). */
@@ -128,7 +133,7 @@ export interface GcReport {
 }
 
 const BATCH = 8192;
-const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], autoRootsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0, target: null } as const;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], autoRootsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0, target: null, database: null } as const;
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -250,6 +255,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
         rootsByKind: countKinds(rootSet.roots),
         deadFound: plan.junk.length + plan.steps.length,
         target: targets === undefined ? null : targetOutcome(targets, targets.freeBefore + BigInt(sim.diskBytesFreed), sim.limitReached, undefined),
+        database: null,
       });
     }
 
@@ -285,6 +291,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     if (interrupted === null) enter('links');
     const links = interrupted === null ? cleanLinks(settings.realStoreDir) : { removed: 0, savedBytes: 0 };
     const staleLinksRemoved = interrupted === null ? pruneAutoLinks(plan.rootsToRemove) : [];
+    // Last, once nothing else needs the database: give the freed pages back to the file system.
+    const database = interrupted === null ? writer.maintain(request.vacuum !== false) : null;
     return report(settings, request, {
       deleted: executed.deleted,
       bytesFreed: executed.bytesFreed,
@@ -303,6 +311,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       rootsByKind: countKinds(rootSet.roots),
       deadFound: plan.junk.length + plan.steps.length,
       target: targets === undefined ? null : targetOutcome(targets, freeBytesOf(settings.realStoreDir) ?? targets.freeBefore, executed.limitReached, interrupted === null ? undefined : `stopped by ${interrupted}`),
+      database,
     });
   } finally {
     await files?.close();

@@ -96,6 +96,7 @@ function gcBody(report: GcReport): object {
     links: { removed: report.linksRemoved, savedBytes: Math.max(0, report.linksSavedBytes) },
     generationsRemoved: report.generationsRemoved.map((g) => ({ profile: display(g.profile), generation: g.generation, link: display(g.link) })),
     autoRootsRemoved: report.autoRootsRemoved.map((a) => ({ link: display(a.link), target: display(a.target) })),
+    database: report.database === null ? null : { checkpointed: report.database.checkpointed, vacuumed: report.database.vacuumed, freePages: report.database.freePages, pages: report.database.pages, note: report.database.note },
     target: report.target === null ? null : {
       ensureFree: num(report.target.ensureFree), minFree: num(report.target.minFree), freeBefore: num(report.target.freeBefore),
       freeAfter: num(report.target.freeAfter), met: report.target.met, shortfallBytes: num(report.target.shortfallBytes), cause: report.target.cause,

@@ -19,6 +19,16 @@ export interface Invalidation {
   readonly inUse: string[];
 }
 
+/** What `maintain` did to the database file. */
+export interface DbMaintenance {
+  readonly checkpointed: boolean;
+  readonly vacuumed: boolean;
+  /** Free pages and all pages before VACUUM (it runs from a quarter free). */
+  readonly freePages: number;
+  readonly pages: number;
+  readonly note: string | null;
+}
+
 export class NixDbWriter {
   private db: Database.Database | undefined;
   private readonly deleteRow: Database.Statement<[number]>;
@@ -112,6 +122,36 @@ export class NixDbWriter {
   private handle(): Database.Database {
     if (this.db === undefined) throw new Error('NixDbWriter used after close()');
     return this.db;
+  }
+
+  /**
+   * After a collection: checkpoint the WAL (TRUNCATE) and, when `vacuum` and at least a quarter
+   * of the pages are free, VACUUM — each only if the database can be had within `waitMs` (a Nix
+   * client writing meanwhile wins; the next run tries again). Both are transactions of SQLite's
+   * own: a kill in the middle leaves the database as it was.
+   */
+  maintain(vacuum: boolean, waitMs = 2000): DbMaintenance {
+    const db = this.handle();
+    db.pragma(`busy_timeout = ${waitMs}`);
+    try {
+      const [busy] = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as [{ busy: number }];
+      const checkpointed = busy !== undefined && busy.busy === 0;
+      const pages = db.pragma('page_count', { simple: true }) as number;
+      const free = db.pragma('freelist_count', { simple: true }) as number;
+      if (!vacuum) return { checkpointed, vacuumed: false, freePages: free, pages, note: null };
+      if (pages === 0 || free / pages < 0.25) return { checkpointed, vacuumed: false, freePages: free, pages, note: null };
+      try {
+        db.exec('VACUUM');
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        return { checkpointed, vacuumed: true, freePages: free, pages, note: null };
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (!code.startsWith('SQLITE_BUSY') && code !== 'SQLITE_LOCKED') throw error;
+        return { checkpointed, vacuumed: false, freePages: free, pages, note: 'VACUUM skipped: the database was busy; the next run tries again' };
+      }
+    } finally {
+      db.pragma('busy_timeout = 3600000');
+    }
   }
 
   close(): void {
