@@ -51,7 +51,7 @@ async function loadWorld(settings: Settings): Promise<World> {
   const entries = readStoreEntries(settings, graph);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const edges = buildKeepEdges(graph, settings);
-  const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots);
+  const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);
   return { rootSet, liveness, edges, sources, index, findings: [...graphFindings, ...findings, ...rootSet.findings] };
 }
 

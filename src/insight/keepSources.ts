@@ -17,24 +17,26 @@ export interface KeepSources {
   readonly rootsOf: ReadonlyMap<number, readonly Root[]>;
 }
 
-export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[]): KeepSources {
+/** @param rootIds node of each root's path (Liveness.rootIds), when known: saves looking them up. */
+export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[], rootIds?: Int32Array): KeepSources {
   const rootsOf = new Map<number, Root[]>();
+  // Each root is one object of `roots`: only a temp root, added by hash part, may come twice.
   const add = (id: number, root: Root): void => {
     const list = rootsOf.get(id);
     if (list === undefined) rootsOf.set(id, [root]);
-    else if (!list.includes(root)) list.push(root);
+    else if (root.kind !== 'temp' || !list.includes(root)) list.push(root);
   };
   const storeDir = nodes.graph.storeDir;
   const tempByHash = new Map<string, Root[]>();
-  for (const root of roots) {
+  roots.forEach((root, i) => {
     if (root.kind === 'temp') {
       const h = hashPartOf(storeDir, root.path);
       tempByHash.set(h, [...(tempByHash.get(h) ?? []), root]);
-      continue;
+      return;
     }
-    const id = nodes.internedId(root.path);
+    const id = rootIds === undefined ? nodes.internedId(root.path) : rootIds[i];
     if (id !== undefined && state[id]! & ALIVE) add(id, root);
-  }
+  });
   if (tempByHash.size > 0) {
     for (let id = 0; id < nodes.size; id++) {
       if (!(state[id]! & ALIVE)) continue;

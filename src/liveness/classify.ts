@@ -31,6 +31,8 @@ export interface GcOptions {
 export interface Liveness {
   readonly nodes: NodeTable;
   readonly state: LivenessState;
+  /** Node of each root's path, in the root set's order. */
+  readonly rootIds: Int32Array;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface Liveness {
 export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, requested?: readonly string[]): Liveness {
   const nodes = new NodeTable(graph);
   const entryIds = requested === undefined ? entries.names.map((name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
-  const rootIds = rootSet.roots.map((r) => nodes.intern(r.path));
+  const rootIds = Int32Array.from(rootSet.roots, (r) => nodes.intern(r.path));
   const state = markLive({
     nodes,
     entries: entryIds,
@@ -50,7 +52,7 @@ export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: St
     keepDerivations: options.keepDerivations,
     requested: requested === undefined ? undefined : new Set(entryIds),
   });
-  return { nodes, state };
+  return { nodes, state, rootIds };
 }
 
 export function narSizeOf(nodes: NodeTable, id: number): number | null {
