@@ -48,7 +48,18 @@ export function groupRoots(roots: readonly Root[]): { readonly groupIndex: Int32
   const index = new Map<string, number>();
   const names: string[] = [];
   const groupIndex = new Int32Array(roots.length);
+  // The links of one directory are usually adjacent (roots come sorted by link): the next one
+  // is checked against the last directory without making its name again.
+  let dir = '';
+  let dirGroup = -1;
   roots.forEach((root, i) => {
+    const link = root.link;
+    const slash = link.lastIndexOf('/');
+    const byDirectory = root.kind !== 'temp' && generations[i] === null && procOf(link) === null && !profileNames.has(link);
+    if (byDirectory && dirGroup !== -1 && slash === dir.length && link.startsWith(dir)) {
+      groupIndex[i] = dirGroup;
+      return;
+    }
     const name = groupOf(root, profileNames, generations[i]!);
     let g = index.get(name);
     if (g === undefined) {
@@ -57,6 +68,10 @@ export function groupRoots(roots: readonly Root[]): { readonly groupIndex: Int32
       names.push(name);
     }
     groupIndex[i] = g;
+    if (byDirectory && slash > 0) {
+      dir = name;
+      dirGroup = g;
+    }
   });
   return { groupIndex, names };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generationOf, groupRoots } from '../../src/insight/rootGroups.js';
+import { generationOf, groupOf, groupRoots } from '../../src/insight/rootGroups.js';
 import type { Root } from '../../src/roots/types.js';
 import { createRng } from '../support/prng.js';
 
@@ -30,5 +30,23 @@ describe('groupRoots', () => {
     const { groupIndex, names } = groupRoots(roots);
     expect(names).toEqual(['/nix/var/nix/profiles/system', '/proc/123', '/proc/self', '{temp:77}', '/home/u/proj', '/']);
     expect([...groupIndex]).toEqual([0, 0, 0, 1, 1, 2, 3, 4, 4, 5]);
+  });
+
+  it('gives every root the group groupOf names, sorted or not', () => {
+    const rng = createRng(8);
+    const dirs = ['/a', '/a/b', '/a/bc', '/proc/1', '/proc/12', '/p', ''];
+    const names = ['x', 'prof', 'prof-1-link', 'prof-22-link', 'y-link', 'maps'];
+    const kinds = ['symlink', 'file', 'indirect', 'runtime', 'temp'] as const;
+    for (let round = 0; round < 50; round++) {
+      const roots: Root[] = Array.from({ length: rng.int(0, 40) }, () => {
+        const kind = rng.pick(kinds);
+        return { link: kind === 'temp' ? `{temp:${rng.int(1, 3)}}` : `${rng.pick(dirs)}/${rng.pick(names)}`, path: '/nix/store/a', kind };
+      });
+      if (rng.chance(0.5)) roots.sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+      const profiles = new Set(roots.map((r) => generationOf(r.link)).filter((g): g is string => g !== null));
+      const { groupIndex, names: groups } = groupRoots(roots);
+      roots.forEach((root, i) => expect(groups[groupIndex[i]!], root.link).toBe(groupOf(root, profiles)));
+      expect(new Set(groups).size).toBe(groups.length);
+    }
   });
 });
