@@ -3,7 +3,7 @@
  * (graph, roots through the index, store listing, liveness), plus the keep graph, why-alive
  * chains and dominator sizes of src/insight/. The disk walk is the only extra I/O.
  */
-import { lstatSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { measureFreed } from '../collect/measure.js';
 import { EDGE_NAMES } from '../graph/keepEdges.js';
 import { rootSizesBody } from '../report/insightJson.js';
@@ -22,15 +22,14 @@ import type { PageReport, ReportPageData, RootSizesReport, WhyReport, WhyEntry, 
 import { findRoots } from '../roots/findRoots.js';
 import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
-import type { Finding, RootSet } from '../roots/types.js';
+import type { Finding, Root, RootSet } from '../roots/types.js';
 import { compareBytes, display } from '../store/bytes.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
-import { measureDisk } from '../insight/measureDisk.js';
-import type { DiskFs } from '../insight/measureDisk.js';
+import { measureOffThread } from '../insight/measureOffThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
-import { computeRootSizes } from '../insight/rootSizes.js';
+import { prepareRootSizes } from '../insight/rootSizes.js';
 import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
 import { allChains, shortestChain, shortestParents } from '../insight/whyAlive.js';
 import type { Chain } from '../insight/whyAlive.js';
@@ -85,48 +84,45 @@ export async function explainPaths(settings: Settings, args: readonly string[], 
 
 export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
 
-export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, fs?: DiskFs, now: number = Date.now()): Promise<RootSizesReport> {
-  return rootSizesOf(settings, await loadWorld(settings), sort, top, fs, now).report;
+export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, now: number = Date.now()): Promise<RootSizesReport> {
+  return (await rootSizesOf(settings, await loadWorld(settings), sort, top, now)).report;
 }
 
-function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: number | undefined, fs: DiskFs | undefined, now: number): { report: RootSizesReport; disk: DiskUsage } {
+async function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: DiskUsage }> {
   const { nodes, state } = world.liveness;
   const roots = world.rootSet.roots;
-  const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
-  const realPaths = Array.from({ length: nodes.size }, (_, id) => (state[id]! & ALIVE ? real(nodes.pathOf(id)) : undefined));
-  const disk = measureDisk(realPaths, fs);
+  // Every lstat (disk usage of the live paths, times of the root links) runs on a worker thread
+  // while the dominator tree and the closure order, which need no disk, are built here.
+  const onDisk = measureOffThread({
+    nodes, measured: (id) => (state[id]! & ALIVE) !== 0, storeDir: settings.storeDir, realStoreDir: settings.realStoreDir, files: roots.map((r) => ageFile(settings, r)),
+  });
   const { groupIndex, names } = groupRoots(roots);
-  const sizes = computeRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length, disk });
-  const ages = roots.map((r) => ageOf(settings, r.link, r.kind, now));
+  const prepared = prepareRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length });
+  const { disk, mtimes } = await onDisk;
+  const sizes = prepared.measure(disk);
+  const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
   roots.forEach((_, i) => members[groupIndex[i]!]!.push(i));
   const groupAge = (g: number): number | null => {
-    const known = members[g]!.map((i) => ages[i]!).filter((a): a is number => a !== null);
-    return known.length === 0 ? null : Math.min(...known);
+    let youngest: number | null = null;
+    for (const i of members[g]!) if (ages[i] !== null && (youngest === null || ages[i]! < youngest)) youngest = ages[i]!;
+    return youngest;
   };
-  const rowKeys = roots.map((r, i) => ({ i, key: r.link, exclusive: sizes.exclusiveRoots[i]!, age: ages[i]! }));
-  const groupKeys = names.map((name, g) => ({ i: g, key: name, exclusive: sizes.exclusiveGroups[g]!, age: groupAge(g) }));
-  // Closures only for the rows shown, unless they decide the order.
-  let closureOf: { roots: Map<number, Sizes>; groups: Map<number, Sizes> } | undefined;
-  const computeClosures = (rows: readonly number[], groups: readonly number[]): void => {
-    const c = sizes.closures(rows, groups);
-    closureOf = { roots: new Map(rows.map((i, k) => [i, c.roots[k]!])), groups: new Map(groups.map((g, k) => [g, c.groups[k]!])) };
-  };
-  if (sort === 'closure') computeClosures(roots.map((_, i) => i), names.map((_, g) => g));
-  type Key = { i: number; key: string; exclusive: Sizes; age: number | null };
-  const order = (closures: () => Map<number, Sizes>) => (a: Key, b: Key): number => {
+  type Key = { i: number; key: string; exclusive: Sizes; closure: Sizes; age: number | null };
+  const order = (a: Key, b: Key): number => {
     switch (sort) {
       case 'exclusive': return bySize(a.exclusive, b.exclusive) || compareBytes(a.key, b.key);
-      case 'closure': return bySize(closures().get(a.i)!, closures().get(b.i)!) || compareBytes(a.key, b.key);
+      case 'closure': return bySize(a.closure, b.closure) || compareBytes(a.key, b.key);
       case 'age': return (b.age ?? -1) - (a.age ?? -1) || compareBytes(a.key, b.key);
       case 'link': return compareBytes(a.key, b.key);
     }
   };
-  const shownRows = rowKeys.sort(order(() => closureOf!.roots)).slice(0, top ?? rowKeys.length);
-  const shownGroups = groupKeys.sort(order(() => closureOf!.groups)).slice(0, top ?? groupKeys.length);
-  if (closureOf === undefined) computeClosures(shownRows.map((r) => r.i), shownGroups.map((g) => g.i));
-  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: closureOf!.roots.get(r.i)!, exclusive: r.exclusive, ageSeconds: r.age }));
-  const groups = shownGroups.map((g) => ({ name: g.key, roots: members[g.i]!.length, closure: closureOf!.groups.get(g.i)!, exclusive: g.exclusive, ageSeconds: g.age }));
+  const rowKeys: Key[] = roots.map((r, i) => ({ i, key: r.link, exclusive: sizes.exclusiveRoots[i]!, closure: sizes.closureRoots[i]!, age: ages[i]! }));
+  const groupKeys: Key[] = names.map((name, g) => ({ i: g, key: name, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) }));
+  const shownRows = rowKeys.sort(order).slice(0, top ?? rowKeys.length);
+  const shownGroups = groupKeys.sort(order).slice(0, top ?? groupKeys.length);
+  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age }));
+  const groups = shownGroups.map((g) => ({ name: g.key, roots: members[g.i]!.length, closure: g.closure, exclusive: g.exclusive, ageSeconds: g.age }));
   return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk };
 }
 
@@ -137,7 +133,7 @@ function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: numb
 export async function writeReportPage(settings: Settings, htmlFile: string, jsonFile: string | undefined, now: number = Date.now()): Promise<PageReport> {
   const world = await loadWorld(settings);
   const { nodes, state } = world.liveness;
-  const { report, disk } = rootSizesOf(settings, world, 'exclusive', undefined, undefined, now);
+  const { report, disk } = await rootSizesOf(settings, world, 'exclusive', undefined, now);
   const body = rootSizesBody(report) as { roots: object[]; groups: object[] };
   const rowOf = new Map(report.roots.map((r, i) => [r.root, i]));
   const keepWorld = { nodes, edges: world.edges, sources: world.sources };
@@ -199,17 +195,10 @@ function bySize(a: Sizes, b: Sizes): number {
   return b.diskBytes - a.diskBytes || b.narSize - a.narSize;
 }
 
-/** Seconds since the root's link last changed; null for runtime roots and links we cannot stat. */
-function ageOf(settings: Settings, link: string, kind: string, now: number): number | null {
-  if (kind === 'runtime') return null;
+/** The file whose mtime is a root's age: null for runtime roots, which have none. */
+function ageFile(settings: Settings, root: Root): string | null {
+  if (root.kind === 'runtime') return null;
   // Links under the state dir are named by their real path; other links by their logical one.
-  const file = kind === 'temp' ? `${settings.stateDir}/temproots/${link.slice('{temp:'.length, -1)}`
-    : link.startsWith(`${settings.stateDir}/`) ? link : outsidePaths(settings, link)[0]!;
-  try {
-    return Math.max(0, Math.floor((now - lstatSync(Buffer.from(file, 'latin1')).mtimeMs) / 1000));
-  } catch (error) {
-    const errno = errnoOf(error);
-    if (errno === 'ENOENT' || errno === 'ENOTDIR' || errno === 'EACCES') return null;
-    throw error;
-  }
+  if (root.kind === 'temp') return `${settings.stateDir}/temproots/${root.link.slice('{temp:'.length, -1)}`;
+  return root.link.startsWith(`${settings.stateDir}/`) ? root.link : outsidePaths(settings, root.link)[0]!;
 }

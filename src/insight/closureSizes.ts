@@ -19,13 +19,22 @@ import { closureOrder } from './closureOrder.js';
 import type { ClosureOrder } from './closureOrder.js';
 import type { DiskUsage, Sizes } from './rootSizes.js';
 
+/** @param starts the targets of each start. */
 export function closureSizes(succ: Csr, nodeCount: number, starts: readonly (readonly number[])[], nar: Float64Array, disk: DiskUsage): Sizes[] {
-  const order = closureOrder(succ, nodeCount, starts);
+  const start = new Uint32Array(starts.length + 1);
+  starts.forEach((targets, i) => {
+    start[i + 1] = start[i]! + targets.length;
+  });
+  return measureClosures(closureOrder(succ, nodeCount, { start, list: Int32Array.from(starts.flat()) }), nar, disk);
+}
+
+/** The sizes of closureOrder's starts, in their order (the order needs no disk usage: it can be made first). */
+export function measureClosures(order: ClosureOrder, nar: Float64Array, disk: DiskUsage): Sizes[] {
   const slot = new Int32Array(order.waiting.length).fill(-1);
   order.startNode.forEach((v, i) => {
     if (slot[v] === -1) slot[v] = i;
   });
-  const sums = walk(succ, nodeCount, order, slot, starts.length, nar, disk);
+  const sums = walk(order, slot, order.startNode.length, nar, disk);
   return Array.from(order.startNode, (v) => {
     const i = slot[v]!;
     return { paths: sums[3 * i]!, narSize: sums[3 * i + 1]!, diskBytes: sums[3 * i + 2]! };
@@ -33,14 +42,26 @@ export function closureSizes(succ: Csr, nodeCount: number, starts: readonly (rea
 }
 
 /** Sums of the closure of each node with a slot, at 3 * slot .. 3 * slot + 2. */
-function walk(succ: Csr, nodeCount: number, order: ClosureOrder, slot: Int32Array, slots: number, nar: Float64Array, disk: DiskUsage): Float64Array {
-  const { start, list } = succ;
-  const validCount = start.length - 1;
-  const { targets, waiters, first } = order;
+function walk(order: ClosureOrder, slot: Int32Array, slots: number, nar: Float64Array, disk: DiskUsage): Float64Array {
+  const { succ, rank, targets, waiters, first } = order;
+  // Signed views of the offsets (edge counts stay far below 2^31): V8 keeps them in registers.
+  const start = new Int32Array(succ.start.buffer, succ.start.byteOffset, succ.start.length);
+  const list = succ.list;
+  const nodeCount = start.length - 1;
+  const waiterStart = new Int32Array(waiters.start.buffer, waiters.start.byteOffset, waiters.start.length);
+  const waiterList = waiters.list;
   const waiting = order.waiting.slice();
   const total = waiting.length;
-  const own = disk.own;
-  const inodes = inodesByNode(disk, nodeCount);
+  // narSize and own disk bytes side by side: one cache line per node added.
+  const weight = new Float64Array(2 * nodeCount);
+  for (let x = 0; x < nodeCount; x++) {
+    weight[2 * rank[x]!] = nar[x]!;
+    weight[2 * rank[x]! + 1] = disk.own[x] ?? 0;
+  }
+  const sharing = disk.shared.length > 0;
+  const inodes = inodesByNode(disk, rank);
+  const inodeStart = new Int32Array(inodes.start.buffer, inodes.start.byteOffset, inodes.start.length);
+  const inodeList = inodes.list;
   const inodeBytes = Float64Array.from(disk.shared, (inode) => inode.bytes);
   const holders = new Int32Array(disk.shared.length);
   const member = new Uint8Array(nodeCount);
@@ -82,7 +103,6 @@ function walk(succ: Csr, nodeCount: number, order: ClosureOrder, slot: Int32Arra
         }
         for (let q = from; q < logLength; q++) {
           const x = log[q]!;
-          if (x >= validCount) continue;
           for (let k = start[x]!; k < start[x + 1]!; k++) {
             const y = list[k]!;
             if (member[y] === 0) {
@@ -93,10 +113,11 @@ function walk(succ: Csr, nodeCount: number, order: ClosureOrder, slot: Int32Arra
         }
         for (let q = from; q < logLength; q++) {
           const x = log[q]!;
-          narSize += nar[x]!;
-          diskBytes += own[x] ?? 0;
-          for (let k = inodes.start[x]!; k < inodes.start[x + 1]!; k++) {
-            const inode = inodes.list[k]!;
+          narSize += weight[2 * x]!;
+          diskBytes += weight[2 * x + 1]!;
+          if (!sharing) continue;
+          for (let k = inodeStart[x]!; k < inodeStart[x + 1]!; k++) {
+            const inode = inodeList[k]!;
             if (holders[inode]!++ === 0) diskBytes += inodeBytes[inode]!;
           }
         }
@@ -113,8 +134,8 @@ function walk(succ: Csr, nodeCount: number, order: ClosureOrder, slot: Int32Arra
         frameSums[3 * top] = paths;
         frameSums[3 * top + 1] = narSize;
         frameSums[3 * top + 2] = diskBytes;
-        for (let k = waiters.start[next]!; k < waiters.start[next + 1]!; k++) {
-          const p = waiters.list[k]!;
+        for (let k = waiterStart[next]!; k < waiterStart[next + 1]!; k++) {
+          const p = waiterList[k]!;
           if (--waiting[p]! === 0) ready[readyLength++] = p;
         }
         frameNext[top] = frameReady[top]!;
@@ -131,7 +152,7 @@ function walk(succ: Csr, nodeCount: number, order: ClosureOrder, slot: Int32Arra
       while (logLength > from) {
         const x = log[--logLength]!;
         member[x] = 0;
-        for (let k = inodes.start[x]!; k < inodes.start[x + 1]!; k++) holders[inodes.list[k]!]!--;
+        if (sharing) for (let k = inodeStart[x]!; k < inodeStart[x + 1]!; k++) holders[inodeList[k]!]!--;
       }
       readyLength = frameReady[top]!;
       top--;
@@ -143,14 +164,16 @@ function walk(succ: Csr, nodeCount: number, order: ClosureOrder, slot: Int32Arra
   return out;
 }
 
-function inodesByNode(disk: DiskUsage, nodeCount: number): Csr {
+/** The shared inodes of each node (in rank numbers). */
+function inodesByNode(disk: DiskUsage, rank: Int32Array): Csr {
+  const nodeCount = rank.length;
   const start = new Uint32Array(nodeCount + 1);
-  for (const inode of disk.shared) for (const h of inode.holders) start[h + 1]!++;
+  for (const inode of disk.shared) for (const h of inode.holders) start[rank[h]! + 1]!++;
   for (let i = 0; i < nodeCount; i++) start[i + 1]! += start[i]!;
   const fill = start.slice(0, nodeCount);
   const list = new Int32Array(start[nodeCount]!);
   disk.shared.forEach((inode, i) => {
-    for (const h of inode.holders) list[fill[h]!++] = i;
+    for (const h of inode.holders) list[fill[rank[h]!]!++] = i;
   });
   return { start, list };
 }

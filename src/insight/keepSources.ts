@@ -4,6 +4,7 @@
  * (src/liveness/markLive.ts) marks alive exactly the forward keep closures (§7.2) of the alive
  * members of this set, so chains and dominators start here. Pure.
  */
+import type { Csr } from '../graph/csr.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import { ALIVE } from '../liveness/markLive.js';
 import type { LivenessState } from '../liveness/markLive.js';
@@ -15,35 +16,56 @@ export interface KeepSources {
   readonly nodes: Int32Array;
   /** For each source node, the roots that keep it, in the order given (roots sorted by link). */
   readonly rootsOf: ReadonlyMap<number, readonly Root[]>;
+  /** For each root (by its index in the roots given), the source nodes it keeps. */
+  readonly targets: Csr;
 }
 
 /** @param rootIds node of each root's path (Liveness.rootIds), when known: saves looking them up. */
 export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[], rootIds?: Int32Array): KeepSources {
   const rootsOf = new Map<number, Root[]>();
-  // Each root is one object of `roots`: only a temp root, added by hash part, may come twice.
-  const add = (id: number, root: Root): void => {
-    const list = rootsOf.get(id);
-    if (list === undefined) rootsOf.set(id, [root]);
-    else if (root.kind !== 'temp' || !list.includes(root)) list.push(root);
-  };
+  // A root keeps its alive path; a temp root, every alive node with its hash part.
+  const kept: (number | number[] | undefined)[] = new Array<number | number[] | undefined>(roots.length);
   const storeDir = nodes.graph.storeDir;
-  const tempByHash = new Map<string, Root[]>();
+  const tempByHash = new Map<string, number[]>();
   roots.forEach((root, i) => {
     if (root.kind === 'temp') {
       const h = hashPartOf(storeDir, root.path);
-      tempByHash.set(h, [...(tempByHash.get(h) ?? []), root]);
+      tempByHash.set(h, [...(tempByHash.get(h) ?? []), i]);
+      kept[i] = [];
       return;
     }
     const id = rootIds === undefined ? nodes.internedId(root.path) : rootIds[i];
-    if (id !== undefined && state[id]! & ALIVE) add(id, root);
+    if (id === undefined || !(state[id]! & ALIVE)) return;
+    kept[i] = id;
+    const list = rootsOf.get(id);
+    if (list === undefined) rootsOf.set(id, [root]);
+    else list.push(root);
   });
   if (tempByHash.size > 0) {
     for (let id = 0; id < nodes.size; id++) {
       if (!(state[id]! & ALIVE)) continue;
       const temps = tempByHash.get(hashPartOf(storeDir, nodes.pathOf(id)));
-      if (temps !== undefined) for (const root of temps) add(id, root);
+      if (temps === undefined) continue;
+      const list = rootsOf.get(id) ?? [];
+      for (const i of temps) {
+        (kept[i] as number[]).push(id);
+        list.push(roots[i]!);
+      }
+      rootsOf.set(id, list);
     }
   }
+  // (A loop, not forEach: a root that keeps nothing is a hole in `kept`.)
+  const start = new Uint32Array(roots.length + 1);
+  for (let i = 0; i < roots.length; i++) {
+    const k = kept[i];
+    start[i + 1] = start[i]! + (k === undefined ? 0 : typeof k === 'number' ? 1 : k.length);
+  }
+  const list = new Int32Array(start[roots.length]!);
+  for (let i = 0; i < roots.length; i++) {
+    const k = kept[i];
+    if (typeof k === 'number') list[start[i]!] = k;
+    else if (k !== undefined) list.set(k, start[i]!);
+  }
   const ids = Int32Array.from(rootsOf.keys()).sort();
-  return { nodes: ids, rootsOf };
+  return { nodes: ids, rootsOf, targets: { start, list } };
 }

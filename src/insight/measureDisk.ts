@@ -30,17 +30,17 @@ export const NODE_DISK_FS: DiskFs = {
 };
 
 /**
- * @param realPaths real path of each node id to measure (undefined: not measured, 0 bytes).
- *   A path missing on disk measures 0.
+ * @param realPaths real path of each node id to measure (a binary string or its bytes;
+ *   undefined: not measured, 0 bytes). A path missing on disk measures 0.
  */
-export function measureDisk(realPaths: readonly (string | undefined)[], fs: DiskFs = NODE_DISK_FS): DiskUsage {
+export function measureDisk(realPaths: readonly (string | Buffer | undefined)[], fs: DiskFs = NODE_DISK_FS): DiskUsage {
   const own = new Float64Array(realPaths.length);
   const sharedIndex = new Map<string, number>();
   const shared: { bytes: number; holders: number[] }[] = [];
   const bytesOf = (st: DiskStat): number => (typeof st.blocks === 'number' ? st.blocks * 512 : st.size);
   realPaths.forEach((real, id) => {
     if (real === undefined) return;
-    const stack = [fsPath(real)];
+    const stack = [typeof real === 'string' ? fsPath(real) : real];
     let top = true;
     while (stack.length > 0) {
       const path = stack.pop()!;

@@ -107,7 +107,7 @@ describe('closureSizes', () => {
     const valid = 400;
     const succ = storeShaped(rng, valid, valid + 3);
     const starts = Array.from({ length: 100 }, () => [rng.int(0, valid - 1)]);
-    const order = closureOrder(succ, valid + 3, starts);
+    const order = closureOrder(succ, valid + 3, { start: Uint32Array.from({ length: starts.length + 1 }, (_, i) => i), list: Int32Array.from(starts.flat()) });
     // Replay the readiness counts: every reached node becomes ready exactly once.
     const waiting = order.waiting.slice();
     const ready = [...order.first];
