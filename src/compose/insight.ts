@@ -1,11 +1,15 @@
 /**
  * The composer of `why`, `roots --sizes` and `report`: the snapshot `live` and `dead` read
  * (graph, roots through the index, store listing, liveness), plus the keep graph, why-alive
- * chains and dominator sizes of src/insight/. The disk walk is the only extra I/O.
+ * chains and dominator sizes of src/insight/. The extra I/O: the disk walk and the root links'
+ * times (lstat, on a worker thread), and for `report` the runs in the run history.
  */
 import { writeFileSync } from 'node:fs';
 import { measureFreed } from '../collect/measure.js';
 import { EDGE_NAMES } from '../graph/keepEdges.js';
+import { HISTORY_KEEP } from '../records/history.js';
+import { historyPoint } from '../report/historyChart.js';
+import { readHistory } from './history.js';
 import { rootSizesBody } from '../report/insightJson.js';
 import { renderHtml } from '../report/html.js';
 import { SCHEMA_VERSION } from '../report/json.js';
@@ -163,6 +167,7 @@ export async function writeReportPage(settings: Settings, htmlFile: string, json
     if (row !== undefined && liveIndex[s] !== -1) rootOf[liveIndex[s]!] = row;
   }
   const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
+  const recorded = readHistory(settings, HISTORY_KEEP).runs;
   const page: ReportPageData = {
     storeDir: display(settings.storeDir),
     generated: new Date(now).toISOString(),
@@ -170,6 +175,7 @@ export async function writeReportPage(settings: Settings, htmlFile: string, json
     roots: body.roots,
     groups: body.groups,
     edges: EDGE_NAMES,
+    history: recorded.length === 0 ? null : { runs: recorded.slice(0, CHART_RUNS).reverse().map(historyPoint), total: recorded.length },
     live: {
       paths: liveIds.map((id) => display(nodes.pathOf(id))),
       parent: liveIds.map((id) => (parents.parent[id]! >= 0 ? liveIndex[parents.parent[id]!]! : -1)),
@@ -181,6 +187,9 @@ export async function writeReportPage(settings: Settings, htmlFile: string, json
   if (jsonFile !== undefined) writeOutput(jsonFile, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, command: 'report', page }, null, 2)}\n`);
   return { command: 'report', storeDir: settings.storeDir, html: htmlFile, json: jsonFile, roots: report.roots.length, livePaths: liveIds.length, findings: world.findings, index: world.index };
 }
+
+/** Runs in the page's history chart: the newest, as many as stay legible side by side. */
+const CHART_RUNS = 200;
 
 function writeOutput(file: string, text: string): void {
   try {
