@@ -31,7 +31,7 @@ import { compareBytes, display } from '../store/bytes.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
-import { measureOffThread } from '../insight/measureOffThread.js';
+import { DiskThread } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
 import { prepareRootSizes } from '../insight/rootSizes.js';
 import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
@@ -47,10 +47,14 @@ interface World {
   readonly findings: readonly Finding[];
 }
 
-/** The store as `live` sees it: roots (sorted, as `roots` lists them), liveness, keep graph. */
-async function loadWorld(settings: Settings): Promise<World> {
+/**
+ * The store as `live` sees it: roots (sorted, as `roots` lists them), liveness, keep graph.
+ * @param found told the roots as soon as they are known.
+ */
+async function loadWorld(settings: Settings, found?: (roots: readonly Root[]) => void): Promise<World> {
   const { graph, findings: graphFindings } = readStoreGraph(settings, true);
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, 'sorted'));
+  found?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const edges = buildKeepEdges(graph, settings);
@@ -89,20 +93,44 @@ export async function explainPaths(settings: Settings, args: readonly string[], 
 export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
 
 export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, now: number = Date.now()): Promise<RootSizesReport> {
-  return (await rootSizesOf(settings, await loadWorld(settings), sort, top, now)).report;
+  return (await withSizes(settings, (world, onDisk) => rootSizesOf(settings, world, onDisk, sort, top, now))).report;
 }
 
-async function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: DiskUsage }> {
+/** Where the disk measures of rootSizesOf come from: the worker thread, and the link times asked for. */
+interface OnDisk {
+  readonly thread: DiskThread;
+  readonly times: Promise<Float64Array>;
+}
+
+/**
+ * Loads the world with a disk thread beside it. Every lstat (the root links' times, as soon as
+ * the roots are known; the live paths' disk usage, in rootSizesOf) runs on that thread while the
+ * store loads and the closure order is planned here.
+ */
+async function withSizes<T>(settings: Settings, use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
+  const thread = new DiskThread();
+  try {
+    let times: Promise<Float64Array> | undefined;
+    const world = await loadWorld(settings, (roots) => {
+      times = thread.linkTimes(roots.map((r) => ageFile(settings, r)));
+      // Awaited in rootSizesOf; a failure before then must not count as unhandled.
+      times.catch(() => undefined);
+    });
+    return await use(world, { thread, times: times! });
+  } finally {
+    thread.close();
+  }
+}
+
+async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: DiskUsage }> {
   const { nodes, state } = world.liveness;
   const roots = world.rootSet.roots;
-  // Every lstat (disk usage of the live paths, times of the root links) runs on a worker thread
-  // while the dominator tree and the closure order, which need no disk, are built here.
-  const onDisk = measureOffThread({
-    nodes, measured: (id) => (state[id]! & ALIVE) !== 0, storeDir: settings.storeDir, realStoreDir: settings.realStoreDir, files: roots.map((r) => ageFile(settings, r)),
-  });
+  const measured = onDisk.thread.measure({ nodes, measured: (id) => (state[id]! & ALIVE) !== 0, storeDir: settings.storeDir, realStoreDir: settings.realStoreDir });
+  measured.catch(() => undefined);
   const { groupIndex, names } = groupRoots(roots);
   const prepared = prepareRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length });
-  const { disk, mtimes } = await onDisk;
+  const mtimes = await onDisk.times;
+  const disk = await measured;
   const sizes = prepared.measure(disk);
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
@@ -135,9 +163,12 @@ async function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top
  * shortest chain to every live path, written as one self-contained page (and the data as JSON).
  */
 export async function writeReportPage(settings: Settings, htmlFile: string, jsonFile: string | undefined, now: number = Date.now()): Promise<PageReport> {
-  const world = await loadWorld(settings);
+  return withSizes(settings, (world, onDisk) => writePage(settings, world, onDisk, htmlFile, jsonFile, now));
+}
+
+async function writePage(settings: Settings, world: World, onDisk: OnDisk, htmlFile: string, jsonFile: string | undefined, now: number): Promise<PageReport> {
   const { nodes, state } = world.liveness;
-  const { report, disk } = await rootSizesOf(settings, world, 'exclusive', undefined, now);
+  const { report, disk } = await rootSizesOf(settings, world, onDisk, 'exclusive', undefined, now);
   const body = rootSizesBody(report) as { roots: object[]; groups: object[] };
   const rowOf = new Map(report.roots.map((r, i) => [r.root, i]));
   const keepWorld = { nodes, edges: world.edges, sources: world.sources };
