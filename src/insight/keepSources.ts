@@ -22,7 +22,6 @@ export interface KeepSources {
 
 /** @param rootIds node of each root's path (Liveness.rootIds), when known: saves looking them up. */
 export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[], rootIds?: Int32Array): KeepSources {
-  const rootsOf = new Map<number, Root[]>();
   // A root keeps its alive path; a temp root, every alive node with its hash part.
   const kept: (number | number[] | undefined)[] = new Array<number | number[] | undefined>(roots.length);
   const storeDir = nodes.graph.storeDir;
@@ -35,23 +34,13 @@ export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: r
       return;
     }
     const id = rootIds === undefined ? nodes.internedId(root.path) : rootIds[i];
-    if (id === undefined || !(state[id]! & ALIVE)) return;
-    kept[i] = id;
-    const list = rootsOf.get(id);
-    if (list === undefined) rootsOf.set(id, [root]);
-    else list.push(root);
+    if (id !== undefined && state[id]! & ALIVE) kept[i] = id;
   });
   if (tempByHash.size > 0) {
     for (let id = 0; id < nodes.size; id++) {
       if (!(state[id]! & ALIVE)) continue;
       const temps = tempByHash.get(hashPartOf(storeDir, nodes.pathOf(id)));
-      if (temps === undefined) continue;
-      const list = rootsOf.get(id) ?? [];
-      for (const i of temps) {
-        (kept[i] as number[]).push(id);
-        list.push(roots[i]!);
-      }
-      rootsOf.set(id, list);
+      if (temps !== undefined) for (const i of temps) (kept[i] as number[]).push(id);
     }
   }
   // (A loop, not forEach: a root that keeps nothing is a hole in `kept`.)
@@ -66,6 +55,34 @@ export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: r
     if (typeof k === 'number') list[start[i]!] = k;
     else if (k !== undefined) list.set(k, start[i]!);
   }
-  const ids = Int32Array.from(rootsOf.keys()).sort();
-  return { nodes: ids, rootsOf, targets: { start, list } };
+  const isSource = new Uint8Array(nodes.size);
+  for (const id of list) isSource[id] = 1;
+  const ids = new Int32Array(list.length);
+  let count = 0;
+  for (let id = 0; id < nodes.size; id++) if (isSource[id] === 1) ids[count++] = id;
+  // The map is for chains (why, the report page): made when first asked for; roots --sizes never does.
+  let rootsOf: Map<number, Root[]> | undefined;
+  const byNode = (): Map<number, Root[]> => {
+    const map = new Map<number, Root[]>();
+    // Roots in their order, those kept by path before those kept by hash part.
+    for (const temp of [false, true]) {
+      roots.forEach((root, i) => {
+        if ((root.kind === 'temp') !== temp) return;
+        for (let k = start[i]!; k < start[i + 1]!; k++) {
+          const held = map.get(list[k]!);
+          if (held === undefined) map.set(list[k]!, [root]);
+          else held.push(root);
+        }
+      });
+    }
+    return map;
+  };
+  return {
+    nodes: ids.slice(0, count),
+    get rootsOf() {
+      rootsOf ??= byNode();
+      return rootsOf;
+    },
+    targets: { start, list },
+  };
 }
