@@ -28,6 +28,7 @@ import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import type { Finding, Root, RootSet } from '../roots/types.js';
 import { compareBytes, display } from '../store/bytes.js';
+import { rankPairs } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
@@ -48,12 +49,13 @@ interface World {
 }
 
 /**
- * The store as `live` sees it: roots (sorted, as `roots` lists them), liveness, keep graph.
+ * The store as `live` sees it: roots (each once; sorted as `roots` lists them, unless `order`
+ * says the caller orders them itself), liveness, keep graph.
  * @param found told the roots as soon as they are known.
  */
-async function loadWorld(settings: Settings, found?: (roots: readonly Root[]) => void): Promise<World> {
+async function loadWorld(settings: Settings, found?: (roots: readonly Root[]) => void, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
   const { graph, findings: graphFindings } = readStoreGraph(settings, true);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, 'sorted'));
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order));
   found?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
@@ -93,7 +95,8 @@ export async function explainPaths(settings: Settings, args: readonly string[], 
 export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
 
 export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, now: number = Date.now()): Promise<RootSizesReport> {
-  return (await withSizes(settings, (world, onDisk) => rootSizesOf(settings, world, onDisk, sort, top, now))).report;
+  // The rows are sorted below (ties by link, then path): sorting 700k roots by link first would cost seconds.
+  return (await withSizes(settings, 'unique', (world, onDisk) => rootSizesOf(settings, world, onDisk, sort, top, now))).report;
 }
 
 /** Where the disk measures of rootSizesOf come from: the worker thread, and the link times asked for. */
@@ -107,7 +110,7 @@ interface OnDisk {
  * the roots are known; the live paths' disk usage, in rootSizesOf) runs on that thread while the
  * store loads and the closure order is planned here.
  */
-async function withSizes<T>(settings: Settings, use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
+async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
   const thread = new DiskThread();
   try {
     let times: Promise<Float64Array> | undefined;
@@ -115,7 +118,7 @@ async function withSizes<T>(settings: Settings, use: (world: World, onDisk: OnDi
       times = thread.linkTimes(roots.map((r) => ageFile(settings, r)));
       // Awaited in rootSizesOf; a failure before then must not count as unhandled.
       times.catch(() => undefined);
-    });
+    }, order);
     return await use(world, { thread, times: times! });
   } finally {
     thread.close();
@@ -140,21 +143,31 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
     for (const i of members[g]!) if (ages[i] !== null && (youngest === null || ages[i]! < youngest)) youngest = ages[i]!;
     return youngest;
   };
-  type Key = { i: number; key: string; exclusive: Sizes; closure: Sizes; age: number | null };
-  const order = (a: Key, b: Key): number => {
+  // Ties go by link (group name), then by store path: the order `roots` lists them in. Rows are
+  // put in that order by rank (byteOrder.ts), then sorted stably by the key alone: 700k rows,
+  // nearly all of equal size on a Hydra store, and no string compared.
+  type Key = { i: number; exclusive: Sizes; closure: Sizes; age: number | null };
+  const bySort = (a: Key, b: Key): number => {
     switch (sort) {
-      case 'exclusive': return bySize(a.exclusive, b.exclusive) || compareBytes(a.key, b.key);
-      case 'closure': return bySize(a.closure, b.closure) || compareBytes(a.key, b.key);
-      case 'age': return (b.age ?? -1) - (a.age ?? -1) || compareBytes(a.key, b.key);
-      case 'link': return compareBytes(a.key, b.key);
+      case 'exclusive': return bySize(a.exclusive, b.exclusive);
+      case 'closure': return bySize(a.closure, b.closure);
+      case 'age': return (b.age ?? -1) - (a.age ?? -1);
+      case 'link': return 0;
     }
   };
-  const rowKeys: Key[] = roots.map((r, i) => ({ i, key: r.link, exclusive: sizes.exclusiveRoots[i]!, closure: sizes.closureRoots[i]!, age: ages[i]! }));
-  const groupKeys: Key[] = names.map((name, g) => ({ i: g, key: name, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) }));
-  const shownRows = rowKeys.sort(order).slice(0, top ?? rowKeys.length);
-  const shownGroups = groupKeys.sort(order).slice(0, top ?? groupKeys.length);
+  const inRankOrder = (keys: Key[], rank: Int32Array): Key[] => {
+    const out = new Array<Key>(keys.length);
+    keys.forEach((k, i) => {
+      out[rank[i]!] = k;
+    });
+    return out.sort(bySort);
+  };
+  const rowKeys = inRankOrder(roots.map((_, i) => ({ i, exclusive: sizes.exclusiveRoots[i]!, closure: sizes.closureRoots[i]!, age: ages[i]! })), rankPairs(roots.map((r) => r.link), roots.map((r) => r.path)));
+  const groupKeys = inRankOrder(names.map((_, g) => ({ i: g, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) })), rankPairs(names, names));
+  const shownRows = rowKeys.slice(0, top ?? rowKeys.length);
+  const shownGroups = groupKeys.slice(0, top ?? groupKeys.length);
   const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age }));
-  const groups = shownGroups.map((g) => ({ name: g.key, roots: members[g.i]!.length, closure: g.closure, exclusive: g.exclusive, ageSeconds: g.age }));
+  const groups = shownGroups.map((g) => ({ name: names[g.i]!, roots: members[g.i]!.length, closure: g.closure, exclusive: g.exclusive, ageSeconds: g.age }));
   return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk };
 }
 
@@ -163,7 +176,8 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
  * shortest chain to every live path, written as one self-contained page (and the data as JSON).
  */
 export async function writeReportPage(settings: Settings, htmlFile: string, jsonFile: string | undefined, now: number = Date.now()): Promise<PageReport> {
-  return withSizes(settings, (world, onDisk) => writePage(settings, world, onDisk, htmlFile, jsonFile, now));
+  // Sorted roots: a path's chain starts at the first root (by link) that keeps it.
+  return withSizes(settings, 'sorted', (world, onDisk) => writePage(settings, world, onDisk, htmlFile, jsonFile, now));
 }
 
 async function writePage(settings: Settings, world: World, onDisk: OnDisk, htmlFile: string, jsonFile: string | undefined, now: number): Promise<PageReport> {

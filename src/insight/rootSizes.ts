@@ -43,7 +43,7 @@ export interface RootSizesInput {
   readonly nodes: NodeTable;
   readonly edges: KeepEdges;
   readonly sources: KeepSources;
-  /** The root rows (as `roots` lists them). */
+  /** The root rows: each (link, path) pair once. */
   readonly roots: readonly Root[];
   /** Group of each root row, and the number of groups. */
   readonly groupIndex: Int32Array;
