@@ -27,6 +27,7 @@ import { findRoots } from '../roots/findRoots.js';
 import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import type { Finding, Root, RootSet } from '../roots/types.js';
+import type { StoreGraph } from '../graph/storeGraph.js';
 import { compareBytes, display } from '../store/bytes.js';
 import { rankPairs } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
@@ -48,15 +49,21 @@ interface World {
   readonly findings: readonly Finding[];
 }
 
+/** Told what loadWorld knows as soon as it knows it. */
+interface Early {
+  readonly graph?: (graph: StoreGraph) => void;
+  readonly roots?: (roots: readonly Root[]) => void;
+}
+
 /**
  * The store as `live` sees it: roots (each once; sorted as `roots` lists them, unless `order`
  * says the caller orders them itself), liveness, keep graph.
- * @param found told the roots as soon as they are known.
  */
-async function loadWorld(settings: Settings, found?: (roots: readonly Root[]) => void, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
+async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
   const { graph, findings: graphFindings } = readStoreGraph(settings, true);
+  early.graph?.(graph);
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order));
-  found?.(rootSet.roots);
+  early.roots?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const edges = buildKeepEdges(graph, settings);
@@ -106,18 +113,23 @@ interface OnDisk {
 }
 
 /**
- * Loads the world with a disk thread beside it. Every lstat (the root links' times, as soon as
- * the roots are known; the live paths' disk usage, in rootSizesOf) runs on that thread while the
- * store loads and the closure order is planned here.
+ * Loads the world with a disk thread beside it. Every lstat runs on that thread while the store
+ * loads and the closure order is planned here: the valid paths' disk usage as soon as the
+ * database is read (dead ones included: which are alive is not known yet, and waiting for it
+ * left the main thread idle), the root links' times as soon as the roots are known, the other
+ * live nodes' disk usage in rootSizesOf.
  */
 async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
   const thread = new DiskThread();
   try {
     let times: Promise<Float64Array> | undefined;
-    const world = await loadWorld(settings, (roots) => {
-      times = thread.linkTimes(roots.map((r) => ageFile(settings, r)));
-      // Awaited in rootSizesOf; a failure before then must not count as unhandled.
-      times.catch(() => undefined);
+    const world = await loadWorld(settings, {
+      graph: (graph) => thread.measureValid(graph.paths, settings.storeDir, settings.realStoreDir),
+      roots: (roots) => {
+        times = thread.linkTimes(roots.map((r) => ageFile(settings, r)));
+        // Awaited in rootSizesOf; a failure before then must not count as unhandled.
+        times.catch(() => undefined);
+      },
     }, order);
     return await use(world, { thread, times: times! });
   } finally {
@@ -128,12 +140,13 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
 async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: DiskUsage }> {
   const { nodes, state } = world.liveness;
   const roots = world.rootSet.roots;
-  const measured = onDisk.thread.measure({ nodes, measured: (id) => (state[id]! & ALIVE) !== 0, storeDir: settings.storeDir, realStoreDir: settings.realStoreDir });
+  const alive = (id: number): boolean => (state[id]! & ALIVE) !== 0;
+  const measured = onDisk.thread.usage(nodes, alive, settings.storeDir, settings.realStoreDir);
   measured.catch(() => undefined);
   const { groupIndex, names } = groupRoots(roots);
   const prepared = prepareRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length });
   const mtimes = await onDisk.times;
-  const disk = await measured;
+  const disk = aliveOnly(await measured, alive);
   const sizes = prepared.measure(disk);
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
@@ -242,6 +255,16 @@ function writeOutput(file: string, text: string): void {
   } catch (error) {
     throw new StoregcError('io', file, `cannot write the report (${errnoOf(error) ?? 'error'})`, 'give a file in a writable directory');
   }
+}
+
+/**
+ * The disk usage of the alive nodes only (the disk thread measured every valid path): a dead
+ * holder of an inode is deleted by the same collection, so it neither pins the inode nor counts.
+ */
+function aliveOnly(disk: DiskUsage, alive: (id: number) => boolean): DiskUsage {
+  const own = disk.own.map((bytes, id) => (alive(id) ? bytes : 0));
+  const shared = disk.shared.map((inode) => ({ bytes: inode.bytes, holders: inode.holders.filter(alive) })).filter((inode) => inode.holders.length > 0);
+  return { own, shared };
 }
 
 /** Larger first: disk bytes, then narSize (stores whose files are elsewhere measure 0 bytes). */

@@ -1,23 +1,17 @@
 /**
  * The main thread's side of diskWorker.ts: a worker thread started early (it boots while the
- * graph loads), asked for the root links' times as soon as the roots are known and for the disk
- * usage once liveness is, so that the caller computes meanwhile. Jobs run in the order asked.
+ * database is read), asked for the disk usage of every valid path as soon as the path table is
+ * known, for the root links' times as soon as the roots are, and for the rest of the disk usage
+ * once liveness is, so that the caller computes meanwhile. Jobs run in the order asked.
  * The worker's errors come back as they were thrown (a StoregcError keeps its code, path and
  * hint); close() ends the thread, whatever is pending.
  */
 import { Worker } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
+import type { PathTable } from '../graph/pathTable.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
 import type { DiskUsage } from './rootSizes.js';
-
-export interface DiskRequest {
-  readonly nodes: NodeTable;
-  /** Which nodes to measure. */
-  readonly measured: (id: number) => boolean;
-  readonly storeDir: string;
-  readonly realStoreDir: string;
-}
 
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
 
@@ -45,18 +39,21 @@ export class DiskThread {
     return answer.mtimes;
   }
 
-  /** measureDisk of the nodes asked for; the paths go as the path table's bytes, not as strings. */
-  async measure(request: DiskRequest): Promise<DiskUsage> {
-    const { nodes, measured, storeDir, realStoreDir } = request;
-    const ids: number[] = [];
+  /** Starts measuring every valid path (PathTable.raw: bytes, not a string per path). */
+  measureValid(paths: PathTable, storeDir: string, realStoreDir: string): void {
+    const { bytes, offsets } = paths.raw;
+    // Copied, not handed over: the path table stays in use here. Failures come with usage().
+    this.ask({ kind: 'valid', pathBytes: bytes, pathOffsets: offsets, storeDir, realStoreDir }).catch(() => undefined);
+  }
+
+  /**
+   * measureDisk of the nodes of `nodes` that `measured` picks: the valid ones asked for already,
+   * the others (not registered) now.
+   */
+  async usage(nodes: NodeTable, measured: (id: number) => boolean, storeDir: string, realStoreDir: string): Promise<DiskUsage> {
     const extra: [number, string][] = [];
-    for (let id = 0; id < nodes.size; id++) {
-      if (!measured(id)) continue;
-      if (nodes.isValid(id)) ids.push(id);
-      else extra.push([id, realStoreDir + nodes.pathOf(id).slice(storeDir.length)]);
-    }
-    const { bytes, offsets } = nodes.graph.paths.raw;
-    const answer = await this.ask({ kind: 'disk', pathBytes: bytes, pathOffsets: offsets, ids: Int32Array.from(ids), storeDir, realStoreDir, extra, nodeCount: nodes.size });
+    for (let id = nodes.validCount; id < nodes.size; id++) if (measured(id)) extra.push([id, realStoreDir + nodes.pathOf(id).slice(storeDir.length)]);
+    const answer = await this.ask({ kind: 'disk', extra, nodeCount: nodes.size });
     if (!('disk' in answer)) throw new Error('disk worker: no disk usage');
     return answer.disk;
   }
