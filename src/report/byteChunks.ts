@@ -20,6 +20,12 @@ export class ByteChunks {
     this.used += this.current.write(text, this.used, 'latin1');
   }
 
+  /** Text (not a binary string) as UTF-8, as JSON is written. */
+  utf8(text: string): void {
+    this.room(3 * text.length);
+    this.used += this.current.write(text, this.used, 'utf8');
+  }
+
   /** `count` spaces (a separator: no string, no native call). */
   spaces(count: number): void {
     this.room(count);
