@@ -10,7 +10,8 @@ import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
 import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import { ByteChunks } from './byteChunks.js';
-import { rootSizesBody, whyBody } from './insightJson.js';
+import { groupRowJson, rootRowJson, whyBody } from './insightJson.js';
+import { LazyRows } from './lazyRows.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -35,6 +36,13 @@ export function jsonInPieces(value: Readonly<Record<string, unknown>>): Buffer {
   keys.forEach((key, i) => {
     const v = value[key];
     out.utf8(`${i === 0 ? '{' : ','}\n  ${JSON.stringify(key)}: `);
+    if (v instanceof LazyRows) {
+      const rows = v as LazyRows<unknown>;
+      if (rows.items.length === 0) out.utf8('[]');
+      rows.items.forEach((item, j) => out.utf8(`${j === 0 ? '[' : ','}\n    ${elementJson(rows.row(item))}`));
+      if (rows.items.length > 0) out.utf8('\n  ]');
+      return;
+    }
     if (!Array.isArray(v) || v.length === 0) {
       out.utf8(JSON.stringify(v, null, 2).replace(/\n/g, '\n  '));
       return;
@@ -72,7 +80,7 @@ export function toJson(report: Report): object {
     case 'why':
       return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
     case 'root-sizes':
-      return { ...head, command: 'roots', ...rootSizesBody(report), index: indexUse(report.index), warnings };
+      return { ...head, command: 'roots', roots: new LazyRows(report.roots, rootRowJson), groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
     case 'history':
       return { ...head, ...historyJson(report), warnings };
     case 'status':
