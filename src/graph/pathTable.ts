@@ -56,6 +56,18 @@ export class PathTable {
     return { table, idOf };
   }
 
+  /** The table's arrays, for the graph cache (src/graph/cache/graphBlob.ts). */
+  parts(): { prefix: string; bytes: Buffer; offsets: Uint32Array; slots: Int32Array } {
+    return { prefix: this.prefix, bytes: this.bytes, offsets: this.offsets, slots: this.slots };
+  }
+
+  /** A table from `parts()` of another, as the graph cache stored it; checked for shape, not content (a checksum covers that). */
+  static fromParts(prefix: string, bytes: Buffer, offsets: Uint32Array, slots: Int32Array): PathTable {
+    const n = offsets.length - 1;
+    if (n < 0 || offsets[n] !== bytes.length || slots.length !== slotCount(n)) throw new RangeError('path table parts do not fit together');
+    return new PathTable(bytes, offsets, slots, prefix);
+  }
+
   get size(): number {
     return this.offsets.length - 1;
   }

@@ -23,7 +23,7 @@ import { NIX_28_SCHEMA } from '../support/nixDb.js';
 const STORE = '/nix/store';
 const RUNS = Number(process.env.STOREGC_PROPERTY_RUNS ?? 300);
 /** How each step's graph was obtained: the property means little if it were always a full load. */
-const sources = { unchanged: 0, incremental: 0, full: 0 };
+const sources = { unchanged: 0, incremental: 0, full: 0, storedGraph: 0 };
 
 type Op =
   | { kind: 'register'; count: number; picks: number[]; drv: boolean; deriver: number }
@@ -209,6 +209,13 @@ function run(ops: Op[], refresh: RefreshOptions = {}): string[] {
         sources[use.source]++;
         const diff = graphDifferences(graph, expected);
         if (diff.length > 0) return [`after ${JSON.stringify(o)}:`, ...diff];
+        if (o.kind !== 'concurrentWrite') {
+          // Nothing changed since: served by the graph stored with the rows, which must be the same.
+          const again = loadGraphCached(reader, { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh });
+          if (again.use.source === 'unchanged') sources.storedGraph++;
+          const diffAgain = graphDifferences(again.graph, expected);
+          if (diffAgain.length > 0) return [`after ${JSON.stringify(o)}, read again from the stored graph:`, ...diffAgain];
+        }
       } finally {
         reader.close();
       }
@@ -227,6 +234,7 @@ describe('graph cache', () => {
     }), { numRuns: RUNS });
     // Most steps must have been served by the cache, not by falling back.
     expect(sources.incremental + sources.unchanged).toBeGreaterThan(sources.full);
+    expect(sources.storedGraph).toBeGreaterThan(RUNS);
     console.log(`graph cache steps: ${JSON.stringify(sources)}`);
   }, 60_000 + RUNS * 200);
 

@@ -2,14 +2,16 @@
  * The persistent graph cache: the ValidPaths, Refs and DerivationOutputs rows of the last run in
  * `STATE/storegc/graph-cache.bin` (or the per-user cache fallback, as for the roots index),
  * brought up to date from the database inside one read transaction (refresh.ts), then built
- * into a StoreGraph by the same `buildGraph` as a full load. A cache that is damaged, of another
+ * into a StoreGraph by the same `buildGraph` as a full load; when the refresh proves nothing
+ * changed, the graph built from those same rows last time is read back instead (graphBlob.ts).
+ * A cache that is damaged, of another
  * format or of another state dir is rebuilt with a warning; one of another database (another
  * inode) or with changes refresh cannot prove incremental costs a full load, silently.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Settings } from '../../config/settings.js';
 import { dbFileOf } from '../../config/settings.js';
-import { display, fsPath } from '../../store/bytes.js';
+import { display, fromText, fsPath } from '../../store/bytes.js';
 import type { ReadDrvFile } from '../../store/drvFiles.js';
 import type { NixDbReader } from '../../store/nixDb.js';
 import type { Finding } from '../../roots/types.js';
@@ -19,7 +21,8 @@ import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, decode, encode } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated, decode, encode } from './cacheFile.js';
+import { decodeGraph, encodeGraph } from './graphBlob.js';
 import type { CacheIdentity } from './cacheFile.js';
 import { refreshRows } from './refresh.js';
 import type { RefreshOptions } from './refresh.js';
@@ -73,24 +76,39 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   if (file === undefined) return { graph: loadGraph(db, request.storeDir, request.readDrvFile), use: { file, source: 'full', added: 0, deleted: 0 }, findings: [] };
   const findings: Finding[] = [];
   const identity = identityOf(request);
-  const opened = request.rebuild ? undefined : readCache(file, identity, findings);
+  const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined);
   let rows: CachedRows;
   let use: GraphCacheUse;
+  let reused = false;
   const graph = db.snapshot(() => {
-    const refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh);
-    if (refreshed?.kind === 'current') {
-      rows = refreshed.rows;
-      use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', added: refreshed.added, deleted: refreshed.deleted };
-    } else {
-      rows = readAllRows(db);
-      const reason = refreshed?.reason ?? opened?.reason;
-      use = { file, source: 'full', ...(reason === undefined ? {} : { reason }), added: 0, deleted: 0 };
+    let refreshed: ReturnType<typeof refreshRows> | undefined;
+    try {
+      refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh, samePathIn(opened.graph, opened.rows));
+      if (refreshed?.kind === 'current') {
+        rows = refreshed.rows;
+        use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', added: refreshed.added, deleted: refreshed.deleted };
+        if (!refreshed.changed && opened?.graph !== undefined) {
+          reused = true;
+          return opened.graph;
+        }
+        return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
+      }
+    } catch (error) {
+      // A text column that does not parse (checked only when first read): as a damaged file.
+      if (!(error instanceof CacheDamaged)) throw error;
+      findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
+      refreshed = { kind: 'full', reason: `unusable cache (${error.message})` };
     }
+    rows = readAllRows(db);
+    const reason = refreshed?.kind === 'full' ? refreshed.reason : opened?.reason;
+    use = { file, source: 'full', ...(reason === undefined ? {} : { reason }), added: 0, deleted: 0 };
     return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
   });
-  if (request.write !== false && use!.source !== 'unchanged') {
+  // Rewritten when the rows changed, or to add the built graph it lacked (never with Realisations).
+  const addGraph = !reused && request.readDrvFile === undefined;
+  if (request.write !== false && (use!.source !== 'unchanged' || addGraph)) {
     try {
-      writeCache(file, encode(identity, rows!));
+      writeCache(file, encode(identity, rows!, request.readDrvFile === undefined ? encodeGraph(graph) : undefined));
     } catch (error) {
       findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
     }
@@ -98,8 +116,11 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   return { graph, use: use!, findings };
 }
 
-/** The cached rows if the file is intact and of this database; otherwise why not (a warning when damaged or foreign). */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[]): { rows?: CachedRows; reason?: string } | undefined {
+/**
+ * The cached rows if the file is intact and of this database, with the graph built from them when
+ * it holds one for `graphStoreDir`; otherwise why not (a warning when damaged or foreign).
+ */
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; reason?: string } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(fsPath(file));
@@ -114,12 +135,27 @@ export function readCache(file: string, identity: CacheIdentity, findings: Findi
     const decoded = decode(bytes);
     if (decoded.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${decoded.identity.stateDir}'`);
     if (decoded.identity.dbDev !== identity.dbDev || decoded.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
-    return { rows: decoded.rows };
+    const graph = decoded.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(decoded.graph, graphStoreDir);
+    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph }) };
   } catch (error) {
+    if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
+    if (error instanceof RangeError) error = new CacheDamaged(error.message);
     if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;
     findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
     return { reason: `unusable cache (${error.message})` };
   }
+}
+
+/**
+ * How the refresh checks that a cached id still names its path: through the stored graph when
+ * there is one (its ids are ranks, found by ValidPaths.id), so the text columns stay unparsed.
+ */
+function samePathIn(graph: StoreGraph | undefined, rows: CachedRows): ((k: number, path: string | undefined) => boolean) | undefined {
+  if (graph === undefined) return undefined;
+  return (k, path) => {
+    const dense = graph.dbIds.indexOf(rows.vpId[k]!);
+    return path !== undefined && dense !== -1 && graph.paths.pathOf(dense) === fromText(path);
+  };
 }
 
 export function identityOf(request: Pick<GraphCacheRequest, 'stateDir' | 'dbFile'>): CacheIdentity {
