@@ -28,10 +28,13 @@ export class CacheOutdated extends Error {}
 const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
 const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
 
-/** @param graph the graph built from exactly these rows (encodeGraph), if any. */
-export function encode(identity: CacheIdentity, rows: CachedRows, graph?: Buffer): Buffer {
+/**
+ * @param graph the graph built from exactly these rows (encodeGraph), if any.
+ * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
+ */
+export function encode(identity: CacheIdentity, rows: CachedRows, graph?: Buffer, fingerprint?: string): Buffer {
   const parts: Buffer[] = [MAGIC, u32(GRAPH_CACHE_VERSION)];
-  const header = Buffer.from(JSON.stringify({ ...identity, sequence: rows.sequence }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }) }), 'utf8');
   parts.push(u32(header.length), header);
   for (const name of NUMBER_COLUMNS) {
     const column = rows[name];
@@ -47,7 +50,7 @@ export function encode(identity: CacheIdentity, rows: CachedRows, graph?: Buffer
 }
 
 /** @throws CacheDamaged for anything but an intact file of this format. */
-export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer } {
+export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer; fingerprint?: string } {
   if (file.length < MAGIC.length + 4 + DIGEST || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheDamaged('not a storegc graph cache');
   const body = file.subarray(0, file.length - DIGEST);
   if (!createHash('sha256').update(body).digest().equals(file.subarray(file.length - DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
@@ -61,7 +64,7 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
   const readU32 = (): number => take(4).readUInt32LE(0);
   const version = readU32();
   if (version !== GRAPH_CACHE_VERSION) throw new (version < GRAPH_CACHE_VERSION ? CacheOutdated : CacheDamaged)(`format version ${version}, expected ${GRAPH_CACHE_VERSION}`);
-  const header = JSON.parse(take(readU32()).toString('utf8')) as CacheIdentity & { sequence: number };
+  const header = JSON.parse(take(readU32()).toString('utf8')) as CacheIdentity & { sequence: number; fingerprint?: string };
   const columns: Record<string, unknown> = { sequence: header.sequence };
   for (const name of NUMBER_COLUMNS) {
     const n = readU32();
@@ -99,7 +102,7 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
     || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length) {
     throw new CacheDamaged('columns of different lengths');
   }
-  return { identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno }, rows, ...(graph === undefined ? {} : { graph }) };
+  return { identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno }, rows, ...(graph === undefined ? {} : { graph }), ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}) };
 }
 
 function u32(n: number): Buffer {

@@ -4,6 +4,8 @@
  * brought up to date from the database inside one read transaction (refresh.ts), then built
  * into a StoreGraph by the same `buildGraph` as a full load; when the refresh proves nothing
  * changed, the graph built from those same rows last time is read back instead (graphBlob.ts).
+ * When the database files have not been touched since a quiet moment before the cached rows
+ * were read (dbFingerprint.ts), even the refresh's queries are skipped.
  * A cache that is damaged, of another
  * format or of another state dir is rebuilt with a warning; one of another database (another
  * inode) or with changes refresh cannot prove incremental costs a full load, silently.
@@ -23,6 +25,7 @@ import { readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, CacheOutdated, decode, encode } from './cacheFile.js';
 import { decodeGraph, encodeGraph } from './graphBlob.js';
+import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { CacheIdentity } from './cacheFile.js';
 import { refreshRows } from './refresh.js';
 import type { RefreshOptions } from './refresh.js';
@@ -31,6 +34,8 @@ export interface GraphCacheUse {
   readonly file: string | undefined;
   /** unchanged: the cache as it was; incremental: brought up to date; full: the database read in full. */
   readonly source: 'unchanged' | 'incremental' | 'full';
+  /** How "unchanged" was known: the database files untouched since the rows were read, or the rows compared. */
+  readonly checked?: 'files' | 'rows';
   /** Why a full load, when there was a cache. */
   readonly reason?: string;
   readonly added: number;
@@ -50,6 +55,8 @@ export interface GraphCacheRequest {
   readonly rebuild?: boolean;
   /** Tests only: switch a detection off. */
   readonly refresh?: RefreshOptions;
+  /** Tests only: how long the database files must have been quiet for their fingerprint to be kept. */
+  readonly fingerprintMarginNs?: bigint;
 }
 
 export interface CachedGraph {
@@ -77,6 +84,12 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   const findings: Finding[] = [];
   const identity = identityOf(request);
   const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined);
+  // Before the read transaction: a commit after this moment shows in the next run's fingerprint.
+  const fingerprint = fingerprintDb(request.dbFile);
+  if (opened?.rows !== undefined && opened.graph !== undefined && opened.fingerprint === fingerprint.key) {
+    return { graph: opened.graph, use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
+  }
+  const keep = isQuiet(fingerprint, request.fingerprintMarginNs) ? fingerprint.key : undefined;
   let rows: CachedRows;
   let use: GraphCacheUse;
   let reused = false;
@@ -86,7 +99,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
       refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh, samePathIn(opened.graph, opened.rows));
       if (refreshed?.kind === 'current') {
         rows = refreshed.rows;
-        use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', added: refreshed.added, deleted: refreshed.deleted };
+        use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
         if (!refreshed.changed && opened?.graph !== undefined) {
           reused = true;
           return opened.graph;
@@ -104,11 +117,13 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
     use = { file, source: 'full', ...(reason === undefined ? {} : { reason }), added: 0, deleted: 0 };
     return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
   });
-  // Rewritten when the rows changed, or to add the built graph it lacked (never with Realisations).
+  // Rewritten when the rows changed, to add the built graph it lacked (never with Realisations),
+  // or to keep a fingerprint of files that have become quiet since.
   const addGraph = !reused && request.readDrvFile === undefined;
-  if (request.write !== false && (use!.source !== 'unchanged' || addGraph)) {
+  const withGraph = request.readDrvFile === undefined;
+  if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
-      writeCache(file, encode(identity, rows!, request.readDrvFile === undefined ? encodeGraph(graph) : undefined));
+      writeCache(file, encode(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined));
     } catch (error) {
       findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
     }
@@ -120,7 +135,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
  * The cached rows if the file is intact and of this database, with the graph built from them when
  * it holds one for `graphStoreDir`; otherwise why not (a warning when damaged or foreign).
  */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; reason?: string } | undefined {
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; fingerprint?: string; reason?: string } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(fsPath(file));
@@ -136,7 +151,7 @@ export function readCache(file: string, identity: CacheIdentity, findings: Findi
     if (decoded.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${decoded.identity.stateDir}'`);
     if (decoded.identity.dbDev !== identity.dbDev || decoded.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
     const graph = decoded.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(decoded.graph, graphStoreDir);
-    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph }) };
+    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph, ...(decoded.fingerprint === undefined ? {} : { fingerprint: decoded.fingerprint }) }) };
   } catch (error) {
     if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
     if (error instanceof RangeError) error = new CacheDamaged(error.message);
