@@ -9,13 +9,8 @@ import type { Env, Options, Settings } from '../config/settings.js';
 import type { Emit } from '../collect/progress.js';
 import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
-import { collectGarbage } from '../compose/collect.js';
-import { readHistory } from '../compose/history.js';
-import { recordRun } from '../compose/recordRun.js';
 import type { GcReport } from '../compose/collect.js';
 import { reportPaths, reportRoots } from '../compose/listPaths.js';
-import { indexStatus, updateIndex, verifyIndex } from '../compose/indexCommands.js';
-import { explainPaths, reportRootSizes, writeReportPage } from '../compose/insight.js';
 import type { SizeSort } from '../compose/insight.js';
 import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
@@ -23,7 +18,22 @@ import type { Finding } from '../roots/types.js';
 import { fromText } from '../store/bytes.js';
 import { addPolicyOptions, parseCount, policyRequest } from './policyFlags.js';
 import type { PolicyFlags } from './policyFlags.js';
-import { statusOf } from '../compose/status.js';
+
+// Composers that `roots`, `live` and `dead` do not need are loaded when their command runs:
+// loading them all costs every short run a start-up it can see.
+type Collect = typeof import('../compose/collect.js');
+type Insight = typeof import('../compose/insight.js');
+const collectGarbage: Collect['collectGarbage'] = async (...a) => (await import('../compose/collect.js')).collectGarbage(...a);
+const recordRun: typeof import('../compose/recordRun.js').recordRun = async (...a) => (await import('../compose/recordRun.js')).recordRun(...a);
+const statusOf: typeof import('../compose/status.js').statusOf = async (...a) => (await import('../compose/status.js')).statusOf(...a);
+const explainPaths: Insight['explainPaths'] = async (...a) => (await import('../compose/insight.js')).explainPaths(...a);
+const reportRootSizes: Insight['reportRootSizes'] = async (...a) => (await import('../compose/insight.js')).reportRootSizes(...a);
+const writeReportPage: Insight['writeReportPage'] = async (...a) => (await import('../compose/insight.js')).writeReportPage(...a);
+type IndexCommands = typeof import('../compose/indexCommands.js');
+const indexStatus = async (...a: Parameters<IndexCommands['indexStatus']>) => (await import('../compose/indexCommands.js')).indexStatus(...a);
+const updateIndex: IndexCommands['updateIndex'] = async (...a) => (await import('../compose/indexCommands.js')).updateIndex(...a);
+const verifyIndex: IndexCommands['verifyIndex'] = async (...a) => (await import('../compose/indexCommands.js')).verifyIndex(...a);
+const readHistory = async (...a: Parameters<typeof import('../compose/history.js').readHistory>) => (await import('../compose/history.js')).readHistory(...a);
 
 export interface Outcome {
   readonly report: Report;
@@ -206,8 +216,8 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
   const index = program.command('index').description('the incremental roots index: a cache of roots directory listings');
   indexOptions(index.command('status'))
     .description('entries, age and reuse of the last scan')
-    .action((flags: CommonFlags) => {
-      handle({ report: indexStatus(settingsFrom(flags, env)), format: format(flags) });
+    .action(async (flags: CommonFlags) => {
+      handle({ report: await indexStatus(settingsFrom(flags, env)), format: format(flags) });
     });
   for (const action of ['update', 'rebuild'] as const) {
     indexOptions(index.command(action))
@@ -296,8 +306,8 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
   addCommonOptions(program.command('history'))
     .description('past gc runs, newest first, from STATE/storegc/history.sqlite')
     .option('-n <count>', 'how many runs (default 20)', (v: string) => parseCount('-n', v))
-    .action((flags: CommonFlags & { n?: number }) => {
-      handle({ report: readHistory(settingsFrom(flags, env), flags.n ?? 20), format: format(flags) });
+    .action(async (flags: CommonFlags & { n?: number }) => {
+      handle({ report: await readHistory(settingsFrom(flags, env), flags.n ?? 20), format: format(flags) });
     });
   return program;
 }

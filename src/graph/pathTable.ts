@@ -143,13 +143,20 @@ export class PathTable {
     }
   }
 
+  /** Do all paths start with the prefix? (They do iff the first and the last in byte order do.) */
+  private allUnderPrefix?: boolean;
+
   /** Is path `id` equal to `prefix.slice(0, skipped) + text`? */
   private equals(id: number, text: string, skipped: number): boolean {
     const start = this.offsets[id]!;
     const end = this.offsets[id + 1]!;
     if (end - start !== skipped + text.length) return false;
     const bytes = this.bytes;
-    for (let k = 0; k < skipped; k++) if (bytes[start + k] !== this.prefix.charCodeAt(k)) return false;
+    this.allUnderPrefix ??= this.size > 0 && this.startsWith(0, this.prefix) && this.startsWith(this.size - 1, this.prefix);
+    // When every path starts with the prefix, only what follows it can differ.
+    if (!(skipped === this.prefix.length && this.allUnderPrefix)) {
+      for (let k = 0; k < skipped; k++) if (bytes[start + k] !== this.prefix.charCodeAt(k)) return false;
+    }
     for (let k = 0, at = start + skipped; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
     return true;
   }
