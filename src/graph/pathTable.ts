@@ -154,9 +154,15 @@ export class PathTable {
     const bytes = this.bytes;
     this.allUnderPrefix ??= this.size > 0 && this.startsWith(0, this.prefix) && this.startsWith(this.size - 1, this.prefix);
     // When every path starts with the prefix, only what follows it can differ.
-    if (!(skipped === this.prefix.length && this.allUnderPrefix)) {
-      for (let k = 0; k < skipped; k++) if (bytes[start + k] !== this.prefix.charCodeAt(k)) return false;
+    if (this.allUnderPrefix && skipped === this.prefix.length) {
+      for (let k = 0, at = start + skipped; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
+      return true;
     }
+    if (this.allUnderPrefix && skipped === 0 && text.startsWith(this.prefix)) {
+      for (let k = this.prefix.length, at = start + k; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
+      return true;
+    }
+    for (let k = 0; k < skipped; k++) if (bytes[start + k] !== this.prefix.charCodeAt(k)) return false;
     for (let k = 0, at = start + skipped; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
     return true;
   }

@@ -40,7 +40,8 @@ export interface Liveness {
 export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, requested?: readonly string[]): Liveness {
   const nodes = new NodeTable(graph);
   const entryIds = requested === undefined ? entries.names.map((name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
-  const rootIds = rootSet.roots.map((r) => nodes.intern(r.path));
+  const known = rootSet.rootIds?.length === rootSet.roots.length ? rootSet.rootIds : undefined;
+  const rootIds = rootSet.roots.map((r, i) => (known !== undefined && known[i]! >= 0 ? known[i]! : nodes.intern(r.path)));
   const state = markLive({
     nodes,
     entries: entryIds,
