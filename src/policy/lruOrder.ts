@@ -1,17 +1,20 @@
 /**
  * `--order lru` (issue 9): which dead paths go first under a budget. Pure.
  *
- * A path's last use is the access time of its top-level entry where the file system records it,
- * else its registration time (`lastUseOf`). The deletion order must still be topological: a
- * path's ValidPaths row cannot go while a referrer's row is there (reference §10.1). And a
- * referrer's use is a use of what it references (running a program loads its libraries), so
- * each path is keyed by its effective last use: the later of its own and that of its dead
- * referrers. `lruOrder` is Kahn's algorithm over the dead subgraph with a binary heap on
- * (effective last use, position in Nix's order): a path becomes eligible once every dead
- * referrer is deleted, and the eligible path used longest ago goes next; ties keep Nix's order.
+ * A path's last use is the newest access time the file system records for it (`lastUseOf`,
+ * over the times snapshot/readAccessTimes.ts reads: the path itself when it is not a directory,
+ * else its direct children that are not directories), else its registration time. The deletion
+ * order must still be topological: a path's ValidPaths row cannot go while a referrer's row is
+ * there (reference §10.1). And a referrer's use is a use of what it references (running a
+ * program loads its libraries), so each path is keyed by its effective last use: the later of
+ * its own and that of its dead referrers. `lruOrder` is Kahn's algorithm over the dead subgraph
+ * with a binary heap on (effective last use, position in Nix's order): a path becomes eligible
+ * once every dead referrer is deleted, and the eligible path used longest ago goes next; ties
+ * keep Nix's order.
  */
 import type { Csr } from '../graph/csr.js';
 import { rowOf } from '../graph/csr.js';
+import type { NodeTable } from '../liveness/nodeTable.js';
 
 export type DeletionOrder = 'nix' | 'lru';
 
@@ -22,17 +25,30 @@ export interface AccessTimes {
 }
 
 /**
- * The last use of one path, in seconds. The access time counts where the file system records
- * it: it is recorded when it is later than the modification time, which Nix sets to 1 for every
- * store path. An atime of 0, or one not after the mtime (a mount or image that never stored
- * access times, timestamps clamped by an image builder), is not a use: the registration time is.
- * Unregistered entries (no registration time) with no recorded access are the oldest of all.
- * @param stat undefined when the entry is missing on disk.
+ * The last use of one path, in seconds: the newest access time among `stats` that the file
+ * system recorded, else the registration time. An access time is recorded when it is later than
+ * the modification time, which Nix sets to 1 for every store file: an atime of 0, or one not
+ * after the mtime (a mount or image that never stored access times, timestamps clamped by an
+ * image builder), is no use. Unregistered entries with no recorded access are the oldest of all.
+ * @param stats the times read for the path (none when it is missing, or a directory without files).
  * @param registrationTime undefined for an unregistered entry.
  */
-export function lastUseOf(stat: AccessTimes | undefined, registrationTime: number | undefined): number {
-  if (stat !== undefined && stat.atime > 0 && stat.atime > stat.mtime) return stat.atime;
-  return registrationTime ?? 0;
+export function lastUseOf(stats: readonly AccessTimes[], registrationTime: number | undefined): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const { atime, mtime } of stats) if (atime > 0 && atime > mtime && atime > newest) newest = atime;
+  return newest > Number.NEGATIVE_INFINITY ? newest : registrationTime ?? 0;
+}
+
+/**
+ * `lastUseOf` for the nodes `ids` (with `stats` read for them, in the same order), indexed by
+ * node id; other nodes are NaN.
+ */
+export function lastUseTimes(nodes: NodeTable, ids: readonly number[], stats: readonly (readonly AccessTimes[])[]): Float64Array {
+  const out = new Float64Array(nodes.size).fill(Number.NaN);
+  ids.forEach((id, i) => {
+    out[id] = lastUseOf(stats[i]!, nodes.isValid(id) ? nodes.graph.registrationTime[id] : undefined);
+  });
+  return out;
 }
 
 /**

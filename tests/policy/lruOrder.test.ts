@@ -66,16 +66,18 @@ describe('lruOrder', () => {
 });
 
 describe('lastUseOf', () => {
-  it('takes the access time where the file system records it, else the registration time', () => {
-    // Nix sets every store path's mtime to 1: any real access time is later.
-    expect(lastUseOf({ atime: 1_700_000_000, mtime: 1 }, 1_600_000_000)).toBe(1_700_000_000);
+  const reg = 1_600_000_000;
+  it('takes the newest access time the file system records, else the registration time', () => {
+    // Nix sets every store file's mtime to 1: any real access time is later.
+    expect(lastUseOf([{ atime: 1_700_000_000, mtime: 1 }], reg)).toBe(1_700_000_000);
+    expect(lastUseOf([{ atime: 1_700_000_000, mtime: 1 }, { atime: 1_700_000_500, mtime: 1 }, { atime: 1, mtime: 1 }], reg)).toBe(1_700_000_500);
     // Not recorded: 0, or not after the mtime (noatime mounts, clamped images).
-    expect(lastUseOf({ atime: 0, mtime: 0 }, 1_600_000_000)).toBe(1_600_000_000);
-    expect(lastUseOf({ atime: 1, mtime: 1 }, 1_600_000_000)).toBe(1_600_000_000);
-    expect(lastUseOf({ atime: 5, mtime: 9 }, 1_600_000_000)).toBe(1_600_000_000);
-    // Missing on disk: registration time; unregistered too: the oldest of all.
-    expect(lastUseOf(undefined, 1_600_000_000)).toBe(1_600_000_000);
-    expect(lastUseOf(undefined, undefined)).toBe(0);
-    expect(lastUseOf({ atime: 1_700_000_000, mtime: 1 }, undefined)).toBe(1_700_000_000);
+    expect(lastUseOf([{ atime: 0, mtime: 0 }], reg)).toBe(reg);
+    expect(lastUseOf([{ atime: 1, mtime: 1 }], reg)).toBe(reg);
+    expect(lastUseOf([{ atime: 5, mtime: 9 }], reg)).toBe(reg);
+    // Missing on disk, or a directory without files: registration time; unregistered too: the oldest of all.
+    expect(lastUseOf([], reg)).toBe(reg);
+    expect(lastUseOf([], undefined)).toBe(0);
+    expect(lastUseOf([{ atime: 1_700_000_000, mtime: 1 }], undefined)).toBe(1_700_000_000);
   });
 });
