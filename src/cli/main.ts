@@ -14,6 +14,7 @@ import { buildProgram } from './program.js';
 import type { Outcome, Runtime } from './program.js';
 import { progressView } from './progressView.js';
 import { formatMiB } from '../report/mib.js';
+import { keptByPolicyText } from '../report/keptByPolicy.js';
 import { indexUseLine } from '../report/indexText.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import type { Skipped } from '../collect/executePlan.js';
@@ -41,6 +42,9 @@ function print({ report, format, quiet, exitCode }: Outcome): void {
     if (quiet !== true && !report.dryRun && report.interrupted === null) {
       process.stderr.write(`note: currently hard linking saves ${formatMiB(report.linksSavedBytes)} MiB\n`);
     }
+    // A real run's stdout is Nix's summary line alone; a dry run's report says it itself.
+    const kept = keptByPolicyText(report.keptByPolicy);
+    if (quiet !== true && !report.dryRun && format === 'text' && kept !== undefined) process.stderr.write(`storegc: note: ${kept}\n`);
   }
   process.stdout.write(RENDERERS[format](report));
 }

@@ -116,7 +116,8 @@ function recordOf(settings: Settings, base: RunRecord, report: GcReport): RunRec
     bytesDeleted: BigInt(report.diskBytesFreed),
     generationsRemoved: report.generationsRemoved.map((g) => ({ profile: g.profile, generation: g.generation, link: g.link })),
     autoRootsRemoved: report.autoRootsRemoved.map((a) => ({ link: a.link, target: a.target })),
-    keptByPolicy: report.limitReached ? { budget: { paths: Math.max(0, report.deadFound - report.deleted.length), bytes: 0n } } : {},
+    keptByPolicy: Object.fromEntries(Object.entries(report.keptByPolicy).map(([policy, t]) => [policy, { paths: t.paths, narSize: BigInt(t.narSize) }])),
+    order: report.order,
     dbBytes: sizeOf(dbFileOf(settings)),
     walBytes: sizeOf(`${dbFileOf(settings)}-wal`),
   };

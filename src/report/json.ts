@@ -10,6 +10,7 @@ import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
 import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import { rootSizesBody, whyBody } from './insightJson.js';
+import { keptByPolicyJson } from './keptByPolicy.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -91,6 +92,8 @@ function gcBody(report: GcReport): object {
     // bytesFreed: apparent sizes, as Nix counts; diskBytesFreed: disk blocks released.
     totals: { paths: report.deleted.length, bytesFreed: report.bytesFreed, diskBytesFreed: report.diskBytesFreed, narSize: report.narSize },
     limitReached: report.limitReached,
+    order: report.order,
+    keptByPolicy: keptByPolicyJson(report.keptByPolicy, 'number'),
     interrupted: report.interrupted,
     skipped: report.skipped.map((s) => ({ path: display(s.path), reason: s.reason, detail: s.detail ?? null })),
     links: { removed: report.linksRemoved, savedBytes: Math.max(0, report.linksSavedBytes) },
