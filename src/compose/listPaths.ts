@@ -28,10 +28,10 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
-  const { graph, findings: graphFindings } = readStoreGraph(settings, true);
+  const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths);
-  const entries = readStoreEntries(settings, graph);
+  const entries = readStoreEntries(settings, graph, key);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);

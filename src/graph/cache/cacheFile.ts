@@ -50,6 +50,11 @@ export function encode(identity: CacheIdentity, rows: CachedRows, graph?: Buffer
 }
 
 /** @throws CacheDamaged for anything but an intact file of this format. */
+/** The digest that ends an encoded cache: it names this content (the store listing cache keys on it). */
+export function digestOf(file: Buffer): string {
+  return file.subarray(file.length - DIGEST).toString('hex');
+}
+
 export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer; fingerprint?: string } {
   if (file.length < MAGIC.length + 4 + DIGEST || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheDamaged('not a storegc graph cache');
   const body = file.subarray(0, file.length - DIGEST);

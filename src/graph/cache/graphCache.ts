@@ -23,7 +23,7 @@ import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, CacheOutdated, decode, encode } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated, decode, digestOf, encode } from './cacheFile.js';
 import { decodeGraph, encodeGraph } from './graphBlob.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { CacheIdentity } from './cacheFile.js';
@@ -61,6 +61,12 @@ export interface GraphCacheRequest {
 
 export interface CachedGraph {
   readonly graph: StoreGraph;
+  /**
+   * The digest of the cache file holding exactly this graph (read or written now); undefined
+   * when none does. Equal keys mean equal graphs: caches of what was matched against the graph
+   * (the store listing's ids) key on it.
+   */
+  readonly key?: string;
   readonly use: GraphCacheUse;
   readonly findings: Finding[];
 }
@@ -69,6 +75,12 @@ export interface CachedGraph {
 export function graphCacheFile(settings: Settings): string | undefined {
   if (settings.index.kind === 'none') return undefined;
   return locateStateFile('graph-cache', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+}
+
+/** Where the store listing cache (src/snapshot/storeListingCache.ts) is: beside the graph cache. */
+export function storeListingFile(settings: Settings): string | undefined {
+  if (settings.index.kind === 'none') return undefined;
+  return locateStateFile('store-listing', settings.stateDir, settings.cacheHome, canWrite, 'bin');
 }
 
 /** The one call for `roots`/`live`/`dead`: the graph, through the cache unless `--no-index`. */
@@ -87,7 +99,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   // Before the read transaction: a commit after this moment shows in the next run's fingerprint.
   const fingerprint = fingerprintDb(request.dbFile);
   if (opened?.rows !== undefined && opened.graph !== undefined && opened.fingerprint === fingerprint.key) {
-    return { graph: opened.graph, use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
+    return { graph: opened.graph, key: opened.key, use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
   }
   const keep = isQuiet(fingerprint, request.fingerprintMarginNs) ? fingerprint.key : undefined;
   let rows: CachedRows;
@@ -121,21 +133,24 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   // or to keep a fingerprint of files that have become quiet since.
   const addGraph = !reused && request.readDrvFile === undefined;
   const withGraph = request.readDrvFile === undefined;
+  let key = reused ? opened?.key : undefined;
   if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
-      writeCache(file, encode(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined));
+      const bytes = encode(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined);
+      writeCache(file, bytes);
+      key = withGraph ? digestOf(bytes) : undefined;
     } catch (error) {
       findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
     }
   }
-  return { graph, use: use!, findings };
+  return { graph, ...(key === undefined ? {} : { key }), use: use!, findings };
 }
 
 /**
  * The cached rows if the file is intact and of this database, with the graph built from them when
  * it holds one for `graphStoreDir`; otherwise why not (a warning when damaged or foreign).
  */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; fingerprint?: string; reason?: string } | undefined {
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; reason?: string } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(fsPath(file));
@@ -151,7 +166,7 @@ export function readCache(file: string, identity: CacheIdentity, findings: Findi
     if (decoded.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${decoded.identity.stateDir}'`);
     if (decoded.identity.dbDev !== identity.dbDev || decoded.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
     const graph = decoded.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(decoded.graph, graphStoreDir);
-    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph, ...(decoded.fingerprint === undefined ? {} : { fingerprint: decoded.fingerprint }) }) };
+    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph, key: digestOf(bytes), ...(decoded.fingerprint === undefined ? {} : { fingerprint: decoded.fingerprint }) }) };
   } catch (error) {
     if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
     if (error instanceof RangeError) error = new CacheDamaged(error.message);
