@@ -84,12 +84,13 @@ const runtime: Runtime = {
 
 /**
  * The test hooks, read here and nowhere else: STOREGC_TEST_CRASH_AT=K arms the crash points
- * (collect/crashPoint.ts); STOREGC_TEST_HOLD=FILE makes gc, holding gc.lock and serving the
+ * (collect/crashPoint.ts), STOREGC_TEST_CRASH_TRACE=FILE lists the points reached there (`N
+ * LABEL` lines); STOREGC_TEST_HOLD=FILE makes gc, holding gc.lock and serving the
  * socket with its roots read, create FILE.held and wait until FILE is removed (like Nix's
  * _NIX_TEST_GC_SYNC).
  */
 function testHooks(env: NodeJS.ProcessEnv): Pick<Runtime, 'pauseForTests'> {
-  armCrashPoints(Number(env.STOREGC_TEST_CRASH_AT ?? 0));
+  armCrashPoints(Number(env.STOREGC_TEST_CRASH_AT ?? 0), env.STOREGC_TEST_CRASH_TRACE);
   const file = env.STOREGC_TEST_HOLD;
   if (file === undefined || file === '') return {};
   return {
