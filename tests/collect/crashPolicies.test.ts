@@ -39,6 +39,7 @@ afterAll(() => {
   if (world === undefined) return;
   world.w.dispose();
   rmSync(world.saved, { recursive: true, force: true });
+  rmSync(`${world.w.root}.trace`, { force: true });
 });
 
 /**
