@@ -37,15 +37,15 @@ function deleteBuffer(path: Buffer, freed: Freed): void {
       freed.bytes += st.size;
       freed.diskBytes += st.blocks * 512;
     }
-    crashPoint();
+    crashPoint('file-unlinked');
     return;
   }
   if ((st.mode & 0o700) !== 0o700) chmodSync(path, st.mode | 0o700);
-  crashPoint();
+  crashPoint('dir-opened');
   const slash = Buffer.from('/');
   for (const name of readdirSync(path, { encoding: 'buffer' })) deleteBuffer(Buffer.concat([path, slash, name]), freed);
   ignoreMissing(() => rmdirSync(path));
-  crashPoint();
+  crashPoint('dir-removed');
 }
 
 function ignoreMissing(op: () => void): void {

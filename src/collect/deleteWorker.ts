@@ -4,9 +4,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { armCrashPoints } from './crashPoint.js';
+import type { CrashArming } from './crashPoint.js';
 import { deletePathMeasured } from './deletePath.js';
 
-armCrashPoints((workerData as { crashAt?: number } | null)?.crashAt ?? 0);
+const arming = workerData as CrashArming | null;
+if (arming !== null) armCrashPoints(arming.crashAt, arming.trace, arming.counter);
 
 export interface DeleteJob {
   readonly paths: readonly string[];

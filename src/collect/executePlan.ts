@@ -141,9 +141,9 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     }
     // Pending before the first row goes: no client may be answered for these until their files are gone.
     const release = deps.pending.hold(batch.map((s) => s.path), hashOf);
-    crashPoint();
+    crashPoint('batch-held');
     const { inUse } = deps.db.invalidate(batch);
-    crashPoint();
+    crashPoint('rows-removed');
     const blocked = new Set(inUse);
     const doomed: PlanStep[] = [];
     for (const step of batch) {

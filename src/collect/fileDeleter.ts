@@ -2,12 +2,12 @@
  * Deletes batches of store entries on a worker thread, one batch at a time, in order.
  */
 import { Worker } from 'node:worker_threads';
-import { crashTarget } from './crashPoint.js';
+import { crashArming } from './crashPoint.js';
 import type { DeleteJob, DeleteOutcome } from './deleteWorker.js';
 
 export class FileDeleter {
   // A crash-point test arms the worker's crash points like this thread's (see crashPoint.ts).
-  private readonly worker = new Worker(new URL('./deleteWorker.js', import.meta.url), { workerData: { crashAt: crashTarget() } });
+  private readonly worker = new Worker(new URL('./deleteWorker.js', import.meta.url), { workerData: crashArming() });
   private queue: Promise<unknown> = Promise.resolve();
 
   /** Real (on-disk) paths; resolves with one outcome per path, in order. */

@@ -39,8 +39,7 @@ import { readProfilesTree } from '../policy/readProfiles.js';
 import { recentRoots } from '../policy/keepRecent.js';
 import { resolveSizeTarget } from '../policy/units.js';
 import type { SizeTarget } from '../policy/units.js';
-import { statfsSync } from 'node:fs';
-import { fsPath } from '../store/bytes.js';
+import { freeBytesOf, measureFreeSpace } from '../store/freeSpace.js';
 import { agedAutoRoots } from '../policy/autoRootAge.js';
 import type { AutoRootRemoval } from '../policy/autoRootAge.js';
 import { readAutoRoots } from '../roots/autoRoots.js';
@@ -370,21 +369,10 @@ interface ResolvedTargets {
 /** Both targets in bytes against the store's file system now (percentages of its size). */
 function resolveTargets(settings: Settings, request: GcRequest): ResolvedTargets | undefined {
   if (request.ensureFree === undefined && request.minFree === undefined) return undefined;
-  const fs = statfsSync(fsPath(settings.realStoreDir), { bigint: true });
-  const size = fs.blocks * fs.bsize;
-  const freeBefore = fs.bavail * fs.bsize;
+  const { size, free: freeBefore } = measureFreeSpace(settings.realStoreDir);
   const ensureFree = request.ensureFree === undefined ? undefined : resolveSizeTarget(request.ensureFree, size);
   const minFree = request.minFree === undefined ? undefined : resolveSizeTarget(request.minFree, size);
   return { ensureFree, minFree, freeBefore, skip: minFree !== undefined && freeBefore >= minFree };
-}
-
-function freeBytesOf(dir: string): bigint | undefined {
-  try {
-    const fs = statfsSync(fsPath(dir), { bigint: true });
-    return fs.bavail * fs.bsize;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The report's `target`: met when free space reached --ensure-free; else the shortfall and why. */

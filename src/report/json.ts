@@ -11,6 +11,7 @@ import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import { rootSizesBody, whyBody } from './insightJson.js';
 import { keptByPolicyJson } from './keptByPolicy.js';
+import { watchJson } from './watch.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -18,7 +19,8 @@ export const SCHEMA_VERSION = 1;
 const num = (b: bigint | null): number | null => (b === null ? null : Number(b));
 
 export function renderJson(report: Report): Buffer {
-  return Buffer.from(`${JSON.stringify(toJson(report), null, 2)}\n`, 'utf8');
+  // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
+  return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
 }
 
 export function toJson(report: Report): object {
@@ -43,6 +45,8 @@ export function toJson(report: Report): object {
       return { ...head, ...historyJson(report), warnings };
     case 'status':
       return { ...head, last: report.last === undefined ? null : runJson(report.last), now: { ...gcBody(report.now), binds: bindingLimit(report.now) }, warnings };
+    case 'watch':
+      return { ...head, ...watchJson(report), warnings };
     case 'report':
       return { ...head, html: display(report.html), json: report.json === undefined ? null : display(report.json), roots: report.roots, livePaths: report.livePaths, index: indexUse(report.index), warnings };
   }

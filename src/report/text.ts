@@ -6,6 +6,7 @@ import { formatMiB, summaryLine } from './mib.js';
 import { historyText, runLine } from './history.js';
 import { bindingLimit } from './binding.js';
 import { keptByPolicyText } from './keptByPolicy.js';
+import { watchText } from './watch.js';
 import type { GcReport, Report } from './types.js';
 
 export function renderText(report: Report): Buffer {
@@ -32,6 +33,8 @@ export function renderText(report: Report): Buffer {
       const kept = keptByPolicyText(now.keptByPolicy);
       return toBytes(`${last}now: would delete ${now.deleted.length} of ${now.deadFound} dead paths, freeing ${formatMiB(now.diskBytesFreed)} MiB on disk; ${now.generationsRemoved.length} generations and ${now.autoRootsRemoved.length} auto roots would go\nbinds: ${bindingLimit(now)}\n${kept === undefined ? '' : `${kept}\n`}`);
     }
+    case 'watch':
+      return toBytes(watchText(report));
     case 'report':
       return toBytes(`wrote ${report.html}${report.json === undefined ? '' : ` and ${report.json}`}: ${report.roots} roots, ${report.livePaths} live paths\n`);
   }
