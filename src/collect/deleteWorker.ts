@@ -5,10 +5,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { armCrashPoints } from './crashPoint.js';
 import type { CrashArming } from './crashPoint.js';
-import { deletePathMeasured } from './deletePath.js';
+import { deletePathMeasured, shareLinkLock } from './deletePath.js';
 
-const arming = workerData as CrashArming | null;
-if (arming !== null) armCrashPoints(arming.crashAt, arming.trace, arming.counter);
+export interface DeleteWorkerData {
+  readonly arming: CrashArming | null;
+  /** The hard-link lock all delete workers share (deletePath.ts). */
+  readonly linkLock: SharedArrayBuffer;
+}
+
+const data = workerData as DeleteWorkerData;
+if (data.arming !== null) armCrashPoints(data.arming.crashAt, data.arming.trace, data.arming.counter);
+shareLinkLock(data.linkLock);
 
 export interface DeleteJob {
   readonly paths: readonly string[];
