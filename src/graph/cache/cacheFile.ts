@@ -32,7 +32,12 @@ const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
  * @param graph the graph built from exactly these rows (encodeGraph), if any.
  * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
  */
-export function encode(identity: CacheIdentity, rows: CachedRows, graph?: Buffer, fingerprint?: string): Buffer {
+export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer {
+  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint));
+}
+
+/** `encode` as the pieces of the file, digest last: written as they are, nothing copied twice. */
+export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer[] {
   const parts: Buffer[] = [MAGIC, u32(GRAPH_CACHE_VERSION)];
   const header = Buffer.from(JSON.stringify({ ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }) }), 'utf8');
   parts.push(u32(header.length), header);
@@ -44,12 +49,13 @@ export function encode(identity: CacheIdentity, rows: CachedRows, graph?: Buffer
     const text = Buffer.from(JSON.stringify(rows[name]), 'utf8');
     parts.push(u32(text.length), text);
   }
-  parts.push(u32(graph?.length ?? 0), graph ?? Buffer.alloc(0));
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  parts.push(u32((graph ?? []).reduce((n, b) => n + b.length, 0)), ...(graph ?? []));
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  parts.push(hash.digest());
+  return parts;
 }
 
-/** @throws CacheDamaged for anything but an intact file of this format. */
 /** The digest that ends an encoded cache: it names this content (the store listing cache keys on it). */
 export function digestOf(file: Buffer): string {
   return file.subarray(file.length - DIGEST).toString('hex');

@@ -14,7 +14,8 @@ import type { StoreGraph } from '../storeGraph.js';
 
 type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
-export function encodeGraph(graph: StoreGraph): Buffer {
+/** The graph's bytes, as pieces (views of its arrays, not copies). */
+export function encodeGraph(graph: StoreGraph): Buffer[] {
   const { prefix, bytes, offsets, slots } = graph.paths.parts();
   const header = Buffer.from(JSON.stringify({ storeDir: graph.storeDir, prefix, unbuilt: [...graph.unbuiltOutputDerivers] }), 'utf8');
   const arrays: Typed[] = [
@@ -23,7 +24,7 @@ export function encodeGraph(graph: StoreGraph): Buffer {
   ];
   const parts: Buffer[] = [u32(header.length), header];
   for (const a of arrays) parts.push(u32(a.length), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /**

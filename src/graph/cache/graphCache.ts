@@ -10,7 +10,7 @@
  * format or of another state dir is rebuilt with a warning; one of another database (another
  * inode) or with changes refresh cannot prove incremental costs a full load, silently.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Settings } from '../../config/settings.js';
 import { dbFileOf } from '../../config/settings.js';
 import { display, fromText, fsPath } from '../../store/bytes.js';
@@ -23,7 +23,7 @@ import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, CacheOutdated, decode, digestOf, encode } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated, decode, digestOf, encodeParts } from './cacheFile.js';
 import { decodeGraph, encodeGraph } from './graphBlob.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { CacheIdentity } from './cacheFile.js';
@@ -136,9 +136,9 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   let key = reused ? opened?.key : undefined;
   if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
-      const bytes = encode(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined);
-      writeCache(file, bytes);
-      key = withGraph ? digestOf(bytes) : undefined;
+      const parts = encodeParts(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined);
+      writeCache(file, parts);
+      key = withGraph ? parts.at(-1)!.toString('hex') : undefined;
     } catch (error) {
       findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
     }
@@ -194,11 +194,16 @@ export function identityOf(request: Pick<GraphCacheRequest, 'stateDir' | 'dbFile
 }
 
 /** Temp file then rename: a reader sees the old cache or the new one, never half of one. */
-function writeCache(file: string, bytes: Buffer): void {
+function writeCache(file: string, parts: readonly Buffer[]): void {
   mkdirSync(fsPath(file.slice(0, file.lastIndexOf('/'))), { recursive: true });
   const temp = `${file}.tmp-${process.pid}`;
   try {
-    writeFileSync(fsPath(temp), bytes);
+    const fd = openSync(fsPath(temp), 'w');
+    try {
+      for (const part of parts) for (let at = 0; at < part.length;) at += writeSync(fd, part, at);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(fsPath(temp), fsPath(file));
   } catch (error) {
     rmSync(fsPath(temp), { force: true });
