@@ -3,10 +3,12 @@
  * `fast-nix-gc --dry-run` on the same generated stores in three states (no cache files, caches
  * current, after 1,000 registered and 100 deleted), real collection of N dead paths on a disk
  * file system against fast-nix-gc and `nix-store --gc`, and Nix's --print-dead on stores up to
- * 30k paths. Writes a table and the judged targets to stdout and bench/results/peer.json.
+ * 30k paths; and `storegc roots --sizes` beside `storegc dead` (issue 10). Writes a table and
+ * the judged targets to stdout and bench/results/peer.json.
  *
  *   npm run bench:peer -- [--sizes 26k,100k,200k,1.3M] [--runs N] [--peer PATH] [--disk-dir D]
  *                         [--skip-nix] [--seed S] [--dir D] [--gc-paths N] [--gc-runs N] [--skip-gc]
+ *                         [--skip-sizes]
  */
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -26,6 +28,7 @@ import type { Check } from './peer/dead.js';
 import { measureGc } from './peer/gc.js';
 import { parsePeerOptions, peerPresent } from './peer/options.js';
 import { shapeFor } from './peer/shapes.js';
+import { measureSizes } from './peer/sizes.js';
 import { infoLines, judgePeerTargets } from './peer/targets.js';
 
 const NIX_DEAD_UP_TO = 30_000;
@@ -61,6 +64,7 @@ for (const paths of options.sizes) {
   const result = measureStates(ctx);
   rows.push(...result.rows);
   checks.push(...result.checks);
+  if (!options.skipSizes) rows.push(...measureSizes(ctx));
   trees.push({ ...info, generatedMs, root: layout.root, dead: result.dead });
   if (paths <= NIX_DEAD_UP_TO) {
     rows.push(...(options.skipNix ? [missingRow(NIX_DEAD, paths, 'none', 'skipped', '--skip-nix')] : nixDead(ctx).map((r) => ({ ...r, size: paths, baseline: 'none' as const }))));
@@ -77,5 +81,5 @@ else {
 process.stdout.write(`storegc against fast-nix-gc (commit ${commit}; ${machine}; seed ${options.seed}, ${options.runs} runs, medians; ratio = median / fast-nix-gc's median)\n\n`);
 process.stdout.write(`${renderTable(rows)}\n\nTargets:\n${renderTargets(judgePeerTargets(rows, checks, options.gcPaths), ['MET', 'MISSED'])}\n`);
 const info = infoLines(rows, options.sizes);
-if (info.length > 0) process.stdout.write(`\nAll sizes (storegc / fast-nix-gc, for reading):\n${info.join('\n')}\n`);
+if (info.length > 0) process.stdout.write(`\nAll sizes (storegc / fast-nix-gc, roots --sizes / dead; for reading):\n${info.join('\n')}\n`);
 process.stdout.write(`\nWrote ${join(RESULTS, 'peer.json')}\n`);

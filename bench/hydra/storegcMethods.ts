@@ -16,7 +16,8 @@ import type { Features } from './storegc.js';
 export const JOBS = [1, 4, 16, 64] as const;
 export const rebuildMethod = (jobs: number): string => `storegc index rebuild --jobs ${jobs}`;
 export const endToEnd = (command: 'roots' | 'dead', index: boolean): string => `storegc ${command} (${index ? 'index' : '--no-index'})`;
-/** `roots --sizes` (issue 10): dominators and a disk walk on top of what `dead` does. */
+/** `roots --sizes` (issue 10): sizes and a disk walk on top of what `dead` does; text and JSON. */
+export const ROOT_SIZES_TEXT = 'storegc roots --sizes (index)';
 export const ROOT_SIZES = 'storegc roots --sizes --json (index)';
 
 function attempt(method: string, size: number, baseline: Baseline, work: () => Row[]): Row[] {
@@ -61,10 +62,12 @@ export function measureStoregc(ctx: IndexContext, features: Features): Row[] {
     }
   }
   if (features.index) {
-    rows.push(...attempt(ROOT_SIZES, size, 'find+sqlite3', () => {
-      indexOnce(ctx, 'rebuild', used);
-      return measureSeries({ method: ROOT_SIZES, size, baseline: 'find+sqlite3', runs }, { ...storegc(env, ['roots', '--sizes', '--json', '--no-runtime-roots', ...indexUse(features, used, true)]), timeoutMs: 10 * 60_000 });
-    }));
+    for (const [method, json] of [[ROOT_SIZES_TEXT, []], [ROOT_SIZES, ['--json']]] as const) {
+      rows.push(...attempt(method, size, 'find+sqlite3', () => {
+        indexOnce(ctx, 'rebuild', used);
+        return measureSeries({ method, size, baseline: 'find+sqlite3', runs }, { ...storegc(env, ['roots', '--sizes', ...json, '--no-runtime-roots', ...indexUse(features, used, true)]), timeoutMs: 10 * 60_000 });
+      }));
+    }
   }
   return rows;
 }

@@ -8,7 +8,7 @@ import { updateMethod } from './incremental.js';
 import { sizeLabel } from './options.js';
 import { find, FIND, SQLITE } from './rows.js';
 import type { Row } from './rows.js';
-import { endToEnd, JOBS, rebuildMethod, ROOT_SIZES } from './storegcMethods.js';
+import { endToEnd, JOBS, rebuildMethod, ROOT_SIZES, ROOT_SIZES_TEXT } from './storegcMethods.js';
 
 export interface Target {
   readonly name: string;
@@ -51,7 +51,8 @@ export function judgeTargets(rows: readonly Row[], sizes: readonly number[]): Ta
     ratio(`full scan faster than fast-glob [scanMs]${at} (info)`, find(rows, `${GLOB} [scanMs]`, top), scan, (r) => r >= 1),
     ratio(`incremental, 100 changed <= 30 % of full scan [scanMs]${at}`, find(rows, `${updateMethod(100)} [scanMs]`, top), scan, (r) => r <= 0.3, '%'),
     ratio(`storegc dead <= 2 x (find + sqlite3)${at}`, deadRow, lower, (r) => r <= 2),
-    ratio(`storegc roots --sizes <= 2 x storegc dead${at}`, find(rows, ROOT_SIZES, top), deadRow, (r) => r <= 2),
+    ratio(`storegc roots --sizes <= 2 x storegc dead${at}`, find(rows, ROOT_SIZES_TEXT, top), deadRow, (r) => r <= 2),
+    ratio(`storegc roots --sizes --json <= 2 x storegc dead${at}`, find(rows, ROOT_SIZES, top), deadRow, (r) => r <= 2),
     nixSize === undefined
       ? { name: 'storegc dead >= 100 x faster than nix-store --print-dead', value: 'Nix finished no size', pass: null }
       : ratio(`storegc dead >= 100 x faster than nix-store --print-dead (${sizeLabel(nixSize)})`, find(rows, NIX_DEAD, nixSize), dead(rows, nixSize), (r) => r >= 100),

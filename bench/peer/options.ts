@@ -1,6 +1,6 @@
 /**
  * `npm run bench:peer -- [--sizes 26k,200k] [--runs N] [--peer PATH] [--disk-dir D] [--skip-nix]
- * [--seed S] [--dir D] [--gc-paths N] [--gc-runs N] [--skip-gc]` parsed into one frozen value;
+ * [--seed S] [--dir D] [--gc-paths N] [--gc-runs N] [--skip-gc] [--skip-sizes]` parsed into one frozen value;
  * nothing else in the peer benchmark reads argv. Sizes are valid paths (the store's size).
  */
 import { existsSync } from 'node:fs';
@@ -22,6 +22,8 @@ export interface PeerOptions {
   readonly diskDir: string;
   readonly skipNix: boolean;
   readonly skipGc: boolean;
+  /** Leave out `roots --sizes` beside `dead` (issue 10). */
+  readonly skipSizes: boolean;
   /** Dead paths in each deletion store. */
   readonly gcPaths: number;
   readonly gcRuns: number;
@@ -29,7 +31,7 @@ export interface PeerOptions {
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 export const DEFAULT_PEER = resolve(REPO, '..', 'shared', 'peers', 'fast-nix-gc', 'fast-nix-gc');
-const USAGE = 'usage: npm run bench:peer -- [--sizes 26k,100k,200k,1.3M] [--runs N] [--peer PATH] [--disk-dir D] [--skip-nix] [--seed S] [--dir D] [--gc-paths N] [--gc-runs N] [--skip-gc]';
+const USAGE = 'usage: npm run bench:peer -- [--sizes 26k,100k,200k,1.3M] [--runs N] [--peer PATH] [--disk-dir D] [--skip-nix] [--seed S] [--dir D] [--gc-paths N] [--gc-runs N] [--skip-gc] [--skip-sizes]';
 
 function positiveInt(flag: string, text: string | undefined): number {
   const n = Number(text);
@@ -47,6 +49,7 @@ export function parsePeerOptions(argv: readonly string[]): PeerOptions {
   let diskDir = '/var/tmp';
   let skipNix = false;
   let skipGc = false;
+  let skipSizes = false;
   let gcPaths = 74_000;
   let gcRuns = 1;
   for (let i = 0; i < argv.length; i++) {
@@ -64,13 +67,14 @@ export function parsePeerOptions(argv: readonly string[]): PeerOptions {
     else if (flag === '--disk-dir') diskDir = resolve(value());
     else if (flag === '--skip-nix') skipNix = true;
     else if (flag === '--skip-gc') skipGc = true;
+    else if (flag === '--skip-sizes') skipSizes = true;
     else if (flag === '--gc-paths') gcPaths = parseSize(value());
     else if (flag === '--gc-runs') gcRuns = positiveInt(flag, value());
     else throw new Error(`unknown argument '${flag}'. ${USAGE}`);
   }
   if (sizes.some((n) => n < 2000)) throw new Error(`sizes must be at least 2k paths. ${USAGE}`);
   if (gcPaths < 10) throw new Error(`--gc-paths must be at least 10. ${USAGE}`);
-  return Object.freeze({ sizes: [...new Set(sizes)].sort((a, b) => a - b), runs, seed, peer, dir, diskDir, skipNix, skipGc, gcPaths, gcRuns });
+  return Object.freeze({ sizes: [...new Set(sizes)].sort((a, b) => a - b), runs, seed, peer, dir, diskDir, skipNix, skipGc, skipSizes, gcPaths, gcRuns });
 }
 
 /** The peer's executable if it exists, else null (its rows are then skipped). */

@@ -1,5 +1,6 @@
 /**
- * Issue 8's targets against fast-nix-gc, judged from the rows of one run (pure). A target whose
+ * Issue 8's targets against fast-nix-gc, and issue 10's `roots --sizes` against `dead`, judged
+ * from the rows of one run (pure). A target whose
  * inputs were not measured (size not in the run, peer absent, --skip-nix) is "n/a", never met.
  * Times are wall-time medians; RSS is the peak over a row's timed runs.
  */
@@ -12,6 +13,7 @@ import type { Target } from '../hydra/targets.js';
 import type { Check } from './dead.js';
 import { CHANGED, COLD, peerMethod, storegcMethod, WARM } from './dead.js';
 import { GC_NIX, GC_PEER, GC_STOREGC } from './gc.js';
+import { SIZES_DEAD, SIZES_JSON, SIZES_TEXT } from './sizes.js';
 
 const LIMITS = [[WARM, 0.5], [COLD, 1.2], [CHANGED, 0.6]] as const;
 const NIX_SIZE = 26_000;
@@ -39,6 +41,9 @@ export function judgePeerTargets(rows: readonly Row[], checks: readonly Check[],
   for (const state of [WARM, COLD]) {
     targets.push(ratio(`time at 1300k <= 12 x time at 100k: ${storegcMethod(state)}`, find(rows, storegcMethod(state), 1_300_000), find(rows, storegcMethod(state), 100_000), (r) => r <= 12));
   }
+  for (const method of [SIZES_TEXT, SIZES_JSON]) {
+    targets.push(ratio(`${method} <= 2 x storegc dead, same run (1300k)`, find(rows, method, 1_300_000), find(rows, SIZES_DEAD, 1_300_000), (r) => r <= 2));
+  }
   const compared = checks.filter((c) => c.agree !== null);
   const bad = checks.filter((c) => c.agree === false || c.storegcExpected === false || c.peerExpected === false);
   targets.push(compared.length === 0
@@ -56,6 +61,12 @@ export function infoLines(rows: readonly Row[], sizes: readonly number[]): strin
       const b = find(rows, peerMethod(state), size);
       if (a?.medianMs == null || b?.medianMs == null) continue;
       out.push(`${sizeLabel(size).padStart(6)}  ${storegcMethod(state).padEnd(60)}  time ${fmt(a.medianMs / b.medianMs)}x  RSS ${a.rssMiB?.toFixed(0) ?? '?'} vs ${b.rssMiB?.toFixed(0) ?? '?'} MiB`);
+    }
+    const dead = find(rows, SIZES_DEAD, size);
+    for (const method of [SIZES_TEXT, SIZES_JSON]) {
+      const a = find(rows, method, size);
+      if (a?.medianMs == null || dead?.medianMs == null) continue;
+      out.push(`${sizeLabel(size).padStart(6)}  ${`${method} / storegc dead`.padEnd(60)}  time ${fmt(a.medianMs / dead.medianMs)}x  RSS ${a.rssMiB?.toFixed(0) ?? '?'} vs ${dead.rssMiB?.toFixed(0) ?? '?'} MiB`);
     }
   }
   return out;

@@ -1,11 +1,15 @@
 /**
  * The composer of `why`, `roots --sizes` and `report`: the snapshot `live` and `dead` read
  * (graph, roots through the index, store listing, liveness), plus the keep graph, why-alive
- * chains and dominator sizes of src/insight/. The disk walk is the only extra I/O.
+ * chains and dominator sizes of src/insight/. The extra I/O: the disk walk and the root links'
+ * times (lstat, on a worker thread), and for `report` the runs in the run history.
  */
-import { lstatSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { measureFreed } from '../collect/measure.js';
 import { EDGE_NAMES } from '../graph/keepEdges.js';
+import { HISTORY_KEEP } from '../records/history.js';
+import { historyPoint } from '../report/historyChart.js';
+import { readHistory } from './history.js';
 import { rootSizesBody } from '../report/insightJson.js';
 import { renderHtml } from '../report/html.js';
 import { SCHEMA_VERSION } from '../report/json.js';
@@ -22,15 +26,16 @@ import type { PageReport, ReportPageData, RootSizesReport, WhyReport, WhyEntry, 
 import { findRoots } from '../roots/findRoots.js';
 import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
-import type { Finding, RootSet } from '../roots/types.js';
+import type { Finding, Root, RootSet } from '../roots/types.js';
+import type { StoreGraph } from '../graph/storeGraph.js';
 import { compareBytes, display } from '../store/bytes.js';
+import { rankPairs } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
-import { measureDisk } from '../insight/measureDisk.js';
-import type { DiskFs } from '../insight/measureDisk.js';
+import { DiskThread } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
-import { computeRootSizes } from '../insight/rootSizes.js';
+import { prepareRootSizes } from '../insight/rootSizes.js';
 import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
 import { allChains, shortestChain, shortestParents } from '../insight/whyAlive.js';
 import type { Chain } from '../insight/whyAlive.js';
@@ -44,14 +49,25 @@ interface World {
   readonly findings: readonly Finding[];
 }
 
-/** The store as `live` sees it: roots (sorted, as `roots` lists them), liveness, keep graph. */
-async function loadWorld(settings: Settings): Promise<World> {
+/** Told what loadWorld knows as soon as it knows it. */
+interface Early {
+  readonly graph?: (graph: StoreGraph) => void;
+  readonly roots?: (roots: readonly Root[]) => void;
+}
+
+/**
+ * The store as `live` sees it: roots (each once; sorted as `roots` lists them, unless `order`
+ * says the caller orders them itself), liveness, keep graph.
+ */
+async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
   const { graph, findings: graphFindings } = readStoreGraph(settings, true);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, 'sorted'));
+  early.graph?.(graph);
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order));
+  early.roots?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const edges = buildKeepEdges(graph, settings);
-  const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots);
+  const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);
   return { rootSet, liveness, edges, sources, index, findings: [...graphFindings, ...findings, ...rootSet.findings] };
 }
 
@@ -85,48 +101,86 @@ export async function explainPaths(settings: Settings, args: readonly string[], 
 
 export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
 
-export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, fs?: DiskFs, now: number = Date.now()): Promise<RootSizesReport> {
-  return rootSizesOf(settings, await loadWorld(settings), sort, top, fs, now).report;
+export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, now: number = Date.now()): Promise<RootSizesReport> {
+  // The rows are sorted below (ties by link, then path): sorting 700k roots by link first would cost seconds.
+  return (await withSizes(settings, 'unique', (world, onDisk) => rootSizesOf(settings, world, onDisk, sort, top, now))).report;
 }
 
-function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: number | undefined, fs: DiskFs | undefined, now: number): { report: RootSizesReport; disk: DiskUsage } {
+/** Where the disk measures of rootSizesOf come from: the worker thread, and the link times asked for. */
+interface OnDisk {
+  readonly thread: DiskThread;
+  readonly times: Promise<Float64Array>;
+}
+
+/**
+ * Loads the world with a disk thread beside it. Every lstat runs on that thread while the store
+ * loads and the closure order is planned here: the valid paths' disk usage as soon as the
+ * database is read (dead ones included: which are alive is not known yet, and waiting for it
+ * left the main thread idle), the root links' times as soon as the roots are known, the other
+ * live nodes' disk usage in rootSizesOf.
+ */
+async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
+  const thread = new DiskThread();
+  try {
+    let times: Promise<Float64Array> | undefined;
+    const world = await loadWorld(settings, {
+      graph: (graph) => thread.measureValid(graph.paths, settings.storeDir, settings.realStoreDir),
+      roots: (roots) => {
+        times = thread.linkTimes(roots.map((r) => ageFile(settings, r)));
+        // Awaited in rootSizesOf; a failure before then must not count as unhandled.
+        times.catch(() => undefined);
+      },
+    }, order);
+    return await use(world, { thread, times: times! });
+  } finally {
+    thread.close();
+  }
+}
+
+async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: DiskUsage }> {
   const { nodes, state } = world.liveness;
   const roots = world.rootSet.roots;
-  const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
-  const realPaths = Array.from({ length: nodes.size }, (_, id) => (state[id]! & ALIVE ? real(nodes.pathOf(id)) : undefined));
-  const disk = measureDisk(realPaths, fs);
+  const alive = (id: number): boolean => (state[id]! & ALIVE) !== 0;
+  const measured = onDisk.thread.usage(nodes, alive, settings.storeDir, settings.realStoreDir);
+  measured.catch(() => undefined);
   const { groupIndex, names } = groupRoots(roots);
-  const sizes = computeRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length, disk });
-  const ages = roots.map((r) => ageOf(settings, r.link, r.kind, now));
+  const prepared = prepareRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length });
+  const mtimes = await onDisk.times;
+  const disk = aliveOnly(await measured, alive);
+  const sizes = prepared.measure(disk);
+  const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
   roots.forEach((_, i) => members[groupIndex[i]!]!.push(i));
   const groupAge = (g: number): number | null => {
-    const known = members[g]!.map((i) => ages[i]!).filter((a): a is number => a !== null);
-    return known.length === 0 ? null : Math.min(...known);
+    let youngest: number | null = null;
+    for (const i of members[g]!) if (ages[i] !== null && (youngest === null || ages[i]! < youngest)) youngest = ages[i]!;
+    return youngest;
   };
-  const rowKeys = roots.map((r, i) => ({ i, key: r.link, exclusive: sizes.exclusiveRoots[i]!, age: ages[i]! }));
-  const groupKeys = names.map((name, g) => ({ i: g, key: name, exclusive: sizes.exclusiveGroups[g]!, age: groupAge(g) }));
-  // Closures only for the rows shown, unless they decide the order.
-  let closureOf: { roots: Map<number, Sizes>; groups: Map<number, Sizes> } | undefined;
-  const computeClosures = (rows: readonly number[], groups: readonly number[]): void => {
-    const c = sizes.closures(rows, groups);
-    closureOf = { roots: new Map(rows.map((i, k) => [i, c.roots[k]!])), groups: new Map(groups.map((g, k) => [g, c.groups[k]!])) };
-  };
-  if (sort === 'closure') computeClosures(roots.map((_, i) => i), names.map((_, g) => g));
-  type Key = { i: number; key: string; exclusive: Sizes; age: number | null };
-  const order = (closures: () => Map<number, Sizes>) => (a: Key, b: Key): number => {
+  // Ties go by link (group name), then by store path: the order `roots` lists them in. Rows are
+  // put in that order by rank (byteOrder.ts), then sorted stably by the key alone: 700k rows,
+  // nearly all of equal size on a Hydra store, and no string compared.
+  type Key = { i: number; exclusive: Sizes; closure: Sizes; age: number | null };
+  const bySort = (a: Key, b: Key): number => {
     switch (sort) {
-      case 'exclusive': return bySize(a.exclusive, b.exclusive) || compareBytes(a.key, b.key);
-      case 'closure': return bySize(closures().get(a.i)!, closures().get(b.i)!) || compareBytes(a.key, b.key);
-      case 'age': return (b.age ?? -1) - (a.age ?? -1) || compareBytes(a.key, b.key);
-      case 'link': return compareBytes(a.key, b.key);
+      case 'exclusive': return bySize(a.exclusive, b.exclusive);
+      case 'closure': return bySize(a.closure, b.closure);
+      case 'age': return (b.age ?? -1) - (a.age ?? -1);
+      case 'link': return 0;
     }
   };
-  const shownRows = rowKeys.sort(order(() => closureOf!.roots)).slice(0, top ?? rowKeys.length);
-  const shownGroups = groupKeys.sort(order(() => closureOf!.groups)).slice(0, top ?? groupKeys.length);
-  if (closureOf === undefined) computeClosures(shownRows.map((r) => r.i), shownGroups.map((g) => g.i));
-  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: closureOf!.roots.get(r.i)!, exclusive: r.exclusive, ageSeconds: r.age }));
-  const groups = shownGroups.map((g) => ({ name: g.key, roots: members[g.i]!.length, closure: closureOf!.groups.get(g.i)!, exclusive: g.exclusive, ageSeconds: g.age }));
+  const inRankOrder = (keys: Key[], rank: Int32Array): Key[] => {
+    const out = new Array<Key>(keys.length);
+    keys.forEach((k, i) => {
+      out[rank[i]!] = k;
+    });
+    return out.sort(bySort);
+  };
+  const rowKeys = inRankOrder(roots.map((_, i) => ({ i, exclusive: sizes.exclusiveRoots[i]!, closure: sizes.closureRoots[i]!, age: ages[i]! })), rankPairs(roots.map((r) => r.link), roots.map((r) => r.path)));
+  const groupKeys = inRankOrder(names.map((_, g) => ({ i: g, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) })), rankPairs(names, names));
+  const shownRows = rowKeys.slice(0, top ?? rowKeys.length);
+  const shownGroups = groupKeys.slice(0, top ?? groupKeys.length);
+  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age }));
+  const groups = shownGroups.map((g) => ({ name: names[g.i]!, roots: members[g.i]!.length, closure: g.closure, exclusive: g.exclusive, ageSeconds: g.age }));
   return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk };
 }
 
@@ -135,9 +189,13 @@ function rootSizesOf(settings: Settings, world: World, sort: SizeSort, top: numb
  * shortest chain to every live path, written as one self-contained page (and the data as JSON).
  */
 export async function writeReportPage(settings: Settings, htmlFile: string, jsonFile: string | undefined, now: number = Date.now()): Promise<PageReport> {
-  const world = await loadWorld(settings);
+  // Sorted roots: a path's chain starts at the first root (by link) that keeps it.
+  return withSizes(settings, 'sorted', (world, onDisk) => writePage(settings, world, onDisk, htmlFile, jsonFile, now));
+}
+
+async function writePage(settings: Settings, world: World, onDisk: OnDisk, htmlFile: string, jsonFile: string | undefined, now: number): Promise<PageReport> {
   const { nodes, state } = world.liveness;
-  const { report, disk } = rootSizesOf(settings, world, 'exclusive', undefined, undefined, now);
+  const { report, disk } = await rootSizesOf(settings, world, onDisk, 'exclusive', undefined, now);
   const body = rootSizesBody(report) as { roots: object[]; groups: object[] };
   const rowOf = new Map(report.roots.map((r, i) => [r.root, i]));
   const keepWorld = { nodes, edges: world.edges, sources: world.sources };
@@ -167,6 +225,7 @@ export async function writeReportPage(settings: Settings, htmlFile: string, json
     if (row !== undefined && liveIndex[s] !== -1) rootOf[liveIndex[s]!] = row;
   }
   const real = (path: string): string => settings.realStoreDir + path.slice(settings.storeDir.length);
+  const recorded = readHistory(settings, HISTORY_KEEP).runs;
   const page: ReportPageData = {
     storeDir: display(settings.storeDir),
     generated: new Date(now).toISOString(),
@@ -174,6 +233,7 @@ export async function writeReportPage(settings: Settings, htmlFile: string, json
     roots: body.roots,
     groups: body.groups,
     edges: EDGE_NAMES,
+    history: recorded.length === 0 ? null : { runs: recorded.slice(0, CHART_RUNS).reverse().map(historyPoint), total: recorded.length },
     live: {
       paths: liveIds.map((id) => display(nodes.pathOf(id))),
       parent: liveIds.map((id) => (parents.parent[id]! >= 0 ? liveIndex[parents.parent[id]!]! : -1)),
@@ -186,6 +246,9 @@ export async function writeReportPage(settings: Settings, htmlFile: string, json
   return { command: 'report', storeDir: settings.storeDir, html: htmlFile, json: jsonFile, roots: report.roots.length, livePaths: liveIds.length, findings: world.findings, index: world.index };
 }
 
+/** Runs in the page's history chart: the newest, as many as stay legible side by side. */
+const CHART_RUNS = 200;
+
 function writeOutput(file: string, text: string): void {
   try {
     writeFileSync(file, text);
@@ -194,22 +257,25 @@ function writeOutput(file: string, text: string): void {
   }
 }
 
+/**
+ * The disk usage of the alive nodes only (the disk thread measured every valid path): a dead
+ * holder of an inode is deleted by the same collection, so it neither pins the inode nor counts.
+ */
+function aliveOnly(disk: DiskUsage, alive: (id: number) => boolean): DiskUsage {
+  const own = disk.own.map((bytes, id) => (alive(id) ? bytes : 0));
+  const shared = disk.shared.map((inode) => ({ bytes: inode.bytes, holders: inode.holders.filter(alive) })).filter((inode) => inode.holders.length > 0);
+  return { own, shared };
+}
+
 /** Larger first: disk bytes, then narSize (stores whose files are elsewhere measure 0 bytes). */
 function bySize(a: Sizes, b: Sizes): number {
   return b.diskBytes - a.diskBytes || b.narSize - a.narSize;
 }
 
-/** Seconds since the root's link last changed; null for runtime roots and links we cannot stat. */
-function ageOf(settings: Settings, link: string, kind: string, now: number): number | null {
-  if (kind === 'runtime') return null;
+/** The file whose mtime is a root's age: null for runtime roots, which have none. */
+function ageFile(settings: Settings, root: Root): string | null {
+  if (root.kind === 'runtime') return null;
   // Links under the state dir are named by their real path; other links by their logical one.
-  const file = kind === 'temp' ? `${settings.stateDir}/temproots/${link.slice('{temp:'.length, -1)}`
-    : link.startsWith(`${settings.stateDir}/`) ? link : outsidePaths(settings, link)[0]!;
-  try {
-    return Math.max(0, Math.floor((now - lstatSync(Buffer.from(file, 'latin1')).mtimeMs) / 1000));
-  } catch (error) {
-    const errno = errnoOf(error);
-    if (errno === 'ENOENT' || errno === 'ENOTDIR' || errno === 'EACCES') return null;
-    throw error;
-  }
+  if (root.kind === 'temp') return `${settings.stateDir}/temproots/${root.link.slice('{temp:'.length, -1)}`;
+  return root.link.startsWith(`${settings.stateDir}/`) ? root.link : outsidePaths(settings, root.link)[0]!;
 }

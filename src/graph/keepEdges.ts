@@ -6,7 +6,7 @@
  * `csr.list`). Duplicate targets in a row are kept once, with the first kind in (a)(b)(c) order.
  * Pure.
  */
-import { buildCsr, rowOf } from './csr.js';
+import { buildCsr } from './csr.js';
 import type { Csr } from './csr.js';
 import type { StoreGraph } from './storeGraph.js';
 
@@ -31,41 +31,41 @@ export interface KeepOptions {
 
 export function buildKeepEdges(graph: StoreGraph, options: KeepOptions): KeepEdges {
   const n = graph.paths.size;
+  const { references, outputs, deriver, isDrv } = graph;
+  // One pass, inline, into arrays as long as the edges can be (a million-path store has
+  // millions of edges: no callback per edge, no counting pass).
+  const bound = references.list.length + (options.keepOutputs ? outputs.list.length : 0) + (options.keepDerivations ? n : 0);
   const start = new Uint32Array(n + 1);
-  const rowTargets = (q: number, push: (to: number, kind: number) => void): void => {
-    for (const r of rowOf(graph.references, q)) push(r, EDGE_REFERENCE);
-    if (options.keepOutputs && graph.isDrv[q] === 1) for (const o of rowOf(graph.outputs, q)) push(o, EDGE_KEEP_OUTPUTS);
-    if (options.keepDerivations) {
-      const d = graph.deriver[q]!;
-      if (d >= 0) push(d, EDGE_KEEP_DERIVATIONS);
-    }
-  };
-  // Two passes (count, then fill) so that the edge arrays are allocated once, at their size.
+  const list = new Int32Array(bound);
+  const kind = new Uint8Array(bound);
   const mark = new Int32Array(n).fill(-1);
+  let at = 0;
   for (let q = 0; q < n; q++) {
-    let count = 0;
-    rowTargets(q, (to) => {
-      if (to !== q && mark[to] !== q) {
-        mark[to] = q;
-        count++;
-      }
-    });
-    start[q + 1] = start[q]! + count;
-  }
-  const list = new Int32Array(start[n]!);
-  const kind = new Uint8Array(start[n]!);
-  mark.fill(-1);
-  for (let q = 0; q < n; q++) {
-    let at = start[q]!;
-    rowTargets(q, (to, k) => {
-      if (to !== q && mark[to] !== q) {
+    for (let k = references.start[q]!; k < references.start[q + 1]!; k++) {
+      const to = references.list[k]!;
+      if (to === q || mark[to] === q) continue;
+      mark[to] = q;
+      list[at] = to;
+      kind[at++] = EDGE_REFERENCE;
+    }
+    if (options.keepOutputs && isDrv[q] === 1) {
+      for (let k = outputs.start[q]!; k < outputs.start[q + 1]!; k++) {
+        const to = outputs.list[k]!;
+        if (to === q || mark[to] === q) continue;
         mark[to] = q;
         list[at] = to;
-        kind[at++] = k;
+        kind[at++] = EDGE_KEEP_OUTPUTS;
       }
-    });
+    }
+    const d = options.keepDerivations ? deriver[q]! : -1;
+    if (d >= 0 && d !== q && mark[d] !== q) {
+      mark[d] = q;
+      list[at] = d;
+      kind[at++] = EDGE_KEEP_DERIVATIONS;
+    }
+    start[q + 1] = at;
   }
-  return { csr: { start, list }, kind };
+  return { csr: { start, list: list.subarray(0, at) }, kind: kind.subarray(0, at) };
 }
 
 /** The reverse graph: for each node, the nodes that keep it, with the kind of that edge. */

@@ -72,6 +72,11 @@ export class PathTable {
     return this.offsets.length - 1;
   }
 
+  /** Every path's bytes and offsets (path `id` is bytes[offsets[id] .. offsets[id + 1])): the table handed to a worker thread without a string per path. */
+  get raw(): { readonly bytes: Buffer; readonly offsets: Uint32Array } {
+    return { bytes: this.bytes, offsets: this.offsets };
+  }
+
   /** The path of `id`, as a binary string. */
   pathOf(id: number): string {
     return this.bytes.toString('latin1', this.offsets[id]!, this.offsets[id + 1]!);

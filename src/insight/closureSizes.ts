@@ -1,181 +1,179 @@
 /**
  * Closure sizes of many starts at once: paths, narSize and disk bytes of the forward reachable
- * set of each start (a set of nodes), shared inodes counted once per closure. Pure.
+ * set of each start (a set of nodes), shared inodes counted once per closure. Exact. Pure.
  *
- * A BFS per start costs the sum of all closures, which for hundreds of thousands of roots with
- * big closures is far too much. Here starts go 32 at a time, as bits: each node collects the mask
- * of the starts that reach it, propagated in an order that is topological on acyclic parts
- * (reverse DFS postorder, a min-heap keyed by it), so each node is usually visited once per batch;
- * the keep-* edges may close cycles, where a node that gains bits later is simply visited again.
- * Then each node adds its sizes to the starts in its mask.
+ * One BFS per start costs the sum of all closures; on a Hydra store (hundreds of thousands of
+ * roots whose closures are large and mostly the same paths) that sum is around 10^11. But a
+ * node's closure holds the closure of each of its children: it is that of one child plus what
+ * the node reaches beyond it. So one DFS measures every node the starts reach, each once,
+ * keeping the closure of the node it is at as one membership byte per node. A node is measured
+ * right after the last of its children (closureOrder.ts), from that child's closure: entering it
+ * adds, by a BFS that stops at members, only what it reaches beyond that child; leaving it
+ * removes exactly those, from a log, and goes back to the child. The cost is the sum of those
+ * differences with their edges, small when closures nest as in Nix stores (about 20 paths a node
+ * on the benchmark's stores, whose closures hold most of the store), whatever the order: the
+ * order decides the cost, never the result.
  */
 import type { Csr } from '../graph/csr.js';
+import { closureOrder } from './closureOrder.js';
+import type { ClosureOrder } from './closureOrder.js';
 import type { DiskUsage, Sizes } from './rootSizes.js';
 
+/** @param starts the targets of each start. */
 export function closureSizes(succ: Csr, nodeCount: number, starts: readonly (readonly number[])[], nar: Float64Array, disk: DiskUsage): Sizes[] {
-  const validCount = succ.start.length - 1;
-  const order = topologicalRank(succ, nodeCount);
-  const inodesOf = inodesByNode(disk, nodeCount);
-  const mask = new Int32Array(nodeCount);
-  const touched = new Uint32Array(nodeCount);
-  const touchedList = new Int32Array(nodeCount);
-  const inodeMask = new Int32Array(disk.shared.length);
-  const inodeTouched: number[] = [];
-  const heap = new MinHeap(nodeCount, order);
-  const out: Sizes[] = new Array<Sizes>(starts.length);
-  let stamp = 0;
-  // Starts close in topological order tend to share their closures: batching them together keeps
-  // each batch's union, and so its cost, small.
-  const rankOf = (targets: readonly number[]): number => targets.reduce((r, t) => Math.min(r, order[t]!), nodeCount);
-  const sorted = starts.map((targets, i) => ({ i, rank: rankOf(targets) })).sort((a, b) => a.rank - b.rank).map((s) => s.i);
+  const start = new Uint32Array(starts.length + 1);
+  starts.forEach((targets, i) => {
+    start[i + 1] = start[i]! + targets.length;
+  });
+  return measureClosures(closureOrder(succ, nodeCount, { start, list: Int32Array.from(starts.flat()) }), nar, disk);
+}
 
-  for (let first = 0; first < sorted.length; first += 32) {
-    const which = sorted.slice(first, first + 32);
-    const batch = which.map((i) => starts[i]!);
-    const paths = new Float64Array(batch.length);
-    const narSize = new Float64Array(batch.length);
-    const diskBytes = new Float64Array(batch.length);
-    stamp++;
-    let touchedCount = 0;
-    batch.forEach((targets, b) => {
-      for (const t of targets) {
-        mask[t]! |= 1 << b;
-        heap.push(t);
-      }
-    });
-    while (heap.size > 0) {
-      const x = heap.pop();
-      if (touched[x] !== stamp) {
-        touched[x] = stamp;
-        touchedList[touchedCount++] = x;
-      }
-      if (x >= validCount) continue;
-      const m = mask[x]!;
-      for (let k = succ.start[x]!; k < succ.start[x + 1]!; k++) {
-        const y = succ.list[k]!;
-        const next = mask[y]! | m;
-        if (next !== mask[y]) {
-          mask[y] = next;
-          heap.push(y);
+/** The sizes of closureOrder's starts, in their order (the order needs no disk usage: it can be made first). */
+export function measureClosures(order: ClosureOrder, nar: Float64Array, disk: DiskUsage): Sizes[] {
+  const slot = new Int32Array(order.waiting.length).fill(-1);
+  order.startNode.forEach((v, i) => {
+    if (slot[v] === -1) slot[v] = i;
+  });
+  const sums = walk(order, slot, order.startNode.length, nar, disk);
+  return Array.from(order.startNode, (v) => {
+    const i = slot[v]!;
+    return { paths: sums[3 * i]!, narSize: sums[3 * i + 1]!, diskBytes: sums[3 * i + 2]! };
+  });
+}
+
+/** Sums of the closure of each node with a slot, at 3 * slot .. 3 * slot + 2. */
+function walk(order: ClosureOrder, slot: Int32Array, slots: number, nar: Float64Array, disk: DiskUsage): Float64Array {
+  const { succ, rank, targets, waiters, first } = order;
+  // Signed views of the offsets (edge counts stay far below 2^31): V8 keeps them in registers.
+  const start = new Int32Array(succ.start.buffer, succ.start.byteOffset, succ.start.length);
+  const list = succ.list;
+  const nodeCount = start.length - 1;
+  const waiterStart = new Int32Array(waiters.start.buffer, waiters.start.byteOffset, waiters.start.length);
+  const waiterList = waiters.list;
+  const waiting = order.waiting.slice();
+  const total = waiting.length;
+  // narSize and own disk bytes side by side: one cache line per node added.
+  const weight = new Float64Array(2 * nodeCount);
+  for (let x = 0; x < nodeCount; x++) {
+    weight[2 * rank[x]!] = nar[x]!;
+    weight[2 * rank[x]! + 1] = disk.own[x] ?? 0;
+  }
+  const sharing = disk.shared.length > 0;
+  const inodes = inodesByNode(disk, rank);
+  const inodeStart = new Int32Array(inodes.start.buffer, inodes.start.byteOffset, inodes.start.length);
+  const inodeList = inodes.list;
+  const inodeBytes = Float64Array.from(disk.shared, (inode) => inode.bytes);
+  const holders = new Int32Array(disk.shared.length);
+  const member = new Uint8Array(nodeCount);
+  const log = new Int32Array(nodeCount);
+  const out = new Float64Array(3 * slots);
+  // The DFS: one frame per node entered and not yet left; the nodes waiting to be entered from a
+  // frame's node are ready[readyFrom .. readyEnd), above them those of the frames on top of it.
+  const ready = new Int32Array(total);
+  const frameLog = new Int32Array(total);
+  const frameReady = new Int32Array(total);
+  const frameNext = new Int32Array(total);
+  const frameEnd = new Int32Array(total);
+  const frameSums = new Float64Array(3 * total);
+  let readyLength = 0;
+  let logLength = 0;
+  let top = -1;
+  let paths = 0;
+  let narSize = 0;
+  let diskBytes = 0;
+  for (const origin of first) {
+    let next = origin;
+    for (;;) {
+      if (next !== -1) {
+        // Enter `next`: its node (or an extra node's targets), then a BFS that stops at members.
+        const from = logLength;
+        if (next < nodeCount) {
+          if (member[next] === 0) {
+            member[next] = 1;
+            log[logLength++] = next;
+          }
+        } else {
+          for (let k = targets.start[next - nodeCount]!; k < targets.start[next - nodeCount + 1]!; k++) {
+            const t = targets.list[k]!;
+            if (member[t] === 0) {
+              member[t] = 1;
+              log[logLength++] = t;
+            }
+          }
         }
+        for (let q = from; q < logLength; q++) {
+          const x = log[q]!;
+          for (let k = start[x]!; k < start[x + 1]!; k++) {
+            const y = list[k]!;
+            if (member[y] === 0) {
+              member[y] = 1;
+              log[logLength++] = y;
+            }
+          }
+        }
+        for (let q = from; q < logLength; q++) {
+          const x = log[q]!;
+          narSize += weight[2 * x]!;
+          diskBytes += weight[2 * x + 1]!;
+          if (!sharing) continue;
+          for (let k = inodeStart[x]!; k < inodeStart[x + 1]!; k++) {
+            const inode = inodeList[k]!;
+            if (holders[inode]!++ === 0) diskBytes += inodeBytes[inode]!;
+          }
+        }
+        paths += logLength - from;
+        const s = slot[next]!;
+        if (s !== -1) {
+          out[3 * s] = paths;
+          out[3 * s + 1] = narSize;
+          out[3 * s + 2] = diskBytes;
+        }
+        top++;
+        frameLog[top] = from;
+        frameReady[top] = readyLength;
+        frameSums[3 * top] = paths;
+        frameSums[3 * top + 1] = narSize;
+        frameSums[3 * top + 2] = diskBytes;
+        for (let k = waiterStart[next]!; k < waiterStart[next + 1]!; k++) {
+          const p = waiterList[k]!;
+          if (--waiting[p]! === 0) ready[readyLength++] = p;
+        }
+        frameNext[top] = frameReady[top]!;
+        frameEnd[top] = readyLength;
+        next = -1;
       }
-    }
-    for (let i = 0; i < touchedCount; i++) {
-      const x = touchedList[i]!;
-      const m = mask[x]!;
-      const own = disk.own[x] ?? 0;
-      for (let bits = m; bits !== 0; bits &= bits - 1) {
-        const b = 31 - Math.clz32(bits & -bits);
-        paths[b]!++;
-        narSize[b]! += nar[x]!;
-        diskBytes[b]! += own;
+      if (top < 0) break;
+      if (frameNext[top]! < frameEnd[top]!) {
+        next = ready[frameNext[top]!++]!;
+        continue;
       }
-      for (let k = inodesOf.start[x]!; k < inodesOf.start[x + 1]!; k++) {
-        const inode = inodesOf.list[k]!;
-        if (inodeMask[inode] === 0) inodeTouched.push(inode);
-        inodeMask[inode]! |= m;
+      // Leave the top node: undo its additions; the sums go back to those of the frame below.
+      const from = frameLog[top]!;
+      while (logLength > from) {
+        const x = log[--logLength]!;
+        member[x] = 0;
+        if (sharing) for (let k = inodeStart[x]!; k < inodeStart[x + 1]!; k++) holders[inodeList[k]!]!--;
       }
-      mask[x] = 0;
+      readyLength = frameReady[top]!;
+      top--;
+      paths = top < 0 ? 0 : frameSums[3 * top]!;
+      narSize = top < 0 ? 0 : frameSums[3 * top + 1]!;
+      diskBytes = top < 0 ? 0 : frameSums[3 * top + 2]!;
     }
-    for (const inode of inodeTouched) {
-      const bytes = disk.shared[inode]!.bytes;
-      for (let bits = inodeMask[inode]!; bits !== 0; bits &= bits - 1) diskBytes[31 - Math.clz32(bits & -bits)]! += bytes;
-      inodeMask[inode] = 0;
-    }
-    inodeTouched.length = 0;
-    for (let b = 0; b < batch.length; b++) out[which[b]!] = { paths: paths[b]!, narSize: narSize[b]!, diskBytes: diskBytes[b]! };
   }
   return out;
 }
 
-/** Reverse postorder of a DFS over all nodes: on an acyclic graph, every edge goes to a higher rank. */
-function topologicalRank(succ: Csr, nodeCount: number): Int32Array {
-  const validCount = succ.start.length - 1;
-  const rank = new Int32Array(nodeCount).fill(-1);
-  const stackNode = new Int32Array(nodeCount);
-  const stackEdge = new Uint32Array(nodeCount);
-  let next = nodeCount;
-  for (let root = 0; root < nodeCount; root++) {
-    if (rank[root] !== -1) continue;
-    let top = 0;
-    stackNode[0] = root;
-    stackEdge[0] = root < validCount ? succ.start[root]! : 0;
-    rank[root] = -2;
-    while (top >= 0) {
-      const v = stackNode[top]!;
-      const k = stackEdge[top]!;
-      if (v < validCount && k < succ.start[v + 1]!) {
-        stackEdge[top] = k + 1;
-        const w = succ.list[k]!;
-        if (rank[w] === -1) {
-          rank[w] = -2;
-          top++;
-          stackNode[top] = w;
-          stackEdge[top] = w < validCount ? succ.start[w]! : 0;
-        }
-      } else {
-        rank[v] = --next;
-        top--;
-      }
-    }
-  }
-  return rank;
-}
-
-function inodesByNode(disk: DiskUsage, nodeCount: number): Csr {
+/** The shared inodes of each node (in rank numbers). */
+function inodesByNode(disk: DiskUsage, rank: Int32Array): Csr {
+  const nodeCount = rank.length;
   const start = new Uint32Array(nodeCount + 1);
-  for (const inode of disk.shared) for (const h of inode.holders) start[h + 1]!++;
+  for (const inode of disk.shared) for (const h of inode.holders) start[rank[h]! + 1]!++;
   for (let i = 0; i < nodeCount; i++) start[i + 1]! += start[i]!;
   const fill = start.slice(0, nodeCount);
   const list = new Int32Array(start[nodeCount]!);
   disk.shared.forEach((inode, i) => {
-    for (const h of inode.holders) list[fill[h]!++] = i;
+    for (const h of inode.holders) list[fill[rank[h]!]!++] = i;
   });
   return { start, list };
-}
-
-/** A binary min-heap of node ids keyed by `key`, each node at most once. */
-class MinHeap {
-  private readonly items: Int32Array;
-  private readonly inHeap: Uint8Array;
-  size = 0;
-
-  constructor(capacity: number, private readonly key: Int32Array) {
-    this.items = new Int32Array(capacity);
-    this.inHeap = new Uint8Array(capacity);
-  }
-
-  push(x: number): void {
-    if (this.inHeap[x]) return;
-    this.inHeap[x] = 1;
-    const { items, key } = this;
-    let i = this.size++;
-    const k = key[x]!;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (key[items[parent]!]! <= k) break;
-      items[i] = items[parent]!;
-      i = parent;
-    }
-    items[i] = x;
-  }
-
-  pop(): number {
-    const { items, key } = this;
-    const top = items[0]!;
-    this.inHeap[top] = 0;
-    const last = items[--this.size]!;
-    const k = key[last]!;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= this.size) break;
-      if (child + 1 < this.size && key[items[child + 1]!]! < key[items[child]!]!) child++;
-      if (key[items[child]!]! >= k) break;
-      items[i] = items[child]!;
-      i = child;
-    }
-    if (this.size > 0) items[i] = last;
-    return top;
-  }
 }

@@ -4,6 +4,7 @@
  * (src/liveness/markLive.ts) marks alive exactly the forward keep closures (§7.2) of the alive
  * members of this set, so chains and dominators start here. Pure.
  */
+import type { Csr } from '../graph/csr.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import { ALIVE } from '../liveness/markLive.js';
 import type { LivenessState } from '../liveness/markLive.js';
@@ -15,33 +16,73 @@ export interface KeepSources {
   readonly nodes: Int32Array;
   /** For each source node, the roots that keep it, in the order given (roots sorted by link). */
   readonly rootsOf: ReadonlyMap<number, readonly Root[]>;
+  /** For each root (by its index in the roots given), the source nodes it keeps. */
+  readonly targets: Csr;
 }
 
-export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[]): KeepSources {
-  const rootsOf = new Map<number, Root[]>();
-  const add = (id: number, root: Root): void => {
-    const list = rootsOf.get(id);
-    if (list === undefined) rootsOf.set(id, [root]);
-    else if (!list.includes(root)) list.push(root);
-  };
+/** @param rootIds node of each root's path (Liveness.rootIds), when known: saves looking them up. */
+export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[], rootIds?: Int32Array): KeepSources {
+  // A root keeps its alive path; a temp root, every alive node with its hash part.
+  const kept: (number | number[] | undefined)[] = new Array<number | number[] | undefined>(roots.length);
   const storeDir = nodes.graph.storeDir;
-  const tempByHash = new Map<string, Root[]>();
-  for (const root of roots) {
+  const tempByHash = new Map<string, number[]>();
+  roots.forEach((root, i) => {
     if (root.kind === 'temp') {
       const h = hashPartOf(storeDir, root.path);
-      tempByHash.set(h, [...(tempByHash.get(h) ?? []), root]);
-      continue;
+      tempByHash.set(h, [...(tempByHash.get(h) ?? []), i]);
+      kept[i] = [];
+      return;
     }
-    const id = nodes.internedId(root.path);
-    if (id !== undefined && state[id]! & ALIVE) add(id, root);
-  }
+    const id = rootIds === undefined ? nodes.internedId(root.path) : rootIds[i];
+    if (id !== undefined && state[id]! & ALIVE) kept[i] = id;
+  });
   if (tempByHash.size > 0) {
     for (let id = 0; id < nodes.size; id++) {
       if (!(state[id]! & ALIVE)) continue;
       const temps = tempByHash.get(hashPartOf(storeDir, nodes.pathOf(id)));
-      if (temps !== undefined) for (const root of temps) add(id, root);
+      if (temps !== undefined) for (const i of temps) (kept[i] as number[]).push(id);
     }
   }
-  const ids = Int32Array.from(rootsOf.keys()).sort();
-  return { nodes: ids, rootsOf };
+  // (A loop, not forEach: a root that keeps nothing is a hole in `kept`.)
+  const start = new Uint32Array(roots.length + 1);
+  for (let i = 0; i < roots.length; i++) {
+    const k = kept[i];
+    start[i + 1] = start[i]! + (k === undefined ? 0 : typeof k === 'number' ? 1 : k.length);
+  }
+  const list = new Int32Array(start[roots.length]!);
+  for (let i = 0; i < roots.length; i++) {
+    const k = kept[i];
+    if (typeof k === 'number') list[start[i]!] = k;
+    else if (k !== undefined) list.set(k, start[i]!);
+  }
+  const isSource = new Uint8Array(nodes.size);
+  for (const id of list) isSource[id] = 1;
+  const ids = new Int32Array(list.length);
+  let count = 0;
+  for (let id = 0; id < nodes.size; id++) if (isSource[id] === 1) ids[count++] = id;
+  // The map is for chains (why, the report page): made when first asked for; roots --sizes never does.
+  let rootsOf: Map<number, Root[]> | undefined;
+  const byNode = (): Map<number, Root[]> => {
+    const map = new Map<number, Root[]>();
+    // Roots in their order, those kept by path before those kept by hash part.
+    for (const temp of [false, true]) {
+      roots.forEach((root, i) => {
+        if ((root.kind === 'temp') !== temp) return;
+        for (let k = start[i]!; k < start[i + 1]!; k++) {
+          const held = map.get(list[k]!);
+          if (held === undefined) map.set(list[k]!, [root]);
+          else held.push(root);
+        }
+      });
+    }
+    return map;
+  };
+  return {
+    nodes: ids.slice(0, count),
+    get rootsOf() {
+      rootsOf ??= byNode();
+      return rootsOf;
+    },
+    targets: { start, list },
+  };
 }

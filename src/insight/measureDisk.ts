@@ -30,17 +30,34 @@ export const NODE_DISK_FS: DiskFs = {
 };
 
 /**
- * @param realPaths real path of each node id to measure (undefined: not measured, 0 bytes).
- *   A path missing on disk measures 0.
+ * @param realPaths real path of each node id to measure (a binary string or its bytes;
+ *   undefined: not measured, 0 bytes). A path missing on disk measures 0.
  */
-export function measureDisk(realPaths: readonly (string | undefined)[], fs: DiskFs = NODE_DISK_FS): DiskUsage {
-  const own = new Float64Array(realPaths.length);
-  const sharedIndex = new Map<string, number>();
-  const shared: { bytes: number; holders: number[] }[] = [];
-  const bytesOf = (st: DiskStat): number => (typeof st.blocks === 'number' ? st.blocks * 512 : st.size);
+export function measureDisk(realPaths: readonly (string | Buffer | undefined)[], fs: DiskFs = NODE_DISK_FS): DiskUsage {
+  const meter = new DiskMeter(fs);
   realPaths.forEach((real, id) => {
-    if (real === undefined) return;
-    const stack = [fsPath(real)];
+    if (real !== undefined) meter.add(id, real);
+  });
+  return meter.usage(realPaths.length);
+}
+
+/** measureDisk one path at a time, in any number of steps: an inode is one entry across all of them. */
+export class DiskMeter {
+  private own = new Float64Array(1024);
+  private readonly sharedIndex = new Map<string, number>();
+  private readonly shared: { bytes: number; holders: number[] }[] = [];
+
+  constructor(private readonly fs: DiskFs = NODE_DISK_FS) {}
+
+  /** Measures node `id` at `real` (ids in ascending order keep each inode's holders sorted). */
+  add(id: number, real: string | Buffer): void {
+    if (id >= this.own.length) {
+      const grown = new Float64Array(Math.max(id + 1, 2 * this.own.length));
+      grown.set(this.own);
+      this.own = grown;
+    }
+    const { fs, own, sharedIndex, shared } = this;
+    const stack = [typeof real === 'string' ? fsPath(real) : real];
     let top = true;
     while (stack.length > 0) {
       const path = stack.pop()!;
@@ -76,9 +93,17 @@ export function measureDisk(realPaths: readonly (string | undefined)[], fs: Disk
         own[id]! += bytesOf(st);
       }
     }
-  });
-  return { own, shared };
+  }
+
+  /** What was measured, for `nodeCount` nodes. */
+  usage(nodeCount: number): DiskUsage {
+    const own = new Float64Array(nodeCount);
+    own.set(this.own.subarray(0, Math.min(nodeCount, this.own.length)));
+    return { own, shared: this.shared };
+  }
 }
+
+const bytesOf = (st: DiskStat): number => (typeof st.blocks === 'number' ? st.blocks * 512 : st.size);
 
 const SLASH = Buffer.from('/');
 

@@ -32,6 +32,8 @@ export interface GcOptions {
 export interface Liveness {
   readonly nodes: NodeTable;
   readonly state: LivenessState;
+  /** Node of each root's path, in the root set's order. */
+  readonly rootIds: Int32Array;
 }
 
 /**
@@ -42,7 +44,7 @@ export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: St
   const nodes = new NodeTable(graph);
   const startIds = requested === undefined ? entryIds(entries, (name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
   const known = rootSet.rootIds?.length === rootSet.roots.length ? rootSet.rootIds : undefined;
-  const rootIds = rootSet.roots.map((r, i) => (known !== undefined && known[i]! >= 0 ? known[i]! : nodes.intern(r.path)));
+  const rootIds = Int32Array.from(rootSet.roots, (r, i) => (known !== undefined && known[i]! >= 0 ? known[i]! : nodes.intern(r.path)));
   const state = markLive({
     nodes,
     entries: startIds,
@@ -52,7 +54,7 @@ export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: St
     keepDerivations: options.keepDerivations,
     requested: requested === undefined ? undefined : new Set(startIds),
   });
-  return { nodes, state };
+  return { nodes, state, rootIds };
 }
 
 export function narSizeOf(nodes: NodeTable, id: number): number | null {

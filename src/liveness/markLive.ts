@@ -15,7 +15,7 @@ export interface LivenessInput {
   /** Store entries that parse as store paths, as node ids, in readdir order. */
   readonly entries: readonly number[];
   /** Permanent, runtime and temp roots, as node ids. */
-  readonly roots: readonly number[];
+  readonly roots: Iterable<number>;
   readonly tempHashParts: ReadonlySet<string>;
   readonly keepOutputs: boolean;
   readonly keepDerivations: boolean;

@@ -1,9 +1,11 @@
 /**
  * `storegc report --html`: one self-contained page (no network, no external fonts or scripts):
- * totals, a treemap of groups and roots by exclusive size, a sortable table of roots, and the
- * why-alive chain of any live path on click. The data is embedded as JSON; the script only lays
- * it out. Pure.
+ * totals, a treemap of groups and roots by exclusive size, a sortable table of roots, the
+ * why-alive chain of any live path on click, and the run history chart when gc runs are
+ * recorded (historyChart.ts, an inline SVG made here). The data is embedded as JSON; the script
+ * only lays it out. Pure.
  */
+import { renderHistoryChart } from './historyChart.js';
 import type { ReportPageData } from './insightTypes.js';
 
 /** JSON inside <script>: `<` escaped so no path can close the element. */
@@ -30,6 +32,7 @@ tr.root-row:hover{background:#eef}#chain{background:#fff;border:1px solid #ddd;p
 </style></head><body>
 <h1>storegc report</h1><div>store <code id="store"></code>, generated <span id="when"></span></div>
 <div id="totals"></div>
+${data.history === null || data.history.runs.length === 0 ? '' : `<section id="history"><h2>Run history</h2>\n${renderHistoryChart(data.history.runs, data.history.total)}</section>`}
 <h2>Roots and groups by exclusive size</h2><div id="treemap"></div>
 <h2>Roots</h2><table id="roots"><thead><tr>
 <th class="l" data-k="link">root</th><th class="l" data-k="kind">kind</th><th data-k="exclusiveDiskBytes">exclusive</th><th data-k="exclusiveNarSize">excl. nar</th><th data-k="exclusivePaths">excl. paths</th><th data-k="closureDiskBytes">closure</th><th data-k="closureNarSize">closure nar</th><th data-k="closurePaths">paths</th><th data-k="ageSeconds">age</th>

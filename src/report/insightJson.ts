@@ -7,7 +7,7 @@
  */
 import type { Sizes } from '../insight/rootSizes.js';
 import { display } from '../store/bytes.js';
-import type { RootSizesReport, WhyReport } from './insightTypes.js';
+import type { GroupSizeEntry, RootSizeEntry, RootSizesReport, WhyReport } from './insightTypes.js';
 
 export function whyBody(report: WhyReport): object {
   return {
@@ -30,12 +30,14 @@ function sizeFields(closure: Sizes, exclusive: Sizes): object {
   };
 }
 
+export const rootRowJson = (r: RootSizeEntry): object => ({
+  link: display(r.root.link), path: display(r.root.path), kind: r.root.kind, group: display(r.group),
+  ...sizeFields(r.closure, r.exclusive), ageSeconds: r.ageSeconds,
+});
+
+export const groupRowJson = (g: GroupSizeEntry): object => ({ name: display(g.name), roots: g.roots, ...sizeFields(g.closure, g.exclusive), ageSeconds: g.ageSeconds });
+
+/** The rows as objects (the report page embeds them). */
 export function rootSizesBody(report: RootSizesReport): object {
-  return {
-    roots: report.roots.map((r) => ({
-      link: display(r.root.link), path: display(r.root.path), kind: r.root.kind, group: display(r.group),
-      ...sizeFields(r.closure, r.exclusive), ageSeconds: r.ageSeconds,
-    })),
-    groups: report.groups.map((g) => ({ name: display(g.name), roots: g.roots, ...sizeFields(g.closure, g.exclusive), ageSeconds: g.ageSeconds })),
-  };
+  return { roots: report.roots.map(rootRowJson), groups: report.groups.map(groupRowJson) };
 }

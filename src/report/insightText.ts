@@ -1,6 +1,7 @@
 /** Text for `why` and `roots --sizes`. */
 import type { Chain } from '../insight/whyAlive.js';
 import type { Sizes } from '../insight/rootSizes.js';
+import { ByteChunks } from './byteChunks.js';
 import type { RootSizesReport, WhyReport } from './insightTypes.js';
 
 /**
@@ -25,16 +26,40 @@ function chainText(chain: Chain): string {
 }
 
 const MIB = 1024 * 1024;
-const mib = (bytes: number): string => (bytes / MIB).toFixed(1);
-const sizes = (s: Sizes): string => `${String(s.paths).padStart(7)} ${mib(s.diskBytes).padStart(10)} ${mib(s.narSize).padStart(10)}`;
 const age = (seconds: number | null): string => (seconds === null ? '-' : seconds >= 86400 ? `${Math.floor(seconds / 86400)}d` : seconds >= 3600 ? `${Math.floor(seconds / 3600)}h` : `${Math.floor(seconds / 60)}m`);
 
+/** The numbers of a row: exclusive then closure paths, MiB on disk (one decimal) and narSize MiB; the age. */
+function numbers(out: ByteChunks, ex: Sizes, cl: Sizes, seconds: number | null): void {
+  out.number(ex.paths, 10);
+  out.spaces(1);
+  out.tenths(ex.diskBytes, MIB, 10);
+  out.spaces(1);
+  out.tenths(ex.narSize, MIB, 10);
+  out.spaces(2);
+  out.number(cl.paths, 7);
+  out.spaces(1);
+  out.tenths(cl.diskBytes, MIB, 10);
+  out.spaces(1);
+  out.tenths(cl.narSize, MIB, 10);
+  out.write(`  ${age(seconds).padStart(5)}  `);
+}
+
 /** A table of roots, then one of groups: exclusive and closure paths, MiB on disk and narSize MiB. */
-export function renderRootSizesText(report: RootSizesReport): string {
+export function renderRootSizesText(report: RootSizesReport): Buffer {
   const header = `${'excl.paths'.padStart(10)} ${'excl.MiB'.padStart(10)} ${'excl.nar'.padStart(10)}  ${'paths'.padStart(7)} ${'MiB'.padStart(10)} ${'nar MiB'.padStart(10)}  ${'age'.padStart(5)}  `;
-  const row = (ex: Sizes, cl: Sizes, a: number | null, what: string): string =>
-    `${String(ex.paths).padStart(10)} ${mib(ex.diskBytes).padStart(10)} ${mib(ex.narSize).padStart(10)}  ${sizes(cl)}  ${age(a).padStart(5)}  ${what}\n`;
-  const roots = report.roots.map((r) => row(r.exclusive, r.closure, r.ageSeconds, `${r.root.link} -> ${r.root.path} (${r.root.kind})`)).join('');
-  const groups = report.groups.map((g) => row(g.exclusive, g.closure, g.ageSeconds, `${g.name} (${g.roots} root${g.roots === 1 ? '' : 's'})`)).join('');
-  return `${header}root\n${roots}\n${header}group\n${groups}`;
+  const out = new ByteChunks();
+  out.write(`${header}root\n`);
+  for (const r of report.roots) {
+    numbers(out, r.exclusive, r.closure, r.ageSeconds);
+    out.write(r.root.link);
+    out.write(' -> ');
+    out.write(r.root.path);
+    out.write(` (${r.root.kind})\n`);
+  }
+  out.write(`\n${header}group\n`);
+  for (const g of report.groups) {
+    numbers(out, g.exclusive, g.closure, g.ageSeconds);
+    out.write(`${g.name} (${g.roots} root${g.roots === 1 ? '' : 's'})\n`);
+  }
+  return out.bytes();
 }

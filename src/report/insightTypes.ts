@@ -3,6 +3,7 @@ import type { Chain } from '../insight/whyAlive.js';
 import type { Sizes } from '../insight/rootSizes.js';
 import type { Finding, Root } from '../roots/types.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
+import type { HistoryPoint } from './historyChart.js';
 
 export interface WhyEntry {
   readonly path: string;
@@ -66,6 +67,8 @@ export interface ReportPageData {
   readonly roots: readonly object[];
   readonly groups: readonly object[];
   readonly edges: readonly string[];
+  /** The newest recorded gc runs, oldest first, and how many are recorded; null without a run history. */
+  readonly history: { readonly runs: readonly HistoryPoint[]; readonly total: number } | null;
   /** Live paths; parent (index, -1 at a chain start) and edge kind on a shortest chain; the root row of each start. */
   readonly live: {
     readonly paths: readonly string[];

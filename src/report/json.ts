@@ -9,8 +9,10 @@ import type { Finding } from '../roots/types.js';
 import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
 import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
-import { rootSizesBody, whyBody } from './insightJson.js';
+import { ByteChunks } from './byteChunks.js';
+import { groupRowJson, rootRowJson, whyBody } from './insightJson.js';
 import { keptByPolicyJson } from './keptByPolicy.js';
+import { LazyRows } from './lazyRows.js';
 import { watchJson } from './watch.js';
 
 export const SCHEMA_VERSION = 1;
@@ -19,8 +21,49 @@ export const SCHEMA_VERSION = 1;
 const num = (b: bigint | null): number | null => (b === null ? null : Number(b));
 
 export function renderJson(report: Report): Buffer {
+  // roots --sizes has a row per root: 700k roots make 400 MB of JSON, near V8's longest string.
+  if (report.command === 'root-sizes') return jsonInPieces(toJson(report) as Record<string, unknown>);
   // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
   return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, as bytes, made a top-level key and an array
+ * element at a time, so that no string holds the whole text.
+ */
+export function jsonInPieces(value: Readonly<Record<string, unknown>>): Buffer {
+  const out = new ByteChunks();
+  // JSON.stringify leaves out keys whose value is undefined, a function or a symbol.
+  const keys = Object.keys(value).filter((k) => !['undefined', 'function', 'symbol'].includes(typeof value[k]));
+  if (keys.length === 0) out.utf8('{}');
+  keys.forEach((key, i) => {
+    const v = value[key];
+    out.utf8(`${i === 0 ? '{' : ','}\n  ${JSON.stringify(key)}: `);
+    if (v instanceof LazyRows) {
+      const rows = v as LazyRows<unknown>;
+      if (rows.items.length === 0) out.utf8('[]');
+      rows.items.forEach((item, j) => out.utf8(`${j === 0 ? '[' : ','}\n    ${elementJson(rows.row(item))}`));
+      if (rows.items.length > 0) out.utf8('\n  ]');
+      return;
+    }
+    if (!Array.isArray(v) || v.length === 0) {
+      out.utf8(JSON.stringify(v, null, 2).replace(/\n/g, '\n  '));
+      return;
+    }
+    v.forEach((element: unknown, j) => out.utf8(`${j === 0 ? '[' : ','}\n    ${elementJson(element)}`));
+    out.utf8('\n  ]');
+  });
+  out.utf8(keys.length === 0 ? '\n' : '\n}\n');
+  return out.bytes();
+}
+
+/** An element of a top-level array, as JSON.stringify(_, null, 2) writes it four spaces in. */
+function elementJson(element: unknown): string {
+  const flat = element !== null && typeof element === 'object' && !Array.isArray(element) && Object.values(element).every((v) => v === null || typeof v !== 'object');
+  if (!flat) return (JSON.stringify(element, null, 2) ?? 'null').replace(/\n/g, '\n    ');
+  // A flat object (a report row): members six spaces in already, only the brace moves.
+  const text = JSON.stringify(element, null, 6);
+  return text.endsWith('\n}') ? `${text.slice(0, -2)}\n    }` : text;
 }
 
 export function toJson(report: Report): object {
@@ -40,7 +83,7 @@ export function toJson(report: Report): object {
     case 'why':
       return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
     case 'root-sizes':
-      return { ...head, command: 'roots', ...rootSizesBody(report), index: indexUse(report.index), warnings };
+      return { ...head, command: 'roots', roots: new LazyRows(report.roots, rootRowJson), groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
     case 'history':
       return { ...head, ...historyJson(report), warnings };
     case 'status':

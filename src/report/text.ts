@@ -24,7 +24,7 @@ export function renderText(report: Report): Buffer {
     case 'why':
       return toBytes(renderWhyText(report));
     case 'root-sizes':
-      return toBytes(renderRootSizesText(report));
+      return renderRootSizesText(report);
     case 'history':
       return toBytes(historyText(report));
     case 'status': {

@@ -23,10 +23,11 @@ import type { Finding, Root, RootSet } from './types.js';
  *   their lock as Nix does; 'read' only reports them.
  * @param cache cached directory listings (the roots index): validity is still decided here,
  *   against the current database, for every entry.
- * @param order 'sorted': by link then path, each pair once (what `roots` prints); 'any': as
- *   found, possibly repeated (enough for liveness).
+ * @param order 'sorted': by link then path, each pair once (what `roots` prints); 'unique': each
+ *   pair once, as found (for callers that order rows themselves); 'any': as found, possibly
+ *   repeated (enough for liveness).
  */
-export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache, order: 'sorted' | 'any' = 'sorted', ids?: ClassifyContext['ids']): Promise<RootSet & { readonly scan: TreeScan }> {
+export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache, order: RootOrder = 'sorted', ids?: ClassifyContext['ids']): Promise<RootSet & { readonly scan: TreeScan }> {
   const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid, ...(ids === undefined ? {} : { ids }) };
   const roots: Root[] = [];
   // With `ids` and in any order: each root's graph id, -1 where not known (temp roots).
@@ -84,8 +85,31 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));
   // Sorting a million roots costs seconds; liveness only flags them, so it takes them as they are.
   if (order === 'sorted') return { roots: dedupeRoots(roots), tempHashParts, findings, scan: trees.scan };
+  if (order === 'unique') return { roots: uniqueRoots(roots), tempHashParts, findings, scan: trees.scan };
   for (let i = rootIds.length; i < roots.length; i++) rootIds.push(-1);
   return { roots, ...(ids === undefined ? {} : { rootIds }), tempHashParts, findings, scan: trees.scan };
+}
+
+export type RootOrder = 'sorted' | 'unique' | 'any';
+
+/** Each (link, path) pair once, in the order given: a map by link, no sort. */
+export function uniqueRoots(roots: readonly Root[]): Root[] {
+  const seen = new Map<string, string | Set<string>>();
+  return roots.filter((r) => {
+    const paths = seen.get(r.link);
+    if (paths === undefined) {
+      seen.set(r.link, r.path);
+      return true;
+    }
+    if (typeof paths === 'string') {
+      if (paths === r.path) return false;
+      seen.set(r.link, new Set([paths, r.path]));
+      return true;
+    }
+    if (paths.has(r.path)) return false;
+    paths.add(r.path);
+    return true;
+  });
 }
 
 /** Sorted by link bytes, then store path bytes; each (link, path) pair once (reference §6.1). */

@@ -41,9 +41,10 @@ export function toBytes(text: string): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-/** A readable form for messages (invalid UTF-8 shows as U+FFFD). */
+/** A readable form for messages (invalid UTF-8 shows as U+FFFD); ASCII is itself, no copy made. */
 export function display(path: string): string {
-  return Buffer.from(path, 'latin1').toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(path) ? path : Buffer.from(path, 'latin1').toString('utf8');
 }
 
 /** Byte-order comparison of two binary strings (std::string operator<). */

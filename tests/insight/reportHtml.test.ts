@@ -1,10 +1,11 @@
 /**
  * `storegc report --html` rendered by a real browser (Debian's headless Chromium): the page
- * builds its totals, treemap, table and chains from the embedded data, with no network. A
- * screenshot is saved under screenshots/ (git-ignored) for review.
+ * builds its totals, treemap, table and chains from the embedded data, with no network, and
+ * shows the run history chart once gc runs are recorded. Screenshots are saved under
+ * screenshots/ (git-ignored) for review.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,9 +46,47 @@ if (!existsSync(CHROMIUM) && process.env.CI === 'true') throw new Error('chromiu
     expect(count(dom, 'class="cell group"')).toBeGreaterThan(0);
     expect(dom).toContain(`<b>${page.totals.livePaths + page.totals.deadPaths}</b>`);
     expect(dom).toContain(`${glibc} is alive:\n/home/alice/project/result -&gt; /nix/store/8a4cr2y9n6wdlzq1hz3p0k5f9sbbjm7x-python3-3.11.6 (indirect)\n  -[reference]-&gt; ${glibc}`);
+    // The demo has no recorded gc run: no history section.
+    expect(dom).not.toContain('id="history"');
+    expect(count(dom, 'class="run"')).toBe(0);
 
     mkdirSync(SHOTS, { recursive: true });
     chromium([`--screenshot=${join(SHOTS, 'report-demo.png')}`, `file://${html}#why=${glibc}`]);
     expect(existsSync(join(SHOTS, 'report-demo.png'))).toBe(true);
+  });
+
+  it('charts every recorded gc run, dry runs included: one mark per run with its outcome', () => {
+    // A copy of the demo (its caches left out), collected as a timer would: two dry runs, one real.
+    const root = join(tmp, 'demo');
+    cpSync(DEMO, root, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.startsWith(join(DEMO, 'nix', 'var', 'nix', 'storegc')) });
+    const args = ['--root', root, '--conf-dir', join(root, 'etc', 'nix'), '--no-runtime-roots'];
+    for (const gc of [['gc', '--dry-run'], ['gc', '--dry-run', '--max-freed', '1'], ['gc']]) {
+      const run = spawnSync(process.execPath, [MAIN, ...gc, ...args, '--quiet'], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+    }
+    const history = JSON.parse(spawnSync(process.execPath, [MAIN, 'history', '--json', ...args], { encoding: 'utf8' }).stdout) as { runs: { dryRun: boolean; outcome: string; bytesDeleted: string }[] };
+    expect(history.runs.map((r) => r.dryRun)).toEqual([false, true, true]);
+
+    const html = join(tmp, 'history.html');
+    const json = join(tmp, 'history.json');
+    const run = spawnSync(process.execPath, [MAIN, 'report', '--html', html, '--json', json, ...args], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const page = (JSON.parse(readFileSync(json, 'utf8')) as { page: { history: { runs: { id: number; dryRun: boolean; bytesDeleted: number }[]; total: number } } }).page;
+    expect(page.history.total).toBe(3);
+    expect(page.history.runs.map((r) => r.dryRun)).toEqual([true, true, false]);
+    expect(page.history.runs.map((r) => r.bytesDeleted)).toEqual([...history.runs].reverse().map((r) => Number(r.bytesDeleted)));
+    expect(readFileSync(html, 'utf8')).not.toMatch(/https?:\/\//);
+
+    const dom = chromium(['--dump-dom', `file://${html}`]);
+    expect(dom).toContain('data-ready="true"');
+    expect(dom).toContain('<section id="history">');
+    expect(count(dom, 'class="run"')).toBe(3);
+    expect(count(dom, 'class="outcome success"')).toBe(3);
+    expect(count(dom, 'class="deleted dry"')).toBe(2);
+    expect(dom).toContain('3 runs, oldest left');
+
+    mkdirSync(SHOTS, { recursive: true });
+    chromium([`--screenshot=${join(SHOTS, 'report-history.png')}`, `file://${html}`]);
+    expect(existsSync(join(SHOTS, 'report-history.png'))).toBe(true);
   });
 });

@@ -28,11 +28,10 @@ describe('computeRootSizes', () => {
     const sources = findKeepSources(liveness.nodes, liveness.state, roots);
     const { groupIndex, names } = groupRoots(roots);
     const sizes = computeRootSizes({ nodes: liveness.nodes, edges, sources, roots, groupIndex, groupCount: names.length, disk: disk(liveness.nodes.size) });
-    const closures = sizes.closures(roots.map((_, i) => i), names.map((_, g) => g));
     return {
       names,
-      roots: sizes.exclusiveRoots.map((exclusive, i) => ({ exclusive, closure: closures.roots[i]! })),
-      groups: sizes.exclusiveGroups.map((exclusive, g) => ({ exclusive, closure: closures.groups[g]! })),
+      roots: sizes.exclusiveRoots.map((exclusive, i) => ({ exclusive, closure: sizes.closureRoots[i]! })),
+      groups: sizes.exclusiveGroups.map((exclusive, g) => ({ exclusive, closure: sizes.closureGroups[g]! })),
     };
   }
 

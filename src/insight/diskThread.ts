@@ -1,0 +1,76 @@
+/**
+ * The main thread's side of diskWorker.ts: a worker thread started early (it boots while the
+ * database is read), asked for the disk usage of every valid path as soon as the path table is
+ * known, for the root links' times as soon as the roots are, and for the rest of the disk usage
+ * once liveness is, so that the caller computes meanwhile. Jobs run in the order asked.
+ * The worker's errors come back as they were thrown (a StoregcError keeps its code, path and
+ * hint); close() ends the thread, whatever is pending.
+ */
+import { Worker } from 'node:worker_threads';
+import { StoregcError } from '../errors.js';
+import type { PathTable } from '../graph/pathTable.js';
+import type { NodeTable } from '../liveness/nodeTable.js';
+import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
+import type { DiskUsage } from './rootSizes.js';
+
+type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
+
+export class DiskThread {
+  private readonly worker = new Worker(new URL('./diskWorker.js', import.meta.url));
+  private readonly pending = new Map<number, Pending>();
+  private asked = 0;
+
+  constructor() {
+    this.worker.on('message', (answer: DiskAnswer) => {
+      const waiting = this.pending.get(answer.id);
+      this.pending.delete(answer.id);
+      waiting?.resolve(answer);
+    });
+    this.worker.on('error', (error) => {
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  /** Per file: mtime in ms; NaN for null (no file) or a file gone or unreadable by now. */
+  async linkTimes(files: readonly (string | null)[]): Promise<Float64Array> {
+    const answer = await this.ask({ kind: 'times', links: Buffer.from(files.map((f) => f ?? '').join('\0'), 'latin1'), linkCount: files.length });
+    if (!('mtimes' in answer)) throw new Error('disk worker: no link times');
+    return answer.mtimes;
+  }
+
+  /** Starts measuring every valid path (PathTable.raw: bytes, not a string per path). */
+  measureValid(paths: PathTable, storeDir: string, realStoreDir: string): void {
+    const { bytes, offsets } = paths.raw;
+    // Copied, not handed over: the path table stays in use here. Failures come with usage().
+    this.ask({ kind: 'valid', pathBytes: bytes, pathOffsets: offsets, storeDir, realStoreDir }).catch(() => undefined);
+  }
+
+  /**
+   * measureDisk of the nodes of `nodes` that `measured` picks: the valid ones asked for already,
+   * the others (not registered) now.
+   */
+  async usage(nodes: NodeTable, measured: (id: number) => boolean, storeDir: string, realStoreDir: string): Promise<DiskUsage> {
+    const extra: [number, string][] = [];
+    for (let id = nodes.validCount; id < nodes.size; id++) if (measured(id)) extra.push([id, realStoreDir + nodes.pathOf(id).slice(storeDir.length)]);
+    const answer = await this.ask({ kind: 'disk', extra, nodeCount: nodes.size });
+    if (!('disk' in answer)) throw new Error('disk worker: no disk usage');
+    return answer.disk;
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+
+  private ask(task: DiskTask): Promise<DiskAnswer> {
+    const id = this.asked++;
+    const answer = new Promise<DiskAnswer>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    // Copied, not handed over: the path table stays in use here.
+    this.worker.postMessage({ ...task, id } satisfies DiskJob);
+    return answer.then((a) => {
+      if ('error' in a) throw new StoregcError(a.error.code, a.error.path, a.error.message, a.error.hint);
+      if ('bug' in a) throw new Error(`disk worker: ${a.bug}`);
+      return a;
+    });
+  }
+}

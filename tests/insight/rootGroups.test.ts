@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { generationOf, groupOf, groupRoots } from '../../src/insight/rootGroups.js';
+import type { Root } from '../../src/roots/types.js';
+import { createRng } from '../support/prng.js';
+
+describe('groupRoots', () => {
+  it('reads generation links as /^(.*)-[0-9]+-link$/ does', () => {
+    const regex = (link: string): string | null => /^(.*)-[0-9]+-link$/.exec(link)?.[1] ?? null;
+    const fixed = ['/p/profile-12-link', '/p/profile-link', '/p/profile--link', '-1-link', '1-link', 'a-1-link', '/p/a-b-3-x-4-link', '/p/x-12a-link',
+      '/p/line\nbreak-3-link', '/p/cr\rx-3-link', '/p/x-007-link', '/p/x-1-link-2-link', '/p/-5-link', '/p/x-5-linky', '', '-link', '--link'];
+    const rng = createRng(3);
+    const alphabet = ['-', '1', '7', 'l', 'i', 'n', 'k', '/', 'a', '\n'];
+    const random = Array.from({ length: 3000 }, () => `${Array.from({ length: rng.int(0, 8) }, () => rng.pick(alphabet)).join('')}${rng.chance(0.5) ? '-link' : ''}`);
+    for (const link of [...fixed, ...random]) expect(generationOf(link), JSON.stringify(link)).toBe(regex(link));
+  });
+
+  it('groups a profile with its generations, a process, a temp-roots owner, and otherwise by directory', () => {
+    const roots: Root[] = [
+      { link: '/nix/var/nix/profiles/system', path: '/nix/store/a', kind: 'symlink' },
+      { link: '/nix/var/nix/profiles/system-41-link', path: '/nix/store/b', kind: 'symlink' },
+      { link: '/nix/var/nix/profiles/system-42-link', path: '/nix/store/a', kind: 'symlink' },
+      { link: '/proc/123/maps', path: '/nix/store/c', kind: 'runtime' },
+      { link: '/proc/123/environ', path: '/nix/store/d', kind: 'runtime' },
+      { link: '/proc/self/x', path: '/nix/store/d', kind: 'runtime' },
+      { link: '{temp:77}', path: '/nix/store/e', kind: 'temp' },
+      { link: '/home/u/proj/result', path: '/nix/store/f', kind: 'indirect' },
+      { link: '/home/u/proj/result-dev', path: '/nix/store/g', kind: 'indirect' },
+      { link: 'result', path: '/nix/store/h', kind: 'indirect' },
+    ];
+    const { groupIndex, names } = groupRoots(roots);
+    expect(names).toEqual(['/nix/var/nix/profiles/system', '/proc/123', '/proc/self', '{temp:77}', '/home/u/proj', '/']);
+    expect([...groupIndex]).toEqual([0, 0, 0, 1, 1, 2, 3, 4, 4, 5]);
+  });
+
+  it('gives every root the group groupOf names, sorted or not', () => {
+    const rng = createRng(8);
+    const dirs = ['/a', '/a/b', '/a/bc', '/proc/1', '/proc/12', '/p', ''];
+    const names = ['x', 'prof', 'prof-1-link', 'prof-22-link', 'y-link', 'maps'];
+    const kinds = ['symlink', 'file', 'indirect', 'runtime', 'temp'] as const;
+    for (let round = 0; round < 50; round++) {
+      const roots: Root[] = Array.from({ length: rng.int(0, 40) }, () => {
+        const kind = rng.pick(kinds);
+        return { link: kind === 'temp' ? `{temp:${rng.int(1, 3)}}` : `${rng.pick(dirs)}/${rng.pick(names)}`, path: '/nix/store/a', kind };
+      });
+      if (rng.chance(0.5)) roots.sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+      const profiles = new Set(roots.map((r) => generationOf(r.link)).filter((g): g is string => g !== null));
+      const { groupIndex, names: groups } = groupRoots(roots);
+      roots.forEach((root, i) => expect(groups[groupIndex[i]!], root.link).toBe(groupOf(root, profiles)));
+      expect(new Set(groups).size).toBe(groups.length);
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ByteChunks } from '../../src/report/byteChunks.js';
+import { createRng } from '../support/prng.js';
+
+describe('ByteChunks', () => {
+  it('writes numbers as String/toFixed and padStart would, and spaces, across chunk boundaries', () => {
+    const rng = createRng(12);
+    const MIB = 1024 * 1024;
+    const out = new ByteChunks();
+    let expected = '';
+    for (let i = 0; i < 200_000; i++) {
+      const value = rng.pick([0, 5, 9, 10, 99, 1000, rng.int(0, 2 ** 31), rng.int(0, 2 ** 47), Math.round((rng.int(0, 1e7) + 0.5) * MIB / 10)]);
+      const width = rng.int(0, 12);
+      if (rng.chance(0.5)) {
+        out.number(value, width);
+        expected += String(value).padStart(width);
+      } else {
+        out.tenths(value, MIB, width);
+        expected += (value / MIB).toFixed(1).padStart(width);
+      }
+      if (rng.chance(0.1)) {
+        out.write('\xe9 -> x\n');
+        expected += '\xe9 -> x\n';
+      }
+      if (rng.chance(0.2)) {
+        const n = rng.int(0, 3);
+        out.spaces(n);
+        expected += ' '.repeat(n);
+      }
+    }
+    expect(out.bytes().toString('latin1')).toBe(expected);
+  });
+});

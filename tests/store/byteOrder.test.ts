@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { byteOrder, rankPairs } from '../../src/store/byteOrder.js';
+import { createRng } from '../support/prng.js';
+
+describe('byteOrder', () => {
+  it('sorts binary strings by bytes, equal ones in index order, as a stable string sort does', () => {
+    const rng = createRng(9);
+    const alphabet = ['', 'a', 'b', '/', '-', '\x00', '\xff', 'ab', '/nix/var/nix/gcroots/hydra/', 'x'.repeat(7)];
+    for (let round = 0; round < 300; round++) {
+      const strings = Array.from({ length: rng.int(0, 60) }, () => Array.from({ length: rng.int(0, 6) }, () => rng.pick(alphabet)).join(''));
+      const expected = strings.map((s, i) => ({ s, i })).sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i)).map((x) => x.i);
+      expect([...byteOrder(strings)], JSON.stringify(strings)).toEqual(expected);
+    }
+  });
+
+  it('ranks pairs by their first string, then their second', () => {
+    const rng = createRng(10);
+    for (let round = 0; round < 100; round++) {
+      const n = rng.int(0, 40);
+      const first = Array.from({ length: n }, () => rng.pick(['/a', '/a/b', '/a-b', '/b', '']));
+      const second = Array.from({ length: n }, () => rng.pick(['x', 'y', 'xy', '']));
+      const expected = [...Array(n).keys()].sort((a, b) => (first[a]! < first[b]! ? -1 : first[a]! > first[b]! ? 1 : second[a]! < second[b]! ? -1 : second[a]! > second[b]! ? 1 : a - b));
+      const rank = rankPairs(first, second);
+      expect(expected.map((i) => rank[i])).toEqual([...Array(n).keys()]);
+    }
+  });
+});
