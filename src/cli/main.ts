@@ -14,6 +14,7 @@ import { buildProgram } from './program.js';
 import type { Outcome, Runtime } from './program.js';
 import { progressView } from './progressView.js';
 import { formatMiB } from '../report/mib.js';
+import { keptByPolicyText } from '../report/keptByPolicy.js';
 import { indexUseLine } from '../report/indexText.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import type { Skipped } from '../collect/executePlan.js';
@@ -41,6 +42,17 @@ function print({ report, format, quiet, exitCode }: Outcome): void {
     if (quiet !== true && !report.dryRun && report.interrupted === null) {
       process.stderr.write(`note: currently hard linking saves ${formatMiB(report.linksSavedBytes)} MiB\n`);
     }
+    // A real run's stdout is Nix's summary line alone; a dry run's report says it itself.
+    const kept = keptByPolicyText(report.keptByPolicy);
+    if (quiet !== true && !report.dryRun && format === 'text' && kept !== undefined) process.stderr.write(`storegc: note: ${kept}\n`);
+  }
+  if (report.command === 'watch') {
+    if (report.event === 'check' && report.run !== undefined) {
+      for (const s of report.run.skipped) process.stderr.write(`storegc: warning: ${skippedLine(s, false)}\n`);
+      if (report.run.database?.note != null) process.stderr.write(`storegc: note: ${report.run.database.note}\n`);
+    }
+    if (report.event === 'check' && report.error !== undefined) process.stderr.write(`storegc: warning: a run failed and is recorded as such; watch goes on: ${report.error.message}\n`);
+    if (report.event === 'stopped') process.stderr.write(`storegc: watch stopped by ${report.signal}${report.interruptedRun ? ', which stopped the run in progress (the next run deletes the rest)' : ''}\n`);
   }
   process.stdout.write(RENDERERS[format](report));
 }
@@ -72,12 +84,13 @@ const runtime: Runtime = {
 
 /**
  * The test hooks, read here and nowhere else: STOREGC_TEST_CRASH_AT=K arms the crash points
- * (collect/crashPoint.ts); STOREGC_TEST_HOLD=FILE makes gc, holding gc.lock and serving the
+ * (collect/crashPoint.ts), STOREGC_TEST_CRASH_TRACE=FILE lists the points reached there (`N
+ * LABEL` lines); STOREGC_TEST_HOLD=FILE makes gc, holding gc.lock and serving the
  * socket with its roots read, create FILE.held and wait until FILE is removed (like Nix's
  * _NIX_TEST_GC_SYNC).
  */
 function testHooks(env: NodeJS.ProcessEnv): Pick<Runtime, 'pauseForTests'> {
-  armCrashPoints(Number(env.STOREGC_TEST_CRASH_AT ?? 0));
+  armCrashPoints(Number(env.STOREGC_TEST_CRASH_AT ?? 0), env.STOREGC_TEST_CRASH_TRACE);
   const file = env.STOREGC_TEST_HOLD;
   if (file === undefined || file === '') return {};
   return {

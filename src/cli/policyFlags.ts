@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { GcRequest } from '../compose/collect.js';
 import { StoregcError } from '../errors.js';
 import type { GenerationOptions } from '../policy/generations.js';
+import type { DeletionOrder } from '../policy/lruOrder.js';
 import { parseDuration, parseSizeTarget } from '../policy/units.js';
 import type { SizeTarget } from '../policy/units.js';
 
@@ -19,6 +20,7 @@ export interface PolicyFlags {
   keepGenerations?: number;
   profiles?: string;
   maxFreed?: bigint;
+  order?: DeletionOrder;
 }
 
 export function addPolicyOptions(cmd: Command, parseSize: (value: string) => bigint): Command {
@@ -31,13 +33,17 @@ export function addPolicyOptions(cmd: Command, parseSize: (value: string) => big
     .option('--min-free <size>', 'do nothing unless the store\'s file system has less than SIZE (or N%) free', (v: string) => parseSizeTarget('--min-free', v))
     .option('--prune-auto-roots <duration>', 'first remove indirect roots (gcroots/auto) whose outside link into the store is older than DURATION', (v: string) => parseDuration('--prune-auto-roots', v))
     .option('--keep-recent <duration>', 'paths registered within DURATION (24h, 30d, ...) are roots for this run, with their closure', (v: string) => parseDuration('--keep-recent', v))
-    .option('--max-freed <size>', 'stop once more than SIZE bytes are freed (K, M, G, T suffixes)', parseSize);
+    .option('--max-freed <size>', 'stop once more than SIZE bytes are freed (K, M, G, T suffixes)', parseSize)
+    .option('--order <order>', 'which dead paths go first: lru (least recently used; the default with --max-freed or --ensure-free) or nix (Nix\'s order)', parseOrder);
 }
 
 /** The policy fields of a GcRequest (the budget apart: the caller defaults it). */
-export function policyRequest(flags: PolicyFlags): Partial<Pick<GcRequest, 'generations' | 'keepRecentSeconds' | 'ensureFree' | 'minFree' | 'pruneAutoRootsSeconds'>> {
+export function policyRequest(flags: PolicyFlags): Partial<Pick<GcRequest, 'generations' | 'keepRecentSeconds' | 'ensureFree' | 'minFree' | 'pruneAutoRootsSeconds' | 'order'>> {
+  // Without a budget every dead path goes and the order changes nothing but the messages' order.
+  const budget = flags.maxFreed !== undefined || flags.ensureFree !== undefined;
   return {
     ...generationOptions(flags),
+    order: flags.order ?? (budget ? 'lru' : 'nix'),
     ...(flags.keepRecent === undefined ? {} : { keepRecentSeconds: flags.keepRecent }),
     ...(flags.ensureFree === undefined ? {} : { ensureFree: flags.ensureFree }),
     ...(flags.minFree === undefined ? {} : { minFree: flags.minFree }),
@@ -55,6 +61,11 @@ function generationOptions(flags: PolicyFlags): { generations?: GenerationOption
     return {};
   }
   return { generations: { deleteOld: deleteOld === true, deleteOlderThanSeconds: deleteOlderThan, keepGenerations, profilesGlob: profiles } };
+}
+
+function parseOrder(value: string): DeletionOrder {
+  if (value === 'nix' || value === 'lru') return value;
+  throw new StoregcError('usage', undefined, `--order must be lru or nix, got '${value}'`, 'pass --order lru (least recently used first) or --order nix');
 }
 
 export function parseCount(flag: string, value: string): number {

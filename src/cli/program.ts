@@ -9,13 +9,8 @@ import type { Env, Options, Settings } from '../config/settings.js';
 import type { Emit } from '../collect/progress.js';
 import { StoregcError } from '../errors.js';
 import { UNLIMITED } from '../collect/executePlan.js';
-import { collectGarbage } from '../compose/collect.js';
-import { readHistory } from '../compose/history.js';
-import { recordRun } from '../compose/recordRun.js';
 import type { GcReport } from '../compose/collect.js';
 import { reportPaths, reportRoots } from '../compose/listPaths.js';
-import { indexStatus, updateIndex, verifyIndex } from '../compose/indexCommands.js';
-import { explainPaths, reportRootSizes, writeReportPage } from '../compose/insight.js';
 import type { SizeSort } from '../compose/insight.js';
 import type { Format, Report } from '../report/index.js';
 import { isRootSourceFailure } from '../roots/types.js';
@@ -23,7 +18,24 @@ import type { Finding } from '../roots/types.js';
 import { fromText } from '../store/bytes.js';
 import { addPolicyOptions, parseCount, policyRequest } from './policyFlags.js';
 import type { PolicyFlags } from './policyFlags.js';
-import { statusOf } from '../compose/status.js';
+
+// Composers that `roots`, `live` and `dead` do not need are loaded when their command runs:
+// loading them all costs every short run a start-up it can see.
+type Collect = typeof import('../compose/collect.js');
+type Insight = typeof import('../compose/insight.js');
+const collectGarbage: Collect['collectGarbage'] = async (...a) => (await import('../compose/collect.js')).collectGarbage(...a);
+const recordRun: typeof import('../compose/recordRun.js').recordRun = async (...a) => (await import('../compose/recordRun.js')).recordRun(...a);
+const statusOf: typeof import('../compose/status.js').statusOf = async (...a) => (await import('../compose/status.js')).statusOf(...a);
+const explainPaths: Insight['explainPaths'] = async (...a) => (await import('../compose/insight.js')).explainPaths(...a);
+const reportRootSizes: Insight['reportRootSizes'] = async (...a) => (await import('../compose/insight.js')).reportRootSizes(...a);
+const writeReportPage: Insight['writeReportPage'] = async (...a) => (await import('../compose/insight.js')).writeReportPage(...a);
+type IndexCommands = typeof import('../compose/indexCommands.js');
+const indexStatus = async (...a: Parameters<IndexCommands['indexStatus']>) => (await import('../compose/indexCommands.js')).indexStatus(...a);
+const updateIndex: IndexCommands['updateIndex'] = async (...a) => (await import('../compose/indexCommands.js')).updateIndex(...a);
+const verifyIndex: IndexCommands['verifyIndex'] = async (...a) => (await import('../compose/indexCommands.js')).verifyIndex(...a);
+const watchStore: typeof import('../compose/watch.js').watchStore = async (...a) => (await import('../compose/watch.js')).watchStore(...a);
+const readHistory = async (...a: Parameters<typeof import('../compose/history.js').readHistory>) => (await import('../compose/history.js')).readHistory(...a);
+import { parseDuration } from '../policy/units.js';
 
 export interface Outcome {
   readonly report: Report;
@@ -206,8 +218,8 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
   const index = program.command('index').description('the incremental roots index: a cache of roots directory listings');
   indexOptions(index.command('status'))
     .description('entries, age and reuse of the last scan')
-    .action((flags: CommonFlags) => {
-      handle({ report: indexStatus(settingsFrom(flags, env)), format: format(flags) });
+    .action(async (flags: CommonFlags) => {
+      handle({ report: await indexStatus(settingsFrom(flags, env)), format: format(flags) });
     });
   for (const action of ['update', 'rebuild'] as const) {
     indexOptions(index.command(action))
@@ -270,6 +282,38 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
       handle({ report, format: format(flags) });
     });
 
+  addPolicyOptions(addCommonOptions(program.command('watch')), parseSize)
+    .description('check free space every interval; below --min-free (required), collect as gc does with the same flags, backing off while runs free too little; SIGTERM or SIGINT stops it (exit 0)')
+    .addOption(new Option('--interval <duration>', 'how often to check free space (60s, 5m, ...); doubled up to 1h after a run that freed under a tenth of its aim').argParser(parseInterval).default(60, '60s'))
+    .option('--quiet', 'print no progress (warnings and errors are still printed)')
+    .option('--allow-unreadable-roots', 'collect even if some root entry cannot be read')
+    .option('--metrics-file <file>', 'after each run, write its Prometheus text exposition for node_exporter (atomically)')
+    .option('--no-vacuum', 'after each run, only checkpoint the database\'s WAL; do not VACUUM it')
+    .action(async (flags: GcFlags & { interval: number }) => {
+      const { minFree } = flags;
+      if (minFree === undefined) throw new StoregcError('usage', undefined, 'watch needs --min-free: the free space below which it collects', 'pass --min-free SIZE or N%, for example --min-free 10%');
+      const settings = settingsFrom(flags, env);
+      const metricsFile = flags.metricsFile === undefined ? undefined : absoluteFile('--metrics-file', flags.metricsFile);
+      const quiet = flags.quiet === true;
+      await untilStopped((signal) => watchStore(settings, {
+        gc: {
+          maxFreed: flags.maxFreed ?? UNLIMITED,
+          allowUnreadableRoots: flags.allowUnreadableRoots === true,
+          ...(runtime.pauseForTests === undefined ? {} : { pauseForTests: runtime.pauseForTests }),
+          ...policyRequest(flags),
+          vacuum: flags.vacuum !== false,
+        },
+        minFree,
+        intervalSeconds: flags.interval,
+        metricsFile,
+        maxFreedFlag: flags.maxFreed,
+        signal,
+      }, {
+        report: (report) => handle({ report, format: format(flags), quiet }),
+        progress: () => runtime.progress(quiet || flags.json === true ? 'quiet' : 'normal'),
+      }));
+    });
+
   gcOptions(program.command('delete'))
     .description('delete the given store paths if they are dead (== nix-store --delete)')
     .argument('<paths...>', 'store paths to delete')
@@ -296,10 +340,17 @@ export function buildProgram(env: Env, handle: Handler, runtime: Runtime): Comma
   addCommonOptions(program.command('history'))
     .description('past gc runs, newest first, from STATE/storegc/history.sqlite')
     .option('-n <count>', 'how many runs (default 20)', (v: string) => parseCount('-n', v))
-    .action((flags: CommonFlags & { n?: number }) => {
-      handle({ report: readHistory(settingsFrom(flags, env), flags.n ?? 20), format: format(flags) });
+    .action(async (flags: CommonFlags & { n?: number }) => {
+      handle({ report: await readHistory(settingsFrom(flags, env), flags.n ?? 20), format: format(flags) });
     });
   return program;
+}
+
+/** `watch --interval`: a duration of at least a second. */
+function parseInterval(value: string): number {
+  const seconds = parseDuration('--interval', value);
+  if (seconds < 1) throw new StoregcError('usage', undefined, `--interval: '${value}' is shorter than a second`, 'use 1s or more, for example --interval 60s');
+  return seconds;
 }
 
 function absoluteFile(flag: string, value: string): string {
@@ -317,7 +368,11 @@ function rootsIncomplete(findings: readonly Finding[]): 0 | 1 {
  * batches and reports what it deleted (a dry run writes nothing and keeps the default action).
  */
 async function whileStoppable<T>(dryRun: boolean, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-  if (dryRun) return run(undefined);
+  return dryRun ? run(undefined) : untilStopped(run);
+}
+
+/** Runs with SIGINT and SIGTERM caught: each aborts the signal (reason: its name) instead of killing. */
+async function untilStopped<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = (name: 'SIGINT' | 'SIGTERM') => (): void => {
     if (!controller.signal.aborted) controller.abort(name);

@@ -3,7 +3,8 @@
  * line per phase otherwise, and Nix's `deleting '<path>'` per deleted path (above the bar);
  * nothing with --quiet.
  */
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { Emit, Phase, ProgressEvent } from '../collect/progress.js';
 import { formatMiB } from '../report/mib.js';
 import { display } from '../store/bytes.js';
@@ -22,6 +23,9 @@ export interface ProgressView {
   readonly emit: Emit;
   finish(): void;
 }
+
+/** cli-progress, loaded for a terminal only (it and its dependencies are most of a short run's start-up). */
+const loadBars = (): typeof cliProgress => createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
 
 export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteStream = process.stderr): ProgressView {
   // Quiet hides progress, never warnings.
@@ -59,11 +63,12 @@ export function progressView(mode: 'quiet' | 'lines' | 'bar', out: NodeJS.WriteS
       case 'phase':
         stopBar();
         if (mode === 'bar' && event.phase === 'delete' && event.total !== undefined) {
-          bar = new cliProgress.SingleBar({
+          const bars = loadBars();
+          bar = new bars.SingleBar({
             stream: out,
             format: 'deleting garbage [{bar}] {value}/{total} paths | {mib} MiB | {rate} paths/s | ETA {eta_formatted}',
             hideCursor: true,
-          }, cliProgress.Presets.shades_classic);
+          }, bars.Presets.shades_classic);
           bar.start(event.total, 0, { mib: '0.00', rate: 0 });
           started = performance.now();
         } else {

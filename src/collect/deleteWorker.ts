@@ -4,9 +4,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { armCrashPoints } from './crashPoint.js';
-import { deletePathMeasured } from './deletePath.js';
+import type { CrashArming } from './crashPoint.js';
+import { deletePathMeasured, shareLinkLock } from './deletePath.js';
 
-armCrashPoints((workerData as { crashAt?: number } | null)?.crashAt ?? 0);
+export interface DeleteWorkerData {
+  readonly arming: CrashArming | null;
+  /** The hard-link lock all delete workers share (deletePath.ts). */
+  readonly linkLock: SharedArrayBuffer;
+}
+
+const data = workerData as DeleteWorkerData;
+if (data.arming !== null) armCrashPoints(data.arming.crashAt, data.arming.trace, data.arming.counter);
+shareLinkLock(data.linkLock);
 
 export interface DeleteJob {
   readonly paths: readonly string[];

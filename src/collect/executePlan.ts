@@ -65,6 +65,11 @@ export interface ExecuteResult {
   interrupted: boolean;
   /** --ensure-free: the file system had the free space asked for when the run stopped. */
   targetMet: boolean;
+  /**
+   * Where the budget (--max-freed, --ensure-free) stopped the run: the index, in the plan's junk
+   * then steps, of the first entry not reached; undefined when no budget stopped it.
+   */
+  budgetStop?: number;
 }
 
 export async function executePlan(plan: GcPlan, liveness: Liveness, deps: ExecuteDeps, options: ExecuteOptions): Promise<ExecuteResult> {
@@ -98,9 +103,9 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
 
   // Junk has no rows and no temp-root protection (reference §8.3): delete it first, here.
   const interrupted = (): boolean => (result.interrupted ||= deps.interrupted());
-  for (const junk of plan.junk) {
+  for (const [j, junk] of plan.junk.entries()) {
     if (interrupted()) return result;
-    if (freeEnough()) return met(result);
+    if (freeEnough()) return met(result, j);
     let outcome: DeleteOutcome;
     try {
       outcome = deletePathMeasured(real(junk));
@@ -108,7 +113,7 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
       outcome = { error: (error as Error).message };
     }
     account([{ path: junk, narSize: null, valid: false }], [outcome]);
-    if (overLimit()) return stop(result, deps, plan.maxFreed);
+    if (overLimit()) return stop(result, deps, plan.maxFreed, j + 1);
   }
 
   let inFlight: Promise<void> = Promise.resolve();
@@ -117,8 +122,8 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     if (limited) {
       // A limited run goes one batch (of one path) at a time and stops before the next row.
       await inFlight;
-      if (overLimit()) return stop(result, deps, plan.maxFreed);
-      if (freeEnough()) return met(result);
+      if (overLimit()) return stop(result, deps, plan.maxFreed, plan.junk.length + i);
+      if (freeEnough()) return met(result, plan.junk.length + i);
     }
     await deps.refreshTempRoots();
     // Signals are handled while refreshTempRoots yields: stop before this batch's first row.
@@ -136,9 +141,9 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
     }
     // Pending before the first row goes: no client may be answered for these until their files are gone.
     const release = deps.pending.hold(batch.map((s) => s.path), hashOf);
-    crashPoint();
+    crashPoint('batch-held');
     const { inUse } = deps.db.invalidate(batch);
-    crashPoint();
+    crashPoint('rows-removed');
     const blocked = new Set(inUse);
     const doomed: PlanStep[] = [];
     for (const step of batch) {
@@ -161,19 +166,21 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   }
   await inFlight;
   if (freeEnough()) result.targetMet = true;
-  return overLimit() ? stop(result, deps, plan.maxFreed) : result;
+  return overLimit() ? stop(result, deps, plan.maxFreed, plan.junk.length + plan.steps.length) : result;
 }
 
 /** Nix's default --max-freed: no limit. */
 export const UNLIMITED = 2n ** 64n - 1n;
 
-function met(result: ExecuteResult): ExecuteResult {
+function met(result: ExecuteResult, at: number): ExecuteResult {
   result.targetMet = true;
+  result.budgetStop = at;
   return result;
 }
 
-function stop(result: ExecuteResult, deps: ExecuteDeps, maxFreed: bigint): ExecuteResult {
+function stop(result: ExecuteResult, deps: ExecuteDeps, maxFreed: bigint, at: number): ExecuteResult {
   result.limitReached = true;
+  result.budgetStop = at;
   deps.emit({ type: 'limit-reached', maxFreed });
   return result;
 }

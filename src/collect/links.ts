@@ -5,6 +5,7 @@
 import { lstatSync, opendirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
 import { fsPath } from '../store/bytes.js';
+import { crashPoint } from './crashPoint.js';
 
 export interface LinksResult {
   readonly removed: number;
@@ -31,6 +32,7 @@ export function cleanLinks(realStoreDir: string): LinksResult {
       if (st.nlink === 1) {
         unlinkSync(path);
         removed++;
+        crashPoint('links-entry-unlinked');
       } else {
         actual += st.size;
         unshared += (st.nlink - 1) * st.size;

@@ -1,7 +1,8 @@
 /**
  * Removes the aged indirect roots a plan names: first the outside link(s), then the `auto/`
  * entry. A kill between the two leaves an `auto/` link whose target is gone: stale, which the
- * next run removes as Nix would. Each outside link is checked again right before its unlink: one
+ * next run removes as Nix would (with or without --prune-auto-roots); a kill between two places
+ * of one outside link leaves the other, still old, which the next run prunes again. Each outside link is checked again right before its unlink: one
  * that is no longer a symlink (replaced by a directory, say) keeps its root.
  */
 import { lstatSync, unlinkSync } from 'node:fs';
@@ -14,10 +15,13 @@ export function pruneAgedRoots(removals: readonly AutoRootRemoval[]): AutoRootRe
   const done: AutoRootRemoval[] = [];
   for (const removal of removals) {
     if (!removal.places.every(stillALink)) continue;
-    for (const place of removal.places) unlinkQuietly(place);
-    crashPoint();
+    for (const place of removal.places) {
+      unlinkQuietly(place);
+      crashPoint('outside-link-unlinked');
+    }
     unlinkQuietly(removal.link);
     done.push(removal);
+    crashPoint('auto-link-unlinked');
   }
   return done;
 }

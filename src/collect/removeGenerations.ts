@@ -76,7 +76,7 @@ export function removeGenerations(plan: readonly GenerationRemoval[]): Generatio
           throw new StoregcError('io', display(r.link), `cannot unlink generation link (${errnoOf(error) ?? String(error)})`, `remove or rename the generation links of ${display(profile)} by hand`);
         }
         removed.push(r);
-        crashPoint();
+        crashPoint('generation-unlinked');
       }
     } finally {
       unlockProfile(profile, fd);

@@ -19,6 +19,8 @@ export interface Simulation {
   limitReached: boolean;
   /** --ensure-free: free space reached the target (estimated: free before + disk bytes freed). */
   targetMet: boolean;
+  /** As ExecuteResult.budgetStop: the first entry (junk, then steps) the budget stopped before. */
+  budgetStop?: number;
   /** Link counts left after the deletions (dev:ino -> count), for the `.links` forecast. */
   readonly remainingLinks: ReadonlyMap<string, number>;
 }
@@ -28,10 +30,11 @@ export function simulatePlan(plan: GcPlan, real: (path: string) => string): Simu
   const sim: Simulation = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, limitReached: false, targetMet: false, remainingLinks: meter.remainingLinks };
   const entries = [...plan.junk.map((path) => ({ path, narSize: null })), ...plan.steps];
   const target = plan.ensureFree;
-  for (const { path, narSize } of entries) {
+  for (const [k, { path, narSize }] of entries.entries()) {
     // As the real run: before each path, stop once the file system has the free space asked for.
     if (target !== undefined && target.freeBefore + BigInt(sim.diskBytesFreed) >= target.bytes) {
       sim.targetMet = true;
+      sim.budgetStop = k;
       break;
     }
     const freed = meter.measure(real(path));
@@ -41,6 +44,7 @@ export function simulatePlan(plan: GcPlan, real: (path: string) => string): Simu
     sim.deleted.push(path);
     if (BigInt(sim.bytesFreed) > plan.maxFreed) {
       sim.limitReached = true;
+      sim.budgetStop = k + 1;
       break;
     }
   }

@@ -23,17 +23,23 @@ import { outsidePaths } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { StoregcError } from '../errors.js';
 import { computeLiveness } from '../liveness/classify.js';
+import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
-import { planCollection } from '../plan/planCollection.js';
+import { deadIds, planCollection } from '../plan/planCollection.js';
+import { lastUseTimes } from '../policy/lruOrder.js';
+import type { DeletionOrder } from '../policy/lruOrder.js';
+import { readAccessTimes } from '../snapshot/readAccessTimes.js';
 import { NO_ENTRIES } from '../liveness/storeEntries.js';
 import { planGenerationRemoval } from '../policy/generations.js';
-import type { GenerationOptions, GenerationRemoval } from '../policy/generations.js';
+import type { GenerationDecision, GenerationOptions, GenerationRemoval } from '../policy/generations.js';
+import { keptByBudget } from '../policy/keptByPolicy.js';
+import type { KeptByPolicy } from '../policy/keptByPolicy.js';
+import { keptByRootPolicies } from './policyKept.js';
 import { readProfilesTree } from '../policy/readProfiles.js';
 import { recentRoots } from '../policy/keepRecent.js';
 import { resolveSizeTarget } from '../policy/units.js';
 import type { SizeTarget } from '../policy/units.js';
-import { statfsSync } from 'node:fs';
-import { fsPath } from '../store/bytes.js';
+import { freeBytesOf, measureFreeSpace } from '../store/freeSpace.js';
 import { agedAutoRoots } from '../policy/autoRootAge.js';
 import type { AutoRootRemoval } from '../policy/autoRootAge.js';
 import { readAutoRoots } from '../roots/autoRoots.js';
@@ -80,6 +86,8 @@ export interface GcRequest {
   readonly keepRecentSeconds?: number;
   /** Profile generations to remove before the roots are read (`-d`, `--delete-older-than`, ...). */
   readonly generations?: GenerationOptions;
+  /** Which dead paths go first (under a budget, which are deleted): Nix's order (default) or `lru`. */
+  readonly order?: DeletionOrder;
 }
 
 export type Interruption = 'SIGINT' | 'SIGTERM';
@@ -130,10 +138,14 @@ export interface GcReport {
   readonly rootsByKind: Readonly<Partial<Record<RootKind, number>>>;
   /** Dead entries the plan found (store paths and junk), before any budget. */
   readonly deadFound: number;
+  /** Which dead paths went first: Nix's order or least recently used. */
+  readonly order: DeletionOrder;
+  /** Per policy in effect, the otherwise dead paths it kept (policy/keptByPolicy.ts). */
+  readonly keptByPolicy: KeptByPolicy;
 }
 
 const BATCH = 8192;
-const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], autoRootsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0, target: null, database: null } as const;
+const NOTHING_DONE = { deleted: [], bytesFreed: 0, diskBytesFreed: 0, narSize: 0, skipped: [], limitReached: false, linksRemoved: 0, linksSavedBytes: 0, generationsRemoved: [], autoRootsRemoved: [], staleLinksRemoved: [], rootsByKind: {}, deadFound: 0, target: null, database: null, keptByPolicy: {} } as const;
 
 export async function collectGarbage(settings: Settings, request: GcRequest, emit: Emit): Promise<GcReport> {
   const clock = new PhaseClock(emit);
@@ -172,7 +184,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     // Generations go before the roots are read, as nix-collect-garbage removes them before its
     // collection: a removed generation is no root. The dry run decides the same removals and
     // leaves those links out of the roots instead of unlinking them.
-    const generations = decideGenerations(settings, request);
+    const decision = decideGenerations(settings, request);
+    const generations = decision?.remove ?? [];
     for (const g of generations) emit({ type: 'generation', profile: g.profile, generation: g.generation, dryRun: request.dryRun });
     const generationsRemoved = request.dryRun ? generations : removeGenerations(generations).removed;
     // Aged indirect roots likewise: decided here, removed before the roots are read.
@@ -231,7 +244,16 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       ensureFree: targets?.ensureFree === undefined ? undefined : { bytes: targets.ensureFree, freeBefore: targets.freeBefore },
       rootsToRemove: stale,
       kept: skipped,
+      lastUse: request.order === 'lru' && requested === undefined ? readLastUse(liveness, real) : undefined,
+      keptByPolicy: requested !== undefined ? {} : keptByRootPolicies(graph, { ...rootSet, tempHashParts }, entries, settings, liveness, {
+        keepRecent: request.keepRecentSeconds !== undefined,
+        retainedGenerations: decision?.retained,
+      }),
     });
+    const budgeted = requested === undefined && (plan.maxFreed < UNLIMITED || plan.ensureFree !== undefined);
+    const keptBy = (stop: number | undefined): KeptByPolicy => budgeted
+      ? { ...plan.keptByPolicy, budget: keptByBudget([...plan.junk.map(() => ({ narSize: null })), ...plan.steps], stop) }
+      : plan.keptByPolicy;
 
     if (request.dryRun) {
       // The dry run renders the plan: what the real run with the same flags would delete.
@@ -254,6 +276,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
         findings: rootSet.findings,
         rootsByKind: countKinds(rootSet.roots),
         deadFound: plan.junk.length + plan.steps.length,
+        keptByPolicy: keptBy(sim.budgetStop),
         target: targets === undefined ? null : targetOutcome(targets, targets.freeBefore + BigInt(sim.diskBytesFreed), sim.limitReached, undefined),
         database: null,
       });
@@ -310,6 +333,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       findings: rootSet.findings,
       rootsByKind: countKinds(rootSet.roots),
       deadFound: plan.junk.length + plan.steps.length,
+      keptByPolicy: keptBy(executed.budgetStop),
       target: targets === undefined ? null : targetOutcome(targets, freeBytesOf(settings.realStoreDir) ?? targets.freeBefore, executed.limitReached, interrupted === null ? undefined : `stopped by ${interrupted}`),
       database,
     });
@@ -321,11 +345,17 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   }
 }
 
+/** --order lru: when each dead path was last used, from one lstat of each (snapshot/readAccessTimes.ts). */
+function readLastUse(liveness: Liveness, real: (path: string) => string): Float64Array {
+  const ids = deadIds(liveness);
+  return lastUseTimes(liveness.nodes, ids, readAccessTimes(ids.map((id) => real(liveness.nodes.pathOf(id)))));
+}
+
 /** Nix 2.8's removeOldGenerations over STATE/profiles (reference §12), for whole-store runs. */
-function decideGenerations(settings: Settings, request: GcRequest): readonly GenerationRemoval[] {
-  if (request.generations === undefined || request.paths !== undefined) return [];
+function decideGenerations(settings: Settings, request: GcRequest): GenerationDecision | undefined {
+  if (request.generations === undefined || request.paths !== undefined) return undefined;
   const tree = readProfilesTree(`${settings.stateDir}/profiles`);
-  return planGenerationRemoval(tree, request.generations, Math.floor(Date.now() / 1000)).remove;
+  return planGenerationRemoval(tree, request.generations, Math.floor(Date.now() / 1000));
 }
 
 interface ResolvedTargets {
@@ -339,21 +369,10 @@ interface ResolvedTargets {
 /** Both targets in bytes against the store's file system now (percentages of its size). */
 function resolveTargets(settings: Settings, request: GcRequest): ResolvedTargets | undefined {
   if (request.ensureFree === undefined && request.minFree === undefined) return undefined;
-  const fs = statfsSync(fsPath(settings.realStoreDir), { bigint: true });
-  const size = fs.blocks * fs.bsize;
-  const freeBefore = fs.bavail * fs.bsize;
+  const { size, free: freeBefore } = measureFreeSpace(settings.realStoreDir);
   const ensureFree = request.ensureFree === undefined ? undefined : resolveSizeTarget(request.ensureFree, size);
   const minFree = request.minFree === undefined ? undefined : resolveSizeTarget(request.minFree, size);
   return { ensureFree, minFree, freeBefore, skip: minFree !== undefined && freeBefore >= minFree };
-}
-
-function freeBytesOf(dir: string): bigint | undefined {
-  try {
-    const fs = statfsSync(fsPath(dir), { bigint: true });
-    return fs.bavail * fs.bsize;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The report's `target`: met when free space reached --ensure-free; else the shortfall and why. */
@@ -378,10 +397,11 @@ function interruptionOf(signal: AbortSignal | undefined): Interruption {
   return signal?.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
 }
 
-type ReportBody = Omit<GcReport, 'command' | 'dryRun' | 'storeDir'>;
+type ReportBody = Omit<GcReport, 'command' | 'dryRun' | 'storeDir' | 'order'>;
 
 function report(settings: Settings, request: GcRequest, body: ReportBody): GcReport {
-  return { command: request.paths === undefined ? 'gc' : 'delete', dryRun: request.dryRun, storeDir: settings.storeDir, ...body };
+  const order = request.paths === undefined ? request.order ?? 'nix' : 'nix';
+  return { command: request.paths === undefined ? 'gc' : 'delete', dryRun: request.dryRun, storeDir: settings.storeDir, order, ...body };
 }
 
 function checkRequested(storeDir: string, path: string): string {

@@ -12,12 +12,13 @@ import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexedScan } from '../roots/index/withIndex.js';
 import type { TreeScan } from '../roots/readRootTrees.js';
 import type { RootSet } from '../roots/types.js';
+import type { ClassifyContext } from '../roots/classify.js';
 import { readStoreEntries, readStoreGraph, readValidPaths } from '../snapshot/readStore.js';
 import { compareBytes } from '../store/bytes.js';
 
 /** Roots through the roots index (cached listings of unchanged directories); validity from the DB now. */
-function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any'): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
-  return withIndex(settings, (cache) => findRoots(settings, isValid, 'read', cache, order));
+function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any', ids?: ClassifyContext['ids']): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
+  return withIndex(settings, (cache) => findRoots(settings, isValid, 'read', cache, order, ids));
 }
 
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
@@ -27,10 +28,10 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
-  const { graph, findings: graphFindings } = readStoreGraph(settings, true);
+  const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
   // Roots first, then the store listing, in Nix's order (reference §5.5).
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any');
-  const entries = readStoreEntries(settings, graph);
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths);
+  const entries = readStoreEntries(settings, graph, key);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);

@@ -5,7 +5,7 @@
  * The state dir is validated before the history is opened in it: a wrong one is refused (exit 2)
  * with nothing created there.
  */
-import { statfsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Settings } from '../config/settings.js';
 import { dbFileOf } from '../config/settings.js';
 import { StoregcError } from '../errors.js';
@@ -17,6 +17,7 @@ import { writeMetricsFile } from '../records/writeAtomic.js';
 import { validateDatabase } from '../snapshot/readStore.js';
 import type { Finding } from '../roots/types.js';
 import { fsPath } from '../store/bytes.js';
+import { freeBytesOf } from '../store/freeSpace.js';
 import type { GcReport } from './collect.js';
 
 export interface RecordOptions {
@@ -35,7 +36,7 @@ export async function recordRun(settings: Settings, options: RecordOptions, run:
     dryRun: options.dryRun,
     outcome: 'running',
     targets: { maxFreed: options.maxFreed },
-    freeBefore: freeBytes(settings.realStoreDir),
+    freeBefore: freeBytesOf(settings.realStoreDir),
     phases: {},
     rootsByKind: {},
     deadPathsFound: 0,
@@ -66,7 +67,7 @@ export async function recordRun(settings: Settings, options: RecordOptions, run:
   try {
     report = await run();
   } catch (error) {
-    finish({ ...base, outcome: 'failed', finishedAt: Date.now() / 1000, freeAfter: freeBytes(settings.realStoreDir), error: { code: error instanceof StoregcError ? error.code : 'internal', message: (error as Error).message } });
+    finish({ ...base, outcome: 'failed', finishedAt: Date.now() / 1000, freeAfter: freeBytesOf(settings.realStoreDir), error: { code: error instanceof StoregcError ? error.code : 'internal', message: (error as Error).message } });
     throw error;
   }
   finish(recordOf(settings, base, report));
@@ -108,7 +109,7 @@ function recordOf(settings: Settings, base: RunRecord, report: GcReport): RunRec
     }),
     ...(report.target === null ? {} : { targetMet: report.target.met, shortfallBytes: report.target.shortfallBytes, ...(report.target.cause === null ? {} : { cause: report.target.cause }) }),
     ...(report.interrupted === null ? {} : { error: { code: 'interrupted', message: `stopped by ${report.interrupted}` } }),
-    freeAfter: freeBytes(settings.realStoreDir),
+    freeAfter: freeBytesOf(settings.realStoreDir),
     phases,
     rootsByKind: report.rootsByKind,
     deadPathsFound: report.deadFound,
@@ -116,20 +117,11 @@ function recordOf(settings: Settings, base: RunRecord, report: GcReport): RunRec
     bytesDeleted: BigInt(report.diskBytesFreed),
     generationsRemoved: report.generationsRemoved.map((g) => ({ profile: g.profile, generation: g.generation, link: g.link })),
     autoRootsRemoved: report.autoRootsRemoved.map((a) => ({ link: a.link, target: a.target })),
-    keptByPolicy: report.limitReached ? { budget: { paths: Math.max(0, report.deadFound - report.deleted.length), bytes: 0n } } : {},
+    keptByPolicy: Object.fromEntries(Object.entries(report.keptByPolicy).map(([policy, t]) => [policy, { paths: t.paths, narSize: BigInt(t.narSize) }])),
+    order: report.order,
     dbBytes: sizeOf(dbFileOf(settings)),
     walBytes: sizeOf(`${dbFileOf(settings)}-wal`),
   };
-}
-
-/** Free bytes for an unprivileged user on the store's file system (what Nix's auto-GC reads). */
-function freeBytes(dir: string): bigint | undefined {
-  try {
-    const st = statfsSync(fsPath(dir), { bigint: true });
-    return st.bavail * st.bsize;
-  } catch {
-    return undefined;
-  }
 }
 
 function sizeOf(file: string): bigint | undefined {

@@ -56,6 +56,18 @@ export class PathTable {
     return { table, idOf };
   }
 
+  /** The table's arrays, for the graph cache (src/graph/cache/graphBlob.ts). */
+  parts(): { prefix: string; bytes: Buffer; offsets: Uint32Array; slots: Int32Array } {
+    return { prefix: this.prefix, bytes: this.bytes, offsets: this.offsets, slots: this.slots };
+  }
+
+  /** A table from `parts()` of another, as the graph cache stored it; checked for shape, not content (a checksum covers that). */
+  static fromParts(prefix: string, bytes: Buffer, offsets: Uint32Array, slots: Int32Array): PathTable {
+    const n = offsets.length - 1;
+    if (n < 0 || offsets[n] !== bytes.length || slots.length !== slotCount(n)) throw new RangeError('path table parts do not fit together');
+    return new PathTable(bytes, offsets, slots, prefix);
+  }
+
   get size(): number {
     return this.offsets.length - 1;
   }
@@ -136,12 +148,25 @@ export class PathTable {
     }
   }
 
+  /** Do all paths start with the prefix? (They do iff the first and the last in byte order do.) */
+  private allUnderPrefix?: boolean;
+
   /** Is path `id` equal to `prefix.slice(0, skipped) + text`? */
   private equals(id: number, text: string, skipped: number): boolean {
     const start = this.offsets[id]!;
     const end = this.offsets[id + 1]!;
     if (end - start !== skipped + text.length) return false;
     const bytes = this.bytes;
+    this.allUnderPrefix ??= this.size > 0 && this.startsWith(0, this.prefix) && this.startsWith(this.size - 1, this.prefix);
+    // When every path starts with the prefix, only what follows it can differ.
+    if (this.allUnderPrefix && skipped === this.prefix.length) {
+      for (let k = 0, at = start + skipped; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
+      return true;
+    }
+    if (this.allUnderPrefix && skipped === 0 && text.startsWith(this.prefix)) {
+      for (let k = this.prefix.length, at = start + k; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
+      return true;
+    }
     for (let k = 0; k < skipped; k++) if (bytes[start + k] !== this.prefix.charCodeAt(k)) return false;
     for (let k = 0, at = start + skipped; k < text.length; k++, at++) if (bytes[at] !== text.charCodeAt(k)) return false;
     return true;

@@ -8,6 +8,7 @@ import type { RootSet } from '../roots/types.js';
 import { ALIVE, DEAD, markLive } from './markLive.js';
 import type { LivenessState } from './markLive.js';
 import { NodeTable } from './nodeTable.js';
+import { entryIds } from './storeEntries.js';
 import type { StoreEntries } from './storeEntries.js';
 
 export interface PathInfo {
@@ -41,16 +42,17 @@ export interface Liveness {
  */
 export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, requested?: readonly string[]): Liveness {
   const nodes = new NodeTable(graph);
-  const entryIds = requested === undefined ? entries.names.map((name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
-  const rootIds = Int32Array.from(rootSet.roots, (r) => nodes.intern(r.path));
+  const startIds = requested === undefined ? entryIds(entries, (name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
+  const known = rootSet.rootIds?.length === rootSet.roots.length ? rootSet.rootIds : undefined;
+  const rootIds = Int32Array.from(rootSet.roots, (r, i) => (known !== undefined && known[i]! >= 0 ? known[i]! : nodes.intern(r.path)));
   const state = markLive({
     nodes,
-    entries: entryIds,
+    entries: startIds,
     roots: rootIds,
     tempHashParts: rootSet.tempHashParts,
     keepOutputs: options.keepOutputs,
     keepDerivations: options.keepDerivations,
-    requested: requested === undefined ? undefined : new Set(entryIds),
+    requested: requested === undefined ? undefined : new Set(startIds),
   });
   return { nodes, state, rootIds };
 }

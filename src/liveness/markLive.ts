@@ -8,7 +8,6 @@
  * early leave their nodes undecided until readdir reaches them, which is why the same readdir
  * order matters (valid paths missing on disk, the deriver anomaly of §7.3). Pure: no I/O.
  */
-import { rowOf } from '../graph/csr.js';
 import type { NodeTable } from './nodeTable.js';
 
 export interface LivenessInput {
@@ -39,34 +38,57 @@ export function markLive(input: LivenessInput): LivenessState {
   const { nodes, keepOutputs, keepDerivations, tempHashParts } = input;
   const { graph } = nodes;
   const n = nodes.size;
+  const validCount = nodes.validCount;
   const state = new Uint8Array(n);
   const seen = new Uint32Array(n);
   const queue = new Int32Array(n);
-  const stack: number[] = [];
+  const stack = new Int32Array(n);
+  // The CSR arrays themselves: a subarray per visited node would allocate millions of views.
+  const { start: refStart, list: refList } = graph.references;
+  const { start: rfrStart, list: rfrList } = graph.referrers;
+  const { start: outStart, list: outList } = graph.outputs;
+  const { start: drvStart, list: drvList } = graph.derivers;
+  const { deriver, isDrv } = graph;
+  const requested = input.requested;
   let stamp = 0;
 
   for (const r of input.roots) state[r]! |= ROOT;
   const temp = nodes.withHashParts(tempHashParts);
-  const tempProtected = (id: number): boolean => temp[id] === 1;
 
   /** alive += {p, start} ∪ forward closure of p (an invalid p has no closure). */
   const markAlive = (p: number, start: number): void => {
     state[start]! |= ALIVE;
     state[p]! |= ALIVE;
-    if (!nodes.isValid(p) || state[p]! & CLOSED) return;
-    stack.push(p);
+    if (p >= validCount || state[p]! & CLOSED) return;
+    let top = 0;
+    stack[top++] = p;
     state[p]! |= CLOSED;
-    while (stack.length > 0) {
-      const q = stack.pop()!;
-      const visit = (x: number): void => {
+    while (top > 0) {
+      const q = stack[--top]!;
+      // Each node is pushed once (CLOSED), so the stack never holds more than n.
+      for (let k = refStart[q]!, end = refStart[q + 1]!; k < end; k++) {
+        const x = refList[k]!;
+        if (!(state[x]! & CLOSED)) {
+          state[x]! |= ALIVE | CLOSED;
+          stack[top++] = x;
+        }
+      }
+      if (keepOutputs && isDrv[q] === 1) {
+        for (let k = outStart[q]!, end = outStart[q + 1]!; k < end; k++) {
+          const x = outList[k]!;
+          if (!(state[x]! & CLOSED)) {
+            state[x]! |= ALIVE | CLOSED;
+            stack[top++] = x;
+          }
+        }
+      }
+      if (keepDerivations) {
+        const x = deriver[q]!;
         if (x >= 0 && !(state[x]! & CLOSED)) {
           state[x]! |= ALIVE | CLOSED;
-          stack.push(x);
+          stack[top++] = x;
         }
-      };
-      for (const r of rowOf(graph.references, q)) visit(r);
-      if (keepOutputs && graph.isDrv[q] === 1) for (const o of rowOf(graph.outputs, q)) visit(o);
-      if (keepDerivations) visit(graph.deriver[q]!);
+      }
     }
   };
 
@@ -74,13 +96,8 @@ export function markLive(input: LivenessInput): LivenessState {
     stamp++;
     let head = 0;
     let tail = 0;
-    const enqueue = (x: number): void => {
-      if (seen[x] !== stamp) {
-        seen[x] = stamp;
-        queue[tail++] = x;
-      }
-    };
-    enqueue(start);
+    seen[start] = stamp;
+    queue[tail++] = start;
     let found = false;
     let abandoned = false;
     while (head < tail) {
@@ -97,21 +114,41 @@ export function markLive(input: LivenessInput): LivenessState {
         found = true;
         break;
       }
-      if (input.requested !== undefined && !input.requested.has(p)) {
+      if (requested !== undefined && !requested.has(p)) {
         abandoned = true;
         break;
       }
-      if (tempProtected(p)) {
+      if (temp[p] === 1) {
         markAlive(p, start);
         found = true;
         break;
       }
-      if (nodes.isValid(p)) {
-        for (const r of rowOf(graph.referrers, p)) enqueue(r);
-        if (keepDerivations && graph.isDrv[p] === 1) {
-          for (const o of rowOf(graph.outputs, p)) if (graph.deriver[o] === p) enqueue(o);
+      if (p < validCount) {
+        for (let k = rfrStart[p]!, end = rfrStart[p + 1]!; k < end; k++) {
+          const x = rfrList[k]!;
+          if (seen[x] !== stamp) {
+            seen[x] = stamp;
+            queue[tail++] = x;
+          }
         }
-        if (keepOutputs) for (const d of rowOf(graph.derivers, p)) enqueue(d);
+        if (keepDerivations && isDrv[p] === 1) {
+          for (let k = outStart[p]!, end = outStart[p + 1]!; k < end; k++) {
+            const x = outList[k]!;
+            if (deriver[x] === p && seen[x] !== stamp) {
+              seen[x] = stamp;
+              queue[tail++] = x;
+            }
+          }
+        }
+        if (keepOutputs) {
+          for (let k = drvStart[p]!, end = drvStart[p + 1]!; k < end; k++) {
+            const x = drvList[k]!;
+            if (seen[x] !== stamp) {
+              seen[x] = stamp;
+              queue[tail++] = x;
+            }
+          }
+        }
       }
     }
     if (!found && !abandoned) for (let i = 0; i < tail; i++) state[queue[i]!]! |= DEAD;

@@ -5,10 +5,13 @@
  * keeps and why. Pure: dry runs render it (simulating the budget on disk), the collector
  * executes it and re-checks only what can change under it (temp roots, new referrers).
  */
-import { rowOf } from '../graph/csr.js';
+import { buildCsr, rowOf } from '../graph/csr.js';
 import { narSizeOf } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
+import { lruOrder } from '../policy/lruOrder.js';
+import type { DeletionOrder } from '../policy/lruOrder.js';
+import type { KeptByPolicy } from '../policy/keptByPolicy.js';
 
 export interface PlanStep {
   readonly id: number;
@@ -18,6 +21,8 @@ export interface PlanStep {
   /** ValidPaths.id when valid. */
   readonly dbId: number;
   readonly narSize: number | null;
+  /** --order lru: its effective last use (Unix seconds), which put it where it is. */
+  readonly lastUse?: number;
 }
 
 /** A root the run removes, and where its outside target is looked at again right before. */
@@ -41,6 +46,8 @@ export interface GcPlan {
   readonly junk: readonly string[];
   /** Dead store paths, every referrer before its references. */
   readonly steps: readonly PlanStep[];
+  /** How `steps` are ordered beyond that: Nix's order, or least recently used first. */
+  readonly order: DeletionOrder;
   /** Dead paths kept because a reference cycle makes them undeletable (Nix 2.8 aborts). */
   readonly blocked: readonly string[];
   /** Nix's --max-freed: the run stops after the path that takes the bytes freed past it. */
@@ -51,6 +58,8 @@ export interface GcPlan {
   readonly rootsToRemove: readonly RootRemoval[];
   /** What the plan keeps and why: requested paths still alive, reference cycles. */
   readonly kept: readonly Kept[];
+  /** What the root-adding policies kept (the budget's share is known once the run stops). */
+  readonly keptByPolicy: KeptByPolicy;
 }
 
 export interface PlanRequest {
@@ -61,6 +70,24 @@ export interface PlanRequest {
   readonly rootsToRemove: readonly RootRemoval[];
   /** Kept for reasons decided before planning (requested paths that are alive). */
   readonly kept: readonly Kept[];
+  /**
+   * --order lru: each dead node's last use (lastUseOf), indexed by node id; the steps then go
+   * least recently used first. Absent: Nix's order.
+   */
+  readonly lastUse?: Float64Array | undefined;
+  readonly keptByPolicy?: KeptByPolicy;
+}
+
+/** Dead and not alive (see planCollection): the nodes a plan may delete. */
+function isDeadIn(liveness: Liveness, id: number): boolean {
+  return (liveness.state[id]! & (DEAD | ALIVE)) === DEAD;
+}
+
+/** The nodes a plan may delete, for the reads the plan needs about them (--order lru). */
+export function deadIds(liveness: Liveness): number[] {
+  const ids: number[] = [];
+  for (let id = 0; id < liveness.nodes.size; id++) if (isDeadIn(liveness, id)) ids.push(id);
+  return ids;
 }
 
 /**
@@ -69,13 +96,14 @@ export interface PlanRequest {
  * (reference §8.3): the plan then has no junk and no steps, but still its roots to remove.
  */
 export function planCollection(liveness: Liveness, request: PlanRequest): GcPlan {
-  const base = { maxFreed: request.maxFreed, ensureFree: request.ensureFree, rootsToRemove: request.rootsToRemove };
+  const order: DeletionOrder = request.lastUse === undefined ? 'nix' : 'lru';
+  const base = { order, keptByPolicy: request.keptByPolicy ?? {}, maxFreed: request.maxFreed, ensureFree: request.ensureFree, rootsToRemove: request.rootsToRemove };
   if (request.maxFreed === 0n) return { ...base, junk: [], steps: [], blocked: [], kept: request.kept };
   const { junk } = request;
-  const { nodes, state } = liveness;
+  const { nodes } = liveness;
   const refs = nodes.graph.references;
   const n = nodes.size;
-  const isDead = (id: number): boolean => (state[id]! & (DEAD | ALIVE)) === DEAD;
+  const isDead = (id: number): boolean => isDeadIn(liveness, id);
   const color = new Uint8Array(n); // 0 unvisited, 1 on the DFS stack, 2 done
   const blocked = new Uint8Array(n);
   const postOrder: number[] = [];
@@ -126,7 +154,29 @@ export function planCollection(liveness: Liveness, request: PlanRequest): GcPlan
   }
   const blockedPaths = kept.sort();
   // Nix 2.8 aborts on a reference cycle among dead paths; the plan keeps them and says so.
-  return { ...base, junk: [...junk], steps, blocked: blockedPaths, kept: [...request.kept, ...blockedPaths.map((path) => ({ path, reason: 'reference-cycle' as const }))] };
+  const ordered = request.lastUse === undefined ? steps : leastRecentlyUsedFirst(steps, liveness, request.lastUse);
+  return { ...base, junk: [...junk], steps: ordered, blocked: blockedPaths, kept: [...request.kept, ...blockedPaths.map((path) => ({ path, reason: 'reference-cycle' as const }))] };
+}
+
+/** The steps (in Nix's order, which breaks ties) reordered by lruOrder over their references. */
+function leastRecentlyUsedFirst(steps: readonly PlanStep[], liveness: Liveness, lastUse: Float64Array): PlanStep[] {
+  const { nodes } = liveness;
+  const at = new Int32Array(nodes.size).fill(-1);
+  steps.forEach((s, i) => (at[s.id] = i));
+  const from: number[] = [];
+  const to: number[] = [];
+  steps.forEach((s, i) => {
+    if (!s.valid) return;
+    for (const r of rowOf(nodes.graph.references, s.id)) {
+      if (at[r]! >= 0) {
+        from.push(i);
+        to.push(at[r]!);
+      }
+    }
+  });
+  const times = Float64Array.from(steps, (s) => lastUse[s.id]!);
+  const { order, effective } = lruOrder(times, buildCsr(steps.length, Int32Array.from(from), Int32Array.from(to), from.length));
+  return Array.from(order, (i) => ({ ...steps[i]!, lastUse: effective[i]! }));
 }
 
 const EMPTY = new Int32Array(0);

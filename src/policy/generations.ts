@@ -90,6 +90,11 @@ export interface GenerationDecision {
   readonly profiles: readonly string[];
   readonly remove: readonly GenerationRemoval[];
   readonly kept: readonly GenerationKept[];
+  /**
+   * The generation links (full entry paths) of the profiles considered that are neither the
+   * current generation nor removed: what these flags keep that `-d` alone would remove.
+   */
+  readonly retained: readonly string[];
 }
 
 const MAX_GENERATION = 0xffff_ffff;
@@ -162,12 +167,13 @@ function matchesGlob(profile: Profile, rootPath: string, glob: RegExp | undefine
  */
 export function planGenerationRemoval(root: DirSnapshot | undefined, options: GenerationOptions, now: number): GenerationDecision {
   const active = options.deleteOld === true || options.deleteOlderThanSeconds !== undefined || options.keepGenerations !== undefined;
-  if (!active || root === undefined) return { profiles: [], remove: [], kept: [] };
+  if (!active || root === undefined) return { profiles: [], remove: [], kept: [], retained: [] };
   const glob = options.profilesGlob === undefined ? undefined : globToRegExp(options.profilesGlob);
   const removed = new Set<string>();
   const profiles: string[] = [];
   const remove: GenerationRemoval[] = [];
   const kept: GenerationKept[] = [];
+  const retained: string[] = [];
   for (const found of profilesOf(root)) {
     if (removed.has(found.path) || !matchesGlob(found, root.path, glob)) continue;
     const profile = { ...found, generations: found.generations.filter((g) => !removed.has(`${found.dir}/${g.entry}`)) };
@@ -178,8 +184,10 @@ export function planGenerationRemoval(root: DirSnapshot | undefined, options: Ge
       removed.add(r.link);
     }
     kept.push(...decided.kept);
+    const gone = new Set(decided.remove.map((r) => r.generation));
+    for (const g of profile.generations) if (g.number !== profile.current && !gone.has(g.number)) retained.push(`${profile.dir}/${g.entry}`);
   }
-  return { profiles, remove, kept };
+  return { profiles, remove, kept, retained };
 }
 
 function decideProfile(p: Profile, options: GenerationOptions, now: number): { remove: GenerationRemoval[]; kept: GenerationKept[] } {

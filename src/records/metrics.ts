@@ -17,6 +17,11 @@ function num(v: Value): string {
   return typeof v === 'bigint' ? v.toString() : Number.isFinite(v) ? String(v) : '0';
 }
 
+/** A policy's label value: Prometheus style, keepRecent -> keep_recent. */
+function label(policy: string): string {
+  return policy.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 function escapeLabel(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
@@ -61,8 +66,8 @@ export function renderMetrics(run: RunRecord, lastSuccessAt: number | undefined)
     .gauge('storegc_target_met', 'Whether the last run met its free-space target (1 also when it had none).', run.targetMet ?? true)
     .gauge('storegc_target_shortfall_bytes', 'Bytes still missing to the free-space target after the last run.', run.shortfallBytes)
     .gauge('storegc_roots', 'GC roots found by the last run, by kind.', ROOT_KINDS.map((kind) => [{ kind }, run.rootsByKind[kind]] as const))
-    .gauge('storegc_kept_by_policy_paths', 'Dead store paths a policy kept in the last run, by policy.', POLICIES.map((policy) => [{ policy }, run.keptByPolicy[policy]?.paths] as const))
-    .gauge('storegc_kept_by_policy_bytes', 'Bytes of dead store paths a policy kept in the last run, by policy.', POLICIES.map((policy) => [{ policy }, run.keptByPolicy[policy]?.bytes] as const))
+    .gauge('storegc_kept_by_policy_paths', 'Otherwise dead store paths a policy (keep_recent, generations, budget) kept in the last run.', POLICIES.map((policy) => [{ policy: label(policy) }, run.keptByPolicy[policy]?.paths] as const))
+    .gauge('storegc_kept_by_policy_bytes', 'narSize of the otherwise dead store paths a policy kept in the last run.', POLICIES.map((policy) => [{ policy: label(policy) }, run.keptByPolicy[policy]?.narSize] as const))
     .gauge('storegc_database_size_bytes', "Size of the Nix database file after the last run.", run.dbBytes)
     .gauge('storegc_database_wal_size_bytes', "Size of the Nix database's write-ahead log after the last run.", run.walBytes)
     .text();

@@ -4,14 +4,16 @@
  * are bigint bytes, times are Unix seconds (fractional), durations seconds.
  */
 import type { RootKind } from '../roots/types.js';
+import { KEEP_POLICIES } from '../policy/keptByPolicy.js';
+import type { KeepPolicy } from '../policy/keptByPolicy.js';
 
 /** The phases a run reports durations for, in run order; metrics export each one (0 when absent). */
 export const PHASES = ['lock', 'roots', 'graph', 'liveness', 'generations', 'auto_roots', 'plan', 'delete', 'links', 'vacuum'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The policies that can keep a dead path; metrics export each one. */
-export const POLICIES = ['keep_recent', 'budget', 'target_met'] as const;
-export type Policy = (typeof POLICIES)[number];
+export const POLICIES = KEEP_POLICIES;
+export type Policy = KeepPolicy;
 
 export const ROOT_KINDS: readonly RootKind[] = ['symlink', 'file', 'indirect', 'runtime', 'temp'];
 
@@ -53,7 +55,10 @@ export interface RunRecord {
   readonly bytesDeleted: bigint;
   readonly generationsRemoved: readonly { readonly profile: string; readonly generation: number; readonly link: string }[];
   readonly autoRootsRemoved: readonly { readonly link: string; readonly target: string }[];
-  readonly keptByPolicy: Readonly<Partial<Record<Policy, { readonly paths: number; readonly bytes: bigint }>>>;
+  /** Per policy in effect, the otherwise dead paths it kept and their narSize. */
+  readonly keptByPolicy: Readonly<Partial<Record<Policy, { readonly paths: number; readonly narSize: bigint }>>>;
+  /** Which dead paths went first (absent in records written before --order existed). */
+  readonly order?: 'nix' | 'lru' | undefined;
   readonly dbBytes?: bigint | undefined;
   readonly walBytes?: bigint | undefined;
 }

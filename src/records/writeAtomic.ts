@@ -41,7 +41,7 @@ export function writeFileAtomic(file: string, content: string, flag: string): vo
     } finally {
       closeSync(fd);
     }
-    crashPoint();
+    crashPoint('metrics-written');
     renameSync(tmp, file);
     const d = openSync(dir, constants.O_RDONLY);
     try {

@@ -4,6 +4,7 @@ import type { RunRecord } from '../records/runRecord.js';
 import type { Finding } from '../roots/types.js';
 import { display } from '../store/bytes.js';
 import { formatMiB } from './mib.js';
+import { keptByPolicyJson, keptByPolicyText } from './keptByPolicy.js';
 
 export interface HistoryReport {
   readonly command: 'history';
@@ -45,7 +46,8 @@ export function runJson(stored: StoredRun): object {
     deadPathsFound: r.deadPathsFound,
     pathsDeleted: r.pathsDeleted,
     bytesDeleted: String(r.bytesDeleted),
-    keptByPolicy: Object.fromEntries(Object.entries(r.keptByPolicy).map(([k, v]) => [k, { paths: v.paths, bytes: String(v.bytes) }])),
+    order: r.order ?? null,
+    keptByPolicy: keptByPolicyJson(r.keptByPolicy, 'string'),
     phasesSeconds: r.phases,
   };
 }
@@ -62,6 +64,7 @@ export function runLine(stored: StoredRun): string {
     const took = r.finishedAt === undefined ? '' : ` in ${(r.finishedAt - r.startedAt).toFixed(1)} s`;
     const free = r.freeBefore === undefined || r.freeAfter === undefined ? '' : `, free ${formatMiB(r.freeBefore)} -> ${formatMiB(r.freeAfter)} MiB`;
     const error = r.error === undefined ? '' : ` (${r.error.code}: ${r.error.message})`;
-    return `#${stored.id} ${iso(r.startedAt)} ${r.trigger}${r.dryRun ? ' dry run' : ''}: ${outcomeOf(stored)}${took}; ${r.pathsDeleted} of ${r.deadPathsFound} dead paths deleted, ${formatMiB(r.bytesDeleted)} MiB, ${r.generationsRemoved.length} generations removed${free}${error}\n`;
+    const kept = keptByPolicyText(r.keptByPolicy);
+    return `#${stored.id} ${iso(r.startedAt)} ${r.trigger}${r.dryRun ? ' dry run' : ''}: ${outcomeOf(stored)}${took}; ${r.pathsDeleted} of ${r.deadPathsFound} dead paths deleted, ${formatMiB(r.bytesDeleted)} MiB, ${r.generationsRemoved.length} generations removed${free}${kept === undefined ? '' : `; ${kept}`}${error}\n`;
   }
 }

@@ -3,7 +3,8 @@ import { display } from '../store/bytes.js';
 import type { IndexReport } from '../compose/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 
-const count = (n: number): string => n.toLocaleString('en-US');
+/** 1,234,567: as toLocaleString('en-US') for integers, without loading ICU's locale data (25 ms at first use). */
+export const count = (n: number): string => (Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US'));
 
 /** `roots index: reused 812 of 820 directories (read 8), 1,000,000 entries, 12 outside links`. */
 export function indexUseLine(use: IndexUse): string {

@@ -11,7 +11,9 @@ import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import { ByteChunks } from './byteChunks.js';
 import { groupRowJson, rootRowJson, whyBody } from './insightJson.js';
+import { keptByPolicyJson } from './keptByPolicy.js';
 import { LazyRows } from './lazyRows.js';
+import { watchJson } from './watch.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -21,7 +23,8 @@ const num = (b: bigint | null): number | null => (b === null ? null : Number(b))
 export function renderJson(report: Report): Buffer {
   // roots --sizes has a row per root: 700k roots make 400 MB of JSON, near V8's longest string.
   if (report.command === 'root-sizes') return jsonInPieces(toJson(report) as Record<string, unknown>);
-  return Buffer.from(`${JSON.stringify(toJson(report), null, 2)}\n`, 'utf8');
+  // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
+  return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
 }
 
 /**
@@ -93,6 +96,8 @@ export function toJson(report: Report): object {
       return { ...head, ...historyJson(report), warnings };
     case 'status':
       return { ...head, last: report.last === undefined ? null : runJson(report.last), now: { ...gcBody(report.now), binds: bindingLimit(report.now) }, warnings };
+    case 'watch':
+      return { ...head, ...watchJson(report), warnings };
     case 'report':
       return { ...head, html: display(report.html), json: report.json === undefined ? null : display(report.json), roots: report.roots, livePaths: report.livePaths, index: indexUse(report.index), warnings };
   }
@@ -142,6 +147,8 @@ function gcBody(report: GcReport): object {
     // bytesFreed: apparent sizes, as Nix counts; diskBytesFreed: disk blocks released.
     totals: { paths: report.deleted.length, bytesFreed: report.bytesFreed, diskBytesFreed: report.diskBytesFreed, narSize: report.narSize },
     limitReached: report.limitReached,
+    order: report.order,
+    keptByPolicy: keptByPolicyJson(report.keptByPolicy, 'number'),
     interrupted: report.interrupted,
     skipped: report.skipped.map((s) => ({ path: display(s.path), reason: s.reason, detail: s.detail ?? null })),
     links: { removed: report.linksRemoved, savedBytes: Math.max(0, report.linksSavedBytes) },

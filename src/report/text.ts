@@ -5,6 +5,8 @@ import { renderRootSizesText, renderWhyText } from './insightText.js';
 import { formatMiB, summaryLine } from './mib.js';
 import { historyText, runLine } from './history.js';
 import { bindingLimit } from './binding.js';
+import { keptByPolicyText } from './keptByPolicy.js';
+import { watchText } from './watch.js';
 import type { GcReport, Report } from './types.js';
 
 export function renderText(report: Report): Buffer {
@@ -28,21 +30,27 @@ export function renderText(report: Report): Buffer {
     case 'status': {
       const now = report.now;
       const last = report.last === undefined ? 'last run: none recorded\n' : `last run: ${runLine(report.last)}`;
-      return toBytes(`${last}now: would delete ${now.deleted.length} of ${now.deadFound} dead paths, freeing ${formatMiB(now.diskBytesFreed)} MiB on disk; ${now.generationsRemoved.length} generations and ${now.autoRootsRemoved.length} auto roots would go\nbinds: ${bindingLimit(now)}\n`);
+      const kept = keptByPolicyText(now.keptByPolicy);
+      return toBytes(`${last}now: would delete ${now.deleted.length} of ${now.deadFound} dead paths, freeing ${formatMiB(now.diskBytesFreed)} MiB on disk; ${now.generationsRemoved.length} generations and ${now.autoRootsRemoved.length} auto roots would go\nbinds: ${bindingLimit(now)}\n${kept === undefined ? '' : `${kept}\n`}`);
     }
+    case 'watch':
+      return toBytes(watchText(report));
     case 'report':
       return toBytes(`wrote ${report.html}${report.json === undefined ? '' : ` and ${report.json}`}: ${report.roots} roots, ${report.livePaths} live paths\n`);
   }
 }
 
 /**
- * A real run prints Nix's summary line only (byte-identical: its count is apparent sizes). A
- * dry run lists the paths first, then both measures, labelled: the disk blocks the deletions
- * would release, and the apparent size Nix would report (for many small files the two differ
- * several times over), and the database's narSize.
+ * A real run prints Nix's summary line only (byte-identical: its count is apparent sizes; what
+ * policies kept goes to stderr). A dry run lists the paths first (sorted, as Nix lists dead
+ * paths; under --order lru in deletion order, which is its decision), then both measures,
+ * labelled: the disk blocks the deletions would release, and the apparent size Nix would report
+ * (for many small files the two differ several times over), and the database's narSize; then
+ * what each policy in effect kept.
  */
 function renderGc(report: GcReport): string {
   if (!report.dryRun) return summaryLine(report.deleted.length, report.bytesFreed);
-  const paths = [...report.deleted].sort().map((p) => `${p}\n`).join('');
-  return `${paths}${report.deleted.length} store paths would be deleted, freeing ${formatMiB(report.diskBytesFreed)} MiB on disk (apparent size ${formatMiB(report.bytesFreed)} MiB, which nix-store reports; narSize ${formatMiB(report.narSize)} MiB)\n`;
+  const paths = (report.order === 'lru' ? report.deleted : [...report.deleted].sort()).map((p) => `${p}\n`).join('');
+  const kept = keptByPolicyText(report.keptByPolicy);
+  return `${paths}${report.deleted.length} store paths would be deleted, freeing ${formatMiB(report.diskBytesFreed)} MiB on disk (apparent size ${formatMiB(report.bytesFreed)} MiB, which nix-store reports; narSize ${formatMiB(report.narSize)} MiB)\n${kept === undefined ? '' : `${kept}\n`}`;
 }

@@ -6,6 +6,7 @@ import type { IndexUse } from '../roots/index/withIndex.js';
 import type { PageReport, RootSizesReport, WhyReport } from './insightTypes.js';
 import type { HistoryReport } from './history.js';
 import type { StatusReport } from '../compose/status.js';
+import type { WatchReport } from '../compose/watch.js';
 
 export interface RootsReport {
   readonly command: 'roots';
@@ -27,9 +28,9 @@ export interface PathsReport {
   readonly index?: IndexUse | undefined;
 }
 
-export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport | HistoryReport | StatusReport;
+export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyReport | RootSizesReport | PageReport | HistoryReport | StatusReport | WatchReport;
 
-export type { GcReport, HistoryReport, StatusReport, IndexReport, PageReport, RootSizesReport, WhyReport };
+export type { GcReport, HistoryReport, StatusReport, IndexReport, PageReport, RootSizesReport, WhyReport, WatchReport };
 
 /** A renderer turns a report into the bytes for stdout. */
 export type Renderer = (report: Report) => Buffer;

@@ -5,7 +5,8 @@ import { canonPath, dirName, baseName, isInStore, isValidBaseName, toStorePath }
 import type { Root, TreeEntry } from './types.js';
 
 export type Decision =
-  | { readonly kind: 'root'; readonly root: Root }
+  /** `id`: the root's graph id, when the context looks ids up (`idOf`). */
+  | { readonly kind: 'root'; readonly root: Root; readonly id?: number }
   /** Points into the store at a path that is not valid: Nix prints "skipping invalid root". */
   | { readonly kind: 'invalid'; readonly link: string; readonly target: string }
   /** Points outside the store: the target (canonical, absolute) must be looked at (§3.3 step 2). */
@@ -17,14 +18,24 @@ const IGNORE: Decision = { kind: 'ignore' };
 export interface ClassifyContext {
   readonly storeDir: string;
   readonly isValid: (path: string) => boolean;
+  /**
+   * Instead of `isValid`, when given: the path's graph id, -1 when not valid (its store name
+   * alone for `idOfName`), so that liveness need not look each root up again.
+   */
+  readonly ids?: { idOf(path: string): number; idOfName(name: string): number };
 }
 
 export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision {
   if (entry.type === 'file') {
     // A regular file named after a valid store path is a root; its contents are ignored.
     const base = baseName(entry.path);
+    if (!isValidBaseName(base)) return IGNORE;
+    if (ctx.ids !== undefined) {
+      const id = ctx.ids.idOfName(base);
+      return id === -1 ? IGNORE : { kind: 'root', root: { link: entry.path, path: `${ctx.storeDir}/${base}`, kind: 'file' }, id };
+    }
     const path = `${ctx.storeDir}/${base}`;
-    return isValidBaseName(base) && ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : IGNORE;
+    return ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : IGNORE;
   }
   if (isInStore(ctx.storeDir, entry.target)) return classifyStoreTarget(entry.path, entry.target, 'symlink', ctx);
   return { kind: 'outside', link: entry.path, target: outsideTarget(entry.path, entry.target) };
@@ -52,6 +63,10 @@ export function classifySecondHop(link: string, target: string, ctx: ClassifyCon
 function classifyStoreTarget(link: string, target: string, kind: 'symlink' | 'indirect', ctx: ClassifyContext): Decision {
   const path = toStorePath(ctx.storeDir, target);
   if (path === null) return IGNORE;
+  if (ctx.ids !== undefined) {
+    const id = ctx.ids.idOf(path);
+    return id !== -1 ? { kind: 'root', root: { link, path, kind }, id } : { kind: 'invalid', link, target };
+  }
   return ctx.isValid(path) ? { kind: 'root', root: { link, path, kind } } : { kind: 'invalid', link, target };
 }
 

@@ -27,13 +27,18 @@ import type { Finding, Root, RootSet } from './types.js';
  *   pair once, as found (for callers that order rows themselves); 'any': as found, possibly
  *   repeated (enough for liveness).
  */
-export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache, order: RootOrder = 'sorted'): Promise<RootSet & { readonly scan: TreeScan }> {
-  const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid };
+export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache, order: RootOrder = 'sorted', ids?: ClassifyContext['ids']): Promise<RootSet & { readonly scan: TreeScan }> {
+  const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid, ...(ids === undefined ? {} : { ids }) };
   const roots: Root[] = [];
+  // With `ids` and in any order: each root's graph id, -1 where not known (temp roots).
+  const rootIds: number[] = [];
   const findings: Finding[] = [];
 
   const take = (decision: Decision): void => {
-    if (decision.kind === 'root') roots.push(decision.root);
+    if (decision.kind === 'root') {
+      roots.push(decision.root);
+      rootIds.push(decision.id ?? -1);
+    }
     else if (decision.kind === 'invalid') {
       findings.push({ code: 'invalid-root', path: decision.link, message: `skipping invalid root from '${display(decision.link)}' to '${display(decision.target)}'` });
     }
@@ -66,7 +71,11 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     for (const { target, label } of runtime.refs) {
       if (!isInStore(settings.storeDir, target)) continue;
       const path = toStorePath(settings.storeDir, target);
-      if (path !== null && isValid(path)) roots.push({ link: label, path, kind: 'runtime' });
+      if (path === null) continue;
+      const id = ids === undefined ? (isValid(path) ? -1 : undefined) : ids.idOf(path);
+      if (id === undefined || (ids !== undefined && id === -1)) continue;
+      roots.push({ link: label, path, kind: 'runtime' });
+      rootIds.push(id);
     }
   }
 
@@ -75,7 +84,10 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   roots.push(...temp.roots);
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));
   // Sorting a million roots costs seconds; liveness only flags them, so it takes them as they are.
-  return { roots: order === 'sorted' ? dedupeRoots(roots) : order === 'unique' ? uniqueRoots(roots) : roots, tempHashParts, findings, scan: trees.scan };
+  if (order === 'sorted') return { roots: dedupeRoots(roots), tempHashParts, findings, scan: trees.scan };
+  if (order === 'unique') return { roots: uniqueRoots(roots), tempHashParts, findings, scan: trees.scan };
+  for (let i = rootIds.length; i < roots.length; i++) rootIds.push(-1);
+  return { roots, ...(ids === undefined ? {} : { rootIds }), tempHashParts, findings, scan: trees.scan };
 }
 
 export type RootOrder = 'sorted' | 'unique' | 'any';

@@ -49,6 +49,8 @@ export type TreeEntry =
 
 export interface RootSet {
   readonly roots: readonly Root[];
+  /** The graph id of each root (aligned with `roots`; -1 where unknown), when the finder was given ids. */
+  readonly rootIds?: readonly number[];
   /** Hash parts of temp roots: they protect every store entry sharing the hash (reference §5.6). */
   readonly tempHashParts: ReadonlySet<string>;
   readonly findings: readonly Finding[];

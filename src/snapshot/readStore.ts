@@ -6,7 +6,8 @@
 import { dbFileOf } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { caDrvReader, loadGraph } from '../graph/loadGraph.js';
-import { loadGraphForSettings } from '../graph/cache/graphCache.js';
+import { loadGraphForSettings, storeListingFile } from '../graph/cache/graphCache.js';
+import { storeEntriesCached } from './storeListingCache.js';
 import type { Finding } from '../roots/types.js';
 import type { StoreGraph } from '../graph/storeGraph.js';
 import { registeredEntries, splitStoreEntries } from '../liveness/storeEntries.js';
@@ -25,12 +26,12 @@ export function validateDatabase(settings: Settings): void {
  * @param cached through the graph cache (read-only commands, unless --no-index); `gc` reads the
  *   database in full (README, "The caches").
  */
-export function readStoreGraph(settings: Settings, cached: boolean): { graph: StoreGraph; findings: Finding[] } {
+export function readStoreGraph(settings: Settings, cached: boolean): { graph: StoreGraph; findings: Finding[]; key?: string } {
   const db = NixDbReader.open(dbFileOf(settings));
   try {
-    const { graph, findings } = cached ? loadGraphForSettings(db, settings) : { graph: loadGraph(db, settings.storeDir, caDrvReader(settings)), findings: [] };
+    const { graph, findings, key } = cached ? loadGraphForSettings(db, settings) : { graph: loadGraph(db, settings.storeDir, caDrvReader(settings)), findings: [], key: undefined };
     if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths.bounds() });
-    return { graph, findings };
+    return { graph, findings, ...(key === undefined ? {} : { key }) };
   } finally {
     db.close();
   }
@@ -48,9 +49,16 @@ export function readValidPaths(settings: Settings): Set<string> {
   }
 }
 
-/** The store directory's entries in readdir order; refused when none of them is registered. */
-export function readStoreEntries(settings: Settings, graph: StoreGraph): StoreEntries {
-  const entries = splitStoreEntries(listStore(settings.realStoreDir));
+/**
+ * The store directory's entries in readdir order; refused when none of them is registered.
+ * @param graphKey the graph cache's key for `graph` (live and dead): then through the store
+ *   listing cache, next to the graph cache.
+ */
+export function readStoreEntries(settings: Settings, graph: StoreGraph, graphKey?: string): StoreEntries {
+  const file = graphKey === undefined ? undefined : storeListingFile(settings);
+  const entries = file === undefined || graphKey === undefined
+    ? splitStoreEntries(listStore(settings.realStoreDir))
+    : storeEntriesCached(graph, { file, realStoreDir: settings.realStoreDir, graphKey }).entries;
   if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: [], entries: registeredEntries(entries, graph) });
   return entries;
 }

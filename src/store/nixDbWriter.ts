@@ -101,7 +101,7 @@ export class NixDbWriter {
       try {
         this.deleteSet(JSON.stringify(valid.map((v) => v.dbId)));
         for (const v of valid) result.removed.push(v.path);
-        crashPoint(); // mid-transaction: SQLite must roll the batch back
+        crashPoint('rows-uncommitted'); // mid-transaction: SQLite must roll the batch back
         return;
       } catch (error) {
         if (!isForeignKeyError(error)) throw error;
@@ -110,7 +110,7 @@ export class NixDbWriter {
         try {
           this.deleteRow.run(dbId);
           result.removed.push(path);
-          crashPoint();
+          crashPoint('row-uncommitted');
         } catch (error) {
           if (!isForeignKeyError(error)) throw error;
           result.inUse.push(path);
@@ -128,7 +128,8 @@ export class NixDbWriter {
    * After a collection: checkpoint the WAL (TRUNCATE) and, when `vacuum` and at least a quarter
    * of the pages are free, VACUUM — each only if the database can be had within `waitMs` (a Nix
    * client writing meanwhile wins; the next run tries again). Both are transactions of SQLite's
-   * own: a kill in the middle leaves the database as it was.
+   * own: a kill in the middle leaves the database as it was, and a kill after the rows went but
+   * before VACUUM leaves the free pages for the next run, which VACUUMs from the same quarter.
    */
   maintain(vacuum: boolean, waitMs = 2000): DbMaintenance {
     const db = this.handle();
@@ -136,13 +137,16 @@ export class NixDbWriter {
     try {
       const [busy] = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as [{ busy: number }];
       const checkpointed = busy !== undefined && busy.busy === 0;
+      crashPoint('wal-checkpointed');
       const pages = db.pragma('page_count', { simple: true }) as number;
       const free = db.pragma('freelist_count', { simple: true }) as number;
       if (!vacuum) return { checkpointed, vacuumed: false, freePages: free, pages, note: null };
       if (pages === 0 || free / pages < 0.25) return { checkpointed, vacuumed: false, freePages: free, pages, note: null };
       try {
         db.exec('VACUUM');
+        crashPoint('vacuumed');
         db.pragma('wal_checkpoint(TRUNCATE)');
+        crashPoint('vacuum-checkpointed');
         return { checkpointed, vacuumed: true, freePages: free, pages, note: null };
       } catch (error) {
         const code = (error as { code?: string }).code ?? '';

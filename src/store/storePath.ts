@@ -24,8 +24,24 @@ export function checkBaseName(base: string): NameCheck {
   return { ok: true };
 }
 
+/** Chars allowed in the hash part (1) and in the name (2), by char code (bit flags). */
+const CHAR_CLASS = new Uint8Array(256);
+for (const c of '0123456789abcdfghijklmnpqrsvwxyz') CHAR_CLASS[c.charCodeAt(0)]! |= 1;
+for (const c of '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-._?=') CHAR_CLASS[c.charCodeAt(0)]! |= 2;
+
+/** `checkBaseName(base).ok`, char by char without slices or regexps: it runs for every store entry and root. */
 export function isValidBaseName(base: string): boolean {
-  return checkBaseName(base).ok;
+  const length = base.length;
+  if (length < HASH_LENGTH + 2 || length > HASH_LENGTH + 1 + MAX_NAME_LENGTH) return false;
+  for (let k = 0; k < HASH_LENGTH; k++) {
+    const c = base.charCodeAt(k);
+    if (c > 255 || !(CHAR_CLASS[c]! & 1)) return false;
+  }
+  for (let k = HASH_LENGTH + 1; k < length; k++) {
+    const c = base.charCodeAt(k);
+    if (c > 255 || !(CHAR_CLASS[c]! & 2)) return false;
+  }
+  return true;
 }
 
 /** The 32-character hash part of a full store path (protection of temp roots is by hash part). */

@@ -2,7 +2,7 @@
  * A dry run shows exactly what the real run with the same flags deletes (issue 7, item 7), and
  * says what it does in words that are true.
  */
-import { chmodSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HAVE_NIX, NixWorld, hashOf } from './nixWorld.js';
@@ -15,6 +15,8 @@ const KiB = 1024;
 /**
  * Dead paths of known sizes in a chain (each refers to the next), one rooted path, two junk
  * entries, an optimised file shared by two dead paths through `.links`, and a stale auto link.
+ * Access times are set (the same in every world built): the chain's files were read 40 days and
+ * more ago, the shared file yesterday, so `--order lru` goes another way than Nix's order.
  */
 function world(): NixWorld {
   const w = new NixWorld();
@@ -40,6 +42,9 @@ function world(): NixWorld {
   const input = chain.map((p, i) => (i === 0 ? `${p}\n\n0\n` : `${p}\n\n1\n${chain[i - 1]}\n`)).join('') + dirs.map((d) => `${d}\n\n0\n`).join('');
   const reg = w.nix(['--register-validity'], input);
   if (reg.status !== 0) throw new Error(reg.stderr);
+  const now = Math.floor(Date.now() / 1000);
+  chain.forEach((p, i) => utimesSync(p, now - (40 + i) * 86_400, 1));
+  utimesSync(shared, now - 86_400, 1);
   // A stale gcroots/auto link: its outside target is gone.
   mkdirSync(join(w.state, 'gcroots', 'auto'), { recursive: true });
   symlinkSync(join(w.root, 'gone-result'), join(w.state, 'gcroots', 'auto', 'stale'));
@@ -49,24 +54,43 @@ function world(): NixWorld {
 const rel = (w: NixWorld, paths: string[]): string[] => paths.map((p) => p.replace(w.root, '@'));
 
 describe.skipIf(!HAVE_NIX)('storegc gc --dry-run', () => {
-  it('deletes, under --max-freed, exactly what the real run with the same limit deletes', () => {
-    for (const limit of ['0', '1', '9K', '40K', '200K', '1000K']) {
-      const dry = world();
-      const real = world();
-      const before = dry.dbRows();
-      const d = JSON.parse(dry.storegc(['gc', '--dry-run', '--max-freed', limit, '--json']).stdout);
-      const r = JSON.parse(real.storegc(['gc', '--max-freed', limit, '--json']).stdout);
-      expect(dry.dbRows()).toEqual(before);
-      expect(rel(dry, d.deleted), `--max-freed ${limit}`).toEqual(rel(real, r.deleted));
-      expect(d.totals.bytesFreed, `--max-freed ${limit}`).toBe(r.totals.bytesFreed);
-      expect(d.totals.diskBytesFreed, `--max-freed ${limit}`).toBe(r.totals.diskBytesFreed);
-      expect(d.limitReached, `--max-freed ${limit}`).toBe(r.limitReached);
-      expect(d.links.removed, `--max-freed ${limit}`).toBe(r.links.removed);
-      expect(rel(dry, d.staleLinksRemoved)).toEqual(rel(real, r.staleLinksRemoved));
-      dry.dispose();
-      real.dispose();
-      worlds.splice(0);
-    }
+  // --order lru is the default under a budget; Nix's order on fewer limits, to spare time.
+  for (const [order, limits] of [['lru', ['0', '1', '9K', '40K', '200K', '1000K']], ['nix', ['1', '40K', '200K']]] as const) {
+    it(`deletes, under --max-freed, exactly what the real run with the same limit deletes, in the same order (--order ${order})`, () => {
+      const flags = order === 'lru' ? [] : ['--order', 'nix'];
+      for (const limit of limits) {
+        const dry = world();
+        const real = world();
+        const before = dry.dbRows();
+        const d = JSON.parse(dry.storegc(['gc', '--dry-run', '--max-freed', limit, '--json', ...flags]).stdout);
+        const r = JSON.parse(real.storegc(['gc', '--max-freed', limit, '--json', ...flags]).stdout);
+        expect(dry.dbRows()).toEqual(before);
+        expect(d.order).toBe(order);
+        expect(rel(dry, d.deleted), `--max-freed ${limit}`).toEqual(rel(real, r.deleted));
+        expect(d.totals.bytesFreed, `--max-freed ${limit}`).toBe(r.totals.bytesFreed);
+        expect(d.totals.diskBytesFreed, `--max-freed ${limit}`).toBe(r.totals.diskBytesFreed);
+        expect(d.limitReached, `--max-freed ${limit}`).toBe(r.limitReached);
+        expect(d.keptByPolicy, `--max-freed ${limit}`).toEqual(r.keptByPolicy);
+        expect(d.links.removed, `--max-freed ${limit}`).toBe(r.links.removed);
+        expect(rel(dry, d.staleLinksRemoved)).toEqual(rel(real, r.staleLinksRemoved));
+        dry.dispose();
+        real.dispose();
+        worlds.splice(0);
+      }
+    });
+  }
+
+  it('under --order lru goes least recently used first, referrers before references, junk first', () => {
+    const w = world();
+    const d = JSON.parse(w.storegc(['gc', '--dry-run', '--json', '--order', 'lru']).stdout);
+    const names = rel(w, d.deleted).map((p) => p.replace(/^@\/store\/(0+[0-9]+-)?/, ''));
+    // Junk in the store directory's order, as Nix deletes it.
+    expect(names.slice(0, 2).sort()).toEqual(['junk1', 'junk2']);
+    // d0 and d1 were last used together (their one file is the same inode): Nix's order breaks the tie.
+    expect(names.slice(2)).toEqual(['p5', 'p4', 'p3', 'p2', 'p1', 'p0', 'd1', 'd0']);
+    const nix = JSON.parse(w.storegc(['gc', '--dry-run', '--json']).stdout);
+    expect(nix.order).toBe('nix');
+    expect(rel(w, nix.deleted)).not.toEqual(rel(w, d.deleted));
   });
 
   it('says what it does, and reports disk blocks and apparent size, labelled', () => {

@@ -86,11 +86,14 @@ describe.runIf(HAVE_NIX)('gc with generation flags', () => {
   }
 
   it('--keep-generations keeps the N newest, and needs -d or --delete-older-than', () => {
-    const { w, profile } = profileWorld([50, 40, 30, 20, 10], 3);
+    const { w, profile, paths } = profileWorld([50, 40, 30, 20, 10], 3);
     const r = w.storegc(['gc', '--json', '--no-runtime-roots', '-d', '--keep-generations', '2']);
     expect(r.status, r.stderr).toBe(0);
-    const removed = (JSON.parse(r.stdout) as { generationsRemoved: { generation: number }[] }).generationsRemoved.map((g) => g.generation);
-    expect(removed).toEqual([1, 2]);
+    const report = JSON.parse(r.stdout) as { generationsRemoved: { generation: number }[]; keptByPolicy: Record<string, { paths: number; narSize: number }> };
+    expect(report.generationsRemoved.map((g) => g.generation)).toEqual([1, 2]);
+    // Generations 4 and 5, which -d alone would remove, each keep their one path.
+    const nar = (p: string): number => Number(w.nix(['--query', '--size', p]).stdout.trim());
+    expect(report.keptByPolicy).toEqual({ generations: { paths: 2, narSize: nar(paths[3]!) + nar(paths[4]!) } });
     expect(readdirSync(join(w.state, 'profiles')).filter((n) => n.startsWith('system-')).sort()).toEqual(['system-3-link', 'system-4-link', 'system-5-link']);
     expect(profile).toContain('system');
     const alone = w.storegc(['gc', '--no-runtime-roots', '--keep-generations', '2']);

@@ -38,9 +38,16 @@ describe.runIf(HAVE_NIX)('gc --keep-recent', () => {
 
     const dry = w.storegc(['gc', '--dry-run', '--json', '--no-runtime-roots', '--keep-recent', '24h']);
     expect(dry.status, dry.stderr).toBe(0);
-    expect((JSON.parse(dry.stdout) as { deleted: string[] }).deleted).toEqual([oldDead]);
+    const planned = JSON.parse(dry.stdout) as { deleted: string[]; keptByPolicy: Record<string, { paths: number; narSize: number }> };
+    expect(planned.deleted).toEqual([oldDead]);
+    // What --keep-recent kept: the recent paths and the old one only they hold.
+    const db2 = new Database(join(w.state, 'db', 'db.sqlite'), { readonly: true });
+    const narSize = [recent, recentDead, oldLib].reduce((sum, p) => sum + (db2.prepare('select narSize from ValidPaths where path = ?').pluck().get(p) as number), 0);
+    db2.close();
+    expect(planned.keptByPolicy).toEqual({ keepRecent: { paths: 3, narSize } });
     const real = w.storegc(['gc', '--no-runtime-roots', '--keep-recent', '24h']);
     expect(real.status, real.stderr).toBe(0);
+    expect(real.stderr).toContain(`storegc: note: kept by policy: keepRecent 3 paths (${(narSize / 2 ** 20).toFixed(2)} MiB narSize)\n`);
     expect({ store: w.listStore(), valid: w.dbRows().valid }).toEqual(expected);
     expect(w.listStore().some((n) => n.endsWith('-old-lib'))).toBe(true);
     expect(w.storegc(['gc', '--no-runtime-roots', '--keep-recent', '24']).status).toBe(2);

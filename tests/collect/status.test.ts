@@ -8,7 +8,7 @@ afterEach(() => {
   for (const w of worlds.splice(0)) w.dispose();
 });
 
-interface Status { last: { outcome: string } | null; now: { deleted: string[]; binds: string; limitReached: boolean } }
+interface Status { last: { outcome: string } | null; now: { deleted: string[]; binds: string; limitReached: boolean; keptByPolicy: object } }
 
 describe.runIf(HAVE_NIX)('storegc status', () => {
   it('says what a run would do, which limit binds, and what the last run did, recording nothing', () => {
@@ -22,6 +22,8 @@ describe.runIf(HAVE_NIX)('storegc status', () => {
     const budget = JSON.parse(w.storegc(['status', '--json', '--no-runtime-roots', '--max-freed', '1']).stdout) as Status;
     expect(budget.now.deleted).toHaveLength(1);
     expect(budget.now.binds).toMatch(/^max-freed/);
+    expect(budget.now.keptByPolicy).toEqual({ budget: { paths: 2, narSize: expect.any(Number) as number } });
+    expect(w.storegc(['status', '--no-runtime-roots', '--max-freed', '1']).stdout).toMatch(/^kept by policy: budget 2 paths \([0-9.]+ MiB narSize\)$/m);
     const skip = JSON.parse(w.storegc(['status', '--json', '--no-runtime-roots', '--min-free', '1K']).stdout) as Status;
     expect(skip.now.binds).toMatch(/^min-free: there is enough free space/);
     for (const p of dead) expect(existsSync(p)).toBe(true);

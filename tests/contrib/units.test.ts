@@ -13,11 +13,12 @@ import { FAST_TMP } from '../collect/nixWorld.js';
 const CONTRIB = fileURLToPath(new URL('../../contrib', import.meta.url));
 const SERVICE = readFileSync(join(CONTRIB, 'systemd', 'storegc.service'), 'utf8');
 const TIMER = readFileSync(join(CONTRIB, 'systemd', 'storegc.timer'), 'utf8');
+const WATCH = readFileSync(join(CONTRIB, 'systemd', 'storegc-watch.service'), 'utf8');
 const MODULE = join(CONTRIB, 'nixos', 'storegc.nix');
 const has = (cmd: string, args: string[]): boolean => spawnSync(cmd, args).status === 0;
 
 /** The `storegc gc` flags of issue 9 and the existing ones the units may use. */
-const CONTRACT = ['--ensure-free', '--max-freed', '--min-free', '--keep-recent', '--order', '--delete-old', '--delete-older-than', '--keep-generations', '--profiles', '--prune-auto-roots', '--no-vacuum', '--metrics-file', '--dry-run'];
+const CONTRACT = ['--interval', '--quiet', '--ensure-free', '--max-freed', '--min-free', '--keep-recent', '--order', '--delete-old', '--delete-older-than', '--keep-generations', '--profiles', '--prune-auto-roots', '--no-vacuum', '--metrics-file', '--dry-run'];
 
 const dir = mkdtempSync(join(FAST_TMP, 'storegc-contrib-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,7 +39,8 @@ describe.skipIf(!has('systemd-analyze', ['--version']))('contrib/systemd', () =>
     chmodSync(fake, 0o755);
     writeFileSync(join(d, 'storegc.service'), SERVICE.replace(/\/usr\/bin\/storegc/g, fake));
     writeFileSync(join(d, 'storegc.timer'), TIMER);
-    const r = spawnSync('systemd-analyze', ['verify', '--man=no', join(d, 'storegc.service'), join(d, 'storegc.timer')], { encoding: 'utf8' });
+    writeFileSync(join(d, 'storegc-watch.service'), WATCH.replace(/\/usr\/bin\/storegc/g, fake));
+    const r = spawnSync('systemd-analyze', ['verify', '--man=no', join(d, 'storegc.service'), join(d, 'storegc.timer'), join(d, 'storegc-watch.service')], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -47,6 +49,17 @@ describe.skipIf(!has('systemd-analyze', ['--version']))('contrib/systemd', () =>
     for (const line of ['OnCalendar=', 'RandomizedDelaySec=', 'Persistent=true']) expect(TIMER).toContain(line);
     for (const line of ['Nice=19', 'IOSchedulingClass=idle', 'CPUSchedulingPolicy=batch', 'NoNewPrivileges=yes', 'PrivateMounts=yes', 'ProtectSystem=', 'ReadWritePaths=/nix/store /nix/var/nix']) expect(SERVICE).toContain(line);
     for (const hiding of [/^PrivateTmp=/m, /^ProtectHome=/m, /^ProtectProc=/m]) expect(SERVICE).not.toMatch(hiding);
+  });
+
+  it('the watch service restarts on failure, stops on SIGTERM, hides no roots, and runs watch with --min-free', () => {
+    for (const line of ['Restart=on-failure', 'KillSignal=SIGTERM', 'Nice=19', 'IOSchedulingClass=idle', 'PrivateMounts=yes', 'ReadWritePaths=/nix/store /nix/var/nix']) expect(WATCH).toContain(line);
+    for (const hiding of [/^PrivateTmp=/m, /^ProtectHome=/m, /^ProtectProc=/m]) expect(WATCH).not.toMatch(hiding);
+    const args = execStart(WATCH).split(' ');
+    expect(args.slice(args.indexOf('/usr/bin/storegc') + 1, args.indexOf('/usr/bin/storegc') + 3)).toEqual(['watch', '--quiet']);
+    expect(args).toContain('--min-free');
+    // Every flag it passes is one `storegc watch` takes (the built CLI's help lists them).
+    const help = spawnSync(process.execPath, [join(CONTRIB, '..', 'dist', 'cli', 'main.js'), 'watch', '--help'], { encoding: 'utf8' }).stdout;
+    for (const flag of args.filter((a) => a.startsWith('--'))) expect(help, flag).toContain(`${flag} `);
   });
 
   it('remounts a read-only store writable for the run only, inside its own mount namespace', () => {
@@ -105,7 +118,7 @@ describe.skipIf(!has('nix-instantiate', ['--version']))('contrib/nixos/storegc.n
 
 describe('contract names', () => {
   it('the units and the module pass only flags of the issue 9 contract', () => {
-    const code = `${SERVICE}\n${readFileSync(MODULE, 'utf8')}`.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+    const code = `${SERVICE}\n${WATCH}\n${readFileSync(MODULE, 'utf8')}`.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
     const used = new Set([...code.matchAll(/(--[a-z][a-z-]+)/g)].map((m) => m[1]!));
     expect(used.size).toBeGreaterThan(6);
     for (const f of used) expect(CONTRACT, f).toContain(f);

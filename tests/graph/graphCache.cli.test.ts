@@ -51,7 +51,13 @@ describe('storegc with the graph cache', () => {
     const torn = runStoregc(root, ['dead']);
     expect(torn.stdout.toString()).toBe(full.stdout.toString());
     expect(torn.stderr).toMatch(/graph cache .* was unusable \(checksum mismatch/);
-    expect(readFileSync(cache).equals(bytes)).toBe(true);
+    // The same rows and graph (whether the database files' fingerprint was kept depends on how
+    // long they have been quiet, so it is left out of the comparison).
+    const content = (b: Buffer): Buffer => {
+      const d = decode(b);
+      return encode(d.identity, d.rows, d.graph === undefined ? undefined : [d.graph]);
+    };
+    expect(content(readFileSync(cache)).equals(content(bytes))).toBe(true);
 
     // A well-formed cache with a wrong path under a kept id (a change Nix never makes, so the
     // refresh does not look for it): verify must report it and exit 1.

@@ -23,7 +23,7 @@ import { NIX_28_SCHEMA } from '../support/nixDb.js';
 const STORE = '/nix/store';
 const RUNS = Number(process.env.STOREGC_PROPERTY_RUNS ?? 300);
 /** How each step's graph was obtained: the property means little if it were always a full load. */
-const sources = { unchanged: 0, incremental: 0, full: 0 };
+const sources = { unchanged: 0, incremental: 0, full: 0, storedGraph: 0, filesUntouched: 0 };
 
 type Op =
   | { kind: 'register'; count: number; picks: number[]; drv: boolean; deriver: number }
@@ -182,14 +182,19 @@ function fullLoad(dbFile: string): StoreGraph {
   }
 }
 
-/** Applies `ops`, loading through the cache after each; returns the first difference from a full load. */
-function run(ops: Op[], refresh: RefreshOptions = {}): string[] {
+/**
+ * Applies `ops`, loading through the cache after each; returns the first difference from a full load.
+ * @param pauseMs with `fingerprintMarginNs`: a pause before each step, longer than the kernel's
+ *   timestamp tick, standing in for the margin a real run keeps (files quiet for 3 s).
+ */
+function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigint, pauseMs = 0): string[] {
   const dir = mkdtempSync('/dev/shm/storegc-gcache-');
   const world = new NixWorld(join(dir, 'var'));
   const cacheFile = join(dir, 'var/storegc/graph-cache.bin');
   try {
     for (const o of ops) {
       let expected: StoreGraph;
+      if (pauseMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
       if (o.kind !== 'concurrentWrite') world.apply(o);
       const reader = NixDbReader.open(world.dbFile);
       try {
@@ -205,10 +210,20 @@ function run(ops: Op[], refresh: RefreshOptions = {}): string[] {
         } else {
           expected = fullLoad(world.dbFile);
         }
-        const { graph, use } = loadGraphCached(reader, { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh });
+        const request = { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh, ...(fingerprintMarginNs === undefined ? {} : { fingerprintMarginNs }) };
+        const { graph, use } = loadGraphCached(reader, request);
         sources[use.source]++;
+        if (use.checked === 'files') sources.filesUntouched++;
         const diff = graphDifferences(graph, expected);
         if (diff.length > 0) return [`after ${JSON.stringify(o)}:`, ...diff];
+        if (o.kind !== 'concurrentWrite') {
+          // Nothing changed since: served by the graph stored with the rows, which must be the same.
+          const again = loadGraphCached(reader, request);
+          if (again.use.source === 'unchanged') sources.storedGraph++;
+          if (again.use.checked === 'files') sources.filesUntouched++;
+          const diffAgain = graphDifferences(again.graph, expected);
+          if (diffAgain.length > 0) return [`after ${JSON.stringify(o)}, read again from the stored graph:`, ...diffAgain];
+        }
       } finally {
         reader.close();
       }
@@ -227,8 +242,19 @@ describe('graph cache', () => {
     }), { numRuns: RUNS });
     // Most steps must have been served by the cache, not by falling back.
     expect(sources.incremental + sources.unchanged).toBeGreaterThan(sources.full);
+    expect(sources.storedGraph).toBeGreaterThan(RUNS);
     console.log(`graph cache steps: ${JSON.stringify(sources)}`);
   }, 60_000 + RUNS * 200);
+
+  it('equals a full load when untouched database files let it skip the refresh', () => {
+    // The database files' fingerprint stands for the rows only once the files were quiet before
+    // it was taken: here 15 ms (over the kernel's timestamp tick) instead of a real run's 3 s.
+    const before = sources.filesUntouched;
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 12 }), (ops) => {
+      expect(run(ops, {}, 0n, 15)).toEqual([]);
+    }), { numRuns: Math.ceil(RUNS / 10) });
+    expect(sources.filesUntouched - before).toBeGreaterThan(RUNS / 10);
+  }, 120_000);
 
   it('is caught by the same property with narSize updates not looked for', () => {
     const result = fc.check(fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => run(ops, { skipNarSizeCheck: true }).length === 0), { numRuns: RUNS });

@@ -45,6 +45,28 @@ function load(request: GraphCacheRequest) {
 }
 
 describe('graph cache file', () => {
+  it('skips the refresh only for database files untouched since a quiet look, and sees the next write', () => {
+    const w = world();
+    expect(load(w).use.source).toBe('full');
+    // Just written: the files are not quiet yet, so the next run still compares rows.
+    expect(load(w).use).toMatchObject({ source: 'unchanged', checked: 'rows' });
+    expect(decode(readFileSync(w.file)).fingerprint).toBeUndefined();
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3200);
+    // Quiet for the margin now: this run keeps the fingerprint, the next one trusts it.
+    expect(load(w).use).toMatchObject({ source: 'unchanged', checked: 'rows' });
+    expect(decode(readFileSync(w.file)).fingerprint).toMatch(/^db \d+:\d+:\d+:\d+:\d+ wal (none|\d+:\d+:\d+:\d+)$/);
+    const trusted = load(w);
+    expect(trusted.use).toMatchObject({ source: 'unchanged', checked: 'files' });
+    expect(trusted.graph.paths.size).toBe(2);
+    // A commit right after: seen at once, however soon.
+    const db = new Database(w.dbFile);
+    db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(`${STORE}/cccccccccccccccccccccccccccccccc-c`, 'sha256:0', 3, 30);
+    db.close();
+    const after = load(w);
+    expect(after.use).toMatchObject({ source: 'incremental', added: 1 });
+    expect(after.graph.paths.size).toBe(3);
+  });
+
   it('is rebuilt with a warning when made for another state dir, of another format, or not ours', () => {
     const w = world();
     expect(load(w).use.source).toBe('full');

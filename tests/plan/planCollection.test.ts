@@ -57,6 +57,20 @@ describe('planCollection', () => {
     expect(p).toMatchObject({ junk: [], steps: [], rootsToRemove: stale });
   });
 
+  it('with last-use times goes least recently used first, still every referrer before its references', () => {
+    const [app, lib, old, fresh] = [sp('app'), sp('lib'), sp('old'), sp('fresh')];
+    const valid = { [app]: { refs: [lib] }, [lib]: {}, [old]: {}, [fresh]: {} };
+    const graph = graphOf(valid);
+    const liveness = computeLiveness(graph, { roots: [], tempHashParts: new Set(), findings: [] }, splitStoreEntries([app, lib, old, fresh].map(base)), { keepOutputs: false, keepDerivations: true });
+    const lastUse = new Float64Array(liveness.nodes.size);
+    // lib is the oldest, but app (which uses it) was used after old.
+    for (const [p, t] of [[app, 300], [lib, 100], [old, 200], [fresh, 400]] as const) lastUse[graph.paths.idOf(p)] = t;
+    const p = planCollection(liveness, { junk: [], maxFreed: UNLIMITED, rootsToRemove: [], kept: [], lastUse });
+    expect(p.order).toBe('lru');
+    expect(p.steps.map((s) => [s.path, s.lastUse])).toEqual([[old, 200], [app, 300], [lib, 300], [fresh, 400]]);
+    expect(plan(valid, [app, lib, old, fresh], []).order).toBe('nix');
+  });
+
   it('includes unregistered entries and valid paths missing on disk', () => {
     const [v, partial] = [sp('ghost'), sp('partial')];
     const x = sp('x');

@@ -86,6 +86,13 @@ describe('planGenerationRemoval (pure)', () => {
     expect(planGenerationRemoval(root, { keepGenerations: 0 }, now).remove.map((r) => r.generation)).toEqual([1, 3, 4, 5, 6]);
   });
 
+  it('names the generation links it retains that -d would remove (what keptByPolicy.generations measures)', () => {
+    const root = dir('/s/profiles', [link('p', 'p-2-link'), ...gens(6, [60, 50, 40, 30, 20, 10].map((x) => x * DAY), now)]);
+    expect(planGenerationRemoval(root, { deleteOld: true, keepGenerations: 3 }, now).retained).toEqual(['/s/profiles/p-4-link', '/s/profiles/p-5-link', '/s/profiles/p-6-link']);
+    expect(planGenerationRemoval(root, { deleteOlderThanSeconds: 35 * DAY }, now).retained).toEqual(['/s/profiles/p-3-link', '/s/profiles/p-4-link', '/s/profiles/p-5-link', '/s/profiles/p-6-link']);
+    expect(planGenerationRemoval(root, { deleteOld: true }, now).retained).toEqual([]);
+  });
+
   it('walks only symlinks whose target contains "link", in writable dirs; recurses into dirs; honours --profiles', () => {
     const root = dir('/s/profiles', [
       link('q', '/store/abc'), link('q-1-link', '/store/x'),

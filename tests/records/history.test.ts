@@ -27,7 +27,7 @@ describe('RunHistory', () => {
     const started = run(100, { targets: { ensureFree: { spec: '30%', bytes: 2n ** 63n + 5n } }, freeBefore: 7n });
     const id = h.record(started);
     expect(h.latest(5)).toEqual([{ id, pid: process.pid, interrupted: false, run: started }]);
-    const done = { ...started, outcome: 'success' as const, finishedAt: 130.5, freeAfter: 2n ** 64n - 1n, bytesDeleted: 12n, generationsRemoved: [{ profile: '/p', generation: 2, link: '/p-2-link' }], keptByPolicy: { keep_recent: { paths: 1, bytes: 9n } } };
+    const done = { ...started, outcome: 'success' as const, finishedAt: 130.5, freeAfter: 2n ** 64n - 1n, bytesDeleted: 12n, generationsRemoved: [{ profile: '/p', generation: 2, link: '/p-2-link' }], keptByPolicy: { keepRecent: { paths: 1, narSize: 9n } } };
     expect(h.record(done, id)).toBe(id);
     expect(h.latest(5)).toEqual([{ id, pid: process.pid, interrupted: false, run: done }]);
     expect(h.lastSuccessAt()).toBe(130.5);

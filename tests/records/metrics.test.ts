@@ -34,7 +34,7 @@ const full: RunRecord = {
   bytesDeleted: 12_345_678_901_234n,
   generationsRemoved: [{ profile: '/nix/var/nix/profiles/system', generation: 3, link: '/nix/var/nix/profiles/system-3-link' }],
   autoRootsRemoved: [],
-  keptByPolicy: { keep_recent: { paths: 20, bytes: 1000n } },
+  keptByPolicy: { keepRecent: { paths: 20, narSize: 1000n } },
   dbBytes: 1n << 26n,
   walBytes: 4096n,
 };
@@ -68,6 +68,9 @@ describe('renderMetrics', () => {
     expect(s.get('storegc_target_bytes{target="ensure_free"}')).toBe(String(3 * 2 ** 30));
     expect(s.get('storegc_roots{kind="indirect"}')).toBe('3');
     expect(s.get('storegc_kept_by_policy_bytes{policy="keep_recent"}')).toBe('1000');
+    expect(s.get('storegc_kept_by_policy_paths{policy="keep_recent"}')).toBe('20');
+    expect(s.get('storegc_kept_by_policy_paths{policy="generations"}')).toBe('0');
+    expect(s.get('storegc_kept_by_policy_paths{policy="budget"}')).toBe('0');
     expect(s.get('storegc_last_run_generations_removed')).toBe('1');
     expect(s.get('storegc_database_wal_size_bytes')).toBe('4096');
   });

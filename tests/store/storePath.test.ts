@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonPath, checkBaseName, isInStore, parseStorePath, toStorePath } from '../../src/store/storePath.js';
+import fc from 'fast-check';
+import { canonPath, checkBaseName, isInStore, isValidBaseName, parseStorePath, toStorePath } from '../../src/store/storePath.js';
 
 const S = '/s/store';
 const H = '0123456789abcdfghijklmnpqrsvwxyz';
@@ -48,5 +49,20 @@ describe('parseStorePath and canonPath', () => {
     expect(parseStorePath(S, `${S}//${H}-b`)).toBe(`${S}/${H}-b`);
     expect(parseStorePath(S, `${S}/${H}-b/c`)).toBeNull();
     expect(parseStorePath(S, 'garbage')).toBeNull();
+  });
+});
+
+describe('isValidBaseName', () => {
+  it('agrees with checkBaseName on every string, near the lengths and alphabets that matter', () => {
+    const hashChar = fc.constantFrom(...'0123456789abcdfghijklmnpqrsvwxyzeotuAZ-'.split(''));
+    const nameChar = fc.constantFrom(...'aZ09+-._?=/ \u00e9\u0100\u4e00'.split(''));
+    const base = fc.tuple(
+      fc.array(hashChar, { minLength: 30, maxLength: 34 }).map((cs) => cs.join('')),
+      fc.constantFrom('-', 'x', ''),
+      fc.oneof(fc.array(nameChar, { maxLength: 12 }).map((cs) => cs.join('')), fc.integer({ min: 209, max: 213 }).map((n) => 'x'.repeat(n))),
+    ).map(([h, sep, name]) => `${h}${sep}${name}`);
+    fc.assert(fc.property(fc.oneof(base, fc.string()), (s) => {
+      expect(isValidBaseName(s)).toBe(checkBaseName(s).ok);
+    }), { numRuns: 3000 });
   });
 });

@@ -1,14 +1,16 @@
 /**
  * The graph cache file: magic, format version, a JSON header (the state dir, the database's
  * identity), then the columns of CachedRows (numbers as raw float64, text as one JSON array per
- * column), then a SHA-256 of everything before it. Written to a temporary file and renamed, so
+ * column, parsed only when read: a run that finds nothing changed never needs them), then the
+ * graph built from those rows when there is one (graphBlob.ts; a zero length when not), then a
+ * SHA-256 of everything before it. Written to a temporary file and renamed, so
  * a reader sees the old file or the new one; a torn, damaged or foreign file fails `decode`.
  */
 import { createHash } from 'node:crypto';
 import type { CachedRows } from './cachedRows.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
-export const GRAPH_CACHE_VERSION = 1;
+export const GRAPH_CACHE_VERSION = 2;
 const DIGEST = 32;
 
 /** What the cache must match before any of its rows are used. */
@@ -20,13 +22,24 @@ export interface CacheIdentity {
 }
 
 export class CacheDamaged extends Error {}
+/** A cache written by another version of storegc: replaced silently, like a missing one. */
+export class CacheOutdated extends Error {}
 
 const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
 const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
 
-export function encode(identity: CacheIdentity, rows: CachedRows): Buffer {
+/**
+ * @param graph the graph built from exactly these rows (encodeGraph), if any.
+ * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
+ */
+export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer {
+  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint));
+}
+
+/** `encode` as the pieces of the file, digest last: written as they are, nothing copied twice. */
+export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer[] {
   const parts: Buffer[] = [MAGIC, u32(GRAPH_CACHE_VERSION)];
-  const header = Buffer.from(JSON.stringify({ ...identity, sequence: rows.sequence }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }) }), 'utf8');
   parts.push(u32(header.length), header);
   for (const name of NUMBER_COLUMNS) {
     const column = rows[name];
@@ -36,12 +49,19 @@ export function encode(identity: CacheIdentity, rows: CachedRows): Buffer {
     const text = Buffer.from(JSON.stringify(rows[name]), 'utf8');
     parts.push(u32(text.length), text);
   }
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  parts.push(u32((graph ?? []).reduce((n, b) => n + b.length, 0)), ...(graph ?? []));
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  parts.push(hash.digest());
+  return parts;
 }
 
-/** @throws CacheDamaged for anything but an intact file of this format. */
-export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows } {
+/** The digest that ends an encoded cache: it names this content (the store listing cache keys on it). */
+export function digestOf(file: Buffer): string {
+  return file.subarray(file.length - DIGEST).toString('hex');
+}
+
+export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer; fingerprint?: string } {
   if (file.length < MAGIC.length + 4 + DIGEST || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheDamaged('not a storegc graph cache');
   const body = file.subarray(0, file.length - DIGEST);
   if (!createHash('sha256').update(body).digest().equals(file.subarray(file.length - DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
@@ -54,8 +74,8 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
   };
   const readU32 = (): number => take(4).readUInt32LE(0);
   const version = readU32();
-  if (version !== GRAPH_CACHE_VERSION) throw new CacheDamaged(`format version ${version}, expected ${GRAPH_CACHE_VERSION}`);
-  const header = JSON.parse(take(readU32()).toString('utf8')) as CacheIdentity & { sequence: number };
+  if (version !== GRAPH_CACHE_VERSION) throw new (version < GRAPH_CACHE_VERSION ? CacheOutdated : CacheDamaged)(`format version ${version}, expected ${GRAPH_CACHE_VERSION}`);
+  const header = JSON.parse(take(readU32()).toString('utf8')) as CacheIdentity & { sequence: number; fingerprint?: string };
   const columns: Record<string, unknown> = { sequence: header.sequence };
   for (const name of NUMBER_COLUMNS) {
     const n = readU32();
@@ -64,15 +84,36 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
     Buffer.from(column.buffer).set(bytes);
     columns[name] = column;
   }
-  for (const name of TEXT_COLUMNS) columns[name] = JSON.parse(take(readU32()).toString('utf8')) as unknown;
+  const texts = TEXT_COLUMNS.map((name) => [name, take(readU32())] as const);
+  const graphLength = readU32();
+  const graph = graphLength === 0 ? undefined : take(graphLength);
   if (at !== body.length) throw new CacheDamaged('trailing bytes');
+  for (const [name, text] of texts) {
+    if (text.length < 2 || text[0] !== 0x5b || text[text.length - 1] !== 0x5d) throw new CacheDamaged(`column ${name} is not a list`);
+    const rowCount = (columns[name.startsWith('vp') ? 'vpId' : 'doRowid'] as Float64Array).length;
+    let parsed: unknown[] | undefined;
+    Object.defineProperty(columns, name, {
+      enumerable: true,
+      get: (): unknown[] => {
+        if (parsed !== undefined) return parsed;
+        // Parsed on first use; a column that does not parse or fit is a damaged file, found late.
+        let list: unknown;
+        try {
+          list = JSON.parse(text.toString('utf8'));
+        } catch (error) {
+          throw new CacheDamaged(`column ${name}: ${(error as Error).message}`);
+        }
+        if (!Array.isArray(list) || list.length !== rowCount) throw new CacheDamaged('columns of different lengths');
+        return (parsed = list);
+      },
+    });
+  }
   const rows = columns as unknown as CachedRows;
-  if (rows.vpPath.length !== rows.vpId.length || rows.vpDeriver.length !== rows.vpId.length || rows.vpNarSize.length !== rows.vpId.length
-    || rows.vpRegTime.length !== rows.vpId.length || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length
-    || rows.doDrv.length !== rows.doRowid.length || rows.doName.length !== rows.doRowid.length || rows.doPath.length !== rows.doRowid.length) {
+  if (rows.vpNarSize.length !== rows.vpId.length || rows.vpRegTime.length !== rows.vpId.length
+    || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length) {
     throw new CacheDamaged('columns of different lengths');
   }
-  return { identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno }, rows };
+  return { identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno }, rows, ...(graph === undefined ? {} : { graph }), ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}) };
 }
 
 function u32(n: number): Buffer {

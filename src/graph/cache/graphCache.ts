@@ -2,14 +2,18 @@
  * The persistent graph cache: the ValidPaths, Refs and DerivationOutputs rows of the last run in
  * `STATE/storegc/graph-cache.bin` (or the per-user cache fallback, as for the roots index),
  * brought up to date from the database inside one read transaction (refresh.ts), then built
- * into a StoreGraph by the same `buildGraph` as a full load. A cache that is damaged, of another
+ * into a StoreGraph by the same `buildGraph` as a full load; when the refresh proves nothing
+ * changed, the graph built from those same rows last time is read back instead (graphBlob.ts).
+ * When the database files have not been touched since a quiet moment before the cached rows
+ * were read (dbFingerprint.ts), even the refresh's queries are skipped.
+ * A cache that is damaged, of another
  * format or of another state dir is rebuilt with a warning; one of another database (another
  * inode) or with changes refresh cannot prove incremental costs a full load, silently.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Settings } from '../../config/settings.js';
 import { dbFileOf } from '../../config/settings.js';
-import { display, fsPath } from '../../store/bytes.js';
+import { display, fromText, fsPath } from '../../store/bytes.js';
 import type { ReadDrvFile } from '../../store/drvFiles.js';
 import type { NixDbReader } from '../../store/nixDb.js';
 import type { Finding } from '../../roots/types.js';
@@ -19,7 +23,9 @@ import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, decode, encode } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated, decode, digestOf, encodeParts } from './cacheFile.js';
+import { decodeGraph, encodeGraph } from './graphBlob.js';
+import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { CacheIdentity } from './cacheFile.js';
 import { refreshRows } from './refresh.js';
 import type { RefreshOptions } from './refresh.js';
@@ -28,6 +34,8 @@ export interface GraphCacheUse {
   readonly file: string | undefined;
   /** unchanged: the cache as it was; incremental: brought up to date; full: the database read in full. */
   readonly source: 'unchanged' | 'incremental' | 'full';
+  /** How "unchanged" was known: the database files untouched since the rows were read, or the rows compared. */
+  readonly checked?: 'files' | 'rows';
   /** Why a full load, when there was a cache. */
   readonly reason?: string;
   readonly added: number;
@@ -47,10 +55,18 @@ export interface GraphCacheRequest {
   readonly rebuild?: boolean;
   /** Tests only: switch a detection off. */
   readonly refresh?: RefreshOptions;
+  /** Tests only: how long the database files must have been quiet for their fingerprint to be kept. */
+  readonly fingerprintMarginNs?: bigint;
 }
 
 export interface CachedGraph {
   readonly graph: StoreGraph;
+  /**
+   * The digest of the cache file holding exactly this graph (read or written now); undefined
+   * when none does. Equal keys mean equal graphs: caches of what was matched against the graph
+   * (the store listing's ids) key on it.
+   */
+  readonly key?: string;
   readonly use: GraphCacheUse;
   readonly findings: Finding[];
 }
@@ -59,6 +75,12 @@ export interface CachedGraph {
 export function graphCacheFile(settings: Settings): string | undefined {
   if (settings.index.kind === 'none') return undefined;
   return locateStateFile('graph-cache', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+}
+
+/** Where the store listing cache (src/snapshot/storeListingCache.ts) is: beside the graph cache. */
+export function storeListingFile(settings: Settings): string | undefined {
+  if (settings.index.kind === 'none') return undefined;
+  return locateStateFile('store-listing', settings.stateDir, settings.cacheHome, canWrite, 'bin');
 }
 
 /** The one call for `roots`/`live`/`dead`: the graph, through the cache unless `--no-index`. */
@@ -73,33 +95,62 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   if (file === undefined) return { graph: loadGraph(db, request.storeDir, request.readDrvFile), use: { file, source: 'full', added: 0, deleted: 0 }, findings: [] };
   const findings: Finding[] = [];
   const identity = identityOf(request);
-  const opened = request.rebuild ? undefined : readCache(file, identity, findings);
+  const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined);
+  // Before the read transaction: a commit after this moment shows in the next run's fingerprint.
+  const fingerprint = fingerprintDb(request.dbFile);
+  if (opened?.rows !== undefined && opened.graph !== undefined && opened.fingerprint === fingerprint.key) {
+    return { graph: opened.graph, key: opened.key, use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
+  }
+  const keep = isQuiet(fingerprint, request.fingerprintMarginNs) ? fingerprint.key : undefined;
   let rows: CachedRows;
   let use: GraphCacheUse;
+  let reused = false;
   const graph = db.snapshot(() => {
-    const refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh);
-    if (refreshed?.kind === 'current') {
-      rows = refreshed.rows;
-      use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', added: refreshed.added, deleted: refreshed.deleted };
-    } else {
-      rows = readAllRows(db);
-      const reason = refreshed?.reason ?? opened?.reason;
-      use = { file, source: 'full', ...(reason === undefined ? {} : { reason }), added: 0, deleted: 0 };
+    let refreshed: ReturnType<typeof refreshRows> | undefined;
+    try {
+      refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh, samePathIn(opened.graph, opened.rows));
+      if (refreshed?.kind === 'current') {
+        rows = refreshed.rows;
+        use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
+        if (!refreshed.changed && opened?.graph !== undefined) {
+          reused = true;
+          return opened.graph;
+        }
+        return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
+      }
+    } catch (error) {
+      // A text column that does not parse (checked only when first read): as a damaged file.
+      if (!(error instanceof CacheDamaged)) throw error;
+      findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
+      refreshed = { kind: 'full', reason: `unusable cache (${error.message})` };
     }
+    rows = readAllRows(db);
+    const reason = refreshed?.kind === 'full' ? refreshed.reason : opened?.reason;
+    use = { file, source: 'full', ...(reason === undefined ? {} : { reason }), added: 0, deleted: 0 };
     return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
   });
-  if (request.write !== false && use!.source !== 'unchanged') {
+  // Rewritten when the rows changed, to add the built graph it lacked (never with Realisations),
+  // or to keep a fingerprint of files that have become quiet since.
+  const addGraph = !reused && request.readDrvFile === undefined;
+  const withGraph = request.readDrvFile === undefined;
+  let key = reused ? opened?.key : undefined;
+  if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
-      writeCache(file, encode(identity, rows!));
+      const parts = encodeParts(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined);
+      writeCache(file, parts);
+      key = withGraph ? parts.at(-1)!.toString('hex') : undefined;
     } catch (error) {
       findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
     }
   }
-  return { graph, use: use!, findings };
+  return { graph, ...(key === undefined ? {} : { key }), use: use!, findings };
 }
 
-/** The cached rows if the file is intact and of this database; otherwise why not (a warning when damaged or foreign). */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[]): { rows?: CachedRows; reason?: string } | undefined {
+/**
+ * The cached rows if the file is intact and of this database, with the graph built from them when
+ * it holds one for `graphStoreDir`; otherwise why not (a warning when damaged or foreign).
+ */
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; reason?: string } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(fsPath(file));
@@ -114,12 +165,27 @@ export function readCache(file: string, identity: CacheIdentity, findings: Findi
     const decoded = decode(bytes);
     if (decoded.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${decoded.identity.stateDir}'`);
     if (decoded.identity.dbDev !== identity.dbDev || decoded.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
-    return { rows: decoded.rows };
+    const graph = decoded.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(decoded.graph, graphStoreDir);
+    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph, key: digestOf(bytes), ...(decoded.fingerprint === undefined ? {} : { fingerprint: decoded.fingerprint }) }) };
   } catch (error) {
+    if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
+    if (error instanceof RangeError) error = new CacheDamaged(error.message);
     if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;
     findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
     return { reason: `unusable cache (${error.message})` };
   }
+}
+
+/**
+ * How the refresh checks that a cached id still names its path: through the stored graph when
+ * there is one (its ids are ranks, found by ValidPaths.id), so the text columns stay unparsed.
+ */
+function samePathIn(graph: StoreGraph | undefined, rows: CachedRows): ((k: number, path: string | undefined) => boolean) | undefined {
+  if (graph === undefined) return undefined;
+  return (k, path) => {
+    const dense = graph.dbIds.indexOf(rows.vpId[k]!);
+    return path !== undefined && dense !== -1 && graph.paths.pathOf(dense) === fromText(path);
+  };
 }
 
 export function identityOf(request: Pick<GraphCacheRequest, 'stateDir' | 'dbFile'>): CacheIdentity {
@@ -128,11 +194,16 @@ export function identityOf(request: Pick<GraphCacheRequest, 'stateDir' | 'dbFile
 }
 
 /** Temp file then rename: a reader sees the old cache or the new one, never half of one. */
-function writeCache(file: string, bytes: Buffer): void {
+function writeCache(file: string, parts: readonly Buffer[]): void {
   mkdirSync(fsPath(file.slice(0, file.lastIndexOf('/'))), { recursive: true });
   const temp = `${file}.tmp-${process.pid}`;
   try {
-    writeFileSync(fsPath(temp), bytes);
+    const fd = openSync(fsPath(temp), 'w');
+    try {
+      for (const part of parts) for (let at = 0; at < part.length;) at += writeSync(fd, part, at);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(fsPath(temp), fsPath(file));
   } catch (error) {
     rmSync(fsPath(temp), { force: true });

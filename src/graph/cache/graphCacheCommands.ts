@@ -10,7 +10,7 @@ import { fsPath } from '../../store/bytes.js';
 import { NixDbReader } from '../../store/nixDb.js';
 import type { Finding } from '../../roots/types.js';
 import { caDrvReader, loadGraph } from '../loadGraph.js';
-import { CacheDamaged, decode } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated, decode } from './cacheFile.js';
 import { graphDifferences } from './compareGraphs.js';
 import { graphCacheFile, loadGraphCached } from './graphCache.js';
 import type { GraphCacheUse } from './graphCache.js';
@@ -41,7 +41,7 @@ export function graphCacheStatus(settings: Settings): GraphCacheReport {
     const { rows } = decode(bytes);
     return { file, paths: rows.vpId.length, refs: rows.refRowid.length, sizeBytes: statSync(fsPath(file)).size };
   } catch (error) {
-    if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;
+    if (!(error instanceof CacheDamaged) && !(error instanceof CacheOutdated) && !(error instanceof SyntaxError)) throw error;
     return { file, problem: error.message };
   }
 }

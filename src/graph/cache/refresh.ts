@@ -34,7 +34,12 @@ export type Refreshed =
   | { readonly kind: 'current'; readonly rows: CachedRows; readonly added: number; readonly deleted: number; readonly changed: boolean }
   | { readonly kind: 'full'; readonly reason: string };
 
-export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}): Refreshed {
+/**
+ * @param sameCachedPath whether the cached row `k` names the path the database now gives for its
+ *   id; by default compares with the cached text column (the cache may answer from its stored
+ *   graph instead, without parsing that column).
+ */
+export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath[k]): Refreshed {
   const full = (reason: string): Refreshed => ({ kind: 'full', reason });
   const sequence = db.validPathsSequence();
   if (sequence === undefined || cached.sequence < 0) return full('ValidPaths ids are not AUTOINCREMENT: they may be reused');
@@ -68,7 +73,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   // Paths never change under an id: the first and last kept ones must still be the same.
   const kept = keep.indexOf(1);
   for (const k of kept === -1 ? [] : [kept, keep.lastIndexOf(1)]) {
-    if (db.pathOfId(cached.vpId[k]!) !== cached.vpPath[k]) return full(`path id ${cached.vpId[k]} names another path (another database?)`);
+    if (!sameCachedPath(k, db.pathOfId(cached.vpId[k]!))) return full(`path id ${cached.vpId[k]} names another path (another database?)`);
   }
 
   const refs = refreshRefs(db, cached, deleted, watermark, options);

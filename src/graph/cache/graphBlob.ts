@@ -1,0 +1,77 @@
+/**
+ * A built StoreGraph as bytes, stored in the graph cache next to the rows it was built from:
+ * when the refresh proves the rows unchanged, the graph of those rows is read back as typed
+ * arrays instead of being built again (the build, a sort and a hash table over every path, is
+ * most of a cached run's time). Only graphs built without Realisations are stored: those also
+ * depend on `.drv` files and on a table the cache does not keep.
+ *
+ * Layout: a JSON header (store dir, unbuilt output derivers), then each array as its length in
+ * elements and its raw bytes, in a fixed order. The cache file's checksum covers it.
+ */
+import type { Csr } from '../csr.js';
+import { PathTable } from '../pathTable.js';
+import type { StoreGraph } from '../storeGraph.js';
+
+type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
+
+/** The graph's bytes, as pieces (views of its arrays, not copies). */
+export function encodeGraph(graph: StoreGraph): Buffer[] {
+  const { prefix, bytes, offsets, slots } = graph.paths.parts();
+  const header = Buffer.from(JSON.stringify({ storeDir: graph.storeDir, prefix, unbuilt: [...graph.unbuiltOutputDerivers] }), 'utf8');
+  const arrays: Typed[] = [
+    bytes, offsets, slots, graph.isDrv, graph.dbIds, graph.narSize, graph.registrationTime, graph.deriver,
+    ...[graph.references, graph.referrers, graph.outputs, graph.derivers].flatMap((c) => [c.start, c.list]),
+  ];
+  const parts: Buffer[] = [u32(header.length), header];
+  for (const a of arrays) parts.push(u32(a.length), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  return parts;
+}
+
+/**
+ * The graph in `blob`, or undefined when it was made for another store directory.
+ * @throws RangeError when the parts do not fit together (the caller treats the cache as damaged).
+ */
+export function decodeGraph(blob: Buffer, storeDir: string): StoreGraph | undefined {
+  let at = 0;
+  const take = (length: number): Buffer => {
+    if (at + length > blob.length) throw new RangeError('graph section truncated');
+    const part = blob.subarray(at, at + length);
+    at += length;
+    return part;
+  };
+  const count = (): number => take(4).readUInt32LE(0);
+  const header = JSON.parse(take(count()).toString('utf8')) as { storeDir: string; prefix: string; unbuilt: [string, number[]][] };
+  if (header.storeDir !== storeDir) return undefined;
+  const array = <T extends Typed>(make: new (n: number) => T): T => {
+    const n = count();
+    const out = new make(n);
+    Buffer.from(out.buffer, out.byteOffset, out.byteLength).set(take(n * out.BYTES_PER_ELEMENT));
+    return out;
+  };
+  const pathBytes = Buffer.from(array(Uint8Array).buffer);
+  const paths = PathTable.fromParts(header.prefix, pathBytes, array(Uint32Array), array(Int32Array));
+  const n = paths.size;
+  const isDrv = array(Uint8Array);
+  const dbIds = array(Float64Array);
+  const narSize = array(Float64Array);
+  const registrationTime = array(Float64Array);
+  const deriver = array(Int32Array);
+  const csr = (): Csr => {
+    const start = array(Uint32Array);
+    const list = array(Int32Array);
+    if (start.length !== n + 1 || start[n] !== list.length) throw new RangeError('graph section: edges do not fit the paths');
+    return { start, list };
+  };
+  const [references, referrers, outputs, derivers] = [csr(), csr(), csr(), csr()];
+  if (at !== blob.length || [isDrv, dbIds, narSize, registrationTime, deriver].some((a) => a.length !== n)) throw new RangeError('graph section: arrays do not fit the paths');
+  return {
+    storeDir, paths, isDrv, dbIds, narSize, registrationTime, deriver, references, referrers, outputs, derivers,
+    unbuiltOutputDerivers: new Map(header.unbuilt),
+  };
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+}

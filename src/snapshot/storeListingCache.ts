@@ -1,0 +1,149 @@
+/**
+ * The store directory's listing, kept as graph ids between runs of `live` and `dead`: for each
+ * entry that parses as a store path, in readdir order, its id in the graph it was matched
+ * against (-1 with its name where it is not valid), plus the junk names. It stands in for
+ * reading the store directory again under the roots index's rule (src/roots/index/listing.ts):
+ * the directory's identity (dev, ino, mtime, ctime) is unchanged and was already quiet for the
+ * margin when the listing was read; and the graph is the same one (the graph cache's digest,
+ * `CachedGraph.key`). Anything else, or a damaged file, means one readdir, as without it.
+ * `gc` never uses it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { StoreGraph } from '../graph/storeGraph.js';
+import { splitStoreEntries } from '../liveness/storeEntries.js';
+import type { StoreEntries } from '../liveness/storeEntries.js';
+import { canReuse } from '../roots/index/listing.js';
+import type { DirIdentity } from '../roots/index/listing.js';
+import { fsPath } from '../store/bytes.js';
+import { listStore } from '../store/listStore.js';
+
+const MAGIC = Buffer.from('storegc-listing\n', 'latin1');
+const VERSION = 1;
+const DIGEST = 32;
+
+export interface ListingCacheRequest {
+  readonly file: string;
+  readonly realStoreDir: string;
+  /** The graph cache's digest of `graph`. */
+  readonly graphKey: string;
+  /** Tests only: the quiet time the directory needs before its listing is trusted. */
+  readonly marginNs?: bigint;
+}
+
+interface Header {
+  readonly realStoreDir: string;
+  readonly graphKey: string;
+  readonly dir: { dev: string; ino: string; mtimeNs: string; ctimeNs: string };
+  readonly readAtNs: string;
+  readonly unregistered: readonly string[];
+  readonly junk: readonly string[];
+}
+
+/** The store's entries, from the cache when it may stand in for readdir; else read, and kept for next time. */
+export function storeEntriesCached(graph: StoreGraph, request: ListingCacheRequest): { entries: StoreEntries; reused: boolean } {
+  // Identity first, then the listing: a change in between shows as another identity next time.
+  const readAtNs = BigInt(Date.now()) * 1_000_000n;
+  const st = statSync(fsPath(request.realStoreDir), { bigint: true });
+  const identity: DirIdentity = { dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+  const cached = readListing(request, graph);
+  if (cached !== undefined && canReuse(cached, identity, request.marginNs)) return { entries: cached.entries, reused: true };
+
+  const entries = splitStoreEntries(listStore(request.realStoreDir));
+  const ids = new Int32Array(entries.names.length);
+  const unregistered: string[] = [];
+  entries.names.forEach((name, i) => {
+    ids[i] = graph.paths.idOfName(name);
+    if (ids[i] === -1) unregistered.push(name);
+  });
+  const result: StoreEntries = { ...entries, ids, unregistered };
+  try {
+    writeListing(request, { identity, readAtNs, ids, unregistered, junk: entries.junk });
+  } catch {
+    // Only a cache: the next run reads the directory again.
+  }
+  return { entries: result, reused: false };
+}
+
+function readListing(request: ListingCacheRequest, graph: StoreGraph): { identity: DirIdentity; readAtNs: bigint; entries: StoreEntries } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(fsPath(request.file));
+  } catch {
+    return undefined;
+  }
+  try {
+    if (bytes.length < MAGIC.length + 8 + DIGEST || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+    const body = bytes.subarray(0, bytes.length - DIGEST);
+    if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - DIGEST))) return undefined;
+    let at = MAGIC.length;
+    if (body.readUInt32LE(at) !== VERSION) return undefined;
+    const headerLength = body.readUInt32LE(at + 4);
+    at += 8;
+    const header = JSON.parse(body.toString('utf8', at, at + headerLength)) as Header;
+    at += headerLength;
+    if (header.realStoreDir !== request.realStoreDir || header.graphKey !== request.graphKey) return undefined;
+    const count = body.readUInt32LE(at);
+    at += 4;
+    if (at + count * 4 !== body.length) return undefined;
+    const ids = new Int32Array(count);
+    Buffer.from(ids.buffer).set(body.subarray(at, at + count * 4));
+    let missing = 0;
+    for (const id of ids) {
+      if (id === -1) missing++;
+      else if (id < 0 || id >= graph.paths.size) return undefined;
+    }
+    if (missing !== header.unregistered.length) return undefined;
+    const { dir } = header;
+    const identity: DirIdentity = { dev: BigInt(dir.dev), ino: BigInt(dir.ino), mtimeNs: BigInt(dir.mtimeNs), ctimeNs: BigInt(dir.ctimeNs) };
+    return { identity, readAtNs: BigInt(header.readAtNs), entries: lazyEntries(ids, header.unregistered, header.junk, graph) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Entries whose names are made only if something asks for them (liveness needs the ids alone). */
+function lazyEntries(ids: Int32Array, unregistered: readonly string[], junk: readonly string[], graph: StoreGraph): StoreEntries {
+  let names: string[] | undefined;
+  const skip = graph.storeDir.length + 1;
+  return {
+    ids,
+    unregistered,
+    junk,
+    get names(): string[] {
+      let next = 0;
+      names ??= Array.from(ids, (id) => (id !== -1 ? graph.paths.pathOf(id).slice(skip) : unregistered[next++]!));
+      return names;
+    },
+  };
+}
+
+function writeListing(request: ListingCacheRequest, listing: { identity: DirIdentity; readAtNs: bigint; ids: Int32Array; unregistered: readonly string[]; junk: readonly string[] }): void {
+  const { identity } = listing;
+  const header: Header = {
+    realStoreDir: request.realStoreDir,
+    graphKey: request.graphKey,
+    dir: { dev: String(identity.dev), ino: String(identity.ino), mtimeNs: String(identity.mtimeNs), ctimeNs: String(identity.ctimeNs) },
+    readAtNs: String(listing.readAtNs),
+    unregistered: listing.unregistered,
+    junk: listing.junk,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const u32 = (n: number): Buffer => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n, 0);
+    return b;
+  };
+  const body = Buffer.concat([MAGIC, u32(VERSION), u32(json.length), json, u32(listing.ids.length), Buffer.from(listing.ids.buffer, listing.ids.byteOffset, listing.ids.byteLength)]);
+  const bytes = Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  mkdirSync(fsPath(dirname(request.file)), { recursive: true });
+  const temp = `${request.file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(fsPath(temp), bytes);
+    renameSync(fsPath(temp), fsPath(request.file));
+  } catch (error) {
+    rmSync(fsPath(temp), { force: true });
+    throw error;
+  }
+}

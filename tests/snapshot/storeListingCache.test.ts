@@ -1,0 +1,80 @@
+/**
+ * The store listing cache stands in for readdir only while the store directory is unchanged and
+ * was quiet when read, and only for the same graph; anything else reads the directory again.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PathTable } from '../../src/graph/pathTable.js';
+import type { StoreGraph } from '../../src/graph/storeGraph.js';
+import { entryIds } from '../../src/liveness/storeEntries.js';
+import { storeEntriesCached } from '../../src/snapshot/storeListingCache.js';
+import { listStore } from '../../src/store/listStore.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const h = (i: number): string => `${'0123456789abcdfghijklmnpqrsvwxyz'[i % 32]}`.repeat(32);
+
+function world(): { store: string; graph: StoreGraph; file: string } {
+  const root = mkdtempSync('/dev/shm/storegc-listing-');
+  dirs.push(root);
+  const store = join(root, 'store');
+  mkdirSync(store);
+  const valid = [1, 2, 3].map((i) => `${h(i)}-valid${i}`);
+  for (const name of [...valid, `${h(4)}-unregistered`, 'junk.lock']) mkdirSync(join(store, name));
+  const { table } = PathTable.build(`${store}/`, valid.map((n) => `${store}/${n}`));
+  return { store, graph: { storeDir: store, paths: table } as unknown as StoreGraph, file: join(root, 'var/storegc/store-listing.bin') };
+}
+
+describe('store listing cache', () => {
+  it('is reused only for a quiet, unchanged directory and the same graph', () => {
+    const { store, graph, file } = world();
+    const request = { file, realStoreDir: store, graphKey: 'k1', marginNs: 0n };
+    pause(20);
+    const first = storeEntriesCached(graph, request);
+    expect(first.reused).toBe(false);
+    const listed = listStore(store).filter((n) => n !== 'junk.lock');
+    expect(first.entries.names).toEqual(listed);
+    expect(first.entries.junk).toEqual(['junk.lock']);
+
+    const second = storeEntriesCached(graph, request);
+    expect(second.reused).toBe(true);
+    expect(second.entries.names).toEqual(listed);
+    expect(second.entries.junk).toEqual(['junk.lock']);
+    const intern = (name: string): number => (graph.paths.idOfName(name) !== -1 ? graph.paths.idOfName(name) : 100);
+    expect(entryIds(second.entries, intern)).toEqual(listed.map(intern));
+
+    // Another graph: read again.
+    expect(storeEntriesCached(graph, { ...request, graphKey: 'k2' }).reused).toBe(false);
+    // A new entry changes the directory: read again, and it is there.
+    pause(20);
+    mkdirSync(join(store, `${h(5)}-new`));
+    const third = storeEntriesCached(graph, { ...request, graphKey: 'k2' });
+    expect(third.reused).toBe(false);
+    expect(third.entries.names).toContain(`${h(5)}-new`);
+  });
+
+  it('is not trusted while the directory has not been quiet for the margin', () => {
+    const { store, graph, file } = world();
+    const request = { file, realStoreDir: store, graphKey: 'k1' };
+    expect(storeEntriesCached(graph, request).reused).toBe(false);
+    // Written within the default 3 s of the last change: a change in the same tick could hide.
+    expect(storeEntriesCached(graph, request).reused).toBe(false);
+  });
+
+  it('reads the directory again when the cache file is damaged', () => {
+    const { store, graph, file } = world();
+    const request = { file, realStoreDir: store, graphKey: 'k1', marginNs: 0n };
+    pause(20);
+    storeEntriesCached(graph, request);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 40]! ^= 1;
+    writeFileSync(file, bytes);
+    const again = storeEntriesCached(graph, request);
+    expect(again.reused).toBe(false);
+    expect(again.entries.names).toHaveLength(4);
+  });
+});
