@@ -60,11 +60,12 @@ interface Early {
  * says the caller orders them itself), liveness, keep graph.
  */
 async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
-  const { graph, findings: graphFindings } = readStoreGraph(settings, true);
+  // As `live` and `dead` read it: the store listing through its cache, root targets by id.
+  const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
   early.graph?.(graph);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order));
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order, graph.paths));
   early.roots?.(rootSet.roots);
-  const entries = readStoreEntries(settings, graph);
+  const entries = readStoreEntries(settings, graph, key);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const edges = buildKeepEdges(graph, settings);
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);
