@@ -35,7 +35,7 @@ import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
 import { DiskThread } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
-import { prepareRootSizes } from '../insight/rootSizes.js';
+import { planRootSizes } from '../insight/rootSizes.js';
 import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
 import { allChains, shortestChain, shortestParents } from '../insight/whyAlive.js';
 import type { Chain } from '../insight/whyAlive.js';
@@ -60,11 +60,12 @@ interface Early {
  * says the caller orders them itself), liveness, keep graph.
  */
 async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
-  const { graph, findings: graphFindings } = readStoreGraph(settings, true);
+  // As `live` and `dead` read it: the store listing through its cache, root targets by id.
+  const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
   early.graph?.(graph);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order));
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order, graph.paths));
   early.roots?.(rootSet.roots);
-  const entries = readStoreEntries(settings, graph);
+  const entries = readStoreEntries(settings, graph, key);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const edges = buildKeepEdges(graph, settings);
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);
@@ -144,10 +145,14 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const measured = onDisk.thread.usage(nodes, alive, settings.storeDir, settings.realStoreDir);
   measured.catch(() => undefined);
   const { groupIndex, names } = groupRoots(roots);
-  const prepared = prepareRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length });
+  // The closures go to the disk thread, after the disk usage they need; exclusive sizes, ages
+  // and the order of the rows are made here meanwhile.
+  const plan = planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length });
+  const closures = onDisk.thread.closures(world.edges.csr, nodes.size, plan.starts, plan.nar);
+  closures.catch(() => undefined);
   const mtimes = await onDisk.times;
   const disk = aliveOnly(await measured, alive);
-  const sizes = prepared.measure(disk);
+  const exclusive = plan.exclusive(disk);
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
   roots.forEach((_, i) => members[groupIndex[i]!]!.push(i));
@@ -156,6 +161,9 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
     for (const i of members[g]!) if (ages[i] !== null && (youngest === null || ages[i]! < youngest)) youngest = ages[i]!;
     return youngest;
   };
+  const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
+  const groupRank = rankPairs(names, names);
+  const sizes = plan.withClosures(exclusive, await closures);
   // Ties go by link (group name), then by store path: the order `roots` lists them in. Rows are
   // put in that order by rank (byteOrder.ts), then sorted stably by the key alone: 700k rows,
   // nearly all of equal size on a Hydra store, and no string compared.
@@ -175,8 +183,8 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
     });
     return out.sort(bySort);
   };
-  const rowKeys = inRankOrder(roots.map((_, i) => ({ i, exclusive: sizes.exclusiveRoots[i]!, closure: sizes.closureRoots[i]!, age: ages[i]! })), rankPairs(roots.map((r) => r.link), roots.map((r) => r.path)));
-  const groupKeys = inRankOrder(names.map((_, g) => ({ i: g, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) })), rankPairs(names, names));
+  const rowKeys = inRankOrder(roots.map((_, i) => ({ i, exclusive: sizes.exclusiveRoots[i]!, closure: sizes.closureRoots[i]!, age: ages[i]! })), rowRank);
+  const groupKeys = inRankOrder(names.map((_, g) => ({ i: g, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) })), groupRank);
   const shownRows = rowKeys.slice(0, top ?? rowKeys.length);
   const shownGroups = groupKeys.slice(0, top ?? groupKeys.length);
   const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age }));

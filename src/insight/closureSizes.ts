@@ -25,20 +25,28 @@ export function closureSizes(succ: Csr, nodeCount: number, starts: readonly (rea
   starts.forEach((targets, i) => {
     start[i + 1] = start[i]! + targets.length;
   });
-  return measureClosures(closureOrder(succ, nodeCount, { start, list: Int32Array.from(starts.flat()) }), nar, disk);
+  return sizesOf(closureSums(succ, nodeCount, { start, list: Int32Array.from(starts.flat()) }, nar, disk));
 }
 
-/** The sizes of closureOrder's starts, in their order (the order needs no disk usage: it can be made first). */
-export function measureClosures(order: ClosureOrder, nar: Float64Array, disk: DiskUsage): Sizes[] {
+/**
+ * Paths, narSize and disk bytes of the closure of each start, at 3i .. 3i+2: typed, to hand
+ * between threads.
+ * @param starts the targets of start i: list[start[i] .. start[i+1]).
+ */
+export function closureSums(succ: Csr, nodeCount: number, starts: Csr, nar: Float64Array, disk: DiskUsage): Float64Array {
+  const order = closureOrder(succ, nodeCount, starts);
   const slot = new Int32Array(order.waiting.length).fill(-1);
   order.startNode.forEach((v, i) => {
     if (slot[v] === -1) slot[v] = i;
   });
-  const sums = walk(order, slot, order.startNode.length, nar, disk);
-  return Array.from(order.startNode, (v) => {
-    const i = slot[v]!;
-    return { paths: sums[3 * i]!, narSize: sums[3 * i + 1]!, diskBytes: sums[3 * i + 2]! };
-  });
+  const bySlot = walk(order, slot, order.startNode.length, nar, disk);
+  const out = new Float64Array(3 * order.startNode.length);
+  order.startNode.forEach((v, i) => out.set(bySlot.subarray(3 * slot[v]!, 3 * slot[v]! + 3), 3 * i));
+  return out;
+}
+
+export function sizesOf(sums: Float64Array): Sizes[] {
+  return Array.from({ length: sums.length / 3 }, (_, i) => ({ paths: sums[3 * i]!, narSize: sums[3 * i + 1]!, diskBytes: sums[3 * i + 2]! }));
 }
 
 /** Sums of the closure of each node with a slot, at 3 * slot .. 3 * slot + 2. */

@@ -1,13 +1,15 @@
 /**
  * The main thread's side of diskWorker.ts: a worker thread started early (it boots while the
  * database is read), asked for the disk usage of every valid path as soon as the path table is
- * known, for the root links' times as soon as the roots are, and for the rest of the disk usage
- * once liveness is, so that the caller computes meanwhile. Jobs run in the order asked.
+ * known, for the root links' times as soon as the roots are, for the rest of the disk usage
+ * once liveness is, and for the closure sizes, so that the caller computes meanwhile. Jobs run
+ * in the order asked.
  * The worker's errors come back as they were thrown (a StoregcError keeps its code, path and
  * hint); close() ends the thread, whatever is pending.
  */
 import { Worker } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
+import type { Csr } from '../graph/csr.js';
 import type { PathTable } from '../graph/pathTable.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
@@ -56,6 +58,13 @@ export class DiskThread {
     const answer = await this.ask({ kind: 'disk', extra, nodeCount: nodes.size });
     if (!('disk' in answer)) throw new Error('disk worker: no disk usage');
     return answer.disk;
+  }
+
+  /** closureSums of `starts` over the disk usage (after usage()), computed on the thread. */
+  async closures(succ: Csr, nodeCount: number, starts: Csr, nar: Float64Array): Promise<Float64Array> {
+    const answer = await this.ask({ kind: 'closures', succStart: succ.start, succList: succ.list, nodeCount, startsStart: starts.start, startsList: starts.list, nar });
+    if (!('sums' in answer)) throw new Error('disk worker: no closure sizes');
+    return answer.sums;
   }
 
   close(): void {

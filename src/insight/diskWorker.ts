@@ -4,11 +4,13 @@
  * knows which paths are alive) and of the other live nodes, and the root links' times, while the
  * main thread loads the store and builds what needs no disk. Paths arrive as bytes: the path
  * table's buffer and offsets, and the link files NUL-separated, never as a string per path. One
- * job at a time; the disk usage is one DiskMeter across its two jobs.
+ * job at a time; the disk usage is one DiskMeter across its two jobs. It then measures the
+ * closures (closureSizes.ts), which need that disk usage, while the main thread does the rest.
  */
 import { parentPort } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
 import { linkTimes } from './linkTimes.js';
+import { closureSums } from './closureSizes.js';
 import { DiskMeter } from './measureDisk.js';
 import type { DiskUsage } from './rootSizes.js';
 
@@ -34,6 +36,16 @@ export type DiskTask =
     /** Other nodes to measure (not valid: not in the table), with their real paths, ids ascending. */
     readonly extra: readonly (readonly [number, string])[];
     readonly nodeCount: number;
+  }
+  | {
+    /** closureSums over the disk usage measured here (after a 'disk' job). */
+    readonly kind: 'closures';
+    readonly succStart: Uint32Array;
+    readonly succList: Int32Array;
+    readonly nodeCount: number;
+    readonly startsStart: Uint32Array;
+    readonly startsList: Int32Array;
+    readonly nar: Float64Array;
   };
 
 export type DiskJob = DiskTask & { readonly id: number };
@@ -41,6 +53,7 @@ export type DiskJob = DiskTask & { readonly id: number };
 export type DiskAnswer = { readonly id: number } & (
   | { readonly mtimes: Float64Array }
   | { readonly measured: number }
+  | { readonly sums: Float64Array }
   | { readonly disk: DiskUsage }
   | { readonly error: { code: StoregcError['code']; path: string | undefined; message: string; hint: string } }
   | { readonly bug: string });
@@ -77,6 +90,10 @@ parentPort?.on('message', (job: DiskJob) => {
       answer = { id: job.id, measured: measureValid(job) };
     } else if (failed !== undefined) {
       answer = { ...failed, id: job.id };
+    } else if (job.kind === 'closures') {
+      const sums = closureSums({ start: job.succStart, list: job.succList }, job.nodeCount, { start: job.startsStart, list: job.startsList }, job.nar, meter.usage(job.nodeCount));
+      parentPort!.postMessage({ id: job.id, sums } satisfies DiskAnswer, [sums.buffer as ArrayBuffer]);
+      return;
     } else {
       for (const [id, path] of job.extra) meter.add(id, path);
       const disk = meter.usage(job.nodeCount);

@@ -7,10 +7,10 @@
  * subtree: exactly the paths that no longer have a way in from the super-root once it is gone,
  * i.e. what a collection frees after removing that root (or group) alone
  * (src/insight/exclusiveSizes.ts). Its closure is its forward reachable set
- * (src/insight/closureSizes.ts). Both start from one DFS of the keep graph (graphOrder.ts).
+ * (src/insight/closureSizes.ts). Each starts from a DFS of the keep graph (graphOrder.ts).
  *
- * Everything but the byte counts is known before the disk is measured: prepareRootSizes orders
- * the graph and plans the closure walk, and its `measure` adds the disk usage.
+ * planRootSizes gathers what the closures start from (the caller measures them where it likes:
+ * rootSizesOf, on the disk thread); `exclusive` orders the graph and adds the disk usage.
  *
  * Disk bytes: each path's own blocks (`own`), plus inodes with several hard links (`shared`; an
  * optimised store links files into `.links`), counted once per closure, and for exclusive sizes
@@ -20,8 +20,8 @@
 import type { KeepEdges } from '../graph/keepEdges.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { Root } from '../roots/types.js';
-import { closureOrder } from './closureOrder.js';
-import { measureClosures } from './closureSizes.js';
+import type { Csr } from '../graph/csr.js';
+import { closureSums, sizesOf } from './closureSizes.js';
 import { exclusiveSizes } from './exclusiveSizes.js';
 import { orderGraph } from './graphOrder.js';
 import type { KeepSources } from './keepSources.js';
@@ -59,18 +59,28 @@ export interface RootSizes {
   readonly closureGroups: readonly Sizes[];
 }
 
+/** All of it in this thread (rootSizesOf hands the closures to the disk thread). */
 export function computeRootSizes(input: RootSizesInput & { readonly disk: DiskUsage }): RootSizes {
-  return prepareRootSizes(input).measure(input.disk);
+  const plan = planRootSizes(input);
+  return plan.withClosures(plan.exclusive(input.disk), closureSums(input.edges.csr, input.nodes.size, plan.starts, plan.nar, input.disk));
 }
 
-export function prepareRootSizes(input: RootSizesInput): { measure(disk: DiskUsage): RootSizes } {
+export interface RootSizesPlan {
+  /** The closures to measure (closureSums): the rows' targets (keepSources.ts), then each group's. */
+  readonly starts: Csr;
+  /** narSize of each node, 0 when unknown. */
+  readonly nar: Float64Array;
+  /** Exclusive sizes of the rows and groups (exclusiveSizes.ts). */
+  exclusive(disk: DiskUsage): { rows: Sizes[]; groups: Sizes[] };
+  /** Everything, given closureSums of `starts`. */
+  withClosures(exclusive: { rows: Sizes[]; groups: Sizes[] }, closures: Float64Array): RootSizes;
+}
+
+export function planRootSizes(input: RootSizesInput): RootSizesPlan {
   const { nodes, edges, sources, roots, groupIndex, groupCount: G } = input;
   const L = roots.length;
   const nodeCount = nodes.size;
   const validCount = edges.csr.start.length - 1;
-  const order = orderGraph(edges.csr, nodeCount);
-
-  // Closures of the rows (their targets: keepSources.ts), then of the groups (their rows' targets).
   const rowTargets = sources.targets;
   const groupStart = new Uint32Array(G + 1);
   for (let i = 0; i < L; i++) groupStart[groupIndex[i]! + 1]! += rowTargets.start[i + 1]! - rowTargets.start[i]!;
@@ -85,18 +95,18 @@ export function prepareRootSizes(input: RootSizesInput): { measure(disk: DiskUsa
     const g = groupIndex[i]!;
     for (let k = rowTargets.start[i]!; k < rowTargets.start[i + 1]!; k++) list[fill[g]!++] = rowTargets.list[k]!;
   }
-  const closure = closureOrder(edges.csr, nodeCount, { start, list }, order.rank);
-
   const nar = new Float64Array(nodeCount);
   for (let p = 0; p < validCount; p++) {
     const size = nodes.graph.narSize[p]!;
     nar[p] = Number.isNaN(size) ? 0 : size;
   }
   return {
-    measure: (disk) => {
-      const closures = measureClosures(closure, nar, disk);
-      const exclusive = exclusiveSizes({ succ: edges.csr, order, nodeCount, rowTargets, groupIndex, groupCount: G, nar }, disk);
-      return { exclusiveRoots: exclusive.rows, exclusiveGroups: exclusive.groups, closureRoots: closures.slice(0, L), closureGroups: closures.slice(L) };
+    starts: { start, list },
+    nar,
+    exclusive: (disk) => exclusiveSizes({ succ: edges.csr, order: orderGraph(edges.csr, nodeCount), nodeCount, rowTargets, groupIndex, groupCount: G, nar }, disk),
+    withClosures: (exclusive, closures) => {
+      const sizes = sizesOf(closures);
+      return { exclusiveRoots: exclusive.rows, exclusiveGroups: exclusive.groups, closureRoots: sizes.slice(0, L), closureGroups: sizes.slice(L) };
     },
   };
 }

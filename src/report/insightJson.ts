@@ -30,9 +30,12 @@ function sizeFields(closure: Sizes, exclusive: Sizes): object {
   };
 }
 
+// One literal each (no spread of sizeFields): 700k of them are made per report.
 export const rootRowJson = (r: RootSizeEntry): object => ({
   link: display(r.root.link), path: display(r.root.path), kind: r.root.kind, group: display(r.group),
-  ...sizeFields(r.closure, r.exclusive), ageSeconds: r.ageSeconds,
+  closurePaths: r.closure.paths, closureNarSize: r.closure.narSize, closureDiskBytes: r.closure.diskBytes,
+  exclusivePaths: r.exclusive.paths, exclusiveNarSize: r.exclusive.narSize, exclusiveDiskBytes: r.exclusive.diskBytes,
+  ageSeconds: r.ageSeconds,
 });
 
 export const groupRowJson = (g: GroupSizeEntry): object => ({ name: display(g.name), roots: g.roots, ...sizeFields(g.closure, g.exclusive), ageSeconds: g.ageSeconds });

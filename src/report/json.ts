@@ -57,9 +57,17 @@ export function jsonInPieces(value: Readonly<Record<string, unknown>>): Buffer {
   return out.bytes();
 }
 
+function isFlat(object: Readonly<Record<string, unknown>>): boolean {
+  for (const key in object) {
+    const v = object[key];
+    if (v !== null && typeof v === 'object') return false;
+  }
+  return true;
+}
+
 /** An element of a top-level array, as JSON.stringify(_, null, 2) writes it four spaces in. */
 function elementJson(element: unknown): string {
-  const flat = element !== null && typeof element === 'object' && !Array.isArray(element) && Object.values(element).every((v) => v === null || typeof v !== 'object');
+  const flat = element !== null && typeof element === 'object' && !Array.isArray(element) && isFlat(element as Record<string, unknown>);
   if (!flat) return (JSON.stringify(element, null, 2) ?? 'null').replace(/\n/g, '\n    ');
   // A flat object (a report row): members six spaces in already, only the brace moves.
   const text = JSON.stringify(element, null, 6);
