@@ -22,6 +22,7 @@ import { computeLiveness } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
+import { diskUsageFile } from '../graph/cache/graphCache.js';
 import type { PageReport, ReportPageData, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
 import { withIndex } from '../roots/index/withIndex.js';
@@ -35,7 +36,7 @@ import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
 import { DiskThread } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
-import { planRootSizes } from '../insight/rootSizes.js';
+import { planRootSizes, sizesFrom } from '../insight/rootSizes.js';
 import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
 import { allChains, shortestChain, shortestParents } from '../insight/whyAlive.js';
 import type { Chain } from '../insight/whyAlive.js';
@@ -51,7 +52,8 @@ interface World {
 
 /** Told what loadWorld knows as soon as it knows it. */
 interface Early {
-  readonly graph?: (graph: StoreGraph) => void;
+  /** With the graph cache's digest of it (none under --no-index). */
+  readonly graph?: (graph: StoreGraph, key: string | undefined) => void;
   readonly roots?: (roots: readonly Root[]) => void;
 }
 
@@ -62,7 +64,7 @@ interface Early {
 async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
   // As `live` and `dead` read it: the store listing through its cache, root targets by id.
   const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
-  early.graph?.(graph);
+  early.graph?.(graph, key);
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order, graph.paths));
   early.roots?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph, key);
@@ -125,7 +127,10 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
   try {
     let times: Promise<Float64Array> | undefined;
     const world = await loadWorld(settings, {
-      graph: (graph) => thread.measureValid(graph.paths, settings.storeDir, settings.realStoreDir),
+      graph: (graph, key) => {
+        const file = key === undefined ? undefined : diskUsageFile(settings);
+        thread.measureValid(graph.paths, settings.storeDir, settings.realStoreDir, file === undefined ? undefined : { file, realStoreDir: settings.realStoreDir, graphKey: key! });
+      },
       roots: (roots) => {
         times = thread.linkTimes(roots.map((r) => ageFile(settings, r)));
         // Awaited in rootSizesOf; a failure before then must not count as unhandled.
@@ -138,21 +143,19 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
   }
 }
 
-async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: DiskUsage }> {
+async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: () => Promise<DiskUsage> }> {
   const { nodes, state } = world.liveness;
   const roots = world.rootSet.roots;
-  const alive = (id: number): boolean => (state[id]! & ALIVE) !== 0;
-  const measured = onDisk.thread.usage(nodes, alive, settings.storeDir, settings.realStoreDir);
-  measured.catch(() => undefined);
+  const alive = new Uint8Array(nodes.size);
+  for (let id = 0; id < nodes.size; id++) if (state[id]! & ALIVE) alive[id] = 1;
+  const extra = onDisk.thread.measureExtra(nodes, (id) => alive[id] === 1, settings.storeDir, settings.realStoreDir);
+  extra.catch(() => undefined);
   const { groupIndex, names } = groupRoots(roots);
-  // The closures go to the disk thread, after the disk usage they need; exclusive sizes, ages
-  // and the order of the rows are made here meanwhile.
-  const plan = planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length });
-  const closures = onDisk.thread.closures(world.edges.csr, nodes.size, plan.starts, plan.nar);
-  closures.catch(() => undefined);
+  // The sizes are measured on the disk thread, after the disk usage they need; ages and the
+  // order of the rows are made here meanwhile.
+  const sized = onDisk.thread.sizes(planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length }), alive);
+  sized.catch(() => undefined);
   const mtimes = await onDisk.times;
-  const disk = aliveOnly(await measured, alive);
-  const exclusive = plan.exclusive(disk);
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
   roots.forEach((_, i) => members[groupIndex[i]!]!.push(i));
@@ -163,7 +166,8 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   };
   const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
   const groupRank = rankPairs(names, names);
-  const sizes = plan.withClosures(exclusive, await closures);
+  await extra;
+  const sizes = sizesFrom(roots.length, await sized);
   // Ties go by link (group name), then by store path: the order `roots` lists them in. Rows are
   // put in that order by rank (byteOrder.ts), then sorted stably by the key alone: 700k rows,
   // nearly all of equal size on a Hydra store, and no string compared.
@@ -189,7 +193,7 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const shownGroups = groupKeys.slice(0, top ?? groupKeys.length);
   const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age }));
   const groups = shownGroups.map((g) => ({ name: names[g.i]!, roots: members[g.i]!.length, closure: g.closure, exclusive: g.exclusive, ageSeconds: g.age }));
-  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk };
+  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk: () => onDisk.thread.usage(alive) };
 }
 
 /**
@@ -203,7 +207,9 @@ export async function writeReportPage(settings: Settings, htmlFile: string, json
 
 async function writePage(settings: Settings, world: World, onDisk: OnDisk, htmlFile: string, jsonFile: string | undefined, now: number): Promise<PageReport> {
   const { nodes, state } = world.liveness;
-  const { report, disk } = await rootSizesOf(settings, world, onDisk, 'exclusive', undefined, now);
+  const sized = await rootSizesOf(settings, world, onDisk, 'exclusive', undefined, now);
+  const { report } = sized;
+  const disk = await sized.disk();
   const body = rootSizesBody(report) as { roots: object[]; groups: object[] };
   const rowOf = new Map(report.roots.map((r, i) => [r.root, i]));
   const keepWorld = { nodes, edges: world.edges, sources: world.sources };
@@ -263,16 +269,6 @@ function writeOutput(file: string, text: string): void {
   } catch (error) {
     throw new StoregcError('io', file, `cannot write the report (${errnoOf(error) ?? 'error'})`, 'give a file in a writable directory');
   }
-}
-
-/**
- * The disk usage of the alive nodes only (the disk thread measured every valid path): a dead
- * holder of an inode is deleted by the same collection, so it neither pins the inode nor counts.
- */
-function aliveOnly(disk: DiskUsage, alive: (id: number) => boolean): DiskUsage {
-  const own = disk.own.map((bytes, id) => (alive(id) ? bytes : 0));
-  const shared = disk.shared.map((inode) => ({ bytes: inode.bytes, holders: inode.holders.filter(alive) })).filter((inode) => inode.holders.length > 0);
-  return { own, shared };
 }
 
 /** Larger first: disk bytes, then narSize (stores whose files are elsewhere measure 0 bytes). */

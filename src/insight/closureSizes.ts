@@ -32,9 +32,10 @@ export function closureSizes(succ: Csr, nodeCount: number, starts: readonly (rea
  * Paths, narSize and disk bytes of the closure of each start, at 3i .. 3i+2: typed, to hand
  * between threads.
  * @param starts the targets of start i: list[start[i] .. start[i+1]).
+ * @param rank orderGraph's rank of `succ`, when the caller has it.
  */
-export function closureSums(succ: Csr, nodeCount: number, starts: Csr, nar: Float64Array, disk: DiskUsage): Float64Array {
-  const order = closureOrder(succ, nodeCount, starts);
+export function closureSums(succ: Csr, nodeCount: number, starts: Csr, nar: Float64Array, disk: DiskUsage, rank?: Int32Array): Float64Array {
+  const order = closureOrder(succ, nodeCount, starts, rank);
   const slot = new Int32Array(order.waiting.length).fill(-1);
   order.startNode.forEach((v, i) => {
     if (slot[v] === -1) slot[v] = i;

@@ -2,18 +2,18 @@
  * The main thread's side of diskWorker.ts: a worker thread started early (it boots while the
  * database is read), asked for the disk usage of every valid path as soon as the path table is
  * known, for the root links' times as soon as the roots are, for the rest of the disk usage
- * once liveness is, and for the closure sizes, so that the caller computes meanwhile. Jobs run
+ * once liveness is, and for the exclusive and closure sizes, so that the caller computes meanwhile. Jobs run
  * in the order asked.
  * The worker's errors come back as they were thrown (a StoregcError keeps its code, path and
  * hint); close() ends the thread, whatever is pending.
  */
 import { Worker } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
-import type { Csr } from '../graph/csr.js';
 import type { PathTable } from '../graph/pathTable.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
-import type { DiskUsage } from './rootSizes.js';
+import type { DiskCacheRequest } from './diskUsageCache.js';
+import type { DiskUsage, SizeSums, SizesJob } from './rootSizes.js';
 
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
 
@@ -42,29 +42,31 @@ export class DiskThread {
   }
 
   /** Starts measuring every valid path (PathTable.raw: bytes, not a string per path). */
-  measureValid(paths: PathTable, storeDir: string, realStoreDir: string): void {
+  measureValid(paths: PathTable, storeDir: string, realStoreDir: string, cache?: DiskCacheRequest): void {
     const { bytes, offsets } = paths.raw;
     // Copied, not handed over: the path table stays in use here. Failures come with usage().
-    this.ask({ kind: 'valid', pathBytes: bytes, pathOffsets: offsets, storeDir, realStoreDir }).catch(() => undefined);
+    this.ask({ kind: 'valid', pathBytes: bytes, pathOffsets: offsets, storeDir, realStoreDir, ...(cache === undefined ? {} : { cache }) }).catch(() => undefined);
   }
 
-  /**
-   * measureDisk of the nodes of `nodes` that `measured` picks: the valid ones asked for already,
-   * the others (not registered) now.
-   */
-  async usage(nodes: NodeTable, measured: (id: number) => boolean, storeDir: string, realStoreDir: string): Promise<DiskUsage> {
+  /** Adds the nodes of `nodes` that `measured` picks and that are not valid (not in the table). */
+  async measureExtra(nodes: NodeTable, measured: (id: number) => boolean, storeDir: string, realStoreDir: string): Promise<void> {
     const extra: [number, string][] = [];
     for (let id = nodes.validCount; id < nodes.size; id++) if (measured(id)) extra.push([id, realStoreDir + nodes.pathOf(id).slice(storeDir.length)]);
-    const answer = await this.ask({ kind: 'disk', extra, nodeCount: nodes.size });
-    if (!('disk' in answer)) throw new Error('disk worker: no disk usage');
-    return answer.disk;
+    await this.ask({ kind: 'extra', extra });
   }
 
-  /** closureSums of `starts` over the disk usage (after usage()), computed on the thread. */
-  async closures(succ: Csr, nodeCount: number, starts: Csr, nar: Float64Array): Promise<Float64Array> {
-    const answer = await this.ask({ kind: 'closures', succStart: succ.start, succList: succ.list, nodeCount, startsStart: starts.start, startsList: starts.list, nar });
-    if (!('sums' in answer)) throw new Error('disk worker: no closure sizes');
+  /** measureSizes (rootSizes.ts) over the alive nodes' disk usage, computed on the thread. */
+  async sizes(job: SizesJob, alive: Uint8Array): Promise<SizeSums> {
+    const answer = await this.ask({ kind: 'sizes', job, alive });
+    if (!('sums' in answer)) throw new Error('disk worker: no sizes');
     return answer.sums;
+  }
+
+  /** The disk usage of the alive nodes (the valid ones, and those measureExtra added). */
+  async usage(alive: Uint8Array): Promise<DiskUsage> {
+    const answer = await this.ask({ kind: 'usage', alive });
+    if (!('disk' in answer)) throw new Error('disk worker: no disk usage');
+    return answer.disk;
   }
 
   close(): void {

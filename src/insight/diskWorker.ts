@@ -4,14 +4,18 @@
  * knows which paths are alive) and of the other live nodes, and the root links' times, while the
  * main thread loads the store and builds what needs no disk. Paths arrive as bytes: the path
  * table's buffer and offsets, and the link files NUL-separated, never as a string per path. One
- * job at a time; the disk usage is one DiskMeter across its two jobs. It then measures the
- * closures (closureSizes.ts), which need that disk usage, while the main thread does the rest.
+ * job at a time; the disk usage is one DiskMeter across its jobs (the valid paths' usage kept
+ * between runs: diskUsageCache.ts). It then measures the exclusive and closure sizes
+ * (rootSizes.ts measureSizes), which need that disk usage, while the main thread does the rest.
  */
 import { parentPort } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
 import { linkTimes } from './linkTimes.js';
-import { closureSums } from './closureSizes.js';
+import { aliveOnly, measureSizes } from './rootSizes.js';
+import type { SizeSums, SizesJob } from './rootSizes.js';
 import { DiskMeter } from './measureDisk.js';
+import { readDiskCache, takeStamp, writeDiskCache } from './diskUsageCache.js';
+import type { DiskCacheRequest, DiskStamp } from './diskUsageCache.js';
 import type { DiskUsage } from './rootSizes.js';
 
 /** What the worker is asked to do. */
@@ -30,22 +34,25 @@ export type DiskTask =
     /** Paths are under storeDir; on disk they are under realStoreDir. */
     readonly storeDir: string;
     readonly realStoreDir: string;
+    /** Where the last measure is kept (diskUsageCache.ts), unless there is no graph cache. */
+    readonly cache?: DiskCacheRequest;
   }
   | {
-    readonly kind: 'disk';
-    /** Other nodes to measure (not valid: not in the table), with their real paths, ids ascending. */
+    /** Measure these other nodes too (not valid: not in the table), with their real paths, ids ascending. */
+    readonly kind: 'extra';
     readonly extra: readonly (readonly [number, string])[];
-    readonly nodeCount: number;
   }
   | {
-    /** closureSums over the disk usage measured here (after a 'disk' job). */
-    readonly kind: 'closures';
-    readonly succStart: Uint32Array;
-    readonly succList: Int32Array;
-    readonly nodeCount: number;
-    readonly startsStart: Uint32Array;
-    readonly startsList: Int32Array;
-    readonly nar: Float64Array;
+    /** measureSizes (rootSizes.ts) over the disk usage of the alive nodes (after 'extra'). */
+    readonly kind: 'sizes';
+    readonly job: SizesJob;
+    /** 1 for each alive node. */
+    readonly alive: Uint8Array;
+  }
+  | {
+    /** The disk usage of the alive nodes (after 'extra'). */
+    readonly kind: 'usage';
+    readonly alive: Uint8Array;
   };
 
 export type DiskJob = DiskTask & { readonly id: number };
@@ -53,7 +60,7 @@ export type DiskJob = DiskTask & { readonly id: number };
 export type DiskAnswer = { readonly id: number } & (
   | { readonly mtimes: Float64Array }
   | { readonly measured: number }
-  | { readonly sums: Float64Array }
+  | { readonly sums: SizeSums }
   | { readonly disk: DiskUsage }
   | { readonly error: { code: StoregcError['code']; path: string | undefined; message: string; hint: string } }
   | { readonly bug: string });
@@ -70,11 +77,35 @@ function measureValid(job: DiskTask & { kind: 'valid' }): number {
   // Without a chroot store the table's bytes are the real paths: no copy at all.
   const moved = realStoreDir === storeDir ? null : Buffer.from(realStoreDir, 'latin1');
   const count = offsets.length - 1;
+  const stamp = job.cache === undefined ? undefined : stampOf(realStoreDir);
+  if (stamp !== undefined) {
+    const saved = readDiskCache(job.cache!, stamp, count);
+    if (saved !== undefined) {
+      meter.load(saved);
+      return count;
+    }
+  }
   for (let id = 0; id < count; id++) {
     const path = bytes.subarray(offsets[id]!, offsets[id + 1]!);
     meter.add(id, moved === null ? path : Buffer.concat([moved, path.subarray(storeDir.length)]));
   }
+  if (stamp !== undefined) {
+    try {
+      writeDiskCache(job.cache!, stamp, meter.save(count));
+    } catch {
+      // Only a cache: the next run measures again.
+    }
+  }
   return count;
+}
+
+/** undefined: the directories cannot be looked at, so nothing is kept or trusted. */
+function stampOf(realStoreDir: string): DiskStamp | undefined {
+  try {
+    return takeStamp(realStoreDir);
+  } catch {
+    return undefined;
+  }
 }
 
 parentPort?.on('message', (job: DiskJob) => {
@@ -90,13 +121,15 @@ parentPort?.on('message', (job: DiskJob) => {
       answer = { id: job.id, measured: measureValid(job) };
     } else if (failed !== undefined) {
       answer = { ...failed, id: job.id };
-    } else if (job.kind === 'closures') {
-      const sums = closureSums({ start: job.succStart, list: job.succList }, job.nodeCount, { start: job.startsStart, list: job.startsList }, job.nar, meter.usage(job.nodeCount));
-      parentPort!.postMessage({ id: job.id, sums } satisfies DiskAnswer, [sums.buffer as ArrayBuffer]);
+    } else if (job.kind === 'extra') {
+      for (const [id, path] of job.extra) meter.add(id, path);
+      answer = { id: job.id, measured: job.extra.length };
+    } else if (job.kind === 'sizes') {
+      const sums = measureSizes(job.job, aliveOnly(meter.usage(job.alive.length), job.alive));
+      parentPort!.postMessage({ id: job.id, sums } satisfies DiskAnswer, [sums.exclusiveRows.buffer, sums.exclusiveGroups.buffer, sums.closures.buffer] as ArrayBuffer[]);
       return;
     } else {
-      for (const [id, path] of job.extra) meter.add(id, path);
-      const disk = meter.usage(job.nodeCount);
+      const disk = aliveOnly(meter.usage(job.alive.length), job.alive);
       parentPort!.postMessage({ id: job.id, disk } satisfies DiskAnswer, [disk.own.buffer as ArrayBuffer]);
       return;
     }

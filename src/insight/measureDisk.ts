@@ -41,11 +41,29 @@ export function measureDisk(realPaths: readonly (string | Buffer | undefined)[],
   return meter.usage(realPaths.length);
 }
 
+/**
+ * What a DiskMeter measured of nodes 0 .. own.length, kept between runs (diskUsageCache.ts):
+ * typed, each shared inode with its device and inode number so that later paths still meet it.
+ */
+export interface SavedUsage {
+  readonly own: Float64Array;
+  readonly inodeDev: Float64Array;
+  readonly inodeIno: Float64Array;
+  readonly inodeBytes: Float64Array;
+  /** Holders of inode i: holderList[holderStart[i] .. holderStart[i + 1]). */
+  readonly holderStart: Uint32Array;
+  readonly holderList: Int32Array;
+}
+
 /** measureDisk one path at a time, in any number of steps: an inode is one entry across all of them. */
 export class DiskMeter {
   private own = new Float64Array(1024);
   private readonly sharedIndex = new Map<string, number>();
-  private readonly shared: { bytes: number; holders: number[] }[] = [];
+  private shared: { bytes: number; holders: number[] }[] = [];
+  private devs: number[] = [];
+  private inos: number[] = [];
+  /** After load(): sharedIndex is made when a path is added. */
+  private indexed = true;
 
   constructor(private readonly fs: DiskFs = NODE_DISK_FS) {}
 
@@ -56,7 +74,11 @@ export class DiskMeter {
       grown.set(this.own);
       this.own = grown;
     }
-    const { fs, own, sharedIndex, shared } = this;
+    if (!this.indexed) {
+      this.shared.forEach((_, i) => this.sharedIndex.set(`${this.devs[i]!}:${this.inos[i]!}`, i));
+      this.indexed = true;
+    }
+    const { fs, own, sharedIndex, shared, devs, inos } = this;
     const stack = [typeof real === 'string' ? fsPath(real) : real];
     let top = true;
     while (stack.length > 0) {
@@ -86,6 +108,8 @@ export class DiskMeter {
           i = shared.length;
           sharedIndex.set(key, i);
           shared.push({ bytes: bytesOf(st), holders: [] });
+          devs.push(st.dev);
+          inos.push(st.ino);
         }
         const holders = shared[i]!.holders;
         if (holders[holders.length - 1] !== id) holders.push(id);
@@ -100,6 +124,37 @@ export class DiskMeter {
     const own = new Float64Array(nodeCount);
     own.set(this.own.subarray(0, Math.min(nodeCount, this.own.length)));
     return { own, shared: this.shared };
+  }
+
+  /** What was measured of nodes 0 .. nodeCount (all that was added must be below it). */
+  save(nodeCount: number): SavedUsage {
+    const { shared } = this;
+    const holderStart = new Uint32Array(shared.length + 1);
+    shared.forEach((inode, i) => {
+      holderStart[i + 1] = holderStart[i]! + inode.holders.length;
+    });
+    const holderList = new Int32Array(holderStart[shared.length]!);
+    shared.forEach((inode, i) => holderList.set(inode.holders, holderStart[i]!));
+    return {
+      own: this.usage(nodeCount).own,
+      inodeDev: Float64Array.from(this.devs),
+      inodeIno: Float64Array.from(this.inos),
+      inodeBytes: Float64Array.from(shared, (inode) => inode.bytes),
+      holderStart,
+      holderList,
+    };
+  }
+
+  /** Continues from `saved`, as if its paths had been added here (on a meter nothing was added to). */
+  load(saved: SavedUsage): void {
+    const { holderStart, holderList } = saved;
+    this.own = new Float64Array(Math.max(1024, saved.own.length));
+    this.own.set(saved.own);
+    this.shared = Array.from(saved.inodeBytes, (bytes, i) => ({ bytes, holders: Array.from(holderList.subarray(holderStart[i]!, holderStart[i + 1]!)) }));
+    this.devs = Array.from(saved.inodeDev);
+    this.inos = Array.from(saved.inodeIno);
+    this.sharedIndex.clear();
+    this.indexed = false;
   }
 }
 

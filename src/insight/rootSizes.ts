@@ -9,8 +9,8 @@
  * (src/insight/exclusiveSizes.ts). Its closure is its forward reachable set
  * (src/insight/closureSizes.ts). Each starts from a DFS of the keep graph (graphOrder.ts).
  *
- * planRootSizes gathers what the closures start from (the caller measures them where it likes:
- * rootSizesOf, on the disk thread); `exclusive` orders the graph and adds the disk usage.
+ * planRootSizes gathers what the sizes need as typed arrays; measureSizes (on the disk thread in
+ * rootSizesOf) orders the graph once and makes both kinds of sums from it.
  *
  * Disk bytes: each path's own blocks (`own`), plus inodes with several hard links (`shared`; an
  * optimised store links files into `.links`), counted once per closure, and for exclusive sizes
@@ -22,7 +22,7 @@ import type { NodeTable } from '../liveness/nodeTable.js';
 import type { Root } from '../roots/types.js';
 import type { Csr } from '../graph/csr.js';
 import { closureSums, sizesOf } from './closureSizes.js';
-import { exclusiveSizes } from './exclusiveSizes.js';
+import { exclusiveSums } from './exclusiveSizes.js';
 import { orderGraph } from './graphOrder.js';
 import type { KeepSources } from './keepSources.js';
 
@@ -59,24 +59,35 @@ export interface RootSizes {
   readonly closureGroups: readonly Sizes[];
 }
 
-/** All of it in this thread (rootSizesOf hands the closures to the disk thread). */
+/** All of it in this thread (rootSizesOf hands the work to the disk thread). */
 export function computeRootSizes(input: RootSizesInput & { readonly disk: DiskUsage }): RootSizes {
-  const plan = planRootSizes(input);
-  return plan.withClosures(plan.exclusive(input.disk), closureSums(input.edges.csr, input.nodes.size, plan.starts, plan.nar, input.disk));
+  const job = planRootSizes(input);
+  return sizesFrom(input.roots.length, measureSizes(job, input.disk));
 }
 
-export interface RootSizesPlan {
+/** What measureSizes needs: typed arrays only, to hand to another thread. */
+export interface SizesJob {
+  /** The keep graph over the valid paths; the nodes are nodeCount (unregistered ones too). */
+  readonly succ: Csr;
+  readonly nodeCount: number;
   /** The closures to measure (closureSums): the rows' targets (keepSources.ts), then each group's. */
   readonly starts: Csr;
+  /** Target paths of each row, each row's group, the number of groups (exclusiveSizes.ts). */
+  readonly rowTargets: Csr;
+  readonly groupIndex: Int32Array;
+  readonly groupCount: number;
   /** narSize of each node, 0 when unknown. */
   readonly nar: Float64Array;
-  /** Exclusive sizes of the rows and groups (exclusiveSizes.ts). */
-  exclusive(disk: DiskUsage): { rows: Sizes[]; groups: Sizes[] };
-  /** Everything, given closureSums of `starts`. */
-  withClosures(exclusive: { rows: Sizes[]; groups: Sizes[] }, closures: Float64Array): RootSizes;
 }
 
-export function planRootSizes(input: RootSizesInput): RootSizesPlan {
+/** Exclusive sums of the rows then the groups, and the closure sums of the starts (3 numbers each). */
+export interface SizeSums {
+  readonly exclusiveRows: Float64Array;
+  readonly exclusiveGroups: Float64Array;
+  readonly closures: Float64Array;
+}
+
+export function planRootSizes(input: RootSizesInput): SizesJob {
   const { nodes, edges, sources, roots, groupIndex, groupCount: G } = input;
   const L = roots.length;
   const nodeCount = nodes.size;
@@ -100,13 +111,32 @@ export function planRootSizes(input: RootSizesInput): RootSizesPlan {
     const size = nodes.graph.narSize[p]!;
     nar[p] = Number.isNaN(size) ? 0 : size;
   }
-  return {
-    starts: { start, list },
-    nar,
-    exclusive: (disk) => exclusiveSizes({ succ: edges.csr, order: orderGraph(edges.csr, nodeCount), nodeCount, rowTargets, groupIndex, groupCount: G, nar }, disk),
-    withClosures: (exclusive, closures) => {
-      const sizes = sizesOf(closures);
-      return { exclusiveRoots: exclusive.rows, exclusiveGroups: exclusive.groups, closureRoots: sizes.slice(0, L), closureGroups: sizes.slice(L) };
-    },
-  };
+  return { succ: edges.csr, nodeCount, starts: { start, list }, rowTargets, groupIndex, groupCount: G, nar };
+}
+
+/**
+ * Exclusive and closure sums over `disk` (of the alive nodes: aliveOnly), on one order of the
+ * graph (graphOrder.ts) for both.
+ */
+export function measureSizes(job: SizesJob, disk: DiskUsage): SizeSums {
+  const { succ, nodeCount, nar } = job;
+  const order = orderGraph(succ, nodeCount);
+  const exclusive = exclusiveSums({ succ, order, nodeCount, rowTargets: job.rowTargets, groupIndex: job.groupIndex, groupCount: job.groupCount, nar }, disk);
+  return { exclusiveRows: exclusive.rows, exclusiveGroups: exclusive.groups, closures: closureSums(succ, nodeCount, job.starts, nar, disk, order.rank) };
+}
+
+/** The sizes of the `rows` root rows and the groups, from measureSizes. */
+export function sizesFrom(rows: number, sums: SizeSums): RootSizes {
+  const closures = sizesOf(sums.closures);
+  return { exclusiveRoots: sizesOf(sums.exclusiveRows), exclusiveGroups: sizesOf(sums.exclusiveGroups), closureRoots: closures.slice(0, rows), closureGroups: closures.slice(rows) };
+}
+
+/**
+ * The disk usage of the alive nodes only (the disk thread measured every valid path): a dead
+ * holder of an inode is deleted by the same collection, so it neither pins the inode nor counts.
+ */
+export function aliveOnly(disk: DiskUsage, alive: Uint8Array): DiskUsage {
+  const own = disk.own.map((bytes, id) => (alive[id] === 1 ? bytes : 0));
+  const shared = disk.shared.map((inode) => ({ bytes: inode.bytes, holders: inode.holders.filter((h) => alive[h] === 1) })).filter((inode) => inode.holders.length > 0);
+  return { own, shared };
 }

@@ -85,8 +85,12 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));
   // Sorting a million roots costs seconds; liveness only flags them, so it takes them as they are.
   if (order === 'sorted') return { roots: dedupeRoots(roots), tempHashParts, findings, scan: trees.scan };
-  if (order === 'unique') return { roots: uniqueRoots(roots), tempHashParts, findings, scan: trees.scan };
   for (let i = rootIds.length; i < roots.length; i++) rootIds.push(-1);
+  if (order === 'unique') {
+    const kept = uniqueRootIndices(roots);
+    const ids2 = ids === undefined ? undefined : kept.map((i) => rootIds[i]!);
+    return { roots: kept.map((i) => roots[i]!), ...(ids2 === undefined ? {} : { rootIds: ids2 }), tempHashParts, findings, scan: trees.scan };
+  }
   return { roots, ...(ids === undefined ? {} : { rootIds }), tempHashParts, findings, scan: trees.scan };
 }
 
@@ -94,22 +98,27 @@ export type RootOrder = 'sorted' | 'unique' | 'any';
 
 /** Each (link, path) pair once, in the order given: a map by link, no sort. */
 export function uniqueRoots(roots: readonly Root[]): Root[] {
+  return uniqueRootIndices(roots).map((i) => roots[i]!);
+}
+
+/** The indices of uniqueRoots: its first of each (link, path) pair (the graph ids go with them). */
+function uniqueRootIndices(roots: readonly Root[]): number[] {
   const seen = new Map<string, string | Set<string>>();
-  return roots.filter((r) => {
+  const kept: number[] = [];
+  roots.forEach((r, i) => {
     const paths = seen.get(r.link);
     if (paths === undefined) {
       seen.set(r.link, r.path);
-      return true;
-    }
-    if (typeof paths === 'string') {
-      if (paths === r.path) return false;
+    } else if (typeof paths === 'string') {
+      if (paths === r.path) return;
       seen.set(r.link, new Set([paths, r.path]));
-      return true;
+    } else {
+      if (paths.has(r.path)) return;
+      paths.add(r.path);
     }
-    if (paths.has(r.path)) return false;
-    paths.add(r.path);
-    return true;
+    kept.push(i);
   });
+  return kept;
 }
 
 /** Sorted by link bytes, then store path bytes; each (link, path) pair once (reference §6.1). */

@@ -83,6 +83,12 @@ export function storeListingFile(settings: Settings): string | undefined {
   return locateStateFile('store-listing', settings.stateDir, settings.cacheHome, canWrite, 'bin');
 }
 
+/** Where the disk usage cache (src/insight/diskUsageCache.ts) is: beside the graph cache. */
+export function diskUsageFile(settings: Settings): string | undefined {
+  if (settings.index.kind === 'none') return undefined;
+  return locateStateFile('disk-usage', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+}
+
 /** The one call for `roots`/`live`/`dead`: the graph, through the cache unless `--no-index`. */
 export function loadGraphForSettings(db: NixDbReader, settings: Settings): CachedGraph {
   return loadGraphCached(db, {
