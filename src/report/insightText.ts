@@ -47,7 +47,11 @@ function numbers(out: ByteChunks, ex: Sizes, cl: Sizes, seconds: number | null):
 /** A table of roots, then one of groups: exclusive and closure paths, MiB on disk and narSize MiB. */
 export function renderRootSizesText(report: RootSizesReport): Buffer {
   const header = `${'excl.paths'.padStart(10)} ${'excl.MiB'.padStart(10)} ${'excl.nar'.padStart(10)}  ${'paths'.padStart(7)} ${'MiB'.padStart(10)} ${'nar MiB'.padStart(10)}  ${'age'.padStart(5)}  `;
-  const out = new ByteChunks();
+  // A row's numbers and separators take 90 bytes unless a number outgrows its column.
+  let expected = 2 * header.length + 20;
+  for (const r of report.roots) expected += r.root.link.length + r.root.path.length + r.root.kind.length + 90;
+  for (const g of report.groups) expected += g.name.length + 110;
+  const out = new ByteChunks(expected);
   out.write(`${header}root\n`);
   for (const r of report.roots) {
     numbers(out, r.exclusive, r.closure, r.ageSeconds);
