@@ -116,14 +116,17 @@ interface OnDisk {
 }
 
 /**
- * Loads the world with a disk thread beside it. Every lstat runs on that thread while the store
- * loads and the closure order is planned here: the valid paths' disk usage as soon as the
- * database is read (dead ones included: which are alive is not known yet, and waiting for it
- * left the main thread idle), the root links' times as soon as the roots are known, the other
- * live nodes' disk usage in rootSizesOf.
+ * Loads the world with two threads beside it, where every lstat runs while the store loads here:
+ * the disk thread measures the valid paths' disk usage as soon as the database is read (dead
+ * ones included: which are alive is not known yet, and waiting for it left the main thread
+ * idle; usually read back from diskUsageCache.ts), then the other live nodes' and the sizes in
+ * rootSizesOf; the other reads the root links' times as soon as the roots are known.
  */
 async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
   const thread = new DiskThread();
+  // The root links' times on a thread of their own: 700k lstats (4 s) need nothing else, and
+  // behind them on the disk thread the sizes waited for them.
+  const timesThread = new DiskThread();
   try {
     let times: Promise<Float64Array> | undefined;
     const world = await loadWorld(settings, {
@@ -132,7 +135,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
         thread.measureValid(graph.paths, settings.storeDir, settings.realStoreDir, file === undefined ? undefined : { file, realStoreDir: settings.realStoreDir, graphKey: key! });
       },
       roots: (roots) => {
-        times = thread.linkTimes(roots.map((r) => ageFile(settings, r)));
+        times = timesThread.linkTimes(roots.map((r) => ageFile(settings, r)));
         // Awaited in rootSizesOf; a failure before then must not count as unhandled.
         times.catch(() => undefined);
       },
@@ -140,6 +143,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
     return await use(world, { thread, times: times! });
   } finally {
     thread.close();
+    timesThread.close();
   }
 }
 
