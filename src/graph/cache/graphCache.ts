@@ -10,7 +10,7 @@
  * format or of another state dir is rebuilt with a warning; one of another database (another
  * inode) or with changes refresh cannot prove incremental costs a full load, silently.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Settings } from '../../config/settings.js';
 import { dbFileOf } from '../../config/settings.js';
 import { display, fromText, fsPath } from '../../store/bytes.js';
@@ -23,7 +23,7 @@ import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, CacheOutdated, decode, digestOf, encodeParts } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated, encodeParts, keyOfParts, openCacheFile } from './cacheFile.js';
 import { decodeGraph, encodeGraph } from './graphBlob.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { CacheIdentity } from './cacheFile.js';
@@ -114,7 +114,8 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   const graph = db.snapshot(() => {
     let refreshed: ReturnType<typeof refreshRows> | undefined;
     try {
-      refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh, samePathIn(opened.graph, opened.rows));
+      const cachedRows = opened?.rows?.();
+      refreshed = cachedRows === undefined ? undefined : refreshRows(db, cachedRows, request.refresh, samePathIn(opened!.graph, cachedRows));
       if (refreshed?.kind === 'current') {
         rows = refreshed.rows;
         use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
@@ -142,9 +143,10 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   let key = reused ? opened?.key : undefined;
   if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
-      const parts = encodeParts(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined);
+      const graphParts = withGraph ? encodeGraph(graph) : undefined;
+      const parts = encodeParts(identity, rows!, graphParts, withGraph ? keep : undefined);
       writeCache(file, parts);
-      key = withGraph ? parts.at(-1)!.toString('hex') : undefined;
+      key = withGraph ? keyOfParts(parts, graphParts) : undefined;
     } catch (error) {
       findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
     }
@@ -153,27 +155,25 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
 }
 
 /**
- * The cached rows if the file is intact and of this database, with the graph built from them when
- * it holds one for `graphStoreDir`; otherwise why not (a warning when damaged or foreign).
+ * The cached rows (read when called) if the file is intact and of this database, with the graph
+ * built from them when it holds one for `graphStoreDir`; otherwise why not (a warning when
+ * damaged or foreign). Rows found damaged when read throw CacheDamaged.
  */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; reason?: string } | undefined {
-  let bytes: Buffer;
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: () => CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; reason?: string } | undefined {
   try {
-    bytes = readFileSync(fsPath(file));
+    const content = openCacheFile(fsPath(file));
+    if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
+    if (content.identity.dbDev !== identity.dbDev || content.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
+    const graph = content.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(content.graph, graphStoreDir);
+    return { rows: content.rows, ...(graph === undefined ? {} : { graph, key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }) }) };
   } catch (error) {
     // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
-    return { reason: 'unreadable cache' };
-  }
-  try {
-    const decoded = decode(bytes);
-    if (decoded.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${decoded.identity.stateDir}'`);
-    if (decoded.identity.dbDev !== identity.dbDev || decoded.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
-    const graph = decoded.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(decoded.graph, graphStoreDir);
-    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph, key: digestOf(bytes), ...(decoded.fingerprint === undefined ? {} : { fingerprint: decoded.fingerprint }) }) };
-  } catch (error) {
+    if (code !== undefined) {
+      findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
+      return { reason: 'unreadable cache' };
+    }
     if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
     if (error instanceof RangeError) error = new CacheDamaged(error.message);
     if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;
