@@ -63,7 +63,7 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   // As `live` and `dead` read it: the store listing through its cache, root targets by id.
   const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
   early.graph?.(graph);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order, graph.paths));
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }));
   early.roots?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph, key);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
