@@ -2,7 +2,8 @@
  * `dead` and `live` with kept root decisions print what they print with `--no-index`, after
  * changes that leave the roots directories untouched but change the graph (a path a root names
  * deleted, a path a dangling root names registered: the graph cache's digest changes, so the
- * decisions kept for the old graph must not be used), and after changes to a roots directory.
+ * decisions kept for the old graph must not be used), and after changes to a roots directory;
+ * damaged kept decisions are a warning and a rebuild, never used.
  */
 import Database from 'better-sqlite3';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,7 @@ function sameAsWithoutIndex(root: string): string {
 describe('kept root decisions', () => {
   const tempDir = useTempDirs('each');
 
-  it('are used only for the graph they were made for', async () => {
+  it('are used only for the graph they were made for, and never when damaged', async () => {
     const root = tempDir('storegc-decisions-');
     const b = new StoreBuilder(808);
     const lib = b.path('lib');
@@ -84,5 +85,21 @@ describe('kept root decisions', () => {
     await sleep(Number(TIMESTAMP_MARGIN_NS / 1_000_000n) + 300);
     sameAsWithoutIndex(root);
     expect(sameAsWithoutIndex(root)).toMatch(/^roots index: reused (\d+) of \1 directories/);
+
+    // Damaged kept decisions (an id beyond the graph): rebuilt with a warning, output unchanged.
+    const index = new Database(join(root, 'var/storegc/roots-index.sqlite'));
+    try {
+      const hydra = Buffer.from(join(root, 'var/gcroots/hydra'), 'latin1');
+      const kept = index.prepare('select files from decisions where path = ?').pluck().get(hydra) as Buffer;
+      expect(kept.length).toBe(5 * 4);
+      kept.writeInt32LE(1_000_000, 0);
+      index.prepare('update decisions set files = ? where path = ?').run(kept, hydra);
+    } finally {
+      index.close();
+    }
+    const damaged = ok(runStoregc(root, ['dead']));
+    expect(damaged.stderr).toMatch(/warning: roots index: damaged decisions of '.*hydra' \(a file decision out of range\); rebuilding it/);
+    expect(damaged.stdout.toString()).toBe(ok(runStoregc(root, ['dead', '--no-index'])).stdout.toString());
+    expect(ok(runStoregc(root, ['dead'])).stderr).not.toContain('damaged');
   }, 60_000);
 });
