@@ -68,7 +68,7 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   early.graph?.(graph, key);
   const edges = buildKeepEdges(graph, settings);
   early.edges?.(edges);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order, graph.paths));
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }));
   early.roots?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph, key);
   const liveness = computeLiveness(graph, rootSet, entries, settings);

@@ -12,10 +12,11 @@ import { leadsOutside, outsideTarget } from './classify.js';
 import { expandExtraRoots } from './extraRoots.js';
 import { describeLooks, lookOutside, lookOutsideNow } from './followOutside.js';
 import type { OutsideLooks } from './followOutside.js';
+import type { DecisionScope, DirDecisions } from './index/decisions.js';
 import type { OutsideLink } from './index/rootsIndex.js';
 import { Pace } from './pace.js';
 import { scanTrees } from './scanTree.js';
-import type { ListingCache, ScanResult } from './scanTree.js';
+import type { DecidedDir, DirSpan, ListingCache, ScanResult } from './scanTree.js';
 import type { ScanFs } from './scanFs.js';
 import type { Finding, TreeEntry } from './types.js';
 
@@ -24,6 +25,8 @@ export interface TreeScan extends Pick<ScanResult, 'listings' | 'reused' | 'read
   readonly entries: number;
   readonly outside: OutsideLink[];
   readonly scanMs: number;
+  /** Decisions made in this scan for cached listings, to be kept with them (set by the classifier). */
+  readonly decisions?: ReadonlyMap<string, DirDecisions>;
 }
 
 export interface RootTrees {
@@ -32,6 +35,9 @@ export interface RootTrees {
   readonly looks: ReadonlyMap<string, OutsideLooks>;
   readonly findings: readonly Finding[];
   readonly scan: TreeScan;
+  /** With `decisions`: directories decided by an earlier scan (no entries), and where each cached listing's entries are. */
+  readonly decided: readonly DecidedDir[];
+  readonly spans: readonly DirSpan[];
 }
 
 const OUTSIDE_BATCH = 64;
@@ -55,15 +61,16 @@ export interface TreeIo {
 /**
  * @param files false when regular-file entries are not wanted (`index update`): they are not
  *   emitted, and for unchanged directories not even read from the index.
+ * @param decisions use the cache's kept decisions in this scope (see scanTree.ts).
  */
-export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true): Promise<RootTrees> {
+export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true, decisions?: DecisionScope): Promise<RootTrees> {
   const extra = await expandExtraRoots(settings.extraRoots, settings.root);
   const tops = rootTops(settings, extra.tops);
   const started = performance.now();
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
   const pace = new Pace(io.blocking ?? true);
-  const scan = await scanTrees(tops, limit, { cache, startNs, files, pace, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  const scan = await scanTrees(tops, limit, { cache, startNs, files, pace, decisions, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLooks>();
   const outside: OutsideLink[] = [];
   const record = (link: string, target: string, found: OutsideLooks): void => {
@@ -82,5 +89,7 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
     looks,
     findings: [...extra.findings, ...scan.findings],
     scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entryCount, outside, scanMs: performance.now() - started },
+    decided: scan.decided,
+    spans: scan.spans,
   };
 }

@@ -3,6 +3,8 @@
  * listing may stand in for reading the directory again, and how it is packed into the index.
  */
 
+import type { DirDecisions } from './decisions.js';
+
 /** What identifies one state of a directory: a change of any field means "read it again". */
 export interface DirIdentity {
   readonly dev: bigint;
@@ -28,6 +30,11 @@ export interface CachedDir {
   readonly listing: Listing;
   /** Files and links in the directory (also when the listing was looked up without its files). */
   readonly entries: number;
+  /**
+   * The entries' kept decisions (decisions.ts), when the lookup asked for them and they were
+   * kept for its scope: then the listing's files were not read, and these stand for them.
+   */
+  readonly decisions?: DirDecisions;
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CachedDir, Listing } from '../../../src/roots/index/listing.js';
-import { IndexDamaged, RootsIndex } from '../../../src/roots/index/rootsIndex.js';
+import { IndexDamaged, INDEX_VERSION, RootsIndex } from '../../../src/roots/index/rootsIndex.js';
 import type { ScanSummary } from '../../../src/roots/index/rootsIndex.js';
 import { removeTree } from '../../support/fsTree.js';
 
@@ -147,8 +147,8 @@ describe('the roots index stores only what changed', () => {
     const file = indexFile();
     saveRead(file, base, 100n);
     const db = new Database(file);
-    db.prepare("update meta set value = '2' where key = 'version'").run();
+    db.prepare("update meta set value = ? where key = 'version'").run(String(INDEX_VERSION - 1));
     db.close();
-    expect(() => RootsIndex.open(file, STATE)).toThrow(/index format 2, expected 3/);
+    expect(() => RootsIndex.open(file, STATE)).toThrow(`index format ${INDEX_VERSION - 1}, expected ${INDEX_VERSION}`);
   });
 });
