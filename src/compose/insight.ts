@@ -162,6 +162,9 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   // order of the rows are made here meanwhile.
   const sized = onDisk.thread.sizes(planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length }), alive);
   sized.catch(() => undefined);
+  // The rows' order by link while the times and sizes are read on the other threads.
+  const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
+  const groupRank = rankPairs(names, names);
   const mtimes = await onDisk.times;
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
@@ -171,8 +174,6 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
     for (const i of members[g]!) if (ages[i] !== null && (youngest === null || ages[i]! < youngest)) youngest = ages[i]!;
     return youngest;
   };
-  const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
-  const groupRank = rankPairs(names, names);
   await extra;
   const sizes = sizesFrom(roots.length, await sized);
   // Ties go by link (group name), then by store path: the order `roots` lists them in. Rows are
