@@ -33,10 +33,11 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
-  const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
+  const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
   // Roots first, then the store listing, in Nix's order (reference §5.5).
   // The graph's digest (none without the graph cache, or with ca-derivations) scopes kept decisions.
-  const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size);
+  // Decisions kept for the graph this one was refreshed from are translated through its lineage.
+  const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);
   const entries = readStoreEntries(settings, graph, key);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command);

@@ -64,24 +64,44 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
   };
 
   const { entries } = trees;
-  /** Takes a decided directory whose links leaving the store are entries from `i` on; returns the index after them. */
-  const takeDecided = ({ dir, links, decisions }: DecidedDir, i: number): number => {
+  // Made for every listing read now, and again for directories whose decisions were translated.
+  const made = trees.spans.length === 0 && !trees.decided.some((d) => d.translated !== undefined) ? undefined : new Map<string, DirDecisions>();
+
+  /**
+   * Takes a decided directory whose links leaving the store are entries from `i` on; returns the
+   * index after them. Translated decisions (decisions.ts) are kept again; with `recheck`, their
+   * INVALID entries are classified by name, as a scan without kept decisions would.
+   */
+  const takeDecided = ({ dir, links, decisions, translated, files: names }: DecidedDir, i: number): number => {
     const { files } = decisions;
-    for (let k = 0; k < files.length; k++) if (files[k]! >= 0) keptRootIds.push(files[k]!);
+    const recheck = translated?.recheck === true;
+    for (let k = 0; k < files.length; k++) {
+      const code = files[k]!;
+      if (code >= 0) keptRootIds.push(code);
+      else if (code === INVALID && recheck) {
+        const decision = classifyEntry({ type: 'file', path: `${dir}/${names![k]!}` }, ctx);
+        take(decision);
+        files[k] = codeOf(decision);
+      }
+    }
     for (let j = 0; j < links.length; j++) {
       const code = decisions.links[j]!;
       if (code >= 0) keptRootIds.push(code);
-      else if (code === INVALID) take({ kind: 'invalid', link: `${dir}/${links[j]!.name}`, target: links[j]!.target });
+      else if (code === INVALID && recheck) {
+        const decision = classifyEntry({ type: 'symlink', path: `${dir}/${links[j]!.name}`, target: links[j]!.target }, ctx);
+        take(decision);
+        decisions.links[j] = codeOf(decision);
+      } else if (code === INVALID) take({ kind: 'invalid', link: `${dir}/${links[j]!.name}`, target: links[j]!.target });
       else if (code === OUTSIDE) {
         const entry = entries[i++];
         if (entry?.path !== `${dir}/${links[j]!.name}`) throw new Error(`decided directory '${dir}' out of step with the scan's entries`);
         takeEntry(entry);
       }
     }
+    if (translated !== undefined) made?.set(dir, decisions);
     return i;
   };
 
-  const made = trees.spans.length === 0 ? undefined : new Map<string, DirDecisions>();
   const record = spanRecorder(trees, made);
   const { decided } = trees;
   let d = 0;

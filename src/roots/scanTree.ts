@@ -44,6 +44,9 @@ export interface DecidedDir {
   readonly at: number;
   readonly links: Listing['links'];
   readonly decisions: DirDecisions;
+  /** The decisions were translated from the previous graph (CachedDir.translated); with `recheck`, `files` are the names. */
+  readonly translated?: { readonly recheck: boolean };
+  readonly files?: readonly string[];
 }
 
 /** The entries of one directory whose listing is handed back for caching: files, then links. */
@@ -133,9 +136,10 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     for (const name of listing.dirs) visitDir(`${dir}/${name}`);
   };
 
-  const emitDecided = (dir: string, listing: Listing, decisions: DirDecisions, entryCount: number): void => {
+  const emitDecided = (dir: string, cached: CachedDir, decisions: DirDecisions, entryCount: number): void => {
+    const { listing, translated } = cached;
     counts.entryCount += entryCount;
-    decided.push({ dir, at: entries.length, links: listing.links, decisions });
+    decided.push({ dir, at: entries.length, links: listing.links, decisions, ...(translated === undefined ? {} : { translated, files: listing.files }) });
     listing.links.forEach(({ name, target }, i) => {
       if (decisions.links[i] === OUTSIDE) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
     });
@@ -164,7 +168,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
       counts.reused++;
       listings.set(dir, cached);
-      if (cached.decisions !== undefined) emitDecided(dir, cached.listing, cached.decisions, cached.entries);
+      if (cached.decisions !== undefined) emitDecided(dir, cached, cached.decisions, cached.entries);
       else emit(dir, cached.listing, true, cached.entries);
       return;
     }

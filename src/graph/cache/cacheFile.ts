@@ -12,6 +12,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
@@ -33,9 +34,21 @@ export class CacheOutdated extends Error {}
 const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
 const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
 
+/** GraphLineage in the header's JSON. */
+interface StoredLineage {
+  readonly previousKey: string;
+  readonly previousCount: number;
+  readonly deleted: number[];
+  readonly added: number[];
+}
+
+/** Lineages of more changes than this are not kept: the header is parsed on every run. */
+const MAX_LINEAGE_CHANGES = 65_536;
+
 interface Header extends CacheIdentity {
   readonly sequence: number;
   readonly fingerprint?: string;
+  readonly lineage?: StoredLineage;
   readonly graphLength: number;
   readonly rowsLength: number;
 }
@@ -48,6 +61,8 @@ export interface CacheContent {
   readonly graph?: Buffer;
   /** Names this content: the digest of header and graph (the store listing cache keys on it). */
   readonly key: string;
+  /** Where the graph came from, when it was refreshed from an earlier one (lineage.ts). */
+  readonly lineage?: GraphLineage;
   /** The rows (checked against their digest first). */
   rows(): CachedRows;
 }
@@ -56,12 +71,12 @@ export interface CacheContent {
  * @param graph the graph built from exactly these rows (encodeGraph), if any.
  * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
  */
-export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer {
-  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint));
+export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer {
+  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint, lineage));
 }
 
 /** `encode` as the pieces of the file: written as they are, nothing copied twice. */
-export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer[] {
+export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer[] {
   const rowParts: Buffer[] = [];
   for (const name of NUMBER_COLUMNS) {
     const column = rows[name];
@@ -74,6 +89,9 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
   const graphParts = graph ?? [];
   const header: Header = {
     ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }),
+    ...(lineage === undefined || graph === undefined || lineage.deleted.length + lineage.added.length > MAX_LINEAGE_CHANGES ? {} : {
+      lineage: { previousKey: lineage.previousKey, previousCount: lineage.previousCount, deleted: [...lineage.deleted], added: [...lineage.added] },
+    }),
     graphLength: graphParts.reduce((n, b) => n + b.length, 0), rowsLength: rowParts.reduce((n, b) => n + b.length, 0),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -93,9 +111,9 @@ export function keyOfParts(parts: readonly Buffer[], graph: readonly Buffer[] | 
 }
 
 /** A whole cache file in memory (tests, `index status`). */
-export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer; fingerprint?: string; key: string } {
+export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer; fingerprint?: string; key: string; lineage?: GraphLineage } {
   const content = parse({ size: file.length, read: (at, length) => file.subarray(at, at + length) });
-  return { identity: content.identity, rows: content.rows(), ...(content.graph === undefined ? {} : { graph: content.graph }), ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), key: content.key };
+  return { identity: content.identity, rows: content.rows(), ...(content.graph === undefined ? {} : { graph: content.graph }), ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), key: content.key, ...(content.lineage === undefined ? {} : { lineage: content.lineage }) };
 }
 
 /** The cache in `file`, the rows read from it only if asked for (the file is read again then). */
@@ -174,12 +192,21 @@ function parse(source: Source): CacheContent {
     ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}),
     ...(graph === undefined ? {} : { graph }),
     key: digest.toString('hex'),
+    ...(graph === undefined ? {} : lineageIn(header.lineage)),
     rows: () => {
       const body = source.read(rowsAt, rowsLength);
       if (!createHash('sha256').update(body).digest().equals(source.read(rowsAt + rowsLength, DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
       return decodeRows(body, header.sequence);
     },
   };
+}
+
+/** The header's lineage, if it has one of the right shape (anything else: none, and nothing is translated). */
+function lineageIn(stored: unknown): { lineage?: GraphLineage } {
+  const l = stored as Partial<StoredLineage> | undefined;
+  const ids = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => Number.isSafeInteger(x) && (x as number) >= 0);
+  if (l === undefined || l === null || typeof l.previousKey !== 'string' || !Number.isSafeInteger(l.previousCount) || !ids(l.deleted) || !ids(l.added)) return {};
+  return { lineage: { previousKey: l.previousKey, previousCount: l.previousCount!, deleted: Int32Array.from(l.deleted), added: Int32Array.from(l.added) } };
 }
 
 function decodeRows(body: Buffer, sequence: number): CachedRows {

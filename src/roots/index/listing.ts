@@ -35,6 +35,12 @@ export interface CachedDir {
    * kept for its scope: then the listing's files were not read, and these stand for them.
    */
   readonly decisions?: DirDecisions;
+  /**
+   * Set when `decisions` were translated from the graph the current one was refreshed from
+   * (decisions.ts): they are kept again for this graph; with `recheck`, entries decided INVALID
+   * are classified again by name (the listing then has its files).
+   */
+  readonly translated?: { readonly recheck: boolean };
 }
 
 /**

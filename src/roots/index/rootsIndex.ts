@@ -16,7 +16,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { display, fsPath } from '../../store/bytes.js';
-import { misfit } from './decisions.js';
+import { misfit, translateDecisions } from './decisions.js';
 import type { DecisionScope, DirDecisions } from './decisions.js';
 import { packListing, unpackListing } from './listing.js';
 import type { CachedDir, Listing } from './listing.js';
@@ -24,7 +24,7 @@ import { applyDelta, deltaFromBase, MAX_DELTA_SHARE, shouldCompact } from './lis
 import type { DeltaEntry, PackedBase } from './listingDelta.js';
 
 export const INDEX_MAGIC = 'storegc-roots-index';
-export const INDEX_VERSION = 4;
+export const INDEX_VERSION = 5;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null);
@@ -173,17 +173,25 @@ export class RootsIndex {
    * The listing without its files, and the decisions that stand for them, if they were kept for
    * this listing (same read time) in `scope`; decisions that do not fit it throw IndexDamaged.
    */
-  private decided(dir: string, key: Buffer, row: DirRow, scope: DecisionScope): Pick<CachedDir, 'listing' | 'decisions'> | undefined {
+  private decided(dir: string, key: Buffer, row: DirRow, scope: DecisionScope): Pick<CachedDir, 'listing' | 'decisions' | 'translated'> | undefined {
     const kept = this.getDecisions.get(key) as DecisionRow | undefined;
-    if (kept === undefined || kept.scope !== scope.key || kept.readAt !== row.readAt) return undefined;
+    if (kept === undefined || kept.readAt !== row.readAt) return undefined;
+    const { previous } = scope;
+    const from = kept.scope === scope.key ? scope : previous !== undefined && kept.scope === previous.key ? { ...scope, pathCount: previous.pathCount } : undefined;
+    if (from === undefined) return undefined;
     const listing = applyDelta(this.base(dir, key, row, false), this.delta(dir, key), false);
     if (!Buffer.isBuffer(kept.files) || !Buffer.isBuffer(kept.links) || kept.files.length % 4 !== 0 || kept.links.length % 4 !== 0) {
       throw new IndexDamaged(`damaged decisions of '${dir}'`);
     }
     const decisions: DirDecisions = { files: int32s(kept.files), links: int32s(kept.links) };
-    const why = misfit(decisions, row.entries - listing.links.length, listing.links, scope);
+    const why = misfit(decisions, row.entries - listing.links.length, listing.links, from);
     if (why !== undefined) throw new IndexDamaged(`damaged decisions of '${dir}' (${why})`);
-    return { listing, decisions };
+    if (from === scope) return { listing, decisions };
+    const t = translateDecisions(decisions, previous!);
+    // Files named after paths not valid are classified again by name: only then are the names read.
+    const withFiles = t.recheckFiles ? applyDelta(this.base(dir, key, row, true), this.delta(dir, key), true) : listing;
+    if (t.recheckFiles && withFiles.files.length !== decisions.files.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    return { listing: withFiles, decisions: t.decisions, translated: { recheck: t.recheckFiles || t.recheckLinks } };
   }
 
   /** The base listing of a directory whose row is `row` (files only if asked for). */

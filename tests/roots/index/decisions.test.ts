@@ -80,7 +80,7 @@ describe('kept decisions in the roots index', () => {
       ['an id beyond the graph', (db) => db.prepare('update decisions set files = ?').run(Buffer.from(Int32Array.of(0, NOT_ROOT, 3).buffer))],
       ['an outside mark on a link into the store', (db) => db.prepare('update decisions set links = ?').run(Buffer.from(Int32Array.of(OUTSIDE, OUTSIDE, INVALID).buffer))],
       ['a link leaving the store decided', (db) => db.prepare('update decisions set links = ?').run(Buffer.from(Int32Array.of(2, 1, INVALID).buffer))],
-      ['a file marked invalid', (db) => db.prepare('update decisions set files = ?').run(Buffer.from(Int32Array.of(INVALID, NOT_ROOT, 1).buffer))],
+      ['a file marked outside', (db) => db.prepare('update decisions set files = ?').run(Buffer.from(Int32Array.of(OUTSIDE, NOT_ROOT, 1).buffer))],
     ];
     for (const [what, damage] of cases) {
       withIndexFile((index, file) => {
