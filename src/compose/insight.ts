@@ -22,7 +22,7 @@ import { computeLiveness } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
-import { diskUsageFile } from '../graph/cache/graphCache.js';
+import { diskUsageFile, sizesMemoFile } from '../graph/cache/graphCache.js';
 import type { PageReport, ReportPageData, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
 import { withIndex } from '../roots/index/withIndex.js';
@@ -115,6 +115,8 @@ export async function reportRootSizes(settings: Settings, sort: SizeSort, top: n
 interface OnDisk {
   readonly thread: DiskThread;
   readonly times: Promise<Float64Array>;
+  /** The sizes memo (sizesMemo.ts): none under --no-index. */
+  readonly memo: string | undefined;
 }
 
 /**
@@ -131,19 +133,21 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
   const timesThread = new DiskThread();
   try {
     let times: Promise<Float64Array> | undefined;
+    let memo: string | undefined;
     const world = await loadWorld(settings, {
       graph: (graph, key) => {
         const file = key === undefined ? undefined : diskUsageFile(settings);
+        memo = key === undefined ? undefined : sizesMemoFile(settings);
         thread.measureValid(graph.paths, settings.storeDir, settings.realStoreDir, file === undefined ? undefined : { file, realStoreDir: settings.realStoreDir, graphKey: key! });
       },
-      edges: (edges) => thread.orderEarly(edges.csr),
+      edges: (edges) => thread.orderEarly(edges.csr, memo),
       roots: (roots) => {
         times = timesThread.linkTimes(roots.map((r) => ageFile(settings, r)));
         // Awaited in rootSizesOf; a failure before then must not count as unhandled.
         times.catch(() => undefined);
       },
     }, order);
-    return await use(world, { thread, times: times! });
+    return await use(world, { thread, times: times!, memo });
   } finally {
     thread.close();
     timesThread.close();
@@ -158,13 +162,13 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const extra = onDisk.thread.measureExtra(nodes, (id) => alive[id] === 1, settings.storeDir, settings.realStoreDir);
   extra.catch(() => undefined);
   const { groupIndex, names } = groupRoots(roots);
+  const groupRank = rankPairs(names, names);
   // The sizes are measured on the disk thread, after the disk usage they need; ages and the
   // order of the rows are made here meanwhile.
-  const sized = onDisk.thread.sizes(planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length }), alive);
+  const sized = onDisk.thread.sizes(planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length }), alive, onDisk.memo === undefined ? undefined : { file: onDisk.memo, groupRank });
   sized.catch(() => undefined);
   // The rows' order by link while the times and sizes are read on the other threads.
   const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
-  const groupRank = rankPairs(names, names);
   const mtimes = await onDisk.times;
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);

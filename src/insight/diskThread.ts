@@ -14,6 +14,7 @@ import type { PathTable } from '../graph/pathTable.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
 import type { DiskCacheRequest } from './diskUsageCache.js';
+import type { SizesMemoRequest } from './sizesMemo.js';
 import type { DiskUsage, SizeSums, SizesJob } from './rootSizes.js';
 
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
@@ -50,9 +51,9 @@ export class DiskThread {
   }
 
   /** Starts ordering the keep graph (graphOrder.ts), which sizes() then uses: it needs no liveness. */
-  orderEarly(succ: Csr): void {
+  orderEarly(succ: Csr, memo: string | undefined): void {
     // Failures come with sizes(), which orders the graph itself.
-    this.ask({ kind: 'order', succStart: succ.start, succList: succ.list }).catch(() => undefined);
+    this.ask({ kind: 'order', succStart: succ.start, succList: succ.list, ...(memo === undefined ? {} : { memo }) }).catch(() => undefined);
   }
 
   /** Adds the nodes of `nodes` that `measured` picks and that are not valid (not in the table). */
@@ -62,9 +63,12 @@ export class DiskThread {
     await this.ask({ kind: 'extra', extra });
   }
 
-  /** measureSizes (rootSizes.ts) over the alive nodes' disk usage, computed on the thread. */
-  async sizes(job: SizesJob, alive: Uint8Array): Promise<SizeSums> {
-    const answer = await this.ask({ kind: 'sizes', job, alive });
+  /**
+   * measureSizes (rootSizes.ts) over the alive nodes' disk usage, computed on the thread, or
+   * read from `memo` (sizesMemo.ts) when it was kept for the same inputs.
+   */
+  async sizes(job: SizesJob, alive: Uint8Array, memo: SizesMemoRequest | undefined): Promise<SizeSums> {
+    const answer = await this.ask({ kind: 'sizes', job, alive, ...(memo === undefined ? {} : { memo }) });
     if (!('sums' in answer)) throw new Error('disk worker: no sizes');
     return answer.sums;
   }

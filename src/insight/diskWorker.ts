@@ -19,6 +19,9 @@ import { DiskMeter } from './measureDisk.js';
 import { readDiskCache, takeStamp, writeDiskCache } from './diskUsageCache.js';
 import type { DiskCacheRequest, DiskStamp } from './diskUsageCache.js';
 import type { DiskUsage } from './rootSizes.js';
+import { canonicalRows, uncanonicalSums } from './canonicalRows.js';
+import type { SizesMemoRequest } from './sizesMemo.js';
+import { keepGraphDigest, memoGraphDigest, readSizesMemo, sizesInputKey, writeSizesMemo } from './sizesMemo.js';
 
 /** What the worker is asked to do. */
 export type DiskTask =
@@ -49,6 +52,8 @@ export type DiskTask =
     readonly kind: 'order';
     readonly succStart: Uint32Array;
     readonly succList: Int32Array;
+    /** The sizes memo (sizesMemo.ts): no order is made when it was kept for this keep graph. */
+    readonly memo?: string;
   }
   | {
     /** measureSizes (rootSizes.ts) over the disk usage of the alive nodes (after 'extra'). */
@@ -56,6 +61,8 @@ export type DiskTask =
     readonly job: SizesJob;
     /** 1 for each alive node. */
     readonly alive: Uint8Array;
+    /** Where the sums are kept between runs (sizesMemo.ts), unless there is no graph cache. */
+    readonly memo?: SizesMemoRequest;
   }
   | {
     /** The disk usage of the alive nodes (after 'extra'). */
@@ -109,6 +116,27 @@ function measureValid(job: DiskTask & { kind: 'valid' }): number {
   return count;
 }
 
+/**
+ * measureSizes, unless the memo holds the sums of these very inputs; kept for next time. The
+ * memo holds them in canonical row order (canonicalRows.ts): the rows come in another order
+ * each run.
+ */
+function memoSizes(job: SizesJob, disk: DiskUsage, memo: SizesMemoRequest | undefined): SizeSums {
+  if (memo === undefined) return measureSizes(job, disk, early);
+  const canonical = canonicalRows(job, memo.groupRank);
+  const graph = keepGraphDigest(job.succ);
+  const key = sizesInputKey(canonical.job, disk, graph);
+  const kept = readSizesMemo(memo.file, key);
+  if (kept !== undefined) return uncanonicalSums(kept, canonical);
+  const sums = measureSizes(canonical.job, disk, early);
+  try {
+    writeSizesMemo(memo.file, graph, key, sums);
+  } catch {
+    // Only a cache: the next run measures again.
+  }
+  return uncanonicalSums(sums, canonical);
+}
+
 /** undefined: the directories cannot be looked at, so nothing is kept or trusted. */
 function stampOf(realStoreDir: string): DiskStamp | undefined {
   try {
@@ -136,10 +164,12 @@ parentPort?.on('message', (job: DiskJob) => {
       answer = { id: job.id, measured: job.extra.length };
     } else if (job.kind === 'order') {
       const succ = { start: job.succStart, list: job.succList };
-      early = orderGraph(succ, succ.start.length - 1);
+      const kept = job.memo === undefined ? undefined : memoGraphDigest(job.memo);
+      // A memo kept for this keep graph will most likely answer: sizes() orders it if not.
+      if (kept === undefined || !kept.equals(keepGraphDigest(succ))) early = orderGraph(succ, succ.start.length - 1);
       answer = { id: job.id, measured: 0 };
     } else if (job.kind === 'sizes') {
-      const sums = measureSizes(job.job, aliveOnly(meter.usage(job.alive.length), job.alive), early);
+      const sums = memoSizes(job.job, aliveOnly(meter.usage(job.alive.length), job.alive), job.memo);
       parentPort!.postMessage({ id: job.id, sums } satisfies DiskAnswer, [sums.exclusiveRows.buffer, sums.exclusiveGroups.buffer, sums.closures.buffer] as ArrayBuffer[]);
       return;
     } else {

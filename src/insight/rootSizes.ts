@@ -21,6 +21,7 @@ import type { KeepEdges } from '../graph/keepEdges.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { Root } from '../roots/types.js';
 import type { Csr } from '../graph/csr.js';
+import { startsOf } from './canonicalRows.js';
 import { closureSums, sizesOf } from './closureSizes.js';
 import { exclusiveSums } from './exclusiveSizes.js';
 import { extendOrder, orderGraph } from './graphOrder.js';
@@ -89,30 +90,16 @@ export interface SizeSums {
 }
 
 export function planRootSizes(input: RootSizesInput): SizesJob {
-  const { nodes, edges, sources, roots, groupIndex, groupCount: G } = input;
-  const L = roots.length;
+  const { nodes, edges, sources, groupIndex, groupCount: G } = input;
   const nodeCount = nodes.size;
   const validCount = edges.csr.start.length - 1;
   const rowTargets = sources.targets;
-  const groupStart = new Uint32Array(G + 1);
-  for (let i = 0; i < L; i++) groupStart[groupIndex[i]! + 1]! += rowTargets.start[i + 1]! - rowTargets.start[i]!;
-  for (let g = 0; g < G; g++) groupStart[g + 1]! += groupStart[g]!;
-  const start = new Uint32Array(L + G + 1);
-  const list = new Int32Array(2 * rowTargets.list.length);
-  start.set(rowTargets.start);
-  list.set(rowTargets.list);
-  for (let g = 0; g < G; g++) start[L + g + 1] = rowTargets.list.length + groupStart[g + 1]!;
-  const fill = start.slice(L, L + G);
-  for (let i = 0; i < L; i++) {
-    const g = groupIndex[i]!;
-    for (let k = rowTargets.start[i]!; k < rowTargets.start[i + 1]!; k++) list[fill[g]!++] = rowTargets.list[k]!;
-  }
   const nar = new Float64Array(nodeCount);
   for (let p = 0; p < validCount; p++) {
     const size = nodes.graph.narSize[p]!;
     nar[p] = Number.isNaN(size) ? 0 : size;
   }
-  return { succ: edges.csr, nodeCount, starts: { start, list }, rowTargets, groupIndex, groupCount: G, nar };
+  return { succ: edges.csr, nodeCount, starts: startsOf(rowTargets, groupIndex, G), rowTargets, groupIndex, groupCount: G, nar };
 }
 
 /**

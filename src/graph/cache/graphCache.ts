@@ -96,6 +96,12 @@ export function diskUsageFile(settings: Settings): string | undefined {
   return locateStateFile('disk-usage', settings.stateDir, settings.cacheHome, canWrite, 'bin');
 }
 
+/** Where the root sizes memo (src/insight/sizesMemo.ts) is: beside the graph cache. */
+export function sizesMemoFile(settings: Settings): string | undefined {
+  if (settings.index.kind === 'none') return undefined;
+  return locateStateFile('root-sizes', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+}
+
 /** The one call for `roots`/`live`/`dead`: the graph, through the cache unless `--no-index`. */
 export function loadGraphForSettings(db: NixDbReader, settings: Settings): CachedGraph {
   return loadGraphCached(db, {
