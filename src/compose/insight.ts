@@ -30,7 +30,8 @@ import type { IndexUse } from '../roots/index/withIndex.js';
 import type { Finding, Root, RootSet } from '../roots/types.js';
 import type { StoreGraph } from '../graph/storeGraph.js';
 import { compareBytes, display } from '../store/bytes.js';
-import { rankPairs } from '../store/byteOrder.js';
+import { packLatin1, rankPairs } from '../store/byteOrder.js';
+import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
@@ -115,6 +116,9 @@ export async function reportRootSizes(settings: Settings, sort: SizeSort, top: n
 interface OnDisk {
   readonly thread: DiskThread;
   readonly times: Promise<Float64Array>;
+  /** The root links, packed, and their byte order (made on the disk thread). */
+  readonly links: PackedStrings;
+  readonly linkOrder: Promise<StringOrder>;
   /** The sizes memo (sizesMemo.ts): none under --no-index. */
   readonly memo: string | undefined;
 }
@@ -133,6 +137,8 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
   const timesThread = new DiskThread();
   try {
     let times: Promise<Float64Array> | undefined;
+    let links: PackedStrings | undefined;
+    let linkOrder: Promise<StringOrder> | undefined;
     let memo: string | undefined;
     const world = await loadWorld(settings, {
       graph: (graph, key) => {
@@ -142,12 +148,21 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
       },
       edges: (edges) => thread.orderEarly(edges.csr, memo),
       roots: (roots) => {
-        times = timesThread.linkTimes(roots.map((r) => ageFile(settings, r)));
+        // The links as bytes, once: the times thread lstats them, the disk thread sorts them.
+        links = packLatin1(roots.map((r) => r.link));
+        const instead: [number, string | null][] = [];
+        roots.forEach((r, i) => {
+          const file = ageFile(settings, r);
+          if (file !== r.link) instead.push([i, file]);
+        });
+        times = timesThread.linkTimes(links, instead);
+        linkOrder = thread.stringOrder(links);
         // Awaited in rootSizesOf; a failure before then must not count as unhandled.
         times.catch(() => undefined);
+        linkOrder.catch(() => undefined);
       },
     }, order);
-    return await use(world, { thread, times: times!, memo });
+    return await use(world, { thread, times: times!, links: links!, linkOrder: linkOrder!, memo });
   } finally {
     thread.close();
     timesThread.close();
@@ -162,13 +177,13 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const extra = onDisk.thread.measureExtra(nodes, (id) => alive[id] === 1, settings.storeDir, settings.realStoreDir);
   extra.catch(() => undefined);
   const { groupIndex, names } = groupRoots(roots);
-  const groupRank = rankPairs(names, names);
+  const groupRank = rankPairs(packLatin1(names), names);
   // The sizes are measured on the disk thread, after the disk usage they need; ages and the
   // order of the rows are made here meanwhile.
   const sized = onDisk.thread.sizes(planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length }), alive, onDisk.memo === undefined ? undefined : { file: onDisk.memo, groupRank });
   sized.catch(() => undefined);
-  // The rows' order by link while the times and sizes are read on the other threads.
-  const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
+  // The rows' order: the links' byte order came from the disk thread (ties go by path here).
+  const rowRank = rankPairs(onDisk.links, roots.map((r) => r.path), await onDisk.linkOrder);
   const mtimes = await onDisk.times;
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
@@ -203,9 +218,9 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const groupKeys = inRankOrder(names.map((_, g) => ({ i: g, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) })), groupRank);
   const shownRows = rowKeys.slice(0, top ?? rowKeys.length);
   const shownGroups = groupKeys.slice(0, top ?? groupKeys.length);
-  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age }));
+  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age, linkAt: r.i }));
   const groups = shownGroups.map((g) => ({ name: names[g.i]!, roots: members[g.i]!.length, closure: g.closure, exclusive: g.exclusive, ageSeconds: g.age }));
-  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index }, disk: () => onDisk.thread.usage(alive) };
+  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index, links: onDisk.links }, disk: () => onDisk.thread.usage(alive) };
 }
 
 /**

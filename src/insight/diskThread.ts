@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
 import type { Csr } from '../graph/csr.js';
 import type { PathTable } from '../graph/pathTable.js';
+import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
 import type { DiskCacheRequest } from './diskUsageCache.js';
@@ -36,11 +37,21 @@ export class DiskThread {
     });
   }
 
-  /** Per file: mtime in ms; NaN for null (no file) or a file gone or unreadable by now. */
-  async linkTimes(files: readonly (string | null)[]): Promise<Float64Array> {
-    const answer = await this.ask({ kind: 'times', links: Buffer.from(files.map((f) => f ?? '').join('\0'), 'latin1'), linkCount: files.length });
+  /**
+   * Per link: the mtime in ms of the link itself, or of the file `instead` gives for it (none:
+   * null); NaN for none or a file gone or unreadable by now.
+   */
+  async linkTimes(links: PackedStrings, instead: readonly (readonly [number, string | null])[]): Promise<Float64Array> {
+    const answer = await this.ask({ kind: 'times', links, instead });
     if (!('mtimes' in answer)) throw new Error('disk worker: no link times');
     return answer.mtimes;
+  }
+
+  /** stringOrder (store/byteOrder.ts) of the strings, made on the thread. */
+  async stringOrder(strings: PackedStrings): Promise<StringOrder> {
+    const answer = await this.ask({ kind: 'order-bytes', strings });
+    if (!('order' in answer)) throw new Error('disk worker: no order');
+    return answer.order;
   }
 
   /** Starts measuring every valid path (PathTable.raw: bytes, not a string per path). */

@@ -10,6 +10,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
+import { stringOrder } from '../store/byteOrder.js';
+import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { linkTimes } from './linkTimes.js';
 import { aliveOnly, measureSizes } from './rootSizes.js';
 import { orderGraph } from './graphOrder.js';
@@ -27,9 +29,15 @@ import { keepGraphDigest, memoGraphDigest, readSizesMemo, sizesInputKey, writeSi
 export type DiskTask =
   | {
     readonly kind: 'times';
-    /** Files whose mtime to read, NUL-separated (latin1); an empty one is "none". */
-    readonly links: Uint8Array;
-    readonly linkCount: number;
+    /** The root links, packed (byteOrder.ts): the file of each whose mtime to read... */
+    readonly links: PackedStrings;
+    /** ...unless another file is given here (latin1), or none (null). */
+    readonly instead: readonly (readonly [number, string | null])[];
+  }
+  | {
+    /** stringOrder (store/byteOrder.ts) of the packed strings. */
+    readonly kind: 'order-bytes';
+    readonly strings: PackedStrings;
   }
   | {
     readonly kind: 'valid';
@@ -74,6 +82,7 @@ export type DiskJob = DiskTask & { readonly id: number };
 
 export type DiskAnswer = { readonly id: number } & (
   | { readonly mtimes: Float64Array }
+  | { readonly order: StringOrder }
   | { readonly measured: number }
   | { readonly sums: SizeSums }
   | { readonly disk: DiskUsage }
@@ -150,9 +159,15 @@ parentPort?.on('message', (job: DiskJob) => {
   let answer: DiskAnswer;
   try {
     if (job.kind === 'times') {
-      const files = job.linkCount === 0 ? [] : asBuffer(job.links).toString('latin1').split('\0');
-      const mtimes = linkTimes(files.map((file) => (file === '' ? null : file)));
+      const { bytes, offsets } = job.links;
+      const instead = new Map(job.instead.map(([i, file]) => [i, file === null ? null : Buffer.from(file, 'latin1')]));
+      const mtimes = linkTimes(offsets.length - 1, (i) => (instead.has(i) ? instead.get(i)! : bytes.subarray(offsets[i]!, offsets[i + 1]!)));
       parentPort!.postMessage({ id: job.id, mtimes } satisfies DiskAnswer, [mtimes.buffer as ArrayBuffer]);
+      return;
+    }
+    if (job.kind === 'order-bytes') {
+      const order = stringOrder(job.strings);
+      parentPort!.postMessage({ id: job.id, order } satisfies DiskAnswer, [order.order.buffer, order.same.buffer] as ArrayBuffer[]);
       return;
     }
     if (job.kind === 'valid') {

@@ -4,18 +4,19 @@
  */
 import { lstatSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
-import { fsPath } from '../store/bytes.js';
 
-export function linkTimes(files: readonly (string | null)[]): Float64Array {
-  const out = new Float64Array(files.length).fill(Number.NaN);
-  files.forEach((file, i) => {
-    if (file === null) return;
+/** @param fileOf the file of link i, as bytes (a binary string's latin1), or null. */
+export function linkTimes(count: number, fileOf: (i: number) => Uint8Array | null): Float64Array {
+  const out = new Float64Array(count).fill(Number.NaN);
+  for (let i = 0; i < count; i++) {
+    const file = fileOf(i);
+    if (file === null) continue;
     try {
-      out[i] = lstatSync(fsPath(file)).mtimeMs;
+      out[i] = lstatSync(file as Buffer).mtimeMs;
     } catch (error) {
       const errno = errnoOf(error);
       if (errno !== 'ENOENT' && errno !== 'ENOTDIR' && errno !== 'EACCES') throw error;
     }
-  });
+  }
   return out;
 }

@@ -36,6 +36,13 @@ export class ByteChunks {
     this.used += this.current.write(text, this.used, 'utf8');
   }
 
+  /** bytes[from .. to), copied. */
+  copy(bytes: Uint8Array, from: number, to: number): void {
+    this.room(to - from);
+    this.current.set(bytes.subarray(from, to), this.used);
+    this.used += to - from;
+  }
+
   /** One byte (a newline, say: no string, no native call). */
   byte(code: number): void {
     this.room(1);

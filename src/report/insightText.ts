@@ -53,9 +53,11 @@ export function renderRootSizesText(report: RootSizesReport): Buffer {
   for (const g of report.groups) expected += g.name.length + 110;
   const out = new ByteChunks(expected);
   out.write(`${header}root\n`);
+  const links = report.links;
   for (const r of report.roots) {
     numbers(out, r.exclusive, r.closure, r.ageSeconds);
-    out.write(r.root.link);
+    if (links !== undefined && r.linkAt !== undefined) out.copy(links.bytes, links.offsets[r.linkAt]!, links.offsets[r.linkAt + 1]!);
+    else out.write(r.root.link);
     out.write(' -> ');
     out.write(r.root.path);
     out.write(` (${r.root.kind})\n`);

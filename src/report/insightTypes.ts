@@ -1,4 +1,5 @@
 /** Reports of `why` and `roots --sizes` (issue 10). */
+import type { PackedStrings } from '../store/byteOrder.js';
 import type { Chain } from '../insight/whyAlive.js';
 import type { Sizes } from '../insight/rootSizes.js';
 import type { Finding, Root } from '../roots/types.js';
@@ -28,6 +29,8 @@ export interface RootSizeEntry {
   readonly exclusive: Sizes;
   /** Seconds since the link last changed; null when unknown (runtime roots). */
   readonly ageSeconds: number | null;
+  /** Where root.link is in the report's `links`, when it has them. */
+  readonly linkAt?: number;
 }
 
 export interface GroupSizeEntry {
@@ -47,6 +50,11 @@ export interface RootSizesReport {
   readonly groups: readonly GroupSizeEntry[];
   readonly findings: readonly Finding[];
   readonly index?: IndexUse | undefined;
+  /**
+   * The links as bytes (what the rows' `linkAt` point into): text copies them from here; a link
+   * string made by concatenation costs a copy of its own the first time it is read.
+   */
+  readonly links?: PackedStrings;
 }
 
 /** What `report --html` embeds in its page (and writes with --json as its `page` field). */

@@ -1,24 +1,41 @@
 /**
- * A sort of binary strings (store/bytes.ts) by bytes, for hundreds of thousands of long strings
- * that share long prefixes, such as root links (`/nix/var/nix/gcroots/hydra/<hash>-<name>`):
+ * A sort of binary strings (store/bytes.ts), packed into one buffer, by bytes, for hundreds of
+ * thousands of long strings that share long prefixes, such as root links (`/nix/var/nix/gcroots/hydra/<hash>-<name>`):
  * comparing strings spends its time on those prefixes again and again (700k root links: 2.5 s).
  * Here each range of indices skips the prefix its strings share and is sorted by a number made
- * of the next four characters and the position in the range, with the typed-array sort that
- * takes no comparator; only runs of equal characters go on, four characters further. Pure.
+ * of the next four bytes and the position in the range, with the typed-array sort that
+ * takes no comparator; only runs of equal bytes go on, four bytes further. Working on bytes, not
+ * strings, it never flattens a string made by concatenation, and can run on another thread. Pure.
  */
 
 const WIDTH = 4;
-/** Each character as its code + 1 (0: past the end), in base 257: 4 characters need 33 bits. */
+/** Each byte as its value + 1 (0: past the end), in base 257: 4 bytes need 33 bits. */
 const BASE = 257;
 /** Bits for the position within a range: the key stays below 2^53, exact in a double. */
 const POSITION = 2 ** 20;
 
-/** Indices of `strings` in byte order; equal strings keep their index order. */
-export function byteOrder(strings: readonly string[]): Int32Array {
-  const order = Int32Array.from({ length: strings.length }, (_, i) => i);
+/** Binary strings packed into one buffer: string i is bytes[offsets[i] .. offsets[i+1]). */
+export interface PackedStrings {
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+}
+
+/** Packs binary strings (one join, one latin1 write: no buffer per string). */
+export function packLatin1(strings: readonly string[]): PackedStrings {
+  const offsets = new Uint32Array(strings.length + 1);
+  for (let i = 0; i < strings.length; i++) offsets[i + 1] = offsets[i]! + strings[i]!.length;
+  return { bytes: Buffer.from(strings.join(''), 'latin1'), offsets };
+}
+
+/** Indices of the packed strings in byte order; equal strings keep their index order. */
+export function byteOrder(packed: PackedStrings): Int32Array {
+  const { bytes, offsets } = packed;
+  const count = offsets.length - 1;
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
   let keys = new Float64Array(0);
-  // Ranges [from, to) still to sort, and how many leading characters their strings share.
-  const ranges: number[] = [0, strings.length, 0];
+  // Ranges [from, to) still to sort, and how many leading bytes their strings share.
+  const ranges: number[] = [0, count, 0];
   while (ranges.length > 0) {
     let depth = ranges.pop()!;
     const to = ranges.pop()!;
@@ -27,54 +44,87 @@ export function byteOrder(strings: readonly string[]): Int32Array {
     if (size < 2) continue;
     if (size > POSITION) {
       // Too many for the key's position bits (a million roots and more): compare strings.
-      const slice = [...order.subarray(from, to)].sort((a, b) => (strings[a]! < strings[b]! ? -1 : strings[a]! > strings[b]! ? 1 : a - b));
+      const slice = [...order.subarray(from, to)].sort((a, b) => compareStrings(packed, a, b) || a - b);
       order.set(slice, from);
       continue;
     }
-    depth = sharedPrefix(strings, order, from, to, depth);
+    depth = sharedPrefix(packed, order, from, to, depth);
     if (keys.length < size) keys = new Float64Array(size);
     const key = keys.subarray(0, size);
     for (let k = 0; k < size; k++) {
-      const s = strings[order[from + k]!]!;
+      const i = order[from + k]!;
+      const at = offsets[i]!;
+      const length = offsets[i + 1]! - at;
       let v = 0;
-      for (let j = depth; j < depth + WIDTH; j++) v = v * BASE + (j < s.length ? s.charCodeAt(j) + 1 : 0);
+      for (let j = depth; j < depth + WIDTH; j++) v = v * BASE + (j < length ? bytes[at + j]! + 1 : 0);
       key[k] = v * POSITION + k;
     }
     key.sort();
     const before = order.slice(from, to);
     for (let k = 0; k < size; k++) order[from + k] = before[key[k]! % POSITION]!;
-    // Equal characters: strings equal for four more; equal strings if they end there.
+    // Equal bytes: strings equal for four more; equal strings if they end there.
     for (let run = 0; run < size;) {
       const chars = Math.floor(key[run]! / POSITION);
       let end = run + 1;
       while (end < size && Math.floor(key[end]! / POSITION) === chars) end++;
-      if (end - run > 1 && strings[order[from + run]!]!.length > depth + WIDTH) ranges.push(from + run, from + end, depth + WIDTH);
+      const i = order[from + run]!;
+      if (end - run > 1 && offsets[i + 1]! - offsets[i]! > depth + WIDTH) ranges.push(from + run, from + end, depth + WIDTH);
       run = end;
     }
   }
   return order;
 }
 
-/** How many leading characters all strings of the range share (at least `known`), string by string. */
-function sharedPrefix(strings: readonly string[], order: Int32Array, from: number, to: number, known: number): number {
-  const first = strings[order[from]!]!;
-  let shared = first.length;
+/** How many leading bytes all strings of the range share (at least `known`), string by string. */
+function sharedPrefix(packed: PackedStrings, order: Int32Array, from: number, to: number, known: number): number {
+  const { bytes, offsets } = packed;
+  const first = offsets[order[from]!]!;
+  let shared = offsets[order[from]! + 1]! - first;
   for (let k = from + 1; k < to && shared > known; k++) {
-    const s = strings[order[k]!]!;
+    const at = offsets[order[k]!]!;
     let j = known;
-    const end = Math.min(shared, s.length);
-    while (j < end && s.charCodeAt(j) === first.charCodeAt(j)) j++;
+    const end = Math.min(shared, offsets[order[k]! + 1]! - at);
+    while (j < end && bytes[at + j] === bytes[first + j]) j++;
     shared = j;
   }
   return Math.max(known, shared);
 }
 
-/** The position of each i in byte order of (first[i], then second[i]): the order `roots` lists links and paths in. */
-export function rankPairs(first: readonly string[], second: readonly string[]): Int32Array {
-  const order = byteOrder(first);
+/** Strings a and b compared by bytes: negative, 0 or positive. */
+function compareStrings(packed: PackedStrings, a: number, b: number): number {
+  const { bytes, offsets } = packed;
+  const la = offsets[a + 1]! - offsets[a]!;
+  const lb = offsets[b + 1]! - offsets[b]!;
+  const n = Math.min(la, lb);
+  for (let j = 0; j < n; j++) {
+    const d = bytes[offsets[a]! + j]! - bytes[offsets[b]! + j]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+/** Byte order of the packed strings, and for each position whether its string equals the one before. */
+export interface StringOrder {
+  readonly order: Int32Array;
+  readonly same: Uint8Array;
+}
+
+export function stringOrder(packed: PackedStrings): StringOrder {
+  const order = byteOrder(packed);
+  const same = new Uint8Array(order.length);
+  for (let k = 1; k < order.length; k++) if (compareStrings(packed, order[k]!, order[k - 1]!) === 0) same[k] = 1;
+  return { order, same };
+}
+
+/**
+ * The position of each i in byte order of (first[i], then second[i]): the order `roots` lists
+ * links and paths in. `ordered`: stringOrder(first), when another thread made it.
+ */
+export function rankPairs(first: PackedStrings, second: readonly string[], ordered: StringOrder = stringOrder(first)): Int32Array {
+  const { order, same } = ordered;
   for (let run = 0; run < order.length;) {
     let end = run + 1;
-    while (end < order.length && first[order[end]!] === first[order[run]!]) end++;
+    while (end < order.length && same[end] === 1) end++;
     if (end - run > 1) order.set([...order.subarray(run, end)].sort((a, b) => (second[a]! < second[b]! ? -1 : second[a]! > second[b]! ? 1 : a - b)), run);
     run = end;
   }

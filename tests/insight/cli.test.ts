@@ -68,6 +68,17 @@ describe('storegc roots --sizes', () => {
     expect(profile).toMatchObject({ roots: 2, exclusivePaths: 7, closurePaths: 8 });
   });
 
+  it('writes in text each root as roots lists it, with its numbers, then the groups', () => {
+    const r = storegc(['roots', '--sizes', '--sort', 'link']);
+    expect(r.status, r.stderr).toBe(0);
+    const [rootTable, groupTable] = r.stdout.split('\n\n');
+    const rows = rootTable!.split('\n').slice(1);
+    const plain = JSON.parse(storegc(['roots', '--json']).stdout) as { roots: { link: string; path: string; kind: string }[] };
+    // Sorted by link: the same rows in the same order as roots --json.
+    expect(rows.map((line) => line.replace(/^(\s*[\d.]+){6}\s+\S+\s+/, ''))).toEqual(plain.roots.map((x) => `${x.link} -> ${x.path} (${x.kind})`));
+    expect(groupTable!.split('\n')[0]).toMatch(/group$/);
+  });
+
   it('sorts by exclusive size and keeps the top N', () => {
     const json = JSON.parse(storegc(['roots', '--sizes', '--json', '--top', '2']).stdout);
     expect(json.roots).toHaveLength(2);
