@@ -9,6 +9,8 @@ const CHUNK = 1 << 20;
 const SPACE = 0x20;
 const ZERO = 0x30;
 const DOT = 0x2e;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 
 export class ByteChunks {
   private readonly full: Buffer[] = [];
@@ -36,11 +38,36 @@ export class ByteChunks {
     this.used += this.current.write(text, this.used, 'utf8');
   }
 
-  /** bytes[from .. to), copied. */
+  /** bytes[from .. to), copied (a short run byte by byte: no native call, no view made). */
   copy(bytes: Uint8Array, from: number, to: number): void {
     this.room(to - from);
-    this.current.set(bytes.subarray(from, to), this.used);
-    this.used += to - from;
+    if (to - from > 64) {
+      this.current.set(bytes.subarray(from, to), this.used);
+      this.used += to - from;
+      return;
+    }
+    const buffer = this.current;
+    for (let k = from; k < to; k++) buffer[this.used++] = bytes[k]!;
+  }
+
+  /**
+   * `text` (a binary string) in double quotes, if that is its JSON: printable ASCII without
+   * quote or backslash. Otherwise writes nothing and says false. One pass: each character is
+   * checked as it is copied.
+   */
+  plainJsonString(text: string): boolean {
+    this.room(text.length + 2);
+    const buffer = this.current;
+    let at = this.used;
+    buffer[at++] = QUOTE;
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return false;
+      buffer[at++] = c;
+    }
+    buffer[at++] = QUOTE;
+    this.used = at;
+    return true;
   }
 
   /** One byte (a newline, say: no string, no native call). */

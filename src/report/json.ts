@@ -10,7 +10,7 @@ import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
 import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import { ByteChunks } from './byteChunks.js';
-import { groupRowJson, rootRowJson, whyBody } from './insightJson.js';
+import { groupRowJson, rootRowJson, whyBody, writeRootRowJson } from './insightJson.js';
 import { keptByPolicyJson } from './keptByPolicy.js';
 import { LazyRows } from './lazyRows.js';
 import { watchJson } from './watch.js';
@@ -49,7 +49,15 @@ export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?
     if (v instanceof LazyRows) {
       const rows = v as LazyRows<unknown>;
       if (rows.items.length === 0) out.utf8('[]');
-      rows.items.forEach((item, j) => out.utf8(`${j === 0 ? '[' : ','}\n    ${elementJson(rows.row(item))}`));
+      const write = rows.write;
+      rows.items.forEach((item, j) => {
+        if (write === undefined) {
+          out.utf8(`${j === 0 ? '[' : ','}\n    ${elementJson(rows.row(item))}`);
+          return;
+        }
+        out.write(j === 0 ? '[\n    ' : ',\n    ');
+        write(out, item);
+      });
       if (rows.items.length > 0) out.utf8('\n  ]');
       return;
     }
@@ -98,7 +106,7 @@ export function toJson(report: Report): object {
     case 'why':
       return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
     case 'root-sizes':
-      return { ...head, command: 'roots', roots: new LazyRows(report.roots, rootRowJson), groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
+      return { ...head, command: 'roots', roots: new LazyRows(report.roots, rootRowJson, (out, r) => writeRootRowJson(out, r, report.links)), groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
     case 'history':
       return { ...head, ...historyJson(report), warnings };
     case 'status':

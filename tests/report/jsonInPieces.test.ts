@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { jsonInPieces } from '../../src/report/json.js';
+import { jsonInPieces, renderJson, toJson } from '../../src/report/json.js';
+import type { RootSizesReport } from '../../src/report/insightTypes.js';
+import { packLatin1 } from '../../src/store/byteOrder.js';
 import { LazyRows } from '../../src/report/lazyRows.js';
 import { createRng } from '../support/prng.js';
 import type { Rng } from '../support/prng.js';
@@ -21,6 +23,29 @@ describe('jsonInPieces', () => {
         ? Array.from({ length: rng.int(0, 6) }, () => (rng.chance(0.6) ? { link: rng.pick(['/a', 'é']), n: rng.int(0, 9), none: null, skipped: undefined } : value(rng, 3)))
         : value(rng, 3)]));
       expect(jsonInPieces(top).toString('utf8'), JSON.stringify(top)).toBe(`${JSON.stringify(top, null, 2)}\n`);
+    }
+  });
+});
+
+describe('roots --sizes rows written straight as JSON', () => {
+  it('are the bytes JSON.stringify(_, null, 2) writes for the report, whatever the strings hold', () => {
+    const rng = createRng(23);
+    const pieces = ['/nix/var/nix/gcroots/', 'a', 'é', '\xe9', '\xff', '"', '\\', '\n', '\x7f', '\x00', ' ', '-', 'result'];
+    const text = (): string => Array.from({ length: rng.int(0, 6) }, () => rng.pick(pieces)).join('');
+    const size = () => ({ paths: rng.int(0, 9), narSize: rng.pick([0, 1, 2 ** 40, 2 ** 53 - 1, 12345]), diskBytes: rng.pick([0, 4096, 2 ** 45]) });
+    for (let round = 0; round < 200; round++) {
+      const linkTexts = Array.from({ length: rng.int(0, 8) }, text);
+      const links = packLatin1(linkTexts);
+      const roots = linkTexts.map((link, i) => ({
+        root: { link, path: `/nix/store/${text()}`, kind: rng.pick(['symlink', 'runtime', 'temp'] as const) },
+        group: text(),
+        closure: size(),
+        exclusive: size(),
+        ageSeconds: rng.chance(0.3) ? null : rng.int(0, 1e9),
+        ...(rng.chance(0.8) ? { linkAt: i } : {}),
+      }));
+      const report: RootSizesReport = { command: 'root-sizes', storeDir: '/nix/store', roots, groups: [], findings: [], links };
+      expect(renderJson(report).toString('utf8'), JSON.stringify(linkTexts)).toBe(`${JSON.stringify(toJson(report), null, 2)}\n`);
     }
   });
 });
