@@ -37,7 +37,9 @@ import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
 import { DiskThread } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
-import { planRootSizes, sizesFrom } from '../insight/rootSizes.js';
+import { planRootSizes } from '../insight/rootSizes.js';
+import { sizeOrder } from '../insight/sizeOrder.js';
+import type { SizeSort } from '../insight/sizeOrder.js';
 import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
 import { allChains, shortestChain, shortestParents } from '../insight/whyAlive.js';
 import type { Chain } from '../insight/whyAlive.js';
@@ -105,7 +107,7 @@ export async function explainPaths(settings: Settings, args: readonly string[], 
   return { command: 'why', storeDir: settings.storeDir, paths, findings: world.findings, index: world.index };
 }
 
-export type SizeSort = 'exclusive' | 'closure' | 'age' | 'link';
+export type { SizeSort };
 
 export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, now: number = Date.now()): Promise<RootSizesReport> {
   // The rows are sorted below (ties by link, then path): sorting 700k roots by link first would cost seconds.
@@ -185,41 +187,31 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   // The rows' order: the links' byte order came from the disk thread (ties go by path here).
   const rowRank = rankPairs(onDisk.links, roots.map((r) => r.path), await onDisk.linkOrder);
   const mtimes = await onDisk.times;
-  const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
-  const members: number[][] = names.map(() => []);
-  roots.forEach((_, i) => members[groupIndex[i]!]!.push(i));
-  const groupAge = (g: number): number | null => {
-    let youngest: number | null = null;
-    for (const i of members[g]!) if (ages[i] !== null && (youngest === null || ages[i]! < youngest)) youngest = ages[i]!;
-    return youngest;
-  };
+  const L = roots.length;
+  const G = names.length;
+  const ages = new Float64Array(L);
+  for (let i = 0; i < L; i++) ages[i] = Number.isNaN(mtimes[i]!) ? Number.NaN : Math.max(0, Math.floor((now - mtimes[i]!) / 1000));
+  // A group's age is its youngest link's; its count, its rows'.
+  const groupAges = new Float64Array(G).fill(Number.NaN);
+  const groupRows = new Int32Array(G);
+  for (let i = 0; i < L; i++) {
+    const g = groupIndex[i]!;
+    groupRows[g]!++;
+    if (!Number.isNaN(ages[i]!) && !(ages[i]! >= groupAges[g]!)) groupAges[g] = ages[i]!;
+  }
   await extra;
-  const sizes = sizesFrom(roots.length, await sized);
-  // Ties go by link (group name), then by store path: the order `roots` lists them in. Rows are
-  // put in that order by rank (byteOrder.ts), then sorted stably by the key alone: 700k rows,
-  // nearly all of equal size on a Hydra store, and no string compared.
-  type Key = { i: number; exclusive: Sizes; closure: Sizes; age: number | null };
-  const bySort = (a: Key, b: Key): number => {
-    switch (sort) {
-      case 'exclusive': return bySize(a.exclusive, b.exclusive);
-      case 'closure': return bySize(a.closure, b.closure);
-      case 'age': return (b.age ?? -1) - (a.age ?? -1);
-      case 'link': return 0;
-    }
-  };
-  const inRankOrder = (keys: Key[], rank: Int32Array): Key[] => {
-    const out = new Array<Key>(keys.length);
-    keys.forEach((k, i) => {
-      out[rank[i]!] = k;
-    });
-    return out.sort(bySort);
-  };
-  const rowKeys = inRankOrder(roots.map((_, i) => ({ i, exclusive: sizes.exclusiveRoots[i]!, closure: sizes.closureRoots[i]!, age: ages[i]! })), rowRank);
-  const groupKeys = inRankOrder(names.map((_, g) => ({ i: g, exclusive: sizes.exclusiveGroups[g]!, closure: sizes.closureGroups[g]!, age: groupAge(g) })), groupRank);
-  const shownRows = rowKeys.slice(0, top ?? rowKeys.length);
-  const shownGroups = groupKeys.slice(0, top ?? groupKeys.length);
-  const rows: RootSizeEntry[] = shownRows.map((r) => ({ root: roots[r.i]!, group: names[groupIndex[r.i]!]!, closure: r.closure, exclusive: r.exclusive, ageSeconds: r.age, linkAt: r.i }));
-  const groups = shownGroups.map((g) => ({ name: names[g.i]!, roots: members[g.i]!.length, closure: g.closure, exclusive: g.exclusive, ageSeconds: g.age }));
+  const sums = await sized;
+  const closures = sums.closures;
+  const rowOrder = sizeOrder(sort, { rank: rowRank, exclusive: sums.exclusiveRows, closure: closures.subarray(0, 3 * L), ages });
+  const groupOrder = sizeOrder(sort, { rank: groupRank, exclusive: sums.exclusiveGroups, closure: closures.subarray(3 * L), ages: groupAges });
+  const sizesAt = (column: Float64Array, i: number): Sizes => ({ paths: column[3 * i]!, narSize: column[3 * i + 1]!, diskBytes: column[3 * i + 2]! });
+  const ageAt = (column: Float64Array, i: number): number | null => (Number.isNaN(column[i]!) ? null : column[i]!);
+  const rows: RootSizeEntry[] = Array.from(rowOrder.subarray(0, top ?? L), (i) => ({
+    root: roots[i]!, group: names[groupIndex[i]!]!, closure: sizesAt(closures, i), exclusive: sizesAt(sums.exclusiveRows, i), ageSeconds: ageAt(ages, i), linkAt: i,
+  }));
+  const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({
+    name: names[g]!, roots: groupRows[g]!, closure: sizesAt(closures, L + g), exclusive: sizesAt(sums.exclusiveGroups, g), ageSeconds: ageAt(groupAges, g),
+  }));
   return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index, links: onDisk.links }, disk: () => onDisk.thread.usage(alive) };
 }
 
@@ -296,11 +288,6 @@ function writeOutput(file: string, text: string): void {
   } catch (error) {
     throw new StoregcError('io', file, `cannot write the report (${errnoOf(error) ?? 'error'})`, 'give a file in a writable directory');
   }
-}
-
-/** Larger first: disk bytes, then narSize (stores whose files are elsewhere measure 0 bytes). */
-function bySize(a: Sizes, b: Sizes): number {
-  return b.diskBytes - a.diskBytes || b.narSize - a.narSize;
 }
 
 /** The file whose mtime is a root's age: null for runtime roots, which have none. */
