@@ -43,10 +43,8 @@ export interface CanonicalRows {
 export function canonicalRows(job: SizesJob, groupRank: Int32Array): CanonicalRows {
   const { rowTargets: t, groupIndex } = job;
   const L = groupIndex.length;
-  const rowAt = new Int32Array(L);
-  for (let i = 0; i < L; i++) rowAt[i] = i;
   const length = (i: number): number => t.start[i + 1]! - t.start[i]!;
-  rowAt.sort((a, b) => {
+  const byRows = (a: number, b: number): number => {
     const byGroup = groupRank[groupIndex[a]!]! - groupRank[groupIndex[b]!]!;
     if (byGroup !== 0) return byGroup;
     const n = Math.min(length(a), length(b));
@@ -55,18 +53,58 @@ export function canonicalRows(job: SizesJob, groupRank: Int32Array): CanonicalRo
       if (d !== 0) return d;
     }
     return length(a) - length(b);
-  });
+  };
+  const rowAt = sortRows(L, t, groupIndex, groupRank, byRows);
   const start = new Uint32Array(L + 1);
   const list = new Int32Array(t.list.length);
   const groups = new Int32Array(L);
   for (let p = 0; p < L; p++) {
     const i = rowAt[p]!;
-    list.set(t.list.subarray(t.start[i]!, t.start[i + 1]!), start[p]!);
-    start[p + 1] = start[p]! + length(i);
+    let at = start[p]!;
+    for (let k = t.start[i]!; k < t.start[i + 1]!; k++) list[at++] = t.list[k]!;
+    start[p + 1] = at;
     groups[p] = groupRank[groupIndex[i]!]!;
   }
   const rowTargets = { start, list };
   return { job: { ...job, rowTargets, groupIndex: groups, starts: startsOf(rowTargets, groups, job.groupCount) }, rowAt, groupRank };
+}
+
+/** Key bits for the row's index (a million rows and more sort with the comparator alone). */
+const INDEX = 2 ** 21;
+
+/**
+ * Rows in the order of `byRows`, without calling it for most: the typed-array sort (no
+ * comparator) by first target and index, then a stable counting sort by group rank; only runs
+ * of one group and one first target holding a row of other than one target are compared whole.
+ */
+function sortRows(L: number, t: Csr, groupIndex: Int32Array, groupRank: Int32Array, byRows: (a: number, b: number) => number): Int32Array {
+  const rowAt = new Int32Array(L);
+  for (let i = 0; i < L; i++) rowAt[i] = i;
+  if (L >= INDEX) return rowAt.sort(byRows);
+  const first = (i: number): number => (t.start[i + 1]! > t.start[i]! ? t.list[t.start[i]!]! + 1 : 0);
+  const keys = new Float64Array(L);
+  for (let i = 0; i < L; i++) keys[i] = first(i) * INDEX + i;
+  keys.sort();
+  const G = groupRank.length;
+  const count = new Int32Array(G + 1);
+  for (let i = 0; i < L; i++) count[groupRank[groupIndex[i]!]! + 1]!++;
+  for (let r = 0; r < G; r++) count[r + 1]! += count[r]!;
+  for (let k = 0; k < L; k++) {
+    const i = keys[k]! % INDEX;
+    rowAt[count[groupRank[groupIndex[i]!]!]!++] = i;
+  }
+  for (let run = 0; run < L;) {
+    let end = run + 1;
+    let single = t.start[rowAt[run]! + 1]! - t.start[rowAt[run]!]! === 1;
+    const g = groupIndex[rowAt[run]!]!;
+    while (end < L && groupIndex[rowAt[end]!]! === g && first(rowAt[end]!) === first(rowAt[run]!)) {
+      if (t.start[rowAt[end]! + 1]! - t.start[rowAt[end]!]! !== 1) single = false;
+      end++;
+    }
+    if (end - run > 1 && !single) rowAt.subarray(run, end).sort(byRows);
+    run = end;
+  }
+  return rowAt;
 }
 
 /** The sums of the canonical job, back in the order of the job it was made from. */
@@ -79,13 +117,17 @@ export function uncanonicalSums(sums: SizeSums, canonical: CanonicalRows): SizeS
   const closures = new Float64Array(3 * (L + G));
   for (let p = 0; p < L; p++) {
     const i = rowAt[p]!;
-    exclusiveRows.set(sums.exclusiveRows.subarray(3 * p, 3 * p + 3), 3 * i);
-    closures.set(sums.closures.subarray(3 * p, 3 * p + 3), 3 * i);
+    for (let k = 0; k < 3; k++) {
+      exclusiveRows[3 * i + k] = sums.exclusiveRows[3 * p + k]!;
+      closures[3 * i + k] = sums.closures[3 * p + k]!;
+    }
   }
   for (let g = 0; g < G; g++) {
     const r = groupRank[g]!;
-    exclusiveGroups.set(sums.exclusiveGroups.subarray(3 * r, 3 * r + 3), 3 * g);
-    closures.set(sums.closures.subarray(3 * (L + r), 3 * (L + r) + 3), 3 * (L + g));
+    for (let k = 0; k < 3; k++) {
+      exclusiveGroups[3 * g + k] = sums.exclusiveGroups[3 * r + k]!;
+      closures[3 * (L + g) + k] = sums.closures[3 * (L + r) + k]!;
+    }
   }
   return { exclusiveRows, exclusiveGroups, closures };
 }
