@@ -38,11 +38,11 @@ export class DiskThread {
   }
 
   /**
-   * Per link: the mtime in ms of the link itself, or of the file `instead` gives for it (none:
-   * null); NaN for none or a file gone or unreadable by now.
+   * Per link from .. to: the mtime in ms of the link itself, or of the file `instead` gives for
+   * it (none: null); NaN for none or a file gone or unreadable by now.
    */
-  async linkTimes(links: PackedStrings, instead: readonly (readonly [number, string | null])[]): Promise<Float64Array> {
-    const answer = await this.ask({ kind: 'times', links, instead });
+  async linkTimes(links: PackedStrings, instead: readonly (readonly [number, string | null])[], from = 0, to = links.offsets.length - 1): Promise<Float64Array> {
+    const answer = await this.ask({ kind: 'times', links, instead: instead.filter(([i]) => i >= from && i < to), from, to });
     if (!('mtimes' in answer)) throw new Error('disk worker: no link times');
     return answer.mtimes;
   }

@@ -33,6 +33,9 @@ export type DiskTask =
     readonly links: PackedStrings;
     /** ...unless another file is given here (latin1), or none (null). */
     readonly instead: readonly (readonly [number, string | null])[];
+    /** The links to do: from .. to. */
+    readonly from: number;
+    readonly to: number;
   }
   | {
     /** stringOrder (store/byteOrder.ts) of the packed strings. */
@@ -161,7 +164,8 @@ parentPort?.on('message', (job: DiskJob) => {
     if (job.kind === 'times') {
       const { bytes, offsets } = job.links;
       const instead = new Map(job.instead.map(([i, file]) => [i, file === null ? null : Buffer.from(file, 'latin1')]));
-      const mtimes = linkTimes(offsets.length - 1, (i) => (instead.has(i) ? instead.get(i)! : bytes.subarray(offsets[i]!, offsets[i + 1]!)));
+      const at = job.from;
+      const mtimes = linkTimes(job.to - at, (k) => (instead.has(at + k) ? instead.get(at + k)! : bytes.subarray(offsets[at + k]!, offsets[at + k + 1]!)));
       parentPort!.postMessage({ id: job.id, mtimes } satisfies DiskAnswer, [mtimes.buffer as ArrayBuffer]);
       return;
     }

@@ -1,0 +1,40 @@
+/**
+ * The ages `roots --sizes` shows are each root link's own mtime (lstat, not the target's), the
+ * lstats being split between two threads: every row must get its own link's age.
+ */
+import { lutimesSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HAVE_NIX, NixWorld, hashOf } from '../collect/nixWorld.js';
+
+const worlds: NixWorld[] = [];
+afterEach(() => {
+  for (const w of worlds.splice(0)) w.dispose();
+});
+
+describe('roots --sizes ages', () => {
+  it.skipIf(!HAVE_NIX)('gives each root the age of its own link, and --sort age lists the oldest first', () => {
+    const w = new NixWorld();
+    worlds.push(w);
+    const dir = join(w.state, 'gcroots', 'aged');
+    mkdirSync(dir, { recursive: true });
+    const now = Date.now() / 1000;
+    const days = [5, 1, 9, 3, 7, 2, 8];
+    days.forEach((d, i) => {
+      const path = w.addPath(hashOf(i + 1), `p${i}`);
+      const link = join(dir, `r${i}`);
+      symlinkSync(path, link);
+      lutimesSync(link, now - d * 86_400, now - d * 86_400);
+    });
+    type Row = { link: string; ageSeconds: number | null };
+    const rows = (sort: string): Row[] => {
+      const r = w.storegc(['roots', '--sizes', '--json', '--no-runtime-roots', '--sort', sort]);
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { roots: Row[] }).roots;
+    };
+    const byLink = rows('link');
+    expect(byLink.map((r) => r.link)).toEqual(days.map((_, i) => join(dir, `r${i}`)));
+    byLink.forEach((r, i) => expect(Math.abs(r.ageSeconds! - days[i]! * 86_400), r.link).toBeLessThan(120));
+    expect(rows('age').map((r) => r.link)).toEqual([...days.keys()].sort((a, b) => days[b]! - days[a]!).map((i) => join(dir, `r${i}`)));
+  }, 60_000);
+});
