@@ -183,7 +183,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
 }
 
 async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sort: SizeSort, top: number | undefined, now: number): Promise<{ report: RootSizesReport; disk: () => Promise<DiskUsage> }> {
-  const { nodes, state } = world.liveness;
+  const { nodes, state, rootIds } = world.liveness;
   const roots = world.rootSet.roots;
   const alive = new Uint8Array(nodes.size);
   for (let id = 0; id < nodes.size; id++) if (state[id]! & ALIVE) alive[id] = 1;
@@ -219,11 +219,12 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const ageAt = (column: Float64Array, i: number): number | null => (Number.isNaN(column[i]!) ? null : column[i]!);
   const rows: RootSizeEntry[] = Array.from(rowOrder.subarray(0, top ?? L), (i) => ({
     root: roots[i]!, group: names[groupIndex[i]!]!, closure: sizesAt(closures, i), exclusive: sizesAt(sums.exclusiveRows, i), ageSeconds: ageAt(ages, i), linkAt: i,
+    pathAt: rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : undefined,
   }));
   const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({
     name: names[g]!, roots: groupRows[g]!, closure: sizesAt(closures, L + g), exclusive: sizesAt(sums.exclusiveGroups, g), ageSeconds: ageAt(groupAges, g),
   }));
-  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index, links: onDisk.links }, disk: () => onDisk.thread.usage(alive) };
+  return { report: { command: 'root-sizes', storeDir: settings.storeDir, roots: rows, groups, findings: world.findings, index: world.index, links: onDisk.links, paths: nodes.graph.paths.raw }, disk: () => onDisk.thread.usage(alive) };
 }
 
 /**

@@ -44,19 +44,13 @@ export const rootRowJson = (r: RootSizeEntry): object => ({
  * rootRowJson(r) as `JSON.stringify(_, null, 6)` writes it, brace moved four spaces in (json.ts
  * elementJson), written straight into `out`: at 700k rows, making each row object and its
  * text cost seconds. Strings of printable ASCII without quote or backslash are their own JSON
- * (the link copied from `links`); others go through display and JSON.stringify as before.
+ * (the link and path copied from `links` and `paths`); others go through display and JSON.stringify as before.
  */
-export function writeRootRowJson(out: ByteChunks, r: RootSizeEntry, links: PackedStrings | undefined): void {
+export function writeRootRowJson(out: ByteChunks, r: RootSizeEntry, links: PackedStrings | undefined, paths: PackedStrings | undefined): void {
   out.copy(KEYS.link, 0, KEYS.link.length);
-  if (links !== undefined && r.linkAt !== undefined && plainBytes(links.bytes, links.offsets[r.linkAt]!, links.offsets[r.linkAt + 1]!)) {
-    out.byte(QUOTE);
-    out.copy(links.bytes, links.offsets[r.linkAt]!, links.offsets[r.linkAt + 1]!);
-    out.byte(QUOTE);
-  } else {
-    jsonString(out, r.root.link);
-  }
+  if (!plainCopy(out, links, r.linkAt)) jsonString(out, r.root.link);
   out.copy(KEYS.path, 0, KEYS.path.length);
-  jsonString(out, r.root.path);
+  if (!plainCopy(out, paths, r.pathAt)) jsonString(out, r.root.path);
   out.copy(KEYS.kind, 0, KEYS.kind.length);
   jsonString(out, r.root.kind);
   out.copy(KEYS.group, 0, KEYS.group.length);
@@ -78,6 +72,18 @@ const KEYS = Object.fromEntries(
   [...['link', 'path', 'kind', 'group', 'closurePaths', 'closureNarSize', 'closureDiskBytes', 'exclusivePaths', 'exclusiveNarSize', 'exclusiveDiskBytes', 'ageSeconds']
     .map((key, i) => [key, Buffer.from(`${i === 0 ? '{' : ','}\n      "${key}": `, 'latin1')]), ['end', Buffer.from('\n    }', 'latin1')]],
 ) as Record<'link' | 'path' | 'kind' | 'group' | 'closurePaths' | 'closureNarSize' | 'closureDiskBytes' | 'exclusivePaths' | 'exclusiveNarSize' | 'exclusiveDiskBytes' | 'ageSeconds' | 'end', Buffer>;
+
+/** String `at` of `packed` in double quotes, if it is printable ASCII without quote or backslash. */
+function plainCopy(out: ByteChunks, packed: PackedStrings | undefined, at: number | undefined): boolean {
+  if (packed === undefined || at === undefined) return false;
+  const from = packed.offsets[at]!;
+  const to = packed.offsets[at + 1]!;
+  if (!plainBytes(packed.bytes, from, to)) return false;
+  out.byte(QUOTE);
+  out.copy(packed.bytes, from, to);
+  out.byte(QUOTE);
+  return true;
+}
 
 /** Printable ASCII, no quote, no backslash: JSON writes such bytes as they are. */
 function plainBytes(bytes: Uint8Array, from: number, to: number): boolean {

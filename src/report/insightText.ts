@@ -26,7 +26,19 @@ function chainText(chain: Chain): string {
 }
 
 const MIB = 1024 * 1024;
-const age = (seconds: number | null): string => (seconds === null ? '-' : seconds >= 86400 ? `${Math.floor(seconds / 86400)}d` : seconds >= 3600 ? `${Math.floor(seconds / 3600)}h` : `${Math.floor(seconds / 60)}m`);
+const [DAY, HOUR, MINUTE] = [0x64, 0x68, 0x6d];
+
+/** The age column, `age.padStart(5)`: `12d`, `5h`, `30m`, `-` for none. */
+function age(out: ByteChunks, seconds: number | null): void {
+  if (seconds === null) {
+    out.spaces(4);
+    out.byte(0x2d);
+    return;
+  }
+  const [value, unit] = seconds >= 86400 ? [Math.floor(seconds / 86400), DAY] : seconds >= 3600 ? [Math.floor(seconds / 3600), HOUR] : [Math.floor(seconds / 60), MINUTE];
+  out.number(value, 4);
+  out.byte(unit);
+}
 
 /** The numbers of a row: exclusive then closure paths, MiB on disk (one decimal) and narSize MiB; the age. */
 function numbers(out: ByteChunks, ex: Sizes, cl: Sizes, seconds: number | null): void {
@@ -41,8 +53,12 @@ function numbers(out: ByteChunks, ex: Sizes, cl: Sizes, seconds: number | null):
   out.tenths(cl.diskBytes, MIB, 10);
   out.spaces(1);
   out.tenths(cl.narSize, MIB, 10);
-  out.write(`  ${age(seconds).padStart(5)}  `);
+  out.spaces(2);
+  age(out, seconds);
+  out.spaces(2);
 }
+
+const ARROW = Buffer.from(' -> ', 'latin1');
 
 /** A table of roots, then one of groups: exclusive and closure paths, MiB on disk and narSize MiB. */
 export function renderRootSizesText(report: RootSizesReport): Buffer {
@@ -53,14 +69,19 @@ export function renderRootSizesText(report: RootSizesReport): Buffer {
   for (const g of report.groups) expected += g.name.length + 110;
   const out = new ByteChunks(expected);
   out.write(`${header}root\n`);
-  const links = report.links;
+  const { links, paths } = report;
+  // What ends a row, by root kind: made once each.
+  const kinds = new Map<string, Buffer>();
   for (const r of report.roots) {
     numbers(out, r.exclusive, r.closure, r.ageSeconds);
     if (links !== undefined && r.linkAt !== undefined) out.copy(links.bytes, links.offsets[r.linkAt]!, links.offsets[r.linkAt + 1]!);
     else out.write(r.root.link);
-    out.write(' -> ');
-    out.write(r.root.path);
-    out.write(` (${r.root.kind})\n`);
+    out.copy(ARROW, 0, ARROW.length);
+    if (paths !== undefined && r.pathAt !== undefined) out.copy(paths.bytes, paths.offsets[r.pathAt]!, paths.offsets[r.pathAt + 1]!);
+    else out.write(r.root.path);
+    let kind = kinds.get(r.root.kind);
+    if (kind === undefined) kinds.set(r.root.kind, kind = Buffer.from(` (${r.root.kind})\n`, 'latin1'));
+    out.copy(kind, 0, kind.length);
   }
   out.write(`\n${header}group\n`);
   for (const g of report.groups) {

@@ -31,6 +31,8 @@ export interface RootSizeEntry {
   readonly ageSeconds: number | null;
   /** Where root.link is in the report's `links`, when it has them. */
   readonly linkAt?: number;
+  /** Where root.path is in the report's `paths`, when it is there. */
+  readonly pathAt?: number;
 }
 
 export interface GroupSizeEntry {
@@ -55,6 +57,8 @@ export interface RootSizesReport {
    * string made by concatenation costs a copy of its own the first time it is read.
    */
   readonly links?: PackedStrings;
+  /** The store paths as bytes (the path table's), what the rows' `pathAt` point into. */
+  readonly paths?: PackedStrings;
 }
 
 /** What `report --html` embeds in its page (and writes with --json as its `page` field). */

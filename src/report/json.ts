@@ -106,7 +106,7 @@ export function toJson(report: Report): object {
     case 'why':
       return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
     case 'root-sizes':
-      return { ...head, command: 'roots', roots: new LazyRows(report.roots, rootRowJson, (out, r) => writeRootRowJson(out, r, report.links)), groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
+      return { ...head, command: 'roots', roots: new LazyRows(report.roots, rootRowJson, (out, r) => writeRootRowJson(out, r, report.links, report.paths)), groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
     case 'history':
       return { ...head, ...historyJson(report), warnings };
     case 'status':

@@ -36,15 +36,18 @@ describe('roots --sizes rows written straight as JSON', () => {
     for (let round = 0; round < 200; round++) {
       const linkTexts = Array.from({ length: rng.int(0, 8) }, text);
       const links = packLatin1(linkTexts);
+      const pathTexts = linkTexts.map(() => `/nix/store/${text()}`);
+      const paths = packLatin1(pathTexts);
       const roots = linkTexts.map((link, i) => ({
-        root: { link, path: `/nix/store/${text()}`, kind: rng.pick(['symlink', 'runtime', 'temp'] as const) },
+        root: { link, path: pathTexts[i]!, kind: rng.pick(['symlink', 'runtime', 'temp'] as const) },
         group: text(),
         closure: size(),
         exclusive: size(),
         ageSeconds: rng.chance(0.3) ? null : rng.int(0, 1e9),
         ...(rng.chance(0.8) ? { linkAt: i } : {}),
+        ...(rng.chance(0.8) ? { pathAt: i } : {}),
       }));
-      const report: RootSizesReport = { command: 'root-sizes', storeDir: '/nix/store', roots, groups: [], findings: [], links };
+      const report: RootSizesReport = { command: 'root-sizes', storeDir: '/nix/store', roots, groups: [], findings: [], links, paths };
       expect(renderJson(report).toString('utf8'), JSON.stringify(linkTexts)).toBe(`${JSON.stringify(toJson(report), null, 2)}\n`);
     }
   });
