@@ -14,9 +14,30 @@ import type { PathTable } from '../graph/pathTable.js';
 import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
-import type { DiskCacheRequest } from './diskUsageCache.js';
+import { readDiskCache, takeStamp } from './diskUsageCache.js';
+import type { DiskCacheRequest, DiskStamp } from './diskUsageCache.js';
+import type { SavedUsage } from './measureDisk.js';
 import type { SizesMemoRequest } from './sizesMemo.js';
 import type { DiskUsage, SizeSums, SizesJob } from './rootSizes.js';
+
+/** The valid paths' usage kept by diskUsageCache.ts, if it may stand in for measuring now. */
+function keptUsage(cache: DiskCacheRequest, realStoreDir: string, count: number): SavedUsage | undefined {
+  let stamp: DiskStamp;
+  try {
+    stamp = takeStamp(realStoreDir);
+  } catch {
+    return undefined;
+  }
+  return readDiskCache(cache, stamp, count);
+}
+
+/** A copy of `a` in shared memory: posting it to a worker shares it instead of copying. */
+function shared<T extends Uint8Array | Uint32Array>(a: T): T {
+  const memory = new SharedArrayBuffer(a.byteLength);
+  const copy = a instanceof Uint32Array ? new Uint32Array(memory) : new Uint8Array(memory);
+  copy.set(a);
+  return copy as T;
+}
 
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
 
@@ -54,11 +75,22 @@ export class DiskThread {
     return answer.order;
   }
 
-  /** Starts measuring every valid path (PathTable.raw: bytes, not a string per path). */
+  /**
+   * Starts measuring every valid path (PathTable.raw: bytes, not a string per path), unless the
+   * disk usage cache may stand in for it (checked here: then the paths need not go at all).
+   */
   measureValid(paths: PathTable, storeDir: string, realStoreDir: string, cache?: DiskCacheRequest): void {
     const { bytes, offsets } = paths.raw;
-    // Copied, not handed over: the path table stays in use here. Failures come with usage().
-    this.ask({ kind: 'valid', pathBytes: bytes, pathOffsets: offsets, storeDir, realStoreDir, ...(cache === undefined ? {} : { cache }) }).catch(() => undefined);
+    const saved = cache === undefined ? undefined : keptUsage(cache, realStoreDir, offsets.length - 1);
+    // Failures come with usage().
+    if (saved !== undefined) {
+      const arrays = [saved.own, saved.inodeDev, saved.inodeIno, saved.inodeBytes, saved.holderStart, saved.holderList];
+      this.ask({ kind: 'saved', saved }, arrays.map((a) => a.buffer as ArrayBuffer)).catch(() => undefined);
+      return;
+    }
+    // Copied into shared memory: the table stays in use here, and its arrays may be views of a
+    // far bigger buffer (the graph cache's), which a message would copy whole.
+    this.ask({ kind: 'valid', pathBytes: shared(bytes), pathOffsets: shared(offsets), storeDir, realStoreDir, ...(cache === undefined ? {} : { cache }) }).catch(() => undefined);
   }
 
   /** Starts ordering the keep graph (graphOrder.ts), which sizes() then uses: it needs no liveness. */
@@ -95,11 +127,11 @@ export class DiskThread {
     void this.worker.terminate();
   }
 
-  private ask(task: DiskTask): Promise<DiskAnswer> {
+  /** @param transfer buffers handed over (gone here), not copied. */
+  private ask(task: DiskTask, transfer: ArrayBuffer[] = []): Promise<DiskAnswer> {
     const id = this.asked++;
     const answer = new Promise<DiskAnswer>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    // Copied, not handed over: the path table stays in use here.
-    this.worker.postMessage({ ...task, id } satisfies DiskJob);
+    this.worker.postMessage({ ...task, id } satisfies DiskJob, transfer);
     return answer.then((a) => {
       if ('error' in a) throw new StoregcError(a.error.code, a.error.path, a.error.message, a.error.hint);
       if ('bug' in a) throw new Error(`disk worker: ${a.bug}`);

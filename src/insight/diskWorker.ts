@@ -18,7 +18,8 @@ import { orderGraph } from './graphOrder.js';
 import type { GraphOrder } from './graphOrder.js';
 import type { SizeSums, SizesJob } from './rootSizes.js';
 import { DiskMeter } from './measureDisk.js';
-import { readDiskCache, takeStamp, writeDiskCache } from './diskUsageCache.js';
+import type { SavedUsage } from './measureDisk.js';
+import { takeStamp, writeDiskCache } from './diskUsageCache.js';
 import type { DiskCacheRequest, DiskStamp } from './diskUsageCache.js';
 import type { DiskUsage } from './rootSizes.js';
 import { canonicalRows, uncanonicalSums } from './canonicalRows.js';
@@ -44,14 +45,23 @@ export type DiskTask =
   }
   | {
     readonly kind: 'valid';
-    /** The path table (PathTable.raw): every valid path is measured, id = its index. */
+    /**
+     * The path table (PathTable.raw, copied into shared memory: the table's own buffer may be a
+     * view of the whole graph cache, which a message would copy): every valid path is measured,
+     * id = its index.
+     */
     readonly pathBytes: Uint8Array;
     readonly pathOffsets: Uint32Array;
     /** Paths are under storeDir; on disk they are under realStoreDir. */
     readonly storeDir: string;
     readonly realStoreDir: string;
-    /** Where the last measure is kept (diskUsageCache.ts), unless there is no graph cache. */
+    /** Where the measure is kept for the next run (diskUsageCache.ts), unless there is no graph cache. */
     readonly cache?: DiskCacheRequest;
+  }
+  | {
+    /** The valid paths' disk usage as the cache kept it (diskUsageCache.ts: the caller checked it). */
+    readonly kind: 'saved';
+    readonly saved: SavedUsage;
   }
   | {
     /** Measure these other nodes too (not valid: not in the table), with their real paths, ids ascending. */
@@ -106,14 +116,8 @@ function measureValid(job: DiskTask & { kind: 'valid' }): number {
   // Without a chroot store the table's bytes are the real paths: no copy at all.
   const moved = realStoreDir === storeDir ? null : Buffer.from(realStoreDir, 'latin1');
   const count = offsets.length - 1;
+  // Taken before measuring: a change meanwhile shows as another identity next time.
   const stamp = job.cache === undefined ? undefined : stampOf(realStoreDir);
-  if (stamp !== undefined) {
-    const saved = readDiskCache(job.cache!, stamp, count);
-    if (saved !== undefined) {
-      meter.load(saved);
-      return count;
-    }
-  }
   for (let id = 0; id < count; id++) {
     const path = bytes.subarray(offsets[id]!, offsets[id + 1]!);
     meter.add(id, moved === null ? path : Buffer.concat([moved, path.subarray(storeDir.length)]));
@@ -176,6 +180,9 @@ parentPort?.on('message', (job: DiskJob) => {
     }
     if (job.kind === 'valid') {
       answer = { id: job.id, measured: measureValid(job) };
+    } else if (job.kind === 'saved') {
+      meter.load(job.saved);
+      answer = { id: job.id, measured: job.saved.own.length };
     } else if (failed !== undefined) {
       answer = { ...failed, id: job.id };
     } else if (job.kind === 'extra') {
