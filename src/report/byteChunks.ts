@@ -38,12 +38,14 @@ export class ByteChunks {
     this.used += this.current.write(text, this.used, 'utf8');
   }
 
-  /** bytes[from .. to), copied (a short run byte by byte: no native call, no view made). */
+  /**
+   * bytes[from .. to), copied: a short run byte by byte, a longer one by Buffer's copy (no view
+   * made: 700k links copied by set(subarray()) took twice as long).
+   */
   copy(bytes: Uint8Array, from: number, to: number): void {
     this.room(to - from);
-    if (to - from > 64) {
-      this.current.set(bytes.subarray(from, to), this.used);
-      this.used += to - from;
+    if (to - from > 16) {
+      this.used += Buffer.prototype.copy.call(bytes, this.current, this.used, from, to);
       return;
     }
     const buffer = this.current;
