@@ -23,7 +23,7 @@ import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
 import { diskUsageFile, sizesMemoFile } from '../graph/cache/graphCache.js';
-import type { PageReport, ReportPageData, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
+import type { PageReport, ReportPageData, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
 import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
@@ -217,10 +217,18 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const groupOrder = sizeOrder(sort, { rank: groupRank, exclusive: sums.exclusiveGroups, closure: closures.subarray(3 * L), ages: groupAges });
   const sizesAt = (column: Float64Array, i: number): Sizes => ({ paths: column[3 * i]!, narSize: column[3 * i + 1]!, diskBytes: column[3 * i + 2]! });
   const ageAt = (column: Float64Array, i: number): number | null => (Number.isNaN(column[i]!) ? null : column[i]!);
-  const rows: RootSizeEntry[] = Array.from(rowOrder.subarray(0, top ?? L), (i) => ({
-    root: roots[i]!, group: names[groupIndex[i]!]!, closure: sizesAt(closures, i), exclusive: sizesAt(sums.exclusiveRows, i), ageSeconds: ageAt(ages, i), linkAt: i,
-    pathAt: rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : undefined,
-  }));
+  const shown = Math.min(top ?? L, L);
+  const rows: RootRows = {
+    length: shown,
+    at: (k: number): RootSizeEntry | undefined => {
+      if (!(k >= 0 && k < shown)) return undefined;
+      const i = rowOrder[k]!;
+      return {
+        root: roots[i]!, group: names[groupIndex[i]!]!, closure: sizesAt(closures, i), exclusive: sizesAt(sums.exclusiveRows, i), ageSeconds: ageAt(ages, i), linkAt: i,
+        pathAt: rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : undefined,
+      };
+    },
+  };
   const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({
     name: names[g]!, roots: groupRows[g]!, closure: sizesAt(closures, L + g), exclusive: sizesAt(sums.exclusiveGroups, g), ageSeconds: ageAt(groupAges, g),
   }));
@@ -242,7 +250,8 @@ async function writePage(settings: Settings, world: World, onDisk: OnDisk, htmlF
   const { report } = sized;
   const disk = await sized.disk();
   const body = rootSizesBody(report) as { roots: object[]; groups: object[] };
-  const rowOf = new Map(report.roots.map((r, i) => [r.root, i]));
+  const rowOf = new Map<Root, number>();
+  for (let k = 0; k < report.roots.length; k++) rowOf.set(report.roots.at(k)!.root, k);
   const keepWorld = { nodes, edges: world.edges, sources: world.sources };
   const parents = shortestParents(keepWorld);
   const liveIds: number[] = [];

@@ -108,5 +108,5 @@ export const groupRowJson = (g: GroupSizeEntry): object => ({ name: display(g.na
 
 /** The rows as objects (the report page embeds them). */
 export function rootSizesBody(report: RootSizesReport): object {
-  return { roots: report.roots.map(rootRowJson), groups: report.groups.map(groupRowJson) };
+  return { roots: Array.from({ length: report.roots.length }, (_, k) => rootRowJson(report.roots.at(k)!)), groups: report.groups.map(groupRowJson) };
 }

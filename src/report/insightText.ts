@@ -65,14 +65,18 @@ export function renderRootSizesText(report: RootSizesReport): Buffer {
   const header = `${'excl.paths'.padStart(10)} ${'excl.MiB'.padStart(10)} ${'excl.nar'.padStart(10)}  ${'paths'.padStart(7)} ${'MiB'.padStart(10)} ${'nar MiB'.padStart(10)}  ${'age'.padStart(5)}  `;
   // A row's numbers and separators take 90 bytes unless a number outgrows its column.
   let expected = 2 * header.length + 20;
-  for (const r of report.roots) expected += r.root.link.length + r.root.path.length + r.root.kind.length + 90;
+  for (let k = 0; k < report.roots.length; k++) {
+    const { root } = report.roots.at(k)!;
+    expected += root.link.length + root.path.length + root.kind.length + 90;
+  }
   for (const g of report.groups) expected += g.name.length + 110;
   const out = new ByteChunks(expected);
   out.write(`${header}root\n`);
   const { links, paths } = report;
   // What ends a row, by root kind: made once each.
   const kinds = new Map<string, Buffer>();
-  for (const r of report.roots) {
+  for (let k = 0; k < report.roots.length; k++) {
+    const r = report.roots.at(k)!;
     numbers(out, r.exclusive, r.closure, r.ageSeconds);
     if (links !== undefined && r.linkAt !== undefined) out.copy(links.bytes, links.offsets[r.linkAt]!, links.offsets[r.linkAt + 1]!);
     else out.write(r.root.link);

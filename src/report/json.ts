@@ -25,7 +25,10 @@ export function renderJson(report: Report): Buffer {
   if (report.command === 'root-sizes') {
     // A row's keys, numbers and indentation take about 330 bytes besides its strings (see ByteChunks).
     let expected = 4096;
-    for (const r of report.roots) expected += r.root.link.length + r.root.path.length + r.root.kind.length + r.group.length + 330;
+    for (let k = 0; k < report.roots.length; k++) {
+      const r = report.roots.at(k)!;
+      expected += r.root.link.length + r.root.path.length + r.root.kind.length + r.group.length + 330;
+    }
     for (const g of report.groups) expected += g.name.length + 300;
     return jsonInPieces(toJson(report) as Record<string, unknown>, expected);
   }
@@ -50,14 +53,15 @@ export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?
       const rows = v as LazyRows<unknown>;
       if (rows.items.length === 0) out.utf8('[]');
       const write = rows.write;
-      rows.items.forEach((item, j) => {
+      for (let j = 0; j < rows.items.length; j++) {
+        const item = rows.items.at(j);
         if (write === undefined) {
           out.utf8(`${j === 0 ? '[' : ','}\n    ${elementJson(rows.row(item))}`);
-          return;
+          continue;
         }
         out.write(j === 0 ? '[\n    ' : ',\n    ');
         write(out, item);
-      });
+      }
       if (rows.items.length > 0) out.utf8('\n  ]');
       return;
     }

@@ -5,14 +5,20 @@
  */
 import type { ByteChunks } from './byteChunks.js';
 
+/** Items one at a time: an array, or rows made when asked for (insightTypes.ts RootRows). */
+export interface Items<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
 export class LazyRows<T> {
   /**
    * @param write writes what `JSON.stringify(row(item), null, 6)` would (the same bytes), without
    *   making the row: jsonInPieces uses it where given.
    */
-  constructor(readonly items: readonly T[], readonly row: (item: T) => object, readonly write?: (out: ByteChunks, item: T) => void) {}
+  constructor(readonly items: Items<T>, readonly row: (item: T) => object, readonly write?: (out: ByteChunks, item: T) => void) {}
 
   toJSON(): object[] {
-    return this.items.map(this.row);
+    return Array.from({ length: this.items.length }, (_, k) => this.row(this.items.at(k)!));
   }
 }
