@@ -14,7 +14,7 @@ import type { LimitFunction } from 'p-limit';
 import { errnoOf } from '../errors.js';
 import { display } from '../store/bytes.js';
 import { canReuse, TIMESTAMP_MARGIN_NS } from './index/listing.js';
-import type { CachedDir, DirIdentity, Listing } from './index/listing.js';
+import type { CachedDir, DirIdentity, Listing, PackedNames } from './index/listing.js';
 import { Pace } from './pace.js';
 import { nodeScanFs } from './scanFs.js';
 import type { NodeKind, ScanFs } from './scanFs.js';
@@ -37,7 +37,7 @@ export interface ScanOptions {
   readonly marginNs?: bigint;
   /**
    * false: regular-file entries are not wanted, only symlinks (whose outside targets are looked
-   * at in every scan) — `index update`. Listings still hold them.
+   * at in every scan) — `index update`. Listings still hold them, packed (`packedFiles`).
    */
   readonly files?: boolean;
   /** Blocking or parallel system calls; one Pace for the whole scan. */
@@ -101,10 +101,11 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   };
 
   const readFresh = async (dir: string, identity?: DirIdentity): Promise<void> => {
-    const { listing, complete } = await readListing(dir);
+    const { listing, packedFiles, complete } = await readListing(dir);
     counts.read++;
-    if (identity !== undefined && complete) listings.set(dir, { identity, readAtNs: startNs, listing, entries: listing.files.length + listing.links.length });
-    emit(dir, listing);
+    const entryCount = (packedFiles?.count ?? listing.files.length) + listing.links.length;
+    if (identity !== undefined && complete) listings.set(dir, { identity, readAtNs: startNs, listing, packedFiles, entries: entryCount });
+    emit(dir, listing, entryCount);
   };
 
   const readCached = async (dir: string): Promise<void> => {
@@ -121,8 +122,9 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     await readFresh(dir, st);
   };
 
-  const readListing = async (dir: string): Promise<{ listing: Listing; complete: boolean }> => {
-    const { files, links: linkNames, dirs } = await fs.list(dir, pace);
+  const readListing = async (dir: string): Promise<{ listing: Listing; packedFiles: PackedNames | undefined; complete: boolean }> => {
+    // Files not wanted as entries are only counted and saved: packed as read, no strings kept.
+    const { files: fileNames, packedFiles, links: linkNames, dirs } = await fs.list(dir, pace, !files);
     const links: { name: string; target: string }[] = [];
     let complete = true;
     const failed = (name: string, error: unknown): void => {
@@ -142,7 +144,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
         failed(name, error);
       }
     });
-    return { listing: { files, links, dirs }, complete };
+    return { listing: { files: fileNames, links, dirs }, packedFiles, complete };
   };
 
   /** A path expected to be a directory turned out not to be one: take it as Nix would. */

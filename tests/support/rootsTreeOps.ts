@@ -49,7 +49,7 @@ export class RootsTree {
       if (t === undefined) throw new Error(`test bug: untracked directory ${path}`);
       return { ...st, mtimeNs: t.m, ctimeNs: t.c };
     },
-    list: (dir, pace) => nodeScanFs.list(dir, pace),
+    list: (dir, pace, packFiles) => nodeScanFs.list(dir, pace, packFiles),
     readlink: (path) => nodeScanFs.readlink(path),
     readlinkNow: (path) => nodeScanFs.readlinkNow(path),
   };

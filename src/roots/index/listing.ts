@@ -21,11 +21,25 @@ export interface Listing {
   readonly dirs: readonly string[];
 }
 
+/** File names NUL-joined as latin1 bytes (the index's `files` column), and how many there are. */
+export interface PackedNames {
+  readonly bytes: Buffer;
+  readonly count: number;
+}
+
 export interface CachedDir {
   readonly identity: DirIdentity;
   /** Start of the scan that read this listing (same clock as file timestamps, ns). */
   readonly readAtNs: bigint;
+  /** Its `files` are empty when they were not wanted as strings (see `packedFiles`). */
   readonly listing: Listing;
+  /**
+   * The file names as read from the directory, packed as the index stores them, when the scan
+   * did not want them as strings (`index update`): then `listing.files` is empty and these are
+   * what the index writes. A Hydra directory's 800k names thus never become an array of strings
+   * kept through the scan, nor are they joined again to be saved or compared with the base.
+   */
+  readonly packedFiles?: PackedNames | undefined;
   /** Files and links in the directory (also when the listing was looked up without its files). */
   readonly entries: number;
 }
@@ -67,9 +81,10 @@ export interface PackedListing {
 
 const join0 = (names: readonly string[]): Buffer => Buffer.from(names.join('\0'), 'latin1');
 
-export function packListing(listing: Listing): PackedListing {
+/** @param files the file names already packed, if they were read that way (`packedFiles`). */
+export function packListing(listing: Listing, files?: PackedNames): PackedListing {
   return {
-    files: join0(listing.files),
+    files: files?.bytes ?? join0(listing.files),
     links: join0(listing.links.map((l) => l.name)),
     targets: join0(listing.links.map((l) => l.target)),
     dirs: join0(listing.dirs),
@@ -94,4 +109,30 @@ export function unpackListing(packed: Omit<PackedListing, 'files'> & { files?: B
 
 function splitNul(buf: Buffer): string[] {
   return buf.length === 0 ? [] : buf.toString('latin1').split('\0');
+}
+
+/**
+ * Packs names one at a time, as a directory is read, into the NUL-joined form `packListing`
+ * gives: no array of the names is kept, and each name's string can die young.
+ */
+export class NamePacker {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private end = 0;
+  private n = 0;
+
+  add(name: string): void {
+    const need = this.end + name.length + 1;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
+    }
+    if (this.n++ > 0) this.buf[this.end++] = 0;
+    this.end += this.buf.write(name, this.end, 'latin1');
+  }
+
+  /** The names so far, in a buffer of their own size. */
+  done(): PackedNames {
+    return { bytes: Buffer.from(this.buf.subarray(0, this.end)), count: this.n };
+  }
 }

@@ -205,13 +205,14 @@ export class RootsIndex {
         const key = Buffer.from(dir, 'latin1');
         const id = c.identity;
         const identity = [String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.entries] as const;
-        const packed = packListing(c.listing);
+        const packed = packListing(c.listing, c.packedFiles);
+        const fileCount = c.packedFiles?.count ?? c.listing.files.length;
         const was = this.previous(key);
         const limit = was === undefined || maxDeltaShare === Infinity ? Infinity : was.size * maxDeltaShare;
         const want = was === undefined ? undefined : deltaFromBase(was.base, c.listing, packed.files, limit);
         if (was === undefined || want === undefined || shouldCompact(want.size, was.size, maxDeltaShare)) {
           putDir.run(key, ...identity, packed.links, packed.targets, packed.dirs);
-          putFiles.run(key, packed.files, c.listing.files.length);
+          putFiles.run(key, packed.files, fileCount);
           dropDeltas.run(key);
           continue;
         }

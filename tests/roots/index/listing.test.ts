@@ -1,7 +1,7 @@
 /** The pure rules of the roots index: when a cached listing may be reused, and its packing. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canReuse, packListing, TIMESTAMP_MARGIN_NS, unpackListing } from '../../../src/roots/index/listing.js';
+import { canReuse, NamePacker, packListing, TIMESTAMP_MARGIN_NS, unpackListing } from '../../../src/roots/index/listing.js';
 import type { CachedDir, DirIdentity } from '../../../src/roots/index/listing.js';
 
 const S = 1_000_000_000n;
@@ -45,6 +45,19 @@ describe('packListing / unpackListing', () => {
         expect(unpackListing(packListing(listing))).toEqual(listing);
       },
     ), { numRuns: 500 });
+  });
+
+  it('names packed one at a time as read are the files column packListing writes', () => {
+    // Long names too, so that the packer's buffer has to grow (it starts at 64 KiB).
+    const long = fc.string({ minLength: 1, maxLength: 3000, unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)) }).filter((s) => !s.includes('/'));
+    fc.assert(fc.property(fc.array(fc.oneof(name, long), { maxLength: 60 }), (files) => {
+      const packer = new NamePacker();
+      for (const f of files) packer.add(f);
+      const packed = packer.done();
+      expect(packed.count).toBe(files.length);
+      expect(packed.bytes.equals(packListing({ files, links: [], dirs: [] }).files)).toBe(true);
+      expect(packListing({ files: [], links: [], dirs: [] }, packed).files.equals(packed.bytes)).toBe(true);
+    }), { numRuns: 300 });
   });
 
   it('rejects columns that do not fit together instead of trusting them', () => {
