@@ -2,9 +2,9 @@
  * The file-system calls the roots scanner makes, behind an interface tests can replace (for
  * example to put directory timestamps on a virtual clock). Names and targets are binary strings.
  */
-import { readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { lstat, opendir, readlink } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import type { BigIntStats, Dirent } from 'node:fs';
 import { BINARY_NAMES, fsPathFast } from '../store/bytes.js';
 import { NamePacker } from './index/listing.js';
 import type { DirIdentity, PackedNames } from './index/listing.js';
@@ -28,6 +28,8 @@ export interface DirEntries {
 export interface ScanFs {
   /** lstat with nanosecond timestamps. */
   stat(path: string): Promise<NodeStat>;
+  /** The same, blocking (see Pace). */
+  statNow(path: string): NodeStat;
   /**
    * The entries of a directory with their types from readdir (d_type), no stat per entry.
    * @param packFiles give the file names packed (`packedFiles`), not as an array of strings.
@@ -45,10 +47,14 @@ const SLOW_DIR_BATCH_MS = 50;
 const kindOf = (d: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }): NodeKind =>
   d.isDirectory() ? 'dir' : d.isFile() ? 'file' : d.isSymbolicLink() ? 'link' : 'other';
 
+const nodeStat = (st: BigIntStats): NodeStat => ({ kind: kindOf(st), dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs });
+
 export const nodeScanFs: ScanFs = {
   async stat(path) {
-    const st = await lstat(fsPathFast(path), { bigint: true });
-    return { kind: kindOf(st), dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+    return nodeStat(await lstat(fsPathFast(path), { bigint: true }));
+  },
+  statNow(path) {
+    return nodeStat(lstatSync(fsPathFast(path), { bigint: true }));
   },
   async list(dir, pace, packFiles = false) {
     // opendir, not readdir: libuv's scandir sorts the names, which for a Hydra directory of a

@@ -61,6 +61,11 @@ const SKIPPED_ERRNOS = new Set(['EACCES', 'ENOENT', 'ENOTDIR']);
 const LINK_BATCH = 64;
 /** A batch of cached readlinks takes about 0.3 ms; one this slow went to the disk. */
 const SLOW_BATCH_MS = 16;
+/**
+ * A cached lstat takes microseconds; one this slow went to the disk. As long as a batch's limit:
+ * a tighter one would take the scheduler's preemption of a busy machine for a disk.
+ */
+const SLOW_STAT_MS = SLOW_BATCH_MS;
 
 export function unreadableRoot(path: string, error: unknown): Finding {
   const errno = errnoOf(error);
@@ -110,7 +115,8 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
 
   const readCached = async (dir: string): Promise<void> => {
     // The identity is taken before the listing is read: a change during the read moves it.
-    const st = await fs.stat(dir);
+    // Blocking while the pace allows: most directories of a rescan cost nothing but this lstat.
+    const st = pace.blockingNow ? pace.timed(SLOW_STAT_MS, () => fs.statNow(dir)) : await fs.stat(dir);
     if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
     const cached = cache!.lookup(dir, files, (c) => canReuse(c, st, marginNs));
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
