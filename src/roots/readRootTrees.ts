@@ -54,7 +54,8 @@ export interface TreeIo {
 
 /**
  * @param files false when regular-file entries are not wanted (`index update`): they are not
- *   emitted, and for unchanged directories not even read from the index.
+ *   emitted, and for unchanged directories not even read from the index; nor are symlinks into
+ *   the store (only those leaving it are looked at further).
  */
 export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true): Promise<RootTrees> {
   const extra = await expandExtraRoots(settings.extraRoots, settings.root);
@@ -63,7 +64,8 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
   const pace = new Pace(io.blocking ?? true);
-  const scan = await scanTrees(tops, limit, { cache, startNs, files, pace, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  // Without files (`index update`) only links leaving the store matter: they are looked at below.
+  const scan = await scanTrees(tops, limit, { cache, startNs, files, leaving: files ? undefined : settings.storeDir, pace, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLooks>();
   const outside: OutsideLink[] = [];
   const record = (link: string, target: string, found: OutsideLooks): void => {

@@ -13,6 +13,7 @@
 import type { LimitFunction } from 'p-limit';
 import { errnoOf } from '../errors.js';
 import { display } from '../store/bytes.js';
+import { isInStore } from '../store/storePath.js';
 import { canReuse, TIMESTAMP_MARGIN_NS } from './index/listing.js';
 import type { CachedDir, DirIdentity, Listing, PackedNames } from './index/listing.js';
 import { Pace } from './pace.js';
@@ -25,8 +26,9 @@ export interface ListingCache {
   /**
    * @param usable when given and false for the cached identity and read time, the listing is
    *   not read at all (a changed directory is listed again anyway) and undefined is returned.
+   * @param leaving a store dir: only the links whose target leaves it are wanted.
    */
-  lookup(dir: string, withFiles: boolean, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean): CachedDir | undefined;
+  lookup(dir: string, withFiles: boolean, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean, leaving?: string): CachedDir | undefined;
 }
 
 export interface ScanOptions {
@@ -40,6 +42,12 @@ export interface ScanOptions {
    * at in every scan) — `index update`. Listings still hold them, packed (`packedFiles`).
    */
   readonly files?: boolean;
+  /**
+   * With `files` false, a store dir: symlinks into it are not wanted either, only those leaving
+   * it (whose outside targets are looked at) are emitted; a reused listing's other links are
+   * not even made strings. Listings read in the scan still hold every link.
+   */
+  readonly leaving?: string | undefined;
   /** Blocking or parallel system calls; one Pace for the whole scan. */
   readonly pace?: Pace;
 }
@@ -92,10 +100,13 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const pending: Promise<void>[] = [];
 
   const files = opts.files ?? true;
+  const leaving = files ? undefined : opts.leaving;
   const emit = (dir: string, listing: Listing, entryCount = listing.files.length + listing.links.length): void => {
     counts.entryCount += entryCount;
     if (files) for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
-    for (const { name, target } of listing.links) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
+    for (const { name, target } of listing.links) {
+      if (leaving === undefined || !isInStore(leaving, target)) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
+    }
     for (const name of listing.dirs) visitDir(`${dir}/${name}`);
   };
 
@@ -118,7 +129,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     // Blocking while the pace allows: most directories of a rescan cost nothing but this lstat.
     const st = pace.blockingNow ? pace.timed(SLOW_STAT_MS, () => fs.statNow(dir)) : await fs.stat(dir);
     if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
-    const cached = cache!.lookup(dir, files, (c) => canReuse(c, st, marginNs));
+    const cached = cache!.lookup(dir, files, (c) => canReuse(c, st, marginNs), leaving);
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
       counts.reused++;
       listings.set(dir, cached);

@@ -2,6 +2,7 @@
  * A directory's listing as the roots index keeps it, and the pure rules about it: when a cached
  * listing may stand in for reading the directory again, and how it is packed into the index.
  */
+import { isInStore } from '../../store/storePath.js';
 
 /** What identifies one state of a directory: a change of any field means "read it again". */
 export interface DirIdentity {
@@ -93,18 +94,44 @@ export function packListing(listing: Listing, files?: PackedNames): PackedListin
 
 /**
  * The listing back, or null when the columns do not fit together (a damaged index). With
- * `files` absent, the listing's files are left out (not read).
+ * `files` absent, the listing's files are left out (not read). With `leaving` (a store dir),
+ * only the links whose target leaves that store are given back (see `linksLeaving`).
  */
-export function unpackListing(packed: Omit<PackedListing, 'files'> & { files?: Buffer | undefined }): Listing | null {
+export function unpackListing(packed: Omit<PackedListing, 'files'> & { files?: Buffer | undefined }, leaving?: string): Listing | null {
   const files = packed.files === undefined ? [] : splitNul(packed.files);
+  const dirs = splitNul(packed.dirs);
+  for (const names of [files, dirs]) for (const n of names) if (n === '' || n.includes('/')) return null;
+  if (leaving !== undefined) {
+    const links = linksLeaving(packed.links, packed.targets, leaving);
+    return links === null ? null : { files, links, dirs };
+  }
   const linkNames = splitNul(packed.links);
   const targets = splitNul(packed.targets);
-  const dirs = splitNul(packed.dirs);
   if (linkNames.length !== targets.length) return null;
-  for (const names of [files, linkNames, dirs, targets]) {
-    for (const n of names) if (n === '' || (names !== targets && n.includes('/'))) return null;
-  }
+  for (const n of linkNames) if (n === '' || n.includes('/')) return null;
+  for (const t of targets) if (t === '') return null;
   return { files, links: linkNames.map((name, i) => ({ name, target: targets[i]! })), dirs };
+}
+
+/**
+ * The links of the packed columns whose target is not in `storeDir` (Nix's isInStore, §2.4):
+ * those are what `index update` looks at (their outside targets change without touching the
+ * roots tree); links into the store, almost every link of a roots tree, it needs only as the
+ * index's bytes, so no object or entry is made for them and their strings die young. Null when
+ * the columns do not fit together.
+ */
+export function linksLeaving(names: Buffer, targets: Buffer, storeDir: string): { name: string; target: string }[] | null {
+  const linkNames = splitNul(names);
+  const linkTargets = splitNul(targets);
+  if (linkNames.length !== linkTargets.length) return null;
+  const out: { name: string; target: string }[] = [];
+  for (let i = 0; i < linkNames.length; i++) {
+    const name = linkNames[i]!;
+    const target = linkTargets[i]!;
+    if (name === '' || target === '' || name.includes('/')) return null;
+    if (!isInStore(storeDir, target)) out.push({ name, target });
+  }
+  return out;
 }
 
 function splitNul(buf: Buffer): string[] {

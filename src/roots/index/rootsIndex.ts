@@ -126,9 +126,10 @@ export class RootsIndex {
   /**
    * The cached listing of `dir` (without its files when `withFiles` is false: they are not even
    * read); a row that does not decode throws IndexDamaged. With `usable`, a listing it refuses
-   * (given the cached identity and read time) is not read: undefined.
+   * (given the cached identity and read time) is not read: undefined. With `leaving` (a store
+   * dir), the listing holds only the links whose target leaves that store.
    */
-  lookup(dir: string, withFiles = true, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean): CachedDir | undefined {
+  lookup(dir: string, withFiles = true, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean, leaving?: string): CachedDir | undefined {
     const key = Buffer.from(dir, 'latin1');
     const row = this.getDir.get(key) as DirRow | undefined;
     if (row === undefined) return undefined;
@@ -143,20 +144,20 @@ export class RootsIndex {
     }
     if (!Number.isInteger(row.entries)) throw new IndexDamaged(`damaged listing of '${dir}'`);
     if (usable !== undefined && !usable(stamp)) return undefined;
-    const base = this.base(dir, key, row, withFiles);
-    const listing = applyDelta(base, this.delta(dir, key), withFiles);
-    if (withFiles && row.entries !== listing.files.length + listing.links.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    const base = this.base(dir, key, row, withFiles, leaving);
+    const listing = applyDelta(base, this.delta(dir, key), withFiles, leaving);
+    if (withFiles && leaving === undefined && row.entries !== listing.files.length + listing.links.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
     return { ...stamp, listing, entries: row.entries };
   }
 
   /** The base listing of a directory whose row is `row` (files only if asked for). */
-  private base(dir: string, key: Buffer, row: DirRow, withFiles: boolean): Listing {
+  private base(dir: string, key: Buffer, row: DirRow, withFiles: boolean, leaving: string | undefined): Listing {
     let files: Buffer | undefined;
     if (withFiles) {
       files = this.getFiles.get(key) as Buffer | undefined;
       if (!Buffer.isBuffer(files)) throw new IndexDamaged(`damaged listing of '${dir}'`);
     }
-    const base = unpackListing({ files, links: row.links, targets: row.targets, dirs: row.dirs });
+    const base = unpackListing({ files, links: row.links, targets: row.targets, dirs: row.dirs }, leaving);
     if (base === null) throw new IndexDamaged(`damaged listing of '${dir}'`);
     return base;
   }

@@ -49,10 +49,10 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
     findings.push({ code: 'index-rebuilt', path: opened.file!, message: `roots index: ${distrust}; reading every directory again` });
   }
   const cache: ListingCache | undefined = index === undefined ? undefined : {
-    lookup: (dir, withFiles, usable) => {
+    lookup: (dir, withFiles, usable, leaving) => {
       if (damaged) return undefined;
       try {
-        return index.lookup(dir, withFiles, usable);
+        return index.lookup(dir, withFiles, usable, leaving);
       } catch (error) {
         if (!(error instanceof IndexDamaged)) throw error;
         damaged = true;
