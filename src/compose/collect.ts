@@ -196,7 +196,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     const removedLinks = new Set(request.dryRun ? [...generations.map((g) => g.link), ...aged.map((a) => a.target)] : []);
 
     enter('roots');
-    const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, request.dryRun ? 'read' : 'collect');
+    const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { mode: request.dryRun ? 'read' : 'collect' });
     const kept = removedLinks.size === 0 ? found.roots : found.roots.filter((r) => !removedLinks.has(r.link));
     const recent = request.keepRecentSeconds === undefined ? [] : recentRoots(graph, request.keepRecentSeconds, Date.now() / 1000);
     const rootSet = { ...found, roots: recent.length === 0 ? kept : [...kept, ...recent] };

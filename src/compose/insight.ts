@@ -55,6 +55,7 @@ interface Early {
   /** With the graph cache's digest of it (none under --no-index). */
   readonly graph?: (graph: StoreGraph, key: string | undefined) => void;
   readonly roots?: (roots: readonly Root[]) => void;
+  readonly edges?: (edges: KeepEdges) => void;
 }
 
 /**
@@ -65,11 +66,12 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   // As `live` and `dead` read it: the store listing through its cache, root targets by id.
   const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
   early.graph?.(graph, key);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, 'read', cache, order, graph.paths));
+  const edges = buildKeepEdges(graph, settings);
+  early.edges?.(edges);
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }));
   early.roots?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph, key);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
-  const edges = buildKeepEdges(graph, settings);
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);
   return { rootSet, liveness, edges, sources, index, findings: [...graphFindings, ...findings, ...rootSet.findings] };
 }
@@ -134,6 +136,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
         const file = key === undefined ? undefined : diskUsageFile(settings);
         thread.measureValid(graph.paths, settings.storeDir, settings.realStoreDir, file === undefined ? undefined : { file, realStoreDir: settings.realStoreDir, graphKey: key! });
       },
+      edges: (edges) => thread.orderEarly(edges.csr),
       roots: (roots) => {
         times = timesThread.linkTimes(roots.map((r) => ageFile(settings, r)));
         // Awaited in rootSizesOf; a failure before then must not count as unhandled.
@@ -159,6 +162,9 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   // order of the rows are made here meanwhile.
   const sized = onDisk.thread.sizes(planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length }), alive);
   sized.catch(() => undefined);
+  // The rows' order by link while the times and sizes are read on the other threads.
+  const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
+  const groupRank = rankPairs(names, names);
   const mtimes = await onDisk.times;
   const ages = Array.from(mtimes, (t) => (Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 1000))));
   const members: number[][] = names.map(() => []);
@@ -168,8 +174,6 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
     for (const i of members[g]!) if (ages[i] !== null && (youngest === null || ages[i]! < youngest)) youngest = ages[i]!;
     return youngest;
   };
-  const rowRank = rankPairs(roots.map((r) => r.link), roots.map((r) => r.path));
-  const groupRank = rankPairs(names, names);
   await extra;
   const sizes = sizesFrom(roots.length, await sized);
   // Ties go by link (group name), then by store path: the order `roots` lists them in. Rows are

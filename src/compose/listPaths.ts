@@ -8,6 +8,8 @@ import type { Settings } from '../config/settings.js';
 import { classifyPaths, mergeByPath } from '../liveness/classify.js';
 import type { PathsReport, RootsReport } from '../report/types.js';
 import { findRoots } from '../roots/findRoots.js';
+import { decisionScope } from '../roots/index/decisions.js';
+import type { DecisionScope } from '../roots/index/decisions.js';
 import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexedScan } from '../roots/index/withIndex.js';
 import type { TreeScan } from '../roots/readRootTrees.js';
@@ -16,9 +18,12 @@ import type { ClassifyContext } from '../roots/classify.js';
 import { readStoreEntries, readStoreGraph, readValidPaths } from '../snapshot/readStore.js';
 import { compareBytes } from '../store/bytes.js';
 
-/** Roots through the roots index (cached listings of unchanged directories); validity from the DB now. */
-function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any', ids?: ClassifyContext['ids']): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
-  return withIndex(settings, (cache) => findRoots(settings, isValid, 'read', cache, order, ids));
+/**
+ * Roots through the roots index (cached listings of unchanged directories); validity from the DB
+ * now, or, with `scope`, the decisions kept for unchanged directories and this very graph.
+ */
+function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any', ids?: ClassifyContext['ids'], scope?: DecisionScope): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
+  return withIndex(settings, (cache) => findRoots(settings, isValid, { cache, order, ids }), false, scope);
 }
 
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
@@ -28,9 +33,12 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
-  const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
+  const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
   // Roots first, then the store listing, in Nix's order (reference §5.5).
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths);
+  // The graph's digest (none without the graph cache, or with ca-derivations) scopes kept decisions.
+  // Decisions kept for the graph this one was refreshed from are translated through its lineage.
+  const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);
   const entries = readStoreEntries(settings, graph, key);
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).

@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
+import type { Csr } from '../graph/csr.js';
 import type { PathTable } from '../graph/pathTable.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
@@ -46,6 +47,12 @@ export class DiskThread {
     const { bytes, offsets } = paths.raw;
     // Copied, not handed over: the path table stays in use here. Failures come with usage().
     this.ask({ kind: 'valid', pathBytes: bytes, pathOffsets: offsets, storeDir, realStoreDir, ...(cache === undefined ? {} : { cache }) }).catch(() => undefined);
+  }
+
+  /** Starts ordering the keep graph (graphOrder.ts), which sizes() then uses: it needs no liveness. */
+  orderEarly(succ: Csr): void {
+    // Failures come with sizes(), which orders the graph itself.
+    this.ask({ kind: 'order', succStart: succ.start, succList: succ.list }).catch(() => undefined);
   }
 
   /** Adds the nodes of `nodes` that `measured` picks and that are not valid (not in the table). */

@@ -12,6 +12,8 @@ import { parentPort } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
 import { linkTimes } from './linkTimes.js';
 import { aliveOnly, measureSizes } from './rootSizes.js';
+import { orderGraph } from './graphOrder.js';
+import type { GraphOrder } from './graphOrder.js';
 import type { SizeSums, SizesJob } from './rootSizes.js';
 import { DiskMeter } from './measureDisk.js';
 import { readDiskCache, takeStamp, writeDiskCache } from './diskUsageCache.js';
@@ -43,6 +45,12 @@ export type DiskTask =
     readonly extra: readonly (readonly [number, string])[];
   }
   | {
+    /** orderGraph of the keep graph over its rows, ahead of 'sizes' (which is given the same graph). */
+    readonly kind: 'order';
+    readonly succStart: Uint32Array;
+    readonly succList: Int32Array;
+  }
+  | {
     /** measureSizes (rootSizes.ts) over the disk usage of the alive nodes (after 'extra'). */
     readonly kind: 'sizes';
     readonly job: SizesJob;
@@ -68,6 +76,8 @@ export type DiskAnswer = { readonly id: number } & (
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 
 const meter = new DiskMeter();
+/** The keep graph's order over its rows, from an 'order' job. */
+let early: GraphOrder | undefined;
 /** Why measuring the valid paths failed: the disk usage job answers with it. */
 let failed: DiskAnswer | undefined;
 
@@ -124,8 +134,12 @@ parentPort?.on('message', (job: DiskJob) => {
     } else if (job.kind === 'extra') {
       for (const [id, path] of job.extra) meter.add(id, path);
       answer = { id: job.id, measured: job.extra.length };
+    } else if (job.kind === 'order') {
+      const succ = { start: job.succStart, list: job.succList };
+      early = orderGraph(succ, succ.start.length - 1);
+      answer = { id: job.id, measured: 0 };
     } else if (job.kind === 'sizes') {
-      const sums = measureSizes(job.job, aliveOnly(meter.usage(job.alive.length), job.alive));
+      const sums = measureSizes(job.job, aliveOnly(meter.usage(job.alive.length), job.alive), early);
       parentPort!.postMessage({ id: job.id, sums } satisfies DiskAnswer, [sums.exclusiveRows.buffer, sums.exclusiveGroups.buffer, sums.closures.buffer] as ArrayBuffer[]);
       return;
     } else {

@@ -73,3 +73,28 @@ export function orderGraph(succ: Csr, nodeCount: number): GraphOrder {
   }
   return { rank, component, componentCount: components };
 }
+
+/**
+ * orderGraph(succ, nodeCount) from orderGraph(succ, V) of the same CSR over its V rows, when no
+ * edge leads past them (else undefined): the nodes past V have no edges either way, so the DFS
+ * meets them last, one component each, and they take the lowest ranks in id order, every rank
+ * above them moving up by their number. Lets the order be made before the store listing says
+ * how many nodes there are.
+ */
+export function extendOrder(order: GraphOrder, succ: Csr, nodeCount: number): GraphOrder | undefined {
+  const validCount = succ.start.length - 1;
+  if (order.rank.length !== validCount || nodeCount < validCount) return undefined;
+  for (const w of succ.list) if (w >= validCount) return undefined;
+  const extra = nodeCount - validCount;
+  const rank = new Int32Array(nodeCount);
+  const component = new Int32Array(nodeCount);
+  for (let v = 0; v < validCount; v++) {
+    rank[v] = order.rank[v]! + extra;
+    component[v] = order.component[v]!;
+  }
+  for (let v = validCount; v < nodeCount; v++) {
+    rank[v] = nodeCount - 1 - v;
+    component[v] = order.componentCount + v - validCount;
+  }
+  return { rank, component, componentCount: order.componentCount + extra };
+}

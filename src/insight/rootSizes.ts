@@ -23,7 +23,8 @@ import type { Root } from '../roots/types.js';
 import type { Csr } from '../graph/csr.js';
 import { closureSums, sizesOf } from './closureSizes.js';
 import { exclusiveSums } from './exclusiveSizes.js';
-import { orderGraph } from './graphOrder.js';
+import { extendOrder, orderGraph } from './graphOrder.js';
+import type { GraphOrder } from './graphOrder.js';
 import type { KeepSources } from './keepSources.js';
 
 export interface DiskUsage {
@@ -117,10 +118,11 @@ export function planRootSizes(input: RootSizesInput): SizesJob {
 /**
  * Exclusive and closure sums over `disk` (of the alive nodes: aliveOnly), on one order of the
  * graph (graphOrder.ts) for both.
+ * @param early orderGraph of `job.succ` over its rows alone, made before the node count was known.
  */
-export function measureSizes(job: SizesJob, disk: DiskUsage): SizeSums {
+export function measureSizes(job: SizesJob, disk: DiskUsage, early?: GraphOrder): SizeSums {
   const { succ, nodeCount, nar } = job;
-  const order = orderGraph(succ, nodeCount);
+  const order = (early === undefined ? undefined : extendOrder(early, succ, nodeCount)) ?? orderGraph(succ, nodeCount);
   const exclusive = exclusiveSums({ succ, order, nodeCount, rowTargets: job.rowTargets, groupIndex: job.groupIndex, groupCount: job.groupCount, nar }, disk);
   return { exclusiveRows: exclusive.rows, exclusiveGroups: exclusive.groups, closures: closureSums(succ, nodeCount, job.starts, nar, disk, order.rank) };
 }

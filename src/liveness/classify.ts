@@ -32,7 +32,7 @@ export interface GcOptions {
 export interface Liveness {
   readonly nodes: NodeTable;
   readonly state: LivenessState;
-  /** Node of each root's path, in the root set's order. */
+  /** Node of each root's path, in the root set's order, then its kept root ids. */
   readonly rootIds: Int32Array;
 }
 
@@ -44,7 +44,12 @@ export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: St
   const nodes = new NodeTable(graph);
   const startIds = requested === undefined ? entryIds(entries, (name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
   const known = rootSet.rootIds?.length === rootSet.roots.length ? rootSet.rootIds : undefined;
-  const rootIds = Int32Array.from(rootSet.roots, (r, i) => (known !== undefined && known[i]! >= 0 ? known[i]! : nodes.intern(r.path)));
+  const kept = rootSet.keptRootIds ?? new Int32Array(0);
+  const rootIds = new Int32Array(rootSet.roots.length + kept.length);
+  rootSet.roots.forEach((r, i) => {
+    rootIds[i] = known !== undefined && known[i]! >= 0 ? known[i]! : nodes.intern(r.path);
+  });
+  rootIds.set(kept, rootSet.roots.length);
   const state = markLive({
     nodes,
     entries: startIds,

@@ -36,6 +36,12 @@ export class ByteChunks {
     this.used += this.current.write(text, this.used, 'utf8');
   }
 
+  /** One byte (a newline, say: no string, no native call). */
+  byte(code: number): void {
+    this.room(1);
+    this.current[this.used++] = code;
+  }
+
   /** `count` spaces (a separator: no string, no native call). */
   spaces(count: number): void {
     this.room(count);

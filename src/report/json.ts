@@ -22,7 +22,13 @@ const num = (b: bigint | null): number | null => (b === null ? null : Number(b))
 
 export function renderJson(report: Report): Buffer {
   // roots --sizes has a row per root: 700k roots make 400 MB of JSON, near V8's longest string.
-  if (report.command === 'root-sizes') return jsonInPieces(toJson(report) as Record<string, unknown>);
+  if (report.command === 'root-sizes') {
+    // A row's keys, numbers and indentation take about 330 bytes besides its strings (see ByteChunks).
+    let expected = 4096;
+    for (const r of report.roots) expected += r.root.link.length + r.root.path.length + r.root.kind.length + r.group.length + 330;
+    for (const g of report.groups) expected += g.name.length + 300;
+    return jsonInPieces(toJson(report) as Record<string, unknown>, expected);
+  }
   // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
   return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
 }
@@ -30,9 +36,10 @@ export function renderJson(report: Report): Buffer {
 /**
  * `JSON.stringify(value, null, 2)` and a newline, as bytes, made a top-level key and an array
  * element at a time, so that no string holds the whole text.
+ * @param expected about how many bytes it takes (ByteChunks).
  */
-export function jsonInPieces(value: Readonly<Record<string, unknown>>): Buffer {
-  const out = new ByteChunks();
+export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?: number): Buffer {
+  const out = new ByteChunks(expected);
   // JSON.stringify leaves out keys whose value is undefined, a function or a symbol.
   const keys = Object.keys(value).filter((k) => !['undefined', 'function', 'symbol'].includes(typeof value[k]));
   if (keys.length === 0) out.utf8('{}');

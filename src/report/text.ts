@@ -1,5 +1,6 @@
 /** Output byte-identical to `nix-store --gc --print-roots | --print-live | --print-dead` (§15). */
 import { toBytes } from '../store/bytes.js';
+import { ByteChunks } from './byteChunks.js';
 import { renderIndexText } from './indexText.js';
 import { renderRootSizesText, renderWhyText } from './insightText.js';
 import { formatMiB, summaryLine } from './mib.js';
@@ -15,7 +16,7 @@ export function renderText(report: Report): Buffer {
       return toBytes(report.roots.map((r) => `${r.link} -> ${r.path}\n`).join(''));
     case 'live':
     case 'dead':
-      return toBytes(report.paths.map((p) => `${p.path}\n`).join(''));
+      return pathLines(report.paths);
     case 'gc':
     case 'delete':
       return toBytes(renderGc(report));
@@ -53,4 +54,16 @@ function renderGc(report: GcReport): string {
   const paths = (report.order === 'lru' ? report.deleted : [...report.deleted].sort()).map((p) => `${p}\n`).join('');
   const kept = keptByPolicyText(report.keptByPolicy);
   return `${paths}${report.deleted.length} store paths would be deleted, freeing ${formatMiB(report.diskBytesFreed)} MiB on disk (apparent size ${formatMiB(report.bytesFreed)} MiB, which nix-store reports; narSize ${formatMiB(report.narSize)} MiB)\n${kept === undefined ? '' : `${kept}\n`}`;
+}
+
+/** One path a line, written straight into one buffer: no line strings, no joined text. */
+function pathLines(paths: readonly { readonly path: string }[]): Buffer {
+  let length = 0;
+  for (const p of paths) length += p.path.length + 1;
+  const out = new ByteChunks(length);
+  for (const p of paths) {
+    out.write(p.path);
+    out.byte(0x0a);
+  }
+  return out.bytes();
 }

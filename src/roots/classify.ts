@@ -11,9 +11,11 @@ export type Decision =
   | { readonly kind: 'invalid'; readonly link: string; readonly target: string }
   /** Points outside the store: the target (canonical, absolute) must be looked at (§3.3 step 2). */
   | { readonly kind: 'outside'; readonly link: string; readonly target: string }
-  | { readonly kind: 'ignore' };
+  /** `absent`: a file named after a store path that is not valid (a root once that path is registered). */
+  | { readonly kind: 'ignore'; readonly absent?: true };
 
 const IGNORE: Decision = { kind: 'ignore' };
+const ABSENT: Decision = { kind: 'ignore', absent: true };
 
 export interface ClassifyContext {
   readonly storeDir: string;
@@ -32,10 +34,10 @@ export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision 
     if (!isValidBaseName(base)) return IGNORE;
     if (ctx.ids !== undefined) {
       const id = ctx.ids.idOfName(base);
-      return id === -1 ? IGNORE : { kind: 'root', root: { link: entry.path, path: `${ctx.storeDir}/${base}`, kind: 'file' }, id };
+      return id === -1 ? ABSENT : { kind: 'root', root: { link: entry.path, path: `${ctx.storeDir}/${base}`, kind: 'file' }, id };
     }
     const path = `${ctx.storeDir}/${base}`;
-    return ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : IGNORE;
+    return ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : ABSENT;
   }
   if (isInStore(ctx.storeDir, entry.target)) return classifyStoreTarget(entry.path, entry.target, 'symlink', ctx);
   return { kind: 'outside', link: entry.path, target: outsideTarget(entry.path, entry.target) };

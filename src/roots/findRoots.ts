@@ -6,64 +6,49 @@
  */
 import pLimit from 'p-limit';
 import type { Settings } from '../config/settings.js';
-import { display } from '../store/bytes.js';
 import { hashPartOf, isInStore, toStorePath } from '../store/storePath.js';
-import { classifyEntry, classifySecondHop, isAutoLink } from './classify.js';
-import type { ClassifyContext, Decision } from './classify.js';
-import { isMissingEverywhere } from './followOutside.js';
+import type { ClassifyContext } from './classify.js';
+import { decideTrees } from './decideTrees.js';
 import { readRuntimeRefs } from './runtimeRoots.js';
 import { readRootTrees } from './readRootTrees.js';
-import type { TreeScan } from './readRootTrees.js';
+import type { TreeIo, TreeScan } from './readRootTrees.js';
 import type { ListingCache } from './scanTree.js';
 import { readTempRoots } from './tempRoots.js';
-import type { Finding, Root, RootSet } from './types.js';
+import type { Root, RootSet } from './types.js';
 
-/**
- * @param mode 'collect' (the collector, holding gc.lock) removes stale temproots files under
- *   their lock as Nix does; 'read' only reports them.
- * @param cache cached directory listings (the roots index): validity is still decided here,
- *   against the current database, for every entry.
- * @param order 'sorted': by link then path, each pair once (what `roots` prints); 'unique': each
- *   pair once, as found (for callers that order rows themselves); 'any': as found, possibly
- *   repeated (enough for liveness).
- */
-export async function findRoots(settings: Settings, isValid: (path: string) => boolean, mode: 'read' | 'collect' = 'read', cache?: ListingCache, order: RootOrder = 'sorted', ids?: ClassifyContext['ids']): Promise<RootSet & { readonly scan: TreeScan }> {
+export interface FindRootsOptions {
+  /**
+   * 'collect' (the collector, holding gc.lock) removes stale temproots files under their lock as
+   * Nix does; 'read' (the default) only reports them.
+   */
+  readonly mode?: 'read' | 'collect';
+  /**
+   * Cached directory listings (the roots index): validity is still decided here, against the
+   * current database, for every entry, except where the cache kept an earlier scan's decisions
+   * for the same graph (only with ids, in order 'any').
+   */
+  readonly cache?: ListingCache | undefined;
+  /**
+   * 'sorted' (the default): by link then path, each pair once (what `roots` prints); 'unique':
+   * each pair once, as found (for callers that order rows themselves); 'any': as found, possibly
+   * repeated (enough for liveness).
+   */
+  readonly order?: RootOrder;
+  /** Look roots up by graph id (see ClassifyContext). */
+  readonly ids?: ClassifyContext['ids'] | undefined;
+  /** Tests only: the scanner's file system and clock. */
+  readonly io?: TreeIo;
+}
+
+export async function findRoots(settings: Settings, isValid: (path: string) => boolean, options: FindRootsOptions = {}): Promise<RootSet & { readonly scan: TreeScan }> {
+  const { mode = 'read', cache, order = 'sorted', ids } = options;
   const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid, ...(ids === undefined ? {} : { ids }) };
-  const roots: Root[] = [];
+  // Kept decisions give roots as ids alone: only for liveness, which needs nothing else.
+  const scope = order === 'any' && ids !== undefined ? cache?.decisions : undefined;
+  const trees = await readRootTrees(settings, pLimit(settings.jobs), cache, options.io, true, scope);
   // With `ids` and in any order: each root's graph id, -1 where not known (temp roots).
-  const rootIds: number[] = [];
-  const findings: Finding[] = [];
-
-  const take = (decision: Decision): void => {
-    if (decision.kind === 'root') {
-      roots.push(decision.root);
-      rootIds.push(decision.id ?? -1);
-    }
-    else if (decision.kind === 'invalid') {
-      findings.push({ code: 'invalid-root', path: decision.link, message: `skipping invalid root from '${display(decision.link)}' to '${display(decision.target)}'` });
-    }
-  };
-
-  const trees = await readRootTrees(settings, pLimit(settings.jobs), cache);
-  findings.push(...trees.findings);
-  for (const entry of trees.entries) {
-    const decision = classifyEntry(entry, ctx);
-    if (decision.kind !== 'outside') {
-      take(decision);
-      continue;
-    }
-    const { link, target } = decision;
-    // readRootTrees looked at the target of every link that leaves the store.
-    // Each place that leads into the store gives a root (both, if both do: fails closed).
-    const looks = trees.looks.get(link)!;
-    for (const look of looks) {
-      if (look.kind === 'link') take(classifySecondHop(target, look.target, ctx));
-      else if (look.kind === 'error') findings.push(look.finding);
-    }
-    if (isMissingEverywhere(looks) && isAutoLink(settings.stateDir, link)) {
-      findings.push({ code: 'stale-link', path: link, target, message: `stale link from '${display(link)}' to '${display(target)}'` });
-    }
-  }
+  const { roots, rootIds, keptRootIds, findings, decisions } = decideTrees(trees, ctx, settings.stateDir);
+  const scan: TreeScan = decisions === undefined ? trees.scan : { ...trees.scan, decisions };
 
   if (settings.runtimeRoots) {
     const runtime = await readRuntimeRefs(settings.procDir, settings.storeDir);
@@ -84,14 +69,15 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   roots.push(...temp.roots);
   const tempHashParts = new Set(temp.roots.map((r) => hashPartOf(settings.storeDir, r.path)));
   // Sorting a million roots costs seconds; liveness only flags them, so it takes them as they are.
-  if (order === 'sorted') return { roots: dedupeRoots(roots), tempHashParts, findings, scan: trees.scan };
+  if (order === 'sorted') return { roots: dedupeRoots(roots), tempHashParts, findings, scan };
   for (let i = rootIds.length; i < roots.length; i++) rootIds.push(-1);
   if (order === 'unique') {
-    const kept = uniqueRootIndices(roots);
-    const ids2 = ids === undefined ? undefined : kept.map((i) => rootIds[i]!);
-    return { roots: kept.map((i) => roots[i]!), ...(ids2 === undefined ? {} : { rootIds: ids2 }), tempHashParts, findings, scan: trees.scan };
+    const unique = uniqueRootIndices(roots);
+    const uniqueIds = ids === undefined ? undefined : unique.map((i) => rootIds[i]!);
+    return { roots: unique.map((i) => roots[i]!), ...(uniqueIds === undefined ? {} : { rootIds: uniqueIds }), tempHashParts, findings, scan };
   }
-  return { roots, ...(ids === undefined ? {} : { rootIds }), tempHashParts, findings, scan: trees.scan };
+  const kept = keptRootIds.length === 0 ? {} : { keptRootIds: Int32Array.from(keptRootIds) };
+  return { roots, ...(ids === undefined ? {} : { rootIds }), ...kept, tempHashParts, findings, scan };
 }
 
 export type RootOrder = 'sorted' | 'unique' | 'any';

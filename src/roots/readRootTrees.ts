@@ -12,10 +12,11 @@ import { leadsOutside, outsideTarget } from './classify.js';
 import { expandExtraRoots } from './extraRoots.js';
 import { describeLooks, lookOutside, lookOutsideNow } from './followOutside.js';
 import type { OutsideLooks } from './followOutside.js';
+import type { DecisionScope, DirDecisions } from './index/decisions.js';
 import type { OutsideLink } from './index/rootsIndex.js';
 import { Pace } from './pace.js';
 import { scanTrees } from './scanTree.js';
-import type { ListingCache, ScanResult } from './scanTree.js';
+import type { DecidedDir, DirSpan, ListingCache, ScanResult } from './scanTree.js';
 import type { ScanFs } from './scanFs.js';
 import type { Finding, TreeEntry } from './types.js';
 
@@ -24,6 +25,8 @@ export interface TreeScan extends Pick<ScanResult, 'listings' | 'reused' | 'read
   readonly entries: number;
   readonly outside: OutsideLink[];
   readonly scanMs: number;
+  /** Decisions made in this scan for cached listings, to be kept with them (set by the classifier). */
+  readonly decisions?: ReadonlyMap<string, DirDecisions>;
 }
 
 export interface RootTrees {
@@ -32,6 +35,9 @@ export interface RootTrees {
   readonly looks: ReadonlyMap<string, OutsideLooks>;
   readonly findings: readonly Finding[];
   readonly scan: TreeScan;
+  /** With `decisions`: directories decided by an earlier scan (no entries), and where each cached listing's entries are. */
+  readonly decided: readonly DecidedDir[];
+  readonly spans: readonly DirSpan[];
 }
 
 const OUTSIDE_BATCH = 64;
@@ -56,8 +62,9 @@ export interface TreeIo {
  * @param files false when regular-file entries are not wanted (`index update`): they are not
  *   emitted, and for unchanged directories not even read from the index; nor are symlinks into
  *   the store (only those leaving it are looked at further).
+ * @param decisions use the cache's kept decisions in this scope (with `files` only; see scanTree.ts).
  */
-export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true): Promise<RootTrees> {
+export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true, decisions?: DecisionScope): Promise<RootTrees> {
   const extra = await expandExtraRoots(settings.extraRoots, settings.root);
   const tops = rootTops(settings, extra.tops);
   const started = performance.now();
@@ -65,7 +72,8 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
   const pace = new Pace(io.blocking ?? true);
   // Without files (`index update`) only links leaving the store matter: they are looked at below.
-  const scan = await scanTrees(tops, limit, { cache, startNs, files, leaving: files ? undefined : settings.storeDir, pace, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  const leaving = files ? undefined : settings.storeDir;
+  const scan = await scanTrees(tops, limit, { cache, startNs, files, leaving, pace, decisions, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLooks>();
   const outside: OutsideLink[] = [];
   const record = (link: string, target: string, found: OutsideLooks): void => {
@@ -84,5 +92,7 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
     looks,
     findings: [...extra.findings, ...scan.findings],
     scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entryCount, outside, scanMs: performance.now() - started },
+    decided: scan.decided,
+    spans: scan.spans,
   };
 }

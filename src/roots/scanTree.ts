@@ -9,13 +9,19 @@
  * one lstat: if its identity and timestamps say it has not changed since its cached listing was
  * read (`canReuse`), the listing stands in for readdir and readlink. Subdirectories are always
  * checked themselves. Only listings read whole, without error, are handed back for caching.
+ *
+ * Asked to (`decisions`), a reused listing whose entries' decisions were kept comes without its
+ * file names: it is handed back as a decided directory instead of entries, and of its links only
+ * those that leave the store are emitted (their second hop is looked at in every scan).
  */
 import type { LimitFunction } from 'p-limit';
 import { errnoOf } from '../errors.js';
 import { display } from '../store/bytes.js';
 import { isInStore } from '../store/storePath.js';
 import { canReuse, TIMESTAMP_MARGIN_NS } from './index/listing.js';
-import type { CachedDir, DirIdentity, Listing, PackedNames } from './index/listing.js';
+import type { CachedDir, DirIdentity, Listing, LookupOptions, PackedNames } from './index/listing.js';
+import { OUTSIDE } from './index/decisions.js';
+import type { DecisionScope, DirDecisions } from './index/decisions.js';
 import { Pace } from './pace.js';
 import { nodeScanFs } from './scanFs.js';
 import type { NodeKind, ScanFs } from './scanFs.js';
@@ -23,12 +29,30 @@ import type { Finding, TreeEntry } from './types.js';
 
 /** Cached listings, looked up one directory at a time (without file names if not wanted). */
 export interface ListingCache {
-  /**
-   * @param usable when given and false for the cached identity and read time, the listing is
-   *   not read at all (a changed directory is listed again anyway) and undefined is returned.
-   * @param leaving a store dir: only the links whose target leaves it are wanted.
-   */
-  lookup(dir: string, withFiles: boolean, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean, leaving?: string): CachedDir | undefined;
+  /** See LookupOptions: files, kept decisions or only the links leaving the store, as wanted. */
+  lookup(dir: string, opts?: LookupOptions): CachedDir | undefined;
+  /** The scope in which this cache keeps decisions, if it does (see decisions.ts). */
+  readonly decisions?: DecisionScope;
+}
+
+/** A reused directory whose entries were decided by an earlier scan: no entries are made for it. */
+export interface DecidedDir {
+  readonly dir: string;
+  /** Where in `entries` the directory's entries would have been: its links leaving the store follow, in order. */
+  readonly at: number;
+  readonly links: Listing['links'];
+  readonly decisions: DirDecisions;
+  /** The decisions were translated from the previous graph (CachedDir.translated); with `recheck`, `files` are the names. */
+  readonly translated?: { readonly recheck: boolean };
+  readonly files?: readonly string[];
+}
+
+/** The entries of one directory whose listing is handed back for caching: files, then links. */
+export interface DirSpan {
+  readonly dir: string;
+  readonly at: number;
+  readonly files: number;
+  readonly links: number;
 }
 
 export interface ScanOptions {
@@ -50,6 +74,11 @@ export interface ScanOptions {
   readonly leaving?: string | undefined;
   /** Blocking or parallel system calls; one Pace for the whole scan. */
   readonly pace?: Pace;
+  /**
+   * Use and make kept decisions in this scope (with `files` only): decided directories, and
+   * spans for the entries of every other cached listing.
+   */
+  readonly decisions?: DecisionScope | undefined;
 }
 
 export interface ScanResult {
@@ -62,6 +91,10 @@ export interface ScanResult {
   readonly read: number;
   /** Files and symlinks met (including those of reused listings not emitted). */
   readonly entryCount: number;
+  /** With `decisions`: reused directories whose decisions were kept, in `at` order. */
+  readonly decided: DecidedDir[];
+  /** With `decisions`: the entries of each other listing in `listings`, in `at` order. */
+  readonly spans: DirSpan[];
 }
 
 /** Errors Nix reports as "cannot read potential root" and skips (§3.4). */
@@ -101,12 +134,27 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
 
   const files = opts.files ?? true;
   const leaving = files ? undefined : opts.leaving;
-  const emit = (dir: string, listing: Listing, entryCount = listing.files.length + listing.links.length): void => {
+  const scope = files ? opts.decisions : undefined;
+  const decided: DecidedDir[] = [];
+  const spans: DirSpan[] = [];
+  /** @param cached the listing is handed back for caching (its decisions may be kept). */
+  const emit = (dir: string, listing: Listing, cached: boolean, entryCount = listing.files.length + listing.links.length): void => {
     counts.entryCount += entryCount;
+    if (scope !== undefined && cached) spans.push({ dir, at: entries.length, files: listing.files.length, links: listing.links.length });
     if (files) for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
     for (const { name, target } of listing.links) {
       if (leaving === undefined || !isInStore(leaving, target)) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
     }
+    for (const name of listing.dirs) visitDir(`${dir}/${name}`);
+  };
+
+  const emitDecided = (dir: string, cached: CachedDir, decisions: DirDecisions, entryCount: number): void => {
+    const { listing, translated } = cached;
+    counts.entryCount += entryCount;
+    decided.push({ dir, at: entries.length, links: listing.links, decisions, ...(translated === undefined ? {} : { translated, files: listing.files }) });
+    listing.links.forEach(({ name, target }, i) => {
+      if (decisions.links[i] === OUTSIDE) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
+    });
     for (const name of listing.dirs) visitDir(`${dir}/${name}`);
   };
 
@@ -120,8 +168,9 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     const { listing, packedFiles, complete } = await readListing(dir);
     counts.read++;
     const entryCount = (packedFiles?.count ?? listing.files.length) + listing.links.length;
-    if (identity !== undefined && complete) listings.set(dir, { identity, readAtNs: startNs, listing, packedFiles, entries: entryCount });
-    emit(dir, listing, entryCount);
+    const cached = identity !== undefined && complete;
+    if (cached) listings.set(dir, { identity, readAtNs: startNs, listing, packedFiles, entries: entryCount });
+    emit(dir, listing, cached, entryCount);
   };
 
   const readCached = async (dir: string): Promise<void> => {
@@ -129,11 +178,12 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     // Blocking while the pace allows: most directories of a rescan cost nothing but this lstat.
     const st = pace.blockingNow ? pace.timed(SLOW_STAT_MS, () => fs.statNow(dir)) : await fs.stat(dir);
     if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
-    const cached = cache!.lookup(dir, files, (c) => canReuse(c, st, marginNs), leaving);
+    const cached = cache!.lookup(dir, { withFiles: files, usable: (c) => canReuse(c, st, marginNs), scope, leaving });
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
       counts.reused++;
       listings.set(dir, cached);
-      emit(dir, cached.listing, cached.entries);
+      if (cached.decisions !== undefined) emitDecided(dir, cached, cached.decisions, cached.entries);
+      else emit(dir, cached.listing, true, cached.entries);
       return;
     }
     await readFresh(dir, st);
@@ -182,5 +232,5 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     }
   }
   for (let i = 0; i < pending.length; i++) await pending[i];
-  return { entries, findings, listings, ...counts };
+  return { entries, findings, listings, ...counts, decided, spans };
 }

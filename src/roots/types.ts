@@ -51,6 +51,11 @@ export interface RootSet {
   readonly roots: readonly Root[];
   /** The graph id of each root (aligned with `roots`; -1 where unknown), when the finder was given ids. */
   readonly rootIds?: readonly number[];
+  /**
+   * Further roots, as graph ids alone (no Root object, no link): entries of unchanged directories
+   * whose decisions the roots index kept for this graph. Only for liveness (order 'any').
+   */
+  readonly keptRootIds?: Int32Array;
   /** Hash parts of temp roots: they protect every store entry sharing the hash (reference §5.6). */
   readonly tempHashParts: ReadonlySet<string>;
   readonly findings: readonly Finding[];

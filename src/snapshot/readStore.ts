@@ -9,6 +9,7 @@ import { caDrvReader, loadGraph } from '../graph/loadGraph.js';
 import { loadGraphForSettings, storeListingFile } from '../graph/cache/graphCache.js';
 import { storeEntriesCached } from './storeListingCache.js';
 import type { Finding } from '../roots/types.js';
+import type { GraphLineage } from '../graph/lineage.js';
 import type { StoreGraph } from '../graph/storeGraph.js';
 import { registeredEntries, splitStoreEntries } from '../liveness/storeEntries.js';
 import type { StoreEntries } from '../liveness/storeEntries.js';
@@ -26,12 +27,12 @@ export function validateDatabase(settings: Settings): void {
  * @param cached through the graph cache (read-only commands, unless --no-index); `gc` reads the
  *   database in full (README, "The caches").
  */
-export function readStoreGraph(settings: Settings, cached: boolean): { graph: StoreGraph; findings: Finding[]; key?: string } {
+export function readStoreGraph(settings: Settings, cached: boolean): { graph: StoreGraph; findings: Finding[]; key?: string; lineage?: GraphLineage } {
   const db = NixDbReader.open(dbFileOf(settings));
   try {
-    const { graph, findings, key } = cached ? loadGraphForSettings(db, settings) : { graph: loadGraph(db, settings.storeDir, caDrvReader(settings)), findings: [], key: undefined };
+    const { graph, findings, key, lineage } = cached ? loadGraphForSettings(db, settings) : { graph: loadGraph(db, settings.storeDir, caDrvReader(settings)), findings: [], key: undefined, lineage: undefined };
     if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths.bounds() });
-    return { graph, findings, ...(key === undefined ? {} : { key }) };
+    return { graph, findings, ...(key === undefined ? {} : { key, ...(lineage === undefined ? {} : { lineage }) }) };
   } finally {
     db.close();
   }

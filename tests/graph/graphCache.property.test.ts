@@ -5,7 +5,9 @@
  * `update ValidPaths set narSize, hash` plus `insert or replace into Refs` (old pairs stay);
  * invalidatePath deletes the ValidPaths row (cascades). Also VACUUM, a database renamed into
  * place, and a writer committing while the cache is being read. After every step the graph
- * built through the cache must equal the graph of a full load.
+ * built through the cache must equal the graph of a full load, and the lineage it comes with
+ * (the graph it was refreshed from, and the delta) must translate every id of that graph to the
+ * id of the same path registered under the same ValidPaths id, or to none.
  */
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -15,6 +17,8 @@ import { describe, expect, it } from 'vitest';
 import { graphDifferences } from '../../src/graph/cache/compareGraphs.js';
 import { loadGraphCached } from '../../src/graph/cache/graphCache.js';
 import type { RefreshOptions } from '../../src/graph/cache/refresh.js';
+import { translateIds } from '../../src/graph/lineage.js';
+import type { GraphLineage } from '../../src/graph/lineage.js';
 import { loadGraph } from '../../src/graph/loadGraph.js';
 import type { StoreGraph } from '../../src/graph/storeGraph.js';
 import { NixDbReader } from '../../src/store/nixDb.js';
@@ -23,7 +27,7 @@ import { NIX_28_SCHEMA } from '../support/nixDb.js';
 const STORE = '/nix/store';
 const RUNS = Number(process.env.STOREGC_PROPERTY_RUNS ?? 300);
 /** How each step's graph was obtained: the property means little if it were always a full load. */
-const sources = { unchanged: 0, incremental: 0, full: 0, storedGraph: 0, filesUntouched: 0 };
+const sources = { unchanged: 0, incremental: 0, full: 0, storedGraph: 0, filesUntouched: 0, lineage: 0 };
 
 type Op =
   | { kind: 'register'; count: number; picks: number[]; drv: boolean; deriver: number }
@@ -183,6 +187,22 @@ function fullLoad(dbFile: string): StoreGraph {
 }
 
 /**
+ * Why `lineage` does not lead from `before` to `after`, or undefined: each earlier id must map to
+ * the id of the same path under the same ValidPaths id, or to -1 exactly when there is none.
+ */
+function lineageMismatch(lineage: GraphLineage, before: StoreGraph, after: StoreGraph): string | undefined {
+  const map = translateIds(lineage, after.paths.size);
+  if (map === undefined) return 'the lineage does not fit the graphs\' sizes';
+  for (let old = 0; old < before.paths.size; old++) {
+    const path = before.paths.pathOf(old);
+    const now = after.paths.idOf(path);
+    const same = now !== -1 && after.dbIds[now] === before.dbIds[old] ? now : -1;
+    if (map[old] !== same) return `id ${old} (${path}) translated to ${map[old]}, expected ${same}`;
+  }
+  return undefined;
+}
+
+/**
  * Applies `ops`, loading through the cache after each; returns the first difference from a full load.
  * @param pauseMs with `fingerprintMarginNs`: a pause before each step, longer than the kernel's
  *   timestamp tick, standing in for the margin a real run keeps (files quiet for 3 s).
@@ -191,6 +211,19 @@ function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigi
   const dir = mkdtempSync('/dev/shm/storegc-gcache-');
   const world = new NixWorld(join(dir, 'var'));
   const cacheFile = join(dir, 'var/storegc/graph-cache.bin');
+  // Every graph loaded, by its digest: a lineage must name one of them.
+  const graphs = new Map<string, StoreGraph>();
+  const checkLineage = (loaded: { graph: StoreGraph; key?: string; lineage?: GraphLineage }): string | undefined => {
+    if (loaded.lineage !== undefined) {
+      const before = graphs.get(loaded.lineage.previousKey);
+      if (before === undefined) return 'a lineage from a graph never loaded';
+      const why = lineageMismatch(loaded.lineage, before, loaded.graph);
+      if (why !== undefined) return why;
+      sources.lineage++;
+    }
+    if (loaded.key !== undefined) graphs.set(loaded.key, loaded.graph);
+    return undefined;
+  };
   try {
     for (const o of ops) {
       let expected: StoreGraph;
@@ -211,11 +244,14 @@ function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigi
           expected = fullLoad(world.dbFile);
         }
         const request = { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh, ...(fingerprintMarginNs === undefined ? {} : { fingerprintMarginNs }) };
-        const { graph, use } = loadGraphCached(reader, request);
+        const loaded = loadGraphCached(reader, request);
+        const { graph, use } = loaded;
         sources[use.source]++;
         if (use.checked === 'files') sources.filesUntouched++;
         const diff = graphDifferences(graph, expected);
         if (diff.length > 0) return [`after ${JSON.stringify(o)}:`, ...diff];
+        const badLineage = checkLineage(loaded);
+        if (badLineage !== undefined) return [`after ${JSON.stringify(o)}: lineage: ${badLineage}`];
         if (o.kind !== 'concurrentWrite') {
           // Nothing changed since: served by the graph stored with the rows, which must be the same.
           const again = loadGraphCached(reader, request);
@@ -223,6 +259,8 @@ function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigi
           if (again.use.checked === 'files') sources.filesUntouched++;
           const diffAgain = graphDifferences(again.graph, expected);
           if (diffAgain.length > 0) return [`after ${JSON.stringify(o)}, read again from the stored graph:`, ...diffAgain];
+          const badAgain = checkLineage(again);
+          if (badAgain !== undefined) return [`after ${JSON.stringify(o)}, read again: lineage: ${badAgain}`];
         }
       } finally {
         reader.close();
@@ -243,6 +281,7 @@ describe('graph cache', () => {
     // Most steps must have been served by the cache, not by falling back.
     expect(sources.incremental + sources.unchanged).toBeGreaterThan(sources.full);
     expect(sources.storedGraph).toBeGreaterThan(RUNS);
+    expect(sources.lineage).toBeGreaterThan(RUNS);
     console.log(`graph cache steps: ${JSON.stringify(sources)}`);
   }, 60_000 + RUNS * 200);
 

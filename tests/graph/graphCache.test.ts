@@ -67,6 +67,38 @@ describe('graph cache file', () => {
     expect(after.graph.paths.size).toBe(3);
   });
 
+  it('reads only the graph while the database is untouched; damaged rows are found when they are read', () => {
+    const w = world();
+    const request = { ...w, fingerprintMarginNs: 0n };
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    load(request);
+    load(request);
+    const file = readFileSync(w.file);
+    // A byte of the rows section (just before its digest): the graph and its digest are intact.
+    file[file.length - 40]! ^= 1;
+    writeFileSync(w.file, file);
+    const untouched = load(request);
+    expect(untouched.use).toMatchObject({ source: 'unchanged', checked: 'files' });
+    expect(untouched.findings).toEqual([]);
+    expect(untouched.graph.paths.size).toBe(2);
+    // The database changes: the rows are needed, found damaged, and rebuilt with a warning.
+    const db = new Database(w.dbFile);
+    db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(`${STORE}/cccccccccccccccccccccccccccccccc-c`, 'sha256:0', 3, 30);
+    db.close();
+    const changed = load(request);
+    expect(changed.use.source).toBe('full');
+    expect(changed.findings.map((f) => f.code)).toEqual(['index-rebuilt']);
+    expect(changed.graph.paths.size).toBe(3);
+    // A damaged graph section is found at once.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    load(request);
+    const again = readFileSync(w.file);
+    const graph = decode(again).graph!;
+    again[graph.byteOffset - again.byteOffset + Math.floor(graph.length / 2)]! ^= 1;
+    writeFileSync(w.file, again);
+    expect(load(request).findings.map((f) => f.code)).toEqual(['index-rebuilt']);
+  });
+
   it('is rebuilt with a warning when made for another state dir, of another format, or not ours', () => {
     const w = world();
     expect(load(w).use.source).toBe('full');

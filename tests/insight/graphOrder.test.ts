@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCsr } from '../../src/graph/csr.js';
-import { orderGraph } from '../../src/insight/graphOrder.js';
+import { extendOrder, orderGraph } from '../../src/insight/graphOrder.js';
 import { createRng } from '../support/prng.js';
 
 describe('orderGraph', () => {
@@ -33,6 +33,25 @@ describe('orderGraph', () => {
         if (component[a] === component[b]) continue;
         for (let m = 0; m < n; m++) if (component[m] === component[b]) expect(rank[a]!).toBeLessThan(rank[m]!);
       }
+    }
+  });
+
+  it('extendOrder gives what orderGraph gives over more nodes, when no edge leads past the rows', () => {
+    const rng = createRng(29);
+    for (let round = 0; round < 300; round++) {
+      const valid = rng.int(1, 40);
+      const n = valid + rng.int(0, 5);
+      const past = rng.int(0, 3) === 0;
+      const edges = Array.from({ length: rng.int(0, valid * 3) }, () => [rng.int(0, valid - 1), rng.int(0, (past ? n : valid) - 1)] as const);
+      const succ = buildCsr(valid, Int32Array.from(edges, (e) => e[0]), Int32Array.from(edges, (e) => e[1]), edges.length);
+      const extended = extendOrder(orderGraph(succ, valid), succ, n);
+      if (edges.some((e) => e[1] >= valid)) {
+        expect(extended).toBeUndefined();
+        continue;
+      }
+      const direct = orderGraph(succ, n);
+      expect({ rank: [...extended!.rank], component: [...extended!.component], count: extended!.componentCount })
+        .toEqual({ rank: [...direct.rank], component: [...direct.component], count: direct.componentCount });
     }
   });
 });

@@ -9,7 +9,7 @@ describe('classifyEntry (reference §3.2-3.3)', () => {
   it('takes a regular file named after a valid path as a root, ignoring others', () => {
     expect(classifyEntry({ type: 'file', path: '/v/gcroots/00000000000000000000000000000001-a' }, ctx))
       .toEqual({ kind: 'root', root: { link: '/v/gcroots/00000000000000000000000000000001-a', path: A, kind: 'file' } });
-    expect(classifyEntry({ type: 'file', path: '/v/gcroots/00000000000000000000000000000002-b' }, ctx)).toEqual({ kind: 'ignore' });
+    expect(classifyEntry({ type: 'file', path: '/v/gcroots/00000000000000000000000000000002-b' }, ctx)).toEqual({ kind: 'ignore', absent: true });
     expect(classifyEntry({ type: 'file', path: '/v/gcroots/notes.txt' }, ctx)).toEqual({ kind: 'ignore' });
   });
   it('roots an absolute link into a path or its subdirectory', () => {

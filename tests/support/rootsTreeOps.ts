@@ -92,7 +92,7 @@ export class RootsTree {
     return { dirs, entries };
   }
 
-  private storeTarget(n: number): string {
+  storeTarget(n: number): string {
     const hash = Array.from({ length: 32 }, (_, i) => HASH[(n * 7 + i * 3) % 32]).join('');
     return `${this.root}/store/${hash}-p${n % 5}`;
   }

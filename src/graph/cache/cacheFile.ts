@@ -1,16 +1,22 @@
 /**
  * The graph cache file: magic, format version, a JSON header (the state dir, the database's
- * identity), then the columns of CachedRows (numbers as raw float64, text as one JSON array per
- * column, parsed only when read: a run that finds nothing changed never needs them), then the
- * graph built from those rows when there is one (graphBlob.ts; a zero length when not), then a
- * SHA-256 of everything before it. Written to a temporary file and renamed, so
- * a reader sees the old file or the new one; a torn, damaged or foreign file fails `decode`.
+ * identity, the sections' lengths), then the graph built from the rows (graphBlob.ts; empty when
+ * there is none) at an offset that is a multiple of 8, a SHA-256 of everything so far, then the
+ * columns of CachedRows (numbers as raw float64, text as one JSON array per column, parsed only
+ * when read), and a SHA-256 of those. A run that finds the database untouched needs the graph
+ * alone: `openCacheFile` reads the header and the graph (its arrays used in place, not copied)
+ * and reads the rows only when asked — at 1.3M paths that is 254 of 551 MB read and hashed, and
+ * no copy of either. The file's length is in its header, so a torn file is found at once; a
+ * damaged row is found when the rows are read. Written to a temporary file and renamed, so a
+ * reader sees the old file or the new one.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
-export const GRAPH_CACHE_VERSION = 2;
+export const GRAPH_CACHE_VERSION = 3;
 const DIGEST = 32;
 
 /** What the cache must match before any of its rows are used. */
@@ -28,44 +34,183 @@ export class CacheOutdated extends Error {}
 const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
 const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
 
+/** GraphLineage in the header's JSON. */
+interface StoredLineage {
+  readonly previousKey: string;
+  readonly previousCount: number;
+  readonly deleted: number[];
+  readonly added: number[];
+}
+
+/** Lineages of more changes than this are not kept: the header is parsed on every run. */
+const MAX_LINEAGE_CHANGES = 65_536;
+
+interface Header extends CacheIdentity {
+  readonly sequence: number;
+  readonly fingerprint?: string;
+  readonly lineage?: StoredLineage;
+  readonly graphLength: number;
+  readonly rowsLength: number;
+}
+
+/** A cache file as read: the header's facts and the graph section, the rows on demand. */
+export interface CacheContent {
+  readonly identity: CacheIdentity;
+  readonly fingerprint?: string;
+  /** The graph section, if any (graphBlob.ts), at an offset a multiple of 8 in its buffer. */
+  readonly graph?: Buffer;
+  /** Names this content: the digest of header and graph (the store listing cache keys on it). */
+  readonly key: string;
+  /** Where the graph came from, when it was refreshed from an earlier one (lineage.ts). */
+  readonly lineage?: GraphLineage;
+  /** The rows (checked against their digest first). */
+  rows(): CachedRows;
+}
+
 /**
  * @param graph the graph built from exactly these rows (encodeGraph), if any.
  * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
  */
-export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer {
-  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint));
+export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer {
+  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint, lineage));
 }
 
-/** `encode` as the pieces of the file, digest last: written as they are, nothing copied twice. */
-export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string): Buffer[] {
-  const parts: Buffer[] = [MAGIC, u32(GRAPH_CACHE_VERSION)];
-  const header = Buffer.from(JSON.stringify({ ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }) }), 'utf8');
-  parts.push(u32(header.length), header);
+/** `encode` as the pieces of the file: written as they are, nothing copied twice. */
+export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer[] {
+  const rowParts: Buffer[] = [];
   for (const name of NUMBER_COLUMNS) {
     const column = rows[name];
-    parts.push(u32(column.length), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    rowParts.push(u32(column.length), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
   }
   for (const name of TEXT_COLUMNS) {
     const text = Buffer.from(JSON.stringify(rows[name]), 'utf8');
-    parts.push(u32(text.length), text);
+    rowParts.push(u32(text.length), text);
   }
-  parts.push(u32((graph ?? []).reduce((n, b) => n + b.length, 0)), ...(graph ?? []));
+  const graphParts = graph ?? [];
+  const header: Header = {
+    ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }),
+    ...(lineage === undefined || graph === undefined || lineage.deleted.length + lineage.added.length > MAX_LINEAGE_CHANGES ? {} : {
+      lineage: { previousKey: lineage.previousKey, previousCount: lineage.previousCount, deleted: [...lineage.deleted], added: [...lineage.added] },
+    }),
+    graphLength: graphParts.reduce((n, b) => n + b.length, 0), rowsLength: rowParts.reduce((n, b) => n + b.length, 0),
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const head = [MAGIC, u32(GRAPH_CACHE_VERSION), u32(json.length), json];
+  head.push(Buffer.alloc(pad(head.reduce((n, b) => n + b.length, 0))));
   const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  parts.push(hash.digest());
-  return parts;
+  for (const part of [...head, ...graphParts]) hash.update(part);
+  const rowsHash = createHash('sha256');
+  for (const part of rowParts) rowsHash.update(part);
+  return [...head, ...graphParts, hash.digest(), ...rowParts, rowsHash.digest()];
 }
 
-/** The digest that ends an encoded cache: it names this content (the store listing cache keys on it). */
-export function digestOf(file: Buffer): string {
-  return file.subarray(file.length - DIGEST).toString('hex');
+/** The key (CacheContent.key) of an encoded cache, from its parts. */
+export function keyOfParts(parts: readonly Buffer[], graph: readonly Buffer[] | undefined): string {
+  // The digest of header and graph follows the head (5 parts) and the graph's parts.
+  return parts[5 + (graph ?? []).length]!.toString('hex');
 }
 
-export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer; fingerprint?: string } {
-  if (file.length < MAGIC.length + 4 + DIGEST || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheDamaged('not a storegc graph cache');
-  const body = file.subarray(0, file.length - DIGEST);
-  if (!createHash('sha256').update(body).digest().equals(file.subarray(file.length - DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
-  let at = MAGIC.length;
+/** A whole cache file in memory (tests, `index status`). */
+export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRows; graph?: Buffer; fingerprint?: string; key: string; lineage?: GraphLineage } {
+  const content = parse({ size: file.length, read: (at, length) => file.subarray(at, at + length) });
+  return { identity: content.identity, rows: content.rows(), ...(content.graph === undefined ? {} : { graph: content.graph }), ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), key: content.key, ...(content.lineage === undefined ? {} : { lineage: content.lineage }) };
+}
+
+/** The cache in `file`, the rows read from it only if asked for (the file is read again then). */
+export function openCacheFile(path: string | Buffer): CacheContent {
+  const content = withFile(path, parse);
+  let rows: CachedRows | undefined;
+  return { ...content, rows: () => (rows ??= rowsAgain(path, content.key)) };
+}
+
+/** The rows of the file, which must still hold the content named `key`. */
+function rowsAgain(path: string | Buffer, key: string): CachedRows {
+  try {
+    return withFile(path, (source) => {
+      const content = parse(source);
+      if (content.key !== key) throw new CacheDamaged('replaced while being read');
+      return content.rows();
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw code === undefined ? error : new CacheDamaged(`cannot be read again (${code})`);
+  }
+}
+
+function withFile<T>(path: string | Buffer, use: (source: Source) => T): T {
+  const fd = openSync(path, 'r');
+  try {
+    // Each section in a buffer of its own (offset 0): its typed arrays can be used in place.
+    const read = (at: number, length: number): Buffer => {
+      const out = Buffer.allocUnsafeSlow(length);
+      for (let done = 0; done < length;) {
+        const n = readSync(fd, out, done, length - done, at + done);
+        if (n === 0) throw new CacheDamaged('checksum mismatch (torn or damaged file: shorter than it was)');
+        done += n;
+      }
+      return out;
+    };
+    return use({ size: fstatSync(fd).size, read });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Source {
+  readonly size: number;
+  read(at: number, length: number): Buffer;
+}
+
+function parse(source: Source): CacheContent {
+  const fixed = MAGIC.length + 8;
+  if (source.size < fixed + 2 * DIGEST) throw new CacheDamaged('not a storegc graph cache');
+  const start = source.read(0, fixed);
+  if (!start.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheDamaged('not a storegc graph cache');
+  const version = start.readUInt32LE(MAGIC.length);
+  if (version !== GRAPH_CACHE_VERSION) throw new (version < GRAPH_CACHE_VERSION ? CacheOutdated : CacheDamaged)(`format version ${version}, expected ${GRAPH_CACHE_VERSION}`);
+  const jsonLength = start.readUInt32LE(MAGIC.length + 4);
+  if (fixed + jsonLength > source.size) throw new CacheDamaged('truncated (torn or damaged file)');
+  const json = source.read(fixed, jsonLength);
+  let header: Header;
+  try {
+    header = JSON.parse(json.toString('utf8')) as Header;
+  } catch (error) {
+    throw new CacheDamaged(`header: ${(error as Error).message}`);
+  }
+  const graphAt = fixed + jsonLength + pad(fixed + jsonLength);
+  const { graphLength, rowsLength } = header;
+  if (!Number.isSafeInteger(graphLength) || !Number.isSafeInteger(rowsLength) || graphLength < 0 || rowsLength < 0) throw new CacheDamaged('header: bad lengths');
+  const rowsAt = graphAt + graphLength + DIGEST;
+  if (rowsAt + rowsLength + DIGEST !== source.size) throw new CacheDamaged('checksum mismatch (torn or damaged file: not the length its header says)');
+  const graph = graphLength === 0 ? undefined : source.read(graphAt, graphLength);
+  const digest = source.read(graphAt + graphLength, DIGEST);
+  const hash = createHash('sha256').update(start).update(json).update(Buffer.alloc(graphAt - fixed - jsonLength));
+  if (graph !== undefined) hash.update(graph);
+  if (!hash.digest().equals(digest)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+  return {
+    identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno },
+    ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}),
+    ...(graph === undefined ? {} : { graph }),
+    key: digest.toString('hex'),
+    ...(graph === undefined ? {} : lineageIn(header.lineage)),
+    rows: () => {
+      const body = source.read(rowsAt, rowsLength);
+      if (!createHash('sha256').update(body).digest().equals(source.read(rowsAt + rowsLength, DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+      return decodeRows(body, header.sequence);
+    },
+  };
+}
+
+/** The header's lineage, if it has one of the right shape (anything else: none, and nothing is translated). */
+function lineageIn(stored: unknown): { lineage?: GraphLineage } {
+  const l = stored as Partial<StoredLineage> | undefined;
+  const ids = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => Number.isSafeInteger(x) && (x as number) >= 0);
+  if (l === undefined || l === null || typeof l.previousKey !== 'string' || !Number.isSafeInteger(l.previousCount) || !ids(l.deleted) || !ids(l.added)) return {};
+  return { lineage: { previousKey: l.previousKey, previousCount: l.previousCount!, deleted: Int32Array.from(l.deleted), added: Int32Array.from(l.added) } };
+}
+
+function decodeRows(body: Buffer, sequence: number): CachedRows {
+  let at = 0;
   const take = (length: number): Buffer => {
     if (at + length > body.length) throw new CacheDamaged('truncated');
     const part = body.subarray(at, at + length);
@@ -73,10 +218,7 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
     return part;
   };
   const readU32 = (): number => take(4).readUInt32LE(0);
-  const version = readU32();
-  if (version !== GRAPH_CACHE_VERSION) throw new (version < GRAPH_CACHE_VERSION ? CacheOutdated : CacheDamaged)(`format version ${version}, expected ${GRAPH_CACHE_VERSION}`);
-  const header = JSON.parse(take(readU32()).toString('utf8')) as CacheIdentity & { sequence: number; fingerprint?: string };
-  const columns: Record<string, unknown> = { sequence: header.sequence };
+  const columns: Record<string, unknown> = { sequence };
   for (const name of NUMBER_COLUMNS) {
     const n = readU32();
     const bytes = take(n * 8);
@@ -85,8 +227,6 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
     columns[name] = column;
   }
   const texts = TEXT_COLUMNS.map((name) => [name, take(readU32())] as const);
-  const graphLength = readU32();
-  const graph = graphLength === 0 ? undefined : take(graphLength);
   if (at !== body.length) throw new CacheDamaged('trailing bytes');
   for (const [name, text] of texts) {
     if (text.length < 2 || text[0] !== 0x5b || text[text.length - 1] !== 0x5d) throw new CacheDamaged(`column ${name} is not a list`);
@@ -113,7 +253,12 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
     || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length) {
     throw new CacheDamaged('columns of different lengths');
   }
-  return { identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno }, rows, ...(graph === undefined ? {} : { graph }), ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}) };
+  return rows;
+}
+
+/** Bytes of padding after `length` bytes to reach a multiple of 8. */
+function pad(length: number): number {
+  return (8 - (length % 8)) % 8;
 }
 
 function u32(n: number): Buffer {

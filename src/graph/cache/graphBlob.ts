@@ -6,13 +6,20 @@
  * depend on `.drv` files and on a table the cache does not keep.
  *
  * Layout: a JSON header (store dir, unbuilt output derivers), then each array as its length in
- * elements and its raw bytes, in a fixed order. The cache file's checksum covers it.
+ * elements, padding to a multiple of 8 from the section's start, and its raw bytes, in a fixed
+ * order; decodeGraph uses the arrays in place where they are so aligned in memory. The cache
+ * file's checksum covers it.
  */
 import type { Csr } from '../csr.js';
 import { PathTable } from '../pathTable.js';
 import type { StoreGraph } from '../storeGraph.js';
 
 type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
+interface TypedClass<T extends Typed> {
+  new (n: number): T;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
 
 /** The graph's bytes, as pieces (views of its arrays, not copies). */
 export function encodeGraph(graph: StoreGraph): Buffer[] {
@@ -23,7 +30,13 @@ export function encodeGraph(graph: StoreGraph): Buffer[] {
     ...[graph.references, graph.referrers, graph.outputs, graph.derivers].flatMap((c) => [c.start, c.list]),
   ];
   const parts: Buffer[] = [u32(header.length), header];
-  for (const a of arrays) parts.push(u32(a.length), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  let at = 4 + header.length;
+  for (const a of arrays) {
+    // Each array at a multiple of 8 from the start (the cache file puts the section at one too).
+    const gap = pad(at + 4);
+    parts.push(u32(a.length), Buffer.alloc(gap), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    at += 4 + gap + a.byteLength;
+  }
   return parts;
 }
 
@@ -42,13 +55,18 @@ export function decodeGraph(blob: Buffer, storeDir: string): StoreGraph | undefi
   const count = (): number => take(4).readUInt32LE(0);
   const header = JSON.parse(take(count()).toString('utf8')) as { storeDir: string; prefix: string; unbuilt: [string, number[]][] };
   if (header.storeDir !== storeDir) return undefined;
-  const array = <T extends Typed>(make: new (n: number) => T): T => {
+  const array = <T extends Typed>(make: TypedClass<T>): T => {
     const n = count();
+    take(pad(at));
+    const bytes = take(n * make.BYTES_PER_ELEMENT);
+    // In place when aligned (the cache file reads the section into a buffer of its own).
+    if ((bytes.byteOffset % make.BYTES_PER_ELEMENT) === 0) return new make(bytes.buffer, bytes.byteOffset, n);
     const out = new make(n);
-    Buffer.from(out.buffer, out.byteOffset, out.byteLength).set(take(n * out.BYTES_PER_ELEMENT));
+    Buffer.from(out.buffer, out.byteOffset, out.byteLength).set(bytes);
     return out;
   };
-  const pathBytes = Buffer.from(array(Uint8Array).buffer);
+  const pathArray = array(Uint8Array);
+  const pathBytes = Buffer.from(pathArray.buffer, pathArray.byteOffset, pathArray.byteLength);
   const paths = PathTable.fromParts(header.prefix, pathBytes, array(Uint32Array), array(Int32Array));
   const n = paths.size;
   const isDrv = array(Uint8Array);
@@ -68,6 +86,11 @@ export function decodeGraph(blob: Buffer, storeDir: string): StoreGraph | undefi
     storeDir, paths, isDrv, dbIds, narSize, registrationTime, deriver, references, referrers, outputs, derivers,
     unbuiltOutputDerivers: new Map(header.unbuilt),
   };
+}
+
+/** Bytes of padding after `length` bytes to reach a multiple of 8. */
+function pad(length: number): number {
+  return (8 - (length % 8)) % 8;
 }
 
 function u32(n: number): Buffer {

@@ -10,7 +10,7 @@
  * format or of another state dir is rebuilt with a warning; one of another database (another
  * inode) or with changes refresh cannot prove incremental costs a full load, silently.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Settings } from '../../config/settings.js';
 import { dbFileOf } from '../../config/settings.js';
 import { display, fromText, fsPath } from '../../store/bytes.js';
@@ -20,10 +20,12 @@ import type { Finding } from '../../roots/types.js';
 import { canWrite } from '../../roots/index/openIndex.js';
 import { locateStateFile } from '../../roots/index/locateIndex.js';
 import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
+import { lineageOf } from '../lineage.js';
+import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, CacheOutdated, decode, digestOf, encodeParts } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated, encodeParts, keyOfParts, openCacheFile } from './cacheFile.js';
 import { decodeGraph, encodeGraph } from './graphBlob.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { CacheIdentity } from './cacheFile.js';
@@ -67,6 +69,11 @@ export interface CachedGraph {
    * (the store listing's ids) key on it.
    */
   readonly key?: string;
+  /**
+   * With `key`: the graph this one was refreshed from and the delta (lineage.ts), when it was
+   * brought up to date incrementally from a stored graph (now, or by the run that wrote the file).
+   */
+  readonly lineage?: GraphLineage;
   readonly use: GraphCacheUse;
   readonly findings: Finding[];
 }
@@ -105,16 +112,19 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   // Before the read transaction: a commit after this moment shows in the next run's fingerprint.
   const fingerprint = fingerprintDb(request.dbFile);
   if (opened?.rows !== undefined && opened.graph !== undefined && opened.fingerprint === fingerprint.key) {
-    return { graph: opened.graph, key: opened.key, use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
+    return { graph: opened.graph, key: opened.key, ...lineageField(opened.lineage), use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
   }
   const keep = isQuiet(fingerprint, request.fingerprintMarginNs) ? fingerprint.key : undefined;
   let rows: CachedRows;
   let use: GraphCacheUse;
   let reused = false;
+  // The refresh's delta, to say where the new graph came from (only from a stored graph with its digest).
+  let delta: { deletedIds: ReadonlySet<number>; watermark: number } | undefined;
   const graph = db.snapshot(() => {
     let refreshed: ReturnType<typeof refreshRows> | undefined;
     try {
-      refreshed = opened?.rows === undefined ? undefined : refreshRows(db, opened.rows, request.refresh, samePathIn(opened.graph, opened.rows));
+      const cachedRows = opened?.rows?.();
+      refreshed = cachedRows === undefined ? undefined : refreshRows(db, cachedRows, request.refresh, samePathIn(opened!.graph, cachedRows));
       if (refreshed?.kind === 'current') {
         rows = refreshed.rows;
         use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
@@ -122,11 +132,13 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
           reused = true;
           return opened.graph;
         }
+        delta = { deletedIds: refreshed.deletedIds, watermark: cachedRows!.sequence };
         return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
       }
     } catch (error) {
       // A text column that does not parse (checked only when first read): as a damaged file.
       if (!(error instanceof CacheDamaged)) throw error;
+      delta = undefined;
       findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
       refreshed = { kind: 'full', reason: `unusable cache (${error.message})` };
     }
@@ -140,40 +152,46 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   const addGraph = !reused && request.readDrvFile === undefined;
   const withGraph = request.readDrvFile === undefined;
   let key = reused ? opened?.key : undefined;
+  // The same graph keeps the lineage it was written with; a refreshed one gets the step it was made by.
+  const lineage = reused ? opened?.lineage
+    : delta !== undefined && opened?.graph !== undefined && opened.key !== undefined && withGraph ? lineageOf(opened.key, opened.graph.dbIds, delta.deletedIds, graph.dbIds, delta.watermark) : undefined;
   if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
-      const parts = encodeParts(identity, rows!, withGraph ? encodeGraph(graph) : undefined, withGraph ? keep : undefined);
+      const graphParts = withGraph ? encodeGraph(graph) : undefined;
+      const parts = encodeParts(identity, rows!, graphParts, withGraph ? keep : undefined, lineage);
       writeCache(file, parts);
-      key = withGraph ? parts.at(-1)!.toString('hex') : undefined;
+      key = withGraph ? keyOfParts(parts, graphParts) : undefined;
     } catch (error) {
       findings.push({ code: 'index-unavailable', path: file, message: `cannot write the graph cache '${display(file)}' (${(error as Error).message}); the next run reads the database in full` });
     }
   }
-  return { graph, ...(key === undefined ? {} : { key }), use: use!, findings };
+  return { graph, ...(key === undefined ? {} : { key, ...lineageField(lineage) }), use: use!, findings };
+}
+
+function lineageField(lineage: GraphLineage | undefined): { lineage?: GraphLineage } {
+  return lineage === undefined ? {} : { lineage };
 }
 
 /**
- * The cached rows if the file is intact and of this database, with the graph built from them when
- * it holds one for `graphStoreDir`; otherwise why not (a warning when damaged or foreign).
+ * The cached rows (read when called) if the file is intact and of this database, with the graph
+ * built from them when it holds one for `graphStoreDir`; otherwise why not (a warning when
+ * damaged or foreign). Rows found damaged when read throw CacheDamaged.
  */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; reason?: string } | undefined {
-  let bytes: Buffer;
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: () => CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; lineage?: GraphLineage; reason?: string } | undefined {
   try {
-    bytes = readFileSync(fsPath(file));
+    const content = openCacheFile(fsPath(file));
+    if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
+    if (content.identity.dbDev !== identity.dbDev || content.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
+    const graph = content.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(content.graph, graphStoreDir);
+    return { rows: content.rows, ...(graph === undefined ? {} : { graph, key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), ...lineageField(content.lineage) }) };
   } catch (error) {
     // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
-    return { reason: 'unreadable cache' };
-  }
-  try {
-    const decoded = decode(bytes);
-    if (decoded.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${decoded.identity.stateDir}'`);
-    if (decoded.identity.dbDev !== identity.dbDev || decoded.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
-    const graph = decoded.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(decoded.graph, graphStoreDir);
-    return { rows: decoded.rows, ...(graph === undefined ? {} : { graph, key: digestOf(bytes), ...(decoded.fingerprint === undefined ? {} : { fingerprint: decoded.fingerprint }) }) };
-  } catch (error) {
+    if (code !== undefined) {
+      findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
+      return { reason: 'unreadable cache' };
+    }
     if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
     if (error instanceof RangeError) error = new CacheDamaged(error.message);
     if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;

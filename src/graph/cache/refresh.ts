@@ -31,7 +31,11 @@ export interface RefreshOptions {
 }
 
 export type Refreshed =
-  | { readonly kind: 'current'; readonly rows: CachedRows; readonly added: number; readonly deleted: number; readonly changed: boolean }
+  | {
+    readonly kind: 'current'; readonly rows: CachedRows; readonly added: number; readonly deleted: number; readonly changed: boolean;
+    /** The ValidPaths ids invalidated since the cached rows; paths registered since have ids above `cached.sequence`. */
+    readonly deletedIds: ReadonlySet<number>;
+  }
   | { readonly kind: 'full'; readonly reason: string };
 
 /**
@@ -81,7 +85,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const outs = refreshOutputs(db, cached, deleted, watermark, options);
   if (typeof outs === 'string') return full(outs);
   changed ||= deleted.size > 0 || added.length > 0 || refs.changed || outs.changed;
-  if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false };
+  if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false, deletedIds: deleted };
 
   const vpIndex: number[] = [];
   for (let k = 0; k < n; k++) if (keep[k]) vpIndex.push(k);
@@ -96,7 +100,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
     ...refs.rows,
     ...outs.rows,
   };
-  return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true };
+  return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true, deletedIds: deleted };
 }
 
 function concat(a: number[], b: number[], length: number): Float64Array {

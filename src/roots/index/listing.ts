@@ -4,6 +4,8 @@
  */
 import { isInStore } from '../../store/storePath.js';
 
+import type { DecisionScope, DirDecisions } from './decisions.js';
+
 /** What identifies one state of a directory: a change of any field means "read it again". */
 export interface DirIdentity {
   readonly dev: bigint;
@@ -43,6 +45,32 @@ export interface CachedDir {
   readonly packedFiles?: PackedNames | undefined;
   /** Files and links in the directory (also when the listing was looked up without its files). */
   readonly entries: number;
+  /**
+   * The entries' kept decisions (decisions.ts), when the lookup asked for them and they were
+   * kept for its scope: then the listing's files were not read, and these stand for them.
+   */
+  readonly decisions?: DirDecisions;
+  /**
+   * Set when `decisions` were translated from the graph the current one was refreshed from
+   * (decisions.ts): they are kept again for this graph; with `recheck`, entries decided INVALID
+   * are classified again by name (the listing then has its files).
+   */
+  readonly translated?: { readonly recheck: boolean };
+}
+
+/** What a lookup of a cached listing wants of it (see `RootsIndex.lookup`). */
+export interface LookupOptions {
+  /** false: the listing's files are not wanted (`index update`); they are not even read. */
+  readonly withFiles?: boolean;
+  /**
+   * When given and false for the cached identity and read time, the listing is not read at all
+   * (a changed directory is listed again anyway) and the lookup gives undefined.
+   */
+  readonly usable?: ((cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean) | undefined;
+  /** With files: the kept decisions of this scope, when kept for the listing, come instead of its files. */
+  readonly scope?: DecisionScope | undefined;
+  /** Without files, a store dir: only the links whose target leaves it are wanted. */
+  readonly leaving?: string | undefined;
 }
 
 /**

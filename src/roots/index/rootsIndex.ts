@@ -9,17 +9,22 @@
  * again is compared with its base, and only the delta rows that differ are written; the base is
  * rewritten when the delta outgrows a share of it. Identity and base live in separate tables, so
  * bringing a directory's timestamps up to date never copies its file names.
+ *
+ * Beside a listing, the index may keep its entries' decisions (decisions.ts) for one graph: a
+ * row tied to the listing by its read time, so a listing read again leaves it unused.
  */
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { display, fsPath } from '../../store/bytes.js';
+import { misfit, translateDecisions } from './decisions.js';
+import type { DecisionScope, DirDecisions } from './decisions.js';
 import { packListing, unpackListing } from './listing.js';
-import type { CachedDir, Listing } from './listing.js';
+import type { CachedDir, Listing, LookupOptions } from './listing.js';
 import { applyDelta, deltaFromBase, MAX_DELTA_SHARE, shouldCompact } from './listingDelta.js';
 import type { DeltaEntry, PackedBase } from './listingDelta.js';
 
 export const INDEX_MAGIC = 'storegc-roots-index';
-export const INDEX_VERSION = 3;
+export const INDEX_VERSION = 5;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null);
@@ -34,6 +39,9 @@ create table if not exists delta (
   primary key (path, name)
 ) without rowid;
 create table if not exists outside (link blob primary key, target blob not null, result text not null);
+create table if not exists decisions (
+  path blob primary key, scope text not null, readAt text not null, files blob not null, links blob not null
+);
 `;
 
 /** The last scan, as `index status` shows it. */
@@ -56,6 +64,13 @@ export interface OutsideLink {
 
 type DirRow = { dev: string; ino: string; mtime: string; ctime: string; readAt: string; entries: number; links: Buffer; targets: Buffer; dirs: Buffer };
 type DeltaRow = { name: Buffer; kind: string; target: Buffer | null };
+type DecisionRow = { scope: string; readAt: string; files: Buffer; links: Buffer };
+
+/** Decisions classified in one scan, to be kept with the listings they were made from. */
+export interface KeptDecisions {
+  readonly scope: string;
+  readonly byDir: ReadonlyMap<string, DirDecisions>;
+}
 
 /** Why an index file cannot be used as it is. */
 export class IndexDamaged extends Error {}
@@ -66,6 +81,7 @@ export class RootsIndex {
   private readonly getFiles: Database.Statement<[Buffer]>;
   private readonly getDelta: Database.Statement<[Buffer]>;
   private readonly getBaseFiles: Database.Statement<[Buffer]>;
+  private readonly getDecisions: Database.Statement<[Buffer]>;
 
   private constructor(db: Database.Database, readonly file: string) {
     this.db = db;
@@ -73,6 +89,7 @@ export class RootsIndex {
     this.getFiles = db.prepare('select names from files where path = ?').pluck();
     this.getDelta = db.prepare('select name, kind, target from delta where path = ?');
     this.getBaseFiles = db.prepare('select names, count from files where path = ?');
+    this.getDecisions = db.prepare('select scope, readAt, files, links from decisions where path = ?');
   }
 
   /**
@@ -126,10 +143,12 @@ export class RootsIndex {
   /**
    * The cached listing of `dir` (without its files when `withFiles` is false: they are not even
    * read); a row that does not decode throws IndexDamaged. With `usable`, a listing it refuses
-   * (given the cached identity and read time) is not read: undefined. With `leaving` (a store
-   * dir), the listing holds only the links whose target leaves that store.
+   * (given the cached identity and read time) is not read: undefined. With `scope`, when the
+   * listing's decisions were kept for it, they come with the listing instead of its files. With
+   * `leaving` (a store dir, without files), the listing holds only the links whose target leaves
+   * that store.
    */
-  lookup(dir: string, withFiles = true, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean, leaving?: string): CachedDir | undefined {
+  lookup(dir: string, { withFiles = true, usable, scope, leaving }: LookupOptions = {}): CachedDir | undefined {
     const key = Buffer.from(dir, 'latin1');
     const row = this.getDir.get(key) as DirRow | undefined;
     if (row === undefined) return undefined;
@@ -144,10 +163,37 @@ export class RootsIndex {
     }
     if (!Number.isInteger(row.entries)) throw new IndexDamaged(`damaged listing of '${dir}'`);
     if (usable !== undefined && !usable(stamp)) return undefined;
+    const decided = scope === undefined || !withFiles ? undefined : this.decided(dir, key, row, scope);
+    if (decided !== undefined) return { ...stamp, ...decided, entries: row.entries };
     const base = this.base(dir, key, row, withFiles, leaving);
     const listing = applyDelta(base, this.delta(dir, key), withFiles, leaving);
     if (withFiles && leaving === undefined && row.entries !== listing.files.length + listing.links.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
     return { ...stamp, listing, entries: row.entries };
+  }
+
+  /**
+   * The listing without its files, and the decisions that stand for them, if they were kept for
+   * this listing (same read time) in `scope`; decisions that do not fit it throw IndexDamaged.
+   */
+  private decided(dir: string, key: Buffer, row: DirRow, scope: DecisionScope): Pick<CachedDir, 'listing' | 'decisions' | 'translated'> | undefined {
+    const kept = this.getDecisions.get(key) as DecisionRow | undefined;
+    if (kept === undefined || kept.readAt !== row.readAt) return undefined;
+    const { previous } = scope;
+    const from = kept.scope === scope.key ? scope : previous !== undefined && kept.scope === previous.key ? { ...scope, pathCount: previous.pathCount } : undefined;
+    if (from === undefined) return undefined;
+    const listing = applyDelta(this.base(dir, key, row, false, undefined), this.delta(dir, key), false);
+    if (!Buffer.isBuffer(kept.files) || !Buffer.isBuffer(kept.links) || kept.files.length % 4 !== 0 || kept.links.length % 4 !== 0) {
+      throw new IndexDamaged(`damaged decisions of '${dir}'`);
+    }
+    const decisions: DirDecisions = { files: int32s(kept.files), links: int32s(kept.links) };
+    const why = misfit(decisions, row.entries - listing.links.length, listing.links, from);
+    if (why !== undefined) throw new IndexDamaged(`damaged decisions of '${dir}' (${why})`);
+    if (from === scope) return { listing, decisions };
+    const t = translateDecisions(decisions, previous!);
+    // Files named after paths not valid are classified again by name: only then are the names read.
+    const withFiles = t.recheckFiles ? applyDelta(this.base(dir, key, row, true, undefined), this.delta(dir, key), true) : listing;
+    if (t.recheckFiles && withFiles.files.length !== decisions.files.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    return { listing: withFiles, decisions: t.decisions, translated: { recheck: t.recheckFiles || t.recheckLinks } };
   }
 
   /** The base listing of a directory whose row is `row` (files only if asked for). */
@@ -180,9 +226,12 @@ export class RootsIndex {
    * scan are written (as a delta over their base where that is smaller, see listingDelta.ts),
    * reused ones left as they are, directories no longer met removed.
    *
+   * Decisions classified in this scan are kept with their listings; those of a listing read
+   * again and not classified (an `index update`, say) are dropped.
+   *
    * @param maxDeltaShare when a delta is folded into a new base (tests vary it).
    */
-  save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary, maxDeltaShare: number = MAX_DELTA_SHARE): void {
+  save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary, maxDeltaShare: number = MAX_DELTA_SHARE, kept?: KeptDecisions): void {
     const db = this.handle();
     const putDir = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, links, targets, dirs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const putFiles = db.prepare('insert or replace into files (path, names, count) values (?, ?, ?)');
@@ -194,14 +243,23 @@ export class RootsIndex {
     const dropFiles = db.prepare('delete from files where path = ?');
     const putOutside = db.prepare('insert or replace into outside (link, target, result) values (?, ?, ?)');
     const putMeta = db.prepare('insert or replace into meta (key, value) values (?, ?)');
+    const putDecisions = db.prepare('insert or replace into decisions (path, scope, readAt, files, links) values (?, ?, ?, ?, ?)');
+    const dropDecisions = db.prepare('delete from decisions where path = ?');
     db.transaction(() => {
       for (const path of db.prepare('select path from dirs').pluck().all() as Buffer[]) {
         if (listings.has(path.toString('latin1'))) continue;
         drop.run(path);
         dropFiles.run(path);
         dropDeltas.run(path);
+        dropDecisions.run(path);
       }
       for (const [dir, c] of listings) {
+        const decided = kept?.byDir.get(dir);
+        if (decided !== undefined) {
+          putDecisions.run(Buffer.from(dir, 'latin1'), kept!.scope, String(c.readAtNs), bytesOf(decided.files), bytesOf(decided.links));
+        } else if (c.readAtNs === summary.startedNs) {
+          dropDecisions.run(Buffer.from(dir, 'latin1'));
+        }
         if (c.readAtNs !== summary.startedNs) continue;
         const key = Buffer.from(dir, 'latin1');
         const id = c.identity;
@@ -261,6 +319,7 @@ export class RootsIndex {
       db.prepare('delete from files').run();
       db.prepare('delete from delta').run();
       db.prepare('delete from outside').run();
+      db.prepare('delete from decisions').run();
       db.prepare("delete from meta where key in ('lastScan', 'untrusted')").run();
     })();
   }
@@ -295,6 +354,22 @@ export class RootsIndex {
     this.db?.close();
     this.db = undefined;
   }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Decisions are stored as little-endian int32s. */
+function int32s(bytes: Buffer): Int32Array {
+  const out = new Int32Array(bytes.length / 4);
+  const view = Buffer.from(out.buffer);
+  view.set(bytes);
+  if (!LITTLE_ENDIAN) view.swap32();
+  return out;
+}
+
+function bytesOf(a: Int32Array): Buffer {
+  const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return LITTLE_ENDIAN ? bytes : Buffer.from(bytes).swap32();
 }
 
 function readMeta(db: Database.Database): Map<string, string> {

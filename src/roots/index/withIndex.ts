@@ -8,6 +8,7 @@ import type { Settings } from '../../config/settings.js';
 import type { TreeScan } from '../readRootTrees.js';
 import type { ListingCache } from '../scanTree.js';
 import type { Finding } from '../types.js';
+import type { DecisionScope } from './decisions.js';
 import { openIndex, unavailable } from './openIndex.js';
 import { IndexDamaged } from './rootsIndex.js';
 
@@ -37,8 +38,10 @@ export interface IndexedScan<T> {
 
 /**
  * @param rebuild ignore every cached listing (and drop them) — `index rebuild`.
+ * @param decisions keep the decisions of classified listings, and offer those kept, in this
+ *   scope (the graph's digest: see decisions.ts); the scan's `decisions` are saved.
  */
-export async function withIndex<T extends { scan: TreeScan }>(settings: Settings, scan: (cache: ListingCache | undefined) => Promise<T>, rebuild = false): Promise<IndexedScan<T>> {
+export async function withIndex<T extends { scan: TreeScan }>(settings: Settings, scan: (cache: ListingCache | undefined) => Promise<T>, rebuild = false, decisions?: DecisionScope): Promise<IndexedScan<T>> {
   const opened = openIndex(settings);
   const findings = [...opened.findings];
   const { index } = opened;
@@ -49,10 +52,11 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
     findings.push({ code: 'index-rebuilt', path: opened.file!, message: `roots index: ${distrust}; reading every directory again` });
   }
   const cache: ListingCache | undefined = index === undefined ? undefined : {
-    lookup: (dir, withFiles, usable, leaving) => {
+    ...(decisions === undefined ? {} : { decisions }),
+    lookup: (dir, opts) => {
       if (damaged) return undefined;
       try {
-        return index.lookup(dir, withFiles, usable, leaving);
+        return index.lookup(dir, opts);
       } catch (error) {
         if (!(error instanceof IndexDamaged)) throw error;
         damaged = true;
@@ -68,9 +72,11 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
     if (index !== undefined) {
       try {
         if (damaged) index.clear();
+        // Not after damage: the listings the decisions belong to were just dropped.
+        const kept = damaged || decisions === undefined || s.decisions === undefined ? undefined : { scope: decisions.key, byDir: s.decisions };
         index.save(s.listings, s.outside, {
           startedNs: s.startNs, finishedMs: Date.now(), dirs: s.listings.size, reused: s.reused, read: s.read, entries: s.entries, outside: s.outside.length,
-        });
+        }, undefined, kept);
         saved = true;
       } catch (error) {
         findings.push(unavailable(opened.file!, `could not update the roots index (${(error as Error).message}); the next scan reads more`));

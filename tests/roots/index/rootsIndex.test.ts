@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NamePacker } from '../../../src/roots/index/listing.js';
 import type { CachedDir, Listing } from '../../../src/roots/index/listing.js';
-import { IndexDamaged, RootsIndex } from '../../../src/roots/index/rootsIndex.js';
+import { IndexDamaged, INDEX_VERSION, RootsIndex } from '../../../src/roots/index/rootsIndex.js';
 import type { ScanSummary } from '../../../src/roots/index/rootsIndex.js';
 import { removeTree } from '../../support/fsTree.js';
 
@@ -48,7 +48,7 @@ function saveRead(file: string, listing: Listing, at: bigint, share?: number, pa
 function lookup(file: string, withFiles = true): CachedDir | undefined {
   const index = RootsIndex.open(file, STATE);
   try {
-    return index.lookup(DIR, withFiles);
+    return index.lookup(DIR, { withFiles });
   } finally {
     index.close();
   }
@@ -167,9 +167,9 @@ describe('the roots index stores only what changed', () => {
     const index = RootsIndex.open(file, STATE);
     try {
       const seen: bigint[] = [];
-      expect(index.lookup(DIR, true, (c) => { seen.push(c.readAtNs, c.identity.mtimeNs); return false; })).toBeUndefined();
+      expect(index.lookup(DIR, { usable: (c) => { seen.push(c.readAtNs, c.identity.mtimeNs); return false; } })).toBeUndefined();
       expect(seen).toEqual([100n, 90n]);
-      expect(() => index.lookup(DIR, true, () => true)).toThrow(IndexDamaged);
+      expect(() => index.lookup(DIR, { usable: () => true })).toThrow(IndexDamaged);
     } finally {
       index.close();
     }
@@ -179,8 +179,8 @@ describe('the roots index stores only what changed', () => {
     const file = indexFile();
     saveRead(file, base, 100n);
     const db = new Database(file);
-    db.prepare("update meta set value = '2' where key = 'version'").run();
+    db.prepare("update meta set value = ? where key = 'version'").run(String(INDEX_VERSION - 1));
     db.close();
-    expect(() => RootsIndex.open(file, STATE)).toThrow(/index format 2, expected 3/);
+    expect(() => RootsIndex.open(file, STATE)).toThrow(`index format ${INDEX_VERSION - 1}, expected ${INDEX_VERSION}`);
   });
 });
