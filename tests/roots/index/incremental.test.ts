@@ -71,7 +71,9 @@ async function firstDivergence(ops: readonly Op[], marginNs: bigint, blockingRea
       const updateOnly = op !== undefined && op.pick2 % 3 === 0;
       // The scan starts a little after the operation, on the same virtual clock.
       tree.nowNs += 1n;
-      const index = RootsIndex.open(file, settings.stateDir);
+      // Bases keep the links leaving the scan's store, another store's, or none: lookups must not care.
+      const keptFor = [settings.storeDir, settings.storeDir, undefined, join(root, 'home')][(op?.pick ?? 0) % 4];
+      const index = RootsIndex.open(file, settings.stateDir, false, keptFor);
       let indexed: RootTrees;
       try {
         indexed = await readRootTrees(settings, limit, index, { fs: tree.fs, nowNs: () => tree.nowNs, marginNs, blocking: blockingReads }, !updateOnly);

@@ -175,6 +175,55 @@ describe('the roots index stores only what changed', () => {
     }
   });
 
+  it('`index update` takes the links leaving the store from their own columns, kept for one store dir', () => {
+    const store = '/nix/store';
+    const links = [{ name: 'result', target: `${store}/x` }, { name: 'away', target: '/home/u/result' }, { name: 'rel', target: 'profile-2-link' }];
+    const listing: Listing = { files: ['f'], links, dirs: ['sub'] };
+    const file = indexFile();
+    const index = RootsIndex.open(file, STATE, false, store);
+    try {
+      const cached: CachedDir = { identity: { dev: 1n, ino: 2n, mtimeNs: 90n, ctimeNs: 90n }, readAtNs: 100n, listing, entries: 4 };
+      index.save(new Map([[DIR, cached]]), [], summary(100n));
+    } finally {
+      index.close();
+    }
+    const leavingOf = (storeDir: string): Listing | undefined => {
+      const again = RootsIndex.open(file, STATE);
+      try {
+        return again.lookup(DIR, { withFiles: false, leaving: storeDir })?.listing;
+      } finally {
+        again.close();
+      }
+    };
+    const away = { files: [], links: links.slice(1), dirs: ['sub'] };
+    expect(leavingOf(store)).toEqual(away);
+    // Kept for /nix/store: another store dir is answered from every link, not from them.
+    expect(leavingOf('/home/u')).toEqual({ files: [], links: [links[0], links[2]], dirs: ['sub'] });
+
+    // They are what is read: with every link made unreadable, the lookup still answers...
+    const db = new Database(file);
+    db.prepare("update dirs set links = cast('a/b' as blob) where path = ?").run(Buffer.from(DIR));
+    db.close();
+    expect(leavingOf(store)).toEqual(away);
+    expect(() => leavingOf('/home/u')).toThrow(IndexDamaged);
+    // ...and when they do not decode, they are not trusted either.
+    const db2 = new Database(file);
+    db2.prepare("update dirs set leavingTargets = cast('' as blob) where path = ?").run(Buffer.from(DIR));
+    db2.close();
+    expect(() => leavingOf(store)).toThrow(IndexDamaged);
+  });
+
+  it('an index opened without a store dir keeps no leaving links, and answers from every link', () => {
+    const file = indexFile();
+    saveRead(file, { files: [], links: [{ name: 'away', target: '/home/u/result' }], dirs: [] }, 100n);
+    const index = RootsIndex.open(file, STATE);
+    try {
+      expect(index.lookup(DIR, { withFiles: false, leaving: '/nix/store' })!.listing.links).toEqual([{ name: 'away', target: '/home/u/result' }]);
+    } finally {
+      index.close();
+    }
+  });
+
   it('an index of the previous format is not read', () => {
     const file = indexFile();
     saveRead(file, base, 100n);
