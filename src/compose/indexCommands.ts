@@ -81,9 +81,9 @@ export async function verifyIndex(settings: Settings): Promise<IndexReport> {
     // Both scans are taken now; the index is read but not written.
     const damaged: string[] = [];
     const cache: ListingCache = {
-      lookup: (dir, _withFiles, usable) => {
+      lookup: (dir, opts) => {
         try {
-          return index.lookup(dir, true, usable);
+          return index.lookup(dir, { usable: opts?.usable });
         } catch (error) {
           if (!(error instanceof IndexDamaged)) throw error;
           damaged.push(`! ${error.message}`);

@@ -60,8 +60,9 @@ export interface TreeIo {
 
 /**
  * @param files false when regular-file entries are not wanted (`index update`): they are not
- *   emitted, and for unchanged directories not even read from the index.
- * @param decisions use the cache's kept decisions in this scope (see scanTree.ts).
+ *   emitted, and for unchanged directories not even read from the index; nor are symlinks into
+ *   the store (only those leaving it are looked at further).
+ * @param decisions use the cache's kept decisions in this scope (with `files` only; see scanTree.ts).
  */
 export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true, decisions?: DecisionScope): Promise<RootTrees> {
   const extra = await expandExtraRoots(settings.extraRoots, settings.root);
@@ -70,7 +71,9 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
   // File timestamps are on the kernel's wall clock: the scan's start must be on it too.
   const startNs = io.nowNs?.() ?? BigInt(Date.now()) * 1_000_000n;
   const pace = new Pace(io.blocking ?? true);
-  const scan = await scanTrees(tops, limit, { cache, startNs, files, pace, decisions, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  // Without files (`index update`) only links leaving the store matter: they are looked at below.
+  const leaving = files ? undefined : settings.storeDir;
+  const scan = await scanTrees(tops, limit, { cache, startNs, files, leaving, pace, decisions, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLooks>();
   const outside: OutsideLink[] = [];
   const record = (link: string, target: string, found: OutsideLooks): void => {

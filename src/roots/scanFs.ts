@@ -2,11 +2,12 @@
  * The file-system calls the roots scanner makes, behind an interface tests can replace (for
  * example to put directory timestamps on a virtual clock). Names and targets are binary strings.
  */
-import { readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { lstat, opendir, readlink } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import type { BigIntStats, Dirent } from 'node:fs';
 import { BINARY_NAMES, fsPathFast } from '../store/bytes.js';
-import type { DirIdentity } from './index/listing.js';
+import { NamePacker } from './index/listing.js';
+import type { DirIdentity, PackedNames } from './index/listing.js';
 import type { Pace } from './pace.js';
 
 export type NodeKind = 'dir' | 'file' | 'link' | 'other';
@@ -17,7 +18,9 @@ export interface NodeStat extends DirIdentity {
 
 /** A directory's entries by type (from d_type); other types (fifos, sockets, devices) dropped. */
 export interface DirEntries {
+  /** Empty when the file names were asked for packed (`packedFiles`). */
   readonly files: string[];
+  readonly packedFiles?: PackedNames | undefined;
   readonly links: string[];
   readonly dirs: string[];
 }
@@ -25,8 +28,13 @@ export interface DirEntries {
 export interface ScanFs {
   /** lstat with nanosecond timestamps. */
   stat(path: string): Promise<NodeStat>;
-  /** The entries of a directory with their types from readdir (d_type), no stat per entry. */
-  list(dir: string, pace: Pace): Promise<DirEntries>;
+  /** The same, blocking (see Pace). */
+  statNow(path: string): NodeStat;
+  /**
+   * The entries of a directory with their types from readdir (d_type), no stat per entry.
+   * @param packFiles give the file names packed (`packedFiles`), not as an array of strings.
+   */
+  list(dir: string, pace: Pace, packFiles?: boolean): Promise<DirEntries>;
   readlink(path: string): Promise<string>;
   /** The same, blocking (see Pace). */
   readlinkNow(path: string): string;
@@ -39,21 +47,31 @@ const SLOW_DIR_BATCH_MS = 50;
 const kindOf = (d: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }): NodeKind =>
   d.isDirectory() ? 'dir' : d.isFile() ? 'file' : d.isSymbolicLink() ? 'link' : 'other';
 
+const nodeStat = (st: BigIntStats): NodeStat => ({ kind: kindOf(st), dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs });
+
 export const nodeScanFs: ScanFs = {
   async stat(path) {
-    const st = await lstat(fsPathFast(path), { bigint: true });
-    return { kind: kindOf(st), dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+    return nodeStat(await lstat(fsPathFast(path), { bigint: true }));
   },
-  async list(dir, pace) {
+  statNow(path) {
+    return nodeStat(lstatSync(fsPathFast(path), { bigint: true }));
+  },
+  async list(dir, pace, packFiles = false) {
     // opendir, not readdir: libuv's scandir sorts the names, which for a Hydra directory of a
     // million roots costs more than reading them.
     const handle = await opendir(fsPathFast(dir), BINARY_NAMES);
-    const out: DirEntries = { files: [], links: [], dirs: [] };
+    const files: string[] = [];
+    const links: string[] = [];
+    const dirs: string[] = [];
+    const packer = packFiles ? new NamePacker() : undefined;
     const take = (d: Dirent): void => {
-      if (d.isFile()) out.files.push(d.name);
-      else if (d.isSymbolicLink()) out.links.push(d.name);
-      else if (d.isDirectory()) out.dirs.push(d.name);
+      if (d.isFile()) {
+        if (packer === undefined) files.push(d.name);
+        else packer.add(d.name);
+      } else if (d.isSymbolicLink()) links.push(d.name);
+      else if (d.isDirectory()) dirs.push(d.name);
     };
+    const out = (): DirEntries => ({ files, packedFiles: packer?.done(), links, dirs });
     /** One batch read blocking; true at the end of the directory. */
     const batchNow = (): boolean => {
       for (let n = 0; n < DIR_BATCH; n++) {
@@ -65,10 +83,10 @@ export const nodeScanFs: ScanFs = {
     };
     try {
       while (pace.blockingNow) {
-        if (pace.timed(SLOW_DIR_BATCH_MS, batchNow)) return out;
+        if (pace.timed(SLOW_DIR_BATCH_MS, batchNow)) return out();
       }
       for (let d = await handle.read(); d !== null; d = await handle.read()) take(d);
-      return out;
+      return out();
     } finally {
       await handle.close();
     }

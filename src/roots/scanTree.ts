@@ -17,8 +17,9 @@
 import type { LimitFunction } from 'p-limit';
 import { errnoOf } from '../errors.js';
 import { display } from '../store/bytes.js';
+import { isInStore } from '../store/storePath.js';
 import { canReuse, TIMESTAMP_MARGIN_NS } from './index/listing.js';
-import type { CachedDir, DirIdentity, Listing } from './index/listing.js';
+import type { CachedDir, DirIdentity, Listing, LookupOptions, PackedNames } from './index/listing.js';
 import { OUTSIDE } from './index/decisions.js';
 import type { DecisionScope, DirDecisions } from './index/decisions.js';
 import { Pace } from './pace.js';
@@ -28,11 +29,8 @@ import type { Finding, TreeEntry } from './types.js';
 
 /** Cached listings, looked up one directory at a time (without file names if not wanted). */
 export interface ListingCache {
-  /**
-   * @param usable when given and false for the cached identity and read time, the listing is
-   *   not read at all (a changed directory is listed again anyway) and undefined is returned.
-   */
-  lookup(dir: string, withFiles: boolean, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean, scope?: DecisionScope): CachedDir | undefined;
+  /** See LookupOptions: files, kept decisions or only the links leaving the store, as wanted. */
+  lookup(dir: string, opts?: LookupOptions): CachedDir | undefined;
   /** The scope in which this cache keeps decisions, if it does (see decisions.ts). */
   readonly decisions?: DecisionScope;
 }
@@ -65,9 +63,15 @@ export interface ScanOptions {
   readonly marginNs?: bigint;
   /**
    * false: regular-file entries are not wanted, only symlinks (whose outside targets are looked
-   * at in every scan) — `index update`. Listings still hold them.
+   * at in every scan) — `index update`. Listings still hold them, packed (`packedFiles`).
    */
   readonly files?: boolean;
+  /**
+   * With `files` false, a store dir: symlinks into it are not wanted either, only those leaving
+   * it (whose outside targets are looked at) are emitted; a reused listing's other links are
+   * not even made strings. Listings read in the scan still hold every link.
+   */
+  readonly leaving?: string | undefined;
   /** Blocking or parallel system calls; one Pace for the whole scan. */
   readonly pace?: Pace;
   /**
@@ -98,6 +102,11 @@ const SKIPPED_ERRNOS = new Set(['EACCES', 'ENOENT', 'ENOTDIR']);
 const LINK_BATCH = 64;
 /** A batch of cached readlinks takes about 0.3 ms; one this slow went to the disk. */
 const SLOW_BATCH_MS = 16;
+/**
+ * A cached lstat takes microseconds; one this slow went to the disk. As long as a batch's limit:
+ * a tighter one would take the scheduler's preemption of a busy machine for a disk.
+ */
+const SLOW_STAT_MS = SLOW_BATCH_MS;
 
 export function unreadableRoot(path: string, error: unknown): Finding {
   const errno = errnoOf(error);
@@ -124,6 +133,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const pending: Promise<void>[] = [];
 
   const files = opts.files ?? true;
+  const leaving = files ? undefined : opts.leaving;
   const scope = files ? opts.decisions : undefined;
   const decided: DecidedDir[] = [];
   const spans: DirSpan[] = [];
@@ -132,7 +142,9 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     counts.entryCount += entryCount;
     if (scope !== undefined && cached) spans.push({ dir, at: entries.length, files: listing.files.length, links: listing.links.length });
     if (files) for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
-    for (const { name, target } of listing.links) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
+    for (const { name, target } of listing.links) {
+      if (leaving === undefined || !isInStore(leaving, target)) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
+    }
     for (const name of listing.dirs) visitDir(`${dir}/${name}`);
   };
 
@@ -153,18 +165,20 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   };
 
   const readFresh = async (dir: string, identity?: DirIdentity): Promise<void> => {
-    const { listing, complete } = await readListing(dir);
+    const { listing, packedFiles, complete } = await readListing(dir);
     counts.read++;
+    const entryCount = (packedFiles?.count ?? listing.files.length) + listing.links.length;
     const cached = identity !== undefined && complete;
-    if (cached) listings.set(dir, { identity, readAtNs: startNs, listing, entries: listing.files.length + listing.links.length });
-    emit(dir, listing, cached);
+    if (cached) listings.set(dir, { identity, readAtNs: startNs, listing, packedFiles, entries: entryCount });
+    emit(dir, listing, cached, entryCount);
   };
 
   const readCached = async (dir: string): Promise<void> => {
     // The identity is taken before the listing is read: a change during the read moves it.
-    const st = await fs.stat(dir);
+    // Blocking while the pace allows: most directories of a rescan cost nothing but this lstat.
+    const st = pace.blockingNow ? pace.timed(SLOW_STAT_MS, () => fs.statNow(dir)) : await fs.stat(dir);
     if (st.kind !== 'dir') return visitNonDir(dir, st.kind);
-    const cached = cache!.lookup(dir, files, (c) => canReuse(c, st, marginNs), scope);
+    const cached = cache!.lookup(dir, { withFiles: files, usable: (c) => canReuse(c, st, marginNs), scope, leaving });
     if (cached !== undefined && canReuse(cached, st, marginNs)) {
       counts.reused++;
       listings.set(dir, cached);
@@ -175,8 +189,9 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     await readFresh(dir, st);
   };
 
-  const readListing = async (dir: string): Promise<{ listing: Listing; complete: boolean }> => {
-    const { files, links: linkNames, dirs } = await fs.list(dir, pace);
+  const readListing = async (dir: string): Promise<{ listing: Listing; packedFiles: PackedNames | undefined; complete: boolean }> => {
+    // Files not wanted as entries are only counted and saved: packed as read, no strings kept.
+    const { files: fileNames, packedFiles, links: linkNames, dirs } = await fs.list(dir, pace, !files);
     const links: { name: string; target: string }[] = [];
     let complete = true;
     const failed = (name: string, error: unknown): void => {
@@ -196,7 +211,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
         failed(name, error);
       }
     });
-    return { listing: { files, links, dirs }, complete };
+    return { listing: { files: fileNames, links, dirs }, packedFiles, complete };
   };
 
   /** A path expected to be a directory turned out not to be one: take it as Nix would. */

@@ -41,6 +41,14 @@ describe('isInStore / toStorePath (reference §2.4)', () => {
     expect(isInStore(S, `${S}/`)).toBe(false);
     expect(isInStore(S, 'store/x')).toBe(false);
   });
+  it('is exactly Nix\'s test: at least one character after `STORE/`, the path absolute', () => {
+    const nix = (storeDir: string, s: string): boolean => s.length >= storeDir.length + 2 && s.startsWith(storeDir) && s[storeDir.length] === '/' && s[0] === '/';
+    const text = fc.string({ maxLength: 8, unit: fc.constantFrom('/', 'n', 'i', 'x', 's', '\xe9', '.') });
+    fc.assert(fc.property(fc.constantFrom('/nix/store', '', '/', 'nix/store', '/nix/store/'), text, fc.boolean(), (storeDir, rest, prefixed) => {
+      const s = prefixed ? storeDir + rest : rest;
+      expect(isInStore(storeDir, s)).toBe(nix(storeDir, s));
+    }), { numRuns: 3000 });
+  });
 });
 
 describe('parseStorePath and canonPath', () => {

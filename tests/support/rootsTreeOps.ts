@@ -8,7 +8,7 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeScanFs } from '../../src/roots/scanFs.js';
-import type { ScanFs } from '../../src/roots/scanFs.js';
+import type { NodeStat, ScanFs } from '../../src/roots/scanFs.js';
 
 export const TICK_NS = 1_000_000_000n;
 
@@ -42,17 +42,19 @@ export class RootsTree {
 
   /** The scanner's view: real entries, directory timestamps from the virtual clock. */
   readonly fs: ScanFs = {
-    stat: async (path) => {
-      const st = await nodeScanFs.stat(path);
-      if (st.kind !== 'dir') return st;
-      const t = this.times.get(st.ino);
-      if (t === undefined) throw new Error(`test bug: untracked directory ${path}`);
-      return { ...st, mtimeNs: t.m, ctimeNs: t.c };
-    },
-    list: (dir, pace) => nodeScanFs.list(dir, pace),
+    stat: async (path) => this.virtual(path, await nodeScanFs.stat(path)),
+    statNow: (path) => this.virtual(path, nodeScanFs.statNow(path)),
+    list: (dir, pace, packFiles) => nodeScanFs.list(dir, pace, packFiles),
     readlink: (path) => nodeScanFs.readlink(path),
     readlinkNow: (path) => nodeScanFs.readlinkNow(path),
   };
+
+  private virtual(path: string, st: NodeStat): NodeStat {
+    if (st.kind !== 'dir') return st;
+    const t = this.times.get(st.ino);
+    if (t === undefined) throw new Error(`test bug: untracked directory ${path}`);
+    return { ...st, mtimeNs: t.m, ctimeNs: t.c };
+  }
 
   private stamp(): bigint {
     return (this.nowNs / TICK_NS) * TICK_NS;

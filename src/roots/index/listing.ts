@@ -2,8 +2,9 @@
  * A directory's listing as the roots index keeps it, and the pure rules about it: when a cached
  * listing may stand in for reading the directory again, and how it is packed into the index.
  */
+import { isInStore } from '../../store/storePath.js';
 
-import type { DirDecisions } from './decisions.js';
+import type { DecisionScope, DirDecisions } from './decisions.js';
 
 /** What identifies one state of a directory: a change of any field means "read it again". */
 export interface DirIdentity {
@@ -23,11 +24,25 @@ export interface Listing {
   readonly dirs: readonly string[];
 }
 
+/** File names NUL-joined as latin1 bytes (the index's `files` column), and how many there are. */
+export interface PackedNames {
+  readonly bytes: Buffer;
+  readonly count: number;
+}
+
 export interface CachedDir {
   readonly identity: DirIdentity;
   /** Start of the scan that read this listing (same clock as file timestamps, ns). */
   readonly readAtNs: bigint;
+  /** Its `files` are empty when they were not wanted as strings (see `packedFiles`). */
   readonly listing: Listing;
+  /**
+   * The file names as read from the directory, packed as the index stores them, when the scan
+   * did not want them as strings (`index update`): then `listing.files` is empty and these are
+   * what the index writes. A Hydra directory's 800k names thus never become an array of strings
+   * kept through the scan, nor are they joined again to be saved or compared with the base.
+   */
+  readonly packedFiles?: PackedNames | undefined;
   /** Files and links in the directory (also when the listing was looked up without its files). */
   readonly entries: number;
   /**
@@ -41,6 +56,21 @@ export interface CachedDir {
    * are classified again by name (the listing then has its files).
    */
   readonly translated?: { readonly recheck: boolean };
+}
+
+/** What a lookup of a cached listing wants of it (see `RootsIndex.lookup`). */
+export interface LookupOptions {
+  /** false: the listing's files are not wanted (`index update`); they are not even read. */
+  readonly withFiles?: boolean;
+  /**
+   * When given and false for the cached identity and read time, the listing is not read at all
+   * (a changed directory is listed again anyway) and the lookup gives undefined.
+   */
+  readonly usable?: ((cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean) | undefined;
+  /** With files: the kept decisions of this scope, when kept for the listing, come instead of its files. */
+  readonly scope?: DecisionScope | undefined;
+  /** Without files, a store dir: only the links whose target leaves it are wanted. */
+  readonly leaving?: string | undefined;
 }
 
 /**
@@ -80,9 +110,10 @@ export interface PackedListing {
 
 const join0 = (names: readonly string[]): Buffer => Buffer.from(names.join('\0'), 'latin1');
 
-export function packListing(listing: Listing): PackedListing {
+/** @param files the file names already packed, if they were read that way (`packedFiles`). */
+export function packListing(listing: Listing, files?: PackedNames): PackedListing {
   return {
-    files: join0(listing.files),
+    files: files?.bytes ?? join0(listing.files),
     links: join0(listing.links.map((l) => l.name)),
     targets: join0(listing.links.map((l) => l.target)),
     dirs: join0(listing.dirs),
@@ -91,20 +122,72 @@ export function packListing(listing: Listing): PackedListing {
 
 /**
  * The listing back, or null when the columns do not fit together (a damaged index). With
- * `files` absent, the listing's files are left out (not read).
+ * `files` absent, the listing's files are left out (not read). With `leaving` (a store dir),
+ * only the links whose target leaves that store are given back (see `linksLeaving`).
  */
-export function unpackListing(packed: Omit<PackedListing, 'files'> & { files?: Buffer | undefined }): Listing | null {
+export function unpackListing(packed: Omit<PackedListing, 'files'> & { files?: Buffer | undefined }, leaving?: string): Listing | null {
   const files = packed.files === undefined ? [] : splitNul(packed.files);
+  const dirs = splitNul(packed.dirs);
+  for (const names of [files, dirs]) for (const n of names) if (n === '' || n.includes('/')) return null;
+  if (leaving !== undefined) {
+    const links = linksLeaving(packed.links, packed.targets, leaving);
+    return links === null ? null : { files, links, dirs };
+  }
   const linkNames = splitNul(packed.links);
   const targets = splitNul(packed.targets);
-  const dirs = splitNul(packed.dirs);
   if (linkNames.length !== targets.length) return null;
-  for (const names of [files, linkNames, dirs, targets]) {
-    for (const n of names) if (n === '' || (names !== targets && n.includes('/'))) return null;
-  }
+  for (const n of linkNames) if (n === '' || n.includes('/')) return null;
+  for (const t of targets) if (t === '') return null;
   return { files, links: linkNames.map((name, i) => ({ name, target: targets[i]! })), dirs };
+}
+
+/**
+ * The links of the packed columns whose target is not in `storeDir` (Nix's isInStore, §2.4):
+ * those are what `index update` looks at (their outside targets change without touching the
+ * roots tree); links into the store, almost every link of a roots tree, it needs only as the
+ * index's bytes, so no object or entry is made for them and their strings die young. Null when
+ * the columns do not fit together.
+ */
+export function linksLeaving(names: Buffer, targets: Buffer, storeDir: string): { name: string; target: string }[] | null {
+  const linkNames = splitNul(names);
+  const linkTargets = splitNul(targets);
+  if (linkNames.length !== linkTargets.length) return null;
+  const out: { name: string; target: string }[] = [];
+  for (let i = 0; i < linkNames.length; i++) {
+    const name = linkNames[i]!;
+    const target = linkTargets[i]!;
+    if (name === '' || target === '' || name.includes('/')) return null;
+    if (!isInStore(storeDir, target)) out.push({ name, target });
+  }
+  return out;
 }
 
 function splitNul(buf: Buffer): string[] {
   return buf.length === 0 ? [] : buf.toString('latin1').split('\0');
+}
+
+/**
+ * Packs names one at a time, as a directory is read, into the NUL-joined form `packListing`
+ * gives: no array of the names is kept, and each name's string can die young.
+ */
+export class NamePacker {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private end = 0;
+  private n = 0;
+
+  add(name: string): void {
+    const need = this.end + name.length + 1;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
+    }
+    if (this.n++ > 0) this.buf[this.end++] = 0;
+    this.end += this.buf.write(name, this.end, 'latin1');
+  }
+
+  /** The names so far, in a buffer of their own size. */
+  done(): PackedNames {
+    return { bytes: Buffer.from(this.buf.subarray(0, this.end)), count: this.n };
+  }
 }

@@ -9,6 +9,7 @@
  * cost several times the scan), while a few changed names in a directory of 800k cost a few
  * delta rows instead of rewriting the whole listing.
  */
+import { isInStore } from '../../store/storePath.js';
 import type { Listing } from './listing.js';
 
 /** An entry as the delta records it: what the name now is, or '-' for gone since the base. */
@@ -188,9 +189,10 @@ export function deltaFromBase(base: PackedBase, now: Listing, nowFiles: Buffer, 
 /**
  * The listing `base` and its delta stand for (names of the delta first removed from the base,
  * then those present added). With `withFiles` false the base's files were not read: regular
- * files of the delta are left out too.
+ * files of the delta are left out too. With `leaving` (a store dir), the base holds only the
+ * links whose target leaves that store, and so does the result.
  */
-export function applyDelta(base: Listing, delta: ReadonlyMap<string, DeltaEntry>, withFiles = true): Listing {
+export function applyDelta(base: Listing, delta: ReadonlyMap<string, DeltaEntry>, withFiles = true, leaving?: string): Listing {
   if (delta.size === 0) return base;
   const keep = (n: string): boolean => !delta.has(n);
   const files = withFiles ? base.files.filter(keep) : [];
@@ -199,7 +201,9 @@ export function applyDelta(base: Listing, delta: ReadonlyMap<string, DeltaEntry>
   for (const [name, e] of delta) {
     if (e.kind === 'f') {
       if (withFiles) files.push(name);
-    } else if (e.kind === 'l') links.push({ name, target: e.target });
+    } else if (e.kind === 'l') {
+      if (leaving === undefined || !isInStore(leaving, e.target)) links.push({ name, target: e.target });
+    }
     else if (e.kind === 'd') dirs.push(name);
   }
   return { files, links, dirs };

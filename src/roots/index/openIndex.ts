@@ -34,7 +34,7 @@ export function openIndex(settings: Settings, readonly = false): OpenedIndex {
   if (readonly && !existsSync(fsPath(file))) return { index: undefined, file, findings };
   try {
     if (!readonly) mkdirSync(fsPath(dirOf(file)), { recursive: true });
-    return { index: RootsIndex.open(file, settings.stateDir, readonly), file, findings };
+    return { index: RootsIndex.open(file, settings.stateDir, readonly, settings.storeDir), file, findings };
   } catch (error) {
     if (!(error instanceof IndexDamaged)) {
       findings.push(unavailable(file, `cannot use the roots index (${(error as Error).message}); scanning in full`));
@@ -46,7 +46,7 @@ export function openIndex(settings: Settings, readonly = false): OpenedIndex {
     }
     removeIndexFile(file);
     findings.push({ code: 'index-rebuilt', path: file, message: `roots index '${display(file)}' was unusable (${error.message}); rebuilding it` });
-    return { index: RootsIndex.open(file, settings.stateDir), file, findings };
+    return { index: RootsIndex.open(file, settings.stateDir, false, settings.storeDir), file, findings };
   }
 }
 

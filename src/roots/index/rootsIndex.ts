@@ -12,26 +12,35 @@
  *
  * Beside a listing, the index may keep its entries' decisions (decisions.ts) for one graph: a
  * row tied to the listing by its read time, so a listing read again leaves it unused.
+ *
+ * A base also keeps, in columns of their own, the links whose target leaves the store (with the
+ * store dir they were picked for): `index update` wants nothing else of an unchanged directory
+ * but its subdirectories, so for the hundred thousand links of a Hydra tree's per-user
+ * directories it reads a few bytes per directory instead of every link and target. Those come
+ * last in the row: SQLite pages through a row's overflow up to the last column a query wants,
+ * so the columns after them would cost reading them anyway.
  */
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { display, fsPath } from '../../store/bytes.js';
+import { isInStore } from '../../store/storePath.js';
 import { misfit, translateDecisions } from './decisions.js';
 import type { DecisionScope, DirDecisions } from './decisions.js';
 import { packListing, unpackListing } from './listing.js';
-import type { CachedDir, Listing } from './listing.js';
+import type { CachedDir, Listing, LookupOptions, PackedListing } from './listing.js';
 import { applyDelta, deltaFromBase, MAX_DELTA_SHARE, shouldCompact } from './listingDelta.js';
 import type { DeltaEntry, PackedBase } from './listingDelta.js';
 
 export const INDEX_MAGIC = 'storegc-roots-index';
-export const INDEX_VERSION = 5;
+export const INDEX_VERSION = 6;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null);
 create table if not exists dirs (
   path blob primary key, dev text not null, ino text not null, mtime text not null, ctime text not null,
-  readAt text not null, entries integer not null,
-  links blob not null, targets blob not null, dirs blob not null
+  readAt text not null, entries integer not null, dirs blob not null,
+  leavingStore blob not null, leavingLinks blob not null, leavingTargets blob not null,
+  links blob not null, targets blob not null
 );
 create table if not exists files (path blob primary key, names blob not null, count integer not null);
 create table if not exists delta (
@@ -63,6 +72,8 @@ export interface OutsideLink {
 }
 
 type DirRow = { dev: string; ino: string; mtime: string; ctime: string; readAt: string; entries: number; links: Buffer; targets: Buffer; dirs: Buffer };
+/** A row as a lookup of the links leaving the store reads it: every link only if those do not fit. */
+type LeavingRow = Omit<DirRow, 'links' | 'targets'> & { leavingStore: Buffer; leavingLinks: Buffer; leavingTargets: Buffer };
 type DeltaRow = { name: Buffer; kind: string; target: Buffer | null };
 type DecisionRow = { scope: string; readAt: string; files: Buffer; links: Buffer };
 
@@ -78,14 +89,19 @@ export class IndexDamaged extends Error {}
 export class RootsIndex {
   private db: Database.Database | undefined;
   private readonly getDir: Database.Statement<[Buffer]>;
+  private readonly getDirLeaving: Database.Statement<[Buffer]>;
+  private readonly getLinks: Database.Statement<[Buffer]>;
   private readonly getFiles: Database.Statement<[Buffer]>;
   private readonly getDelta: Database.Statement<[Buffer]>;
   private readonly getBaseFiles: Database.Statement<[Buffer]>;
   private readonly getDecisions: Database.Statement<[Buffer]>;
 
-  private constructor(db: Database.Database, readonly file: string) {
+  /** @param storeDir the store whose leaving links are kept with each base written (none: not kept). */
+  private constructor(db: Database.Database, readonly file: string, private readonly storeDir: string | undefined) {
     this.db = db;
     this.getDir = db.prepare('select dev, ino, mtime, ctime, readAt, entries, links, targets, dirs from dirs where path = ?');
+    this.getDirLeaving = db.prepare('select dev, ino, mtime, ctime, readAt, entries, dirs, leavingStore, leavingLinks, leavingTargets from dirs where path = ?');
+    this.getLinks = db.prepare('select links, targets from dirs where path = ?');
     this.getFiles = db.prepare('select names from files where path = ?').pluck();
     this.getDelta = db.prepare('select name, kind, target from delta where path = ?');
     this.getBaseFiles = db.prepare('select names, count from files where path = ?');
@@ -95,8 +111,9 @@ export class RootsIndex {
   /**
    * Opens (creating it if absent) an index for `stateDir`. Throws IndexDamaged when the file is
    * not a storegc index for this state dir in this format: the caller decides whether to rebuild.
+   * @param storeDir the store dir of the scans saved: their bases keep the links leaving it.
    */
-  static open(file: string, stateDir: string, readonly = false): RootsIndex {
+  static open(file: string, stateDir: string, readonly = false, storeDir?: string): RootsIndex {
     let db: Database.Database | undefined;
     try {
       // Nothing is written to a file until it is known to be ours: a new or empty file, or one
@@ -123,7 +140,7 @@ export class RootsIndex {
         db.pragma('journal_mode = wal');
         db.pragma('synchronous = normal');
       }
-      return new RootsIndex(db, file);
+      return new RootsIndex(db, file, storeDir);
     } catch (error) {
       db?.close();
       if (error instanceof IndexDamaged) throw error;
@@ -144,11 +161,14 @@ export class RootsIndex {
    * The cached listing of `dir` (without its files when `withFiles` is false: they are not even
    * read); a row that does not decode throws IndexDamaged. With `usable`, a listing it refuses
    * (given the cached identity and read time) is not read: undefined. With `scope`, when the
-   * listing's decisions were kept for it, they come with the listing instead of its files.
+   * listing's decisions were kept for it, they come with the listing instead of its files. With
+   * `leaving` (a store dir, without files), the listing holds only the links whose target leaves
+   * that store.
    */
-  lookup(dir: string, withFiles = true, usable?: (cached: Pick<CachedDir, 'identity' | 'readAtNs'>) => boolean, scope?: DecisionScope): CachedDir | undefined {
+  lookup(dir: string, { withFiles = true, usable, scope, leaving }: LookupOptions = {}): CachedDir | undefined {
     const key = Buffer.from(dir, 'latin1');
-    const row = this.getDir.get(key) as DirRow | undefined;
+    const onlyLeaving = leaving !== undefined && !withFiles;
+    const row = (onlyLeaving ? this.getDirLeaving : this.getDir).get(key) as DirRow | LeavingRow | undefined;
     if (row === undefined) return undefined;
     let stamp: Pick<CachedDir, 'identity' | 'readAtNs'>;
     try {
@@ -161,11 +181,11 @@ export class RootsIndex {
     }
     if (!Number.isInteger(row.entries)) throw new IndexDamaged(`damaged listing of '${dir}'`);
     if (usable !== undefined && !usable(stamp)) return undefined;
-    const decided = scope === undefined || !withFiles ? undefined : this.decided(dir, key, row, scope);
+    const decided = scope === undefined || !withFiles ? undefined : this.decided(dir, key, row as DirRow, scope);
     if (decided !== undefined) return { ...stamp, ...decided, entries: row.entries };
-    const base = this.base(dir, key, row, withFiles);
-    const listing = applyDelta(base, this.delta(dir, key), withFiles);
-    if (withFiles && row.entries !== listing.files.length + listing.links.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    const base = this.base(dir, key, row, withFiles, leaving);
+    const listing = applyDelta(base, this.delta(dir, key), withFiles, leaving);
+    if (withFiles && leaving === undefined && row.entries !== listing.files.length + listing.links.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
     return { ...stamp, listing, entries: row.entries };
   }
 
@@ -179,7 +199,7 @@ export class RootsIndex {
     const { previous } = scope;
     const from = kept.scope === scope.key ? scope : previous !== undefined && kept.scope === previous.key ? { ...scope, pathCount: previous.pathCount } : undefined;
     if (from === undefined) return undefined;
-    const listing = applyDelta(this.base(dir, key, row, false), this.delta(dir, key), false);
+    const listing = applyDelta(this.base(dir, key, row, false, undefined), this.delta(dir, key), false);
     if (!Buffer.isBuffer(kept.files) || !Buffer.isBuffer(kept.links) || kept.files.length % 4 !== 0 || kept.links.length % 4 !== 0) {
       throw new IndexDamaged(`damaged decisions of '${dir}'`);
     }
@@ -189,19 +209,28 @@ export class RootsIndex {
     if (from === scope) return { listing, decisions };
     const t = translateDecisions(decisions, previous!);
     // Files named after paths not valid are classified again by name: only then are the names read.
-    const withFiles = t.recheckFiles ? applyDelta(this.base(dir, key, row, true), this.delta(dir, key), true) : listing;
+    const withFiles = t.recheckFiles ? applyDelta(this.base(dir, key, row, true, undefined), this.delta(dir, key), true) : listing;
     if (t.recheckFiles && withFiles.files.length !== decisions.files.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
     return { listing: withFiles, decisions: t.decisions, translated: { recheck: t.recheckFiles || t.recheckLinks } };
   }
 
-  /** The base listing of a directory whose row is `row` (files only if asked for). */
-  private base(dir: string, key: Buffer, row: DirRow, withFiles: boolean): Listing {
+  /**
+   * The base listing of a directory whose row is `row` (files only if asked for; with `leaving`,
+   * only the links leaving that store: from their own columns when kept for it).
+   */
+  private base(dir: string, key: Buffer, row: DirRow | LeavingRow, withFiles: boolean, leaving: string | undefined): Listing {
     let files: Buffer | undefined;
     if (withFiles) {
       files = this.getFiles.get(key) as Buffer | undefined;
       if (!Buffer.isBuffer(files)) throw new IndexDamaged(`damaged listing of '${dir}'`);
     }
-    const base = unpackListing({ files, links: row.links, targets: row.targets, dirs: row.dirs });
+    let links: Pick<PackedListing, 'links' | 'targets'>;
+    if ('links' in row) links = row;
+    else if (leaving !== undefined && Buffer.isBuffer(row.leavingStore) && row.leavingStore.equals(Buffer.from(leaving, 'latin1'))) {
+      links = { links: row.leavingLinks, targets: row.leavingTargets };
+    } else links = this.getLinks.get(key) as Pick<PackedListing, 'links' | 'targets'>;
+    if (!Buffer.isBuffer(links.links) || !Buffer.isBuffer(links.targets) || !Buffer.isBuffer(row.dirs)) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    const base = unpackListing({ files, links: links.links, targets: links.targets, dirs: row.dirs }, leaving);
     if (base === null) throw new IndexDamaged(`damaged listing of '${dir}'`);
     return base;
   }
@@ -231,7 +260,11 @@ export class RootsIndex {
    */
   save(listings: ReadonlyMap<string, CachedDir>, outside: readonly OutsideLink[], summary: ScanSummary, maxDeltaShare: number = MAX_DELTA_SHARE, kept?: KeptDecisions): void {
     const db = this.handle();
-    const putDir = db.prepare('insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, links, targets, dirs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const putDir = db.prepare(`insert or replace into dirs (path, dev, ino, mtime, ctime, readAt, entries, links, targets, dirs, leavingStore, leavingLinks, leavingTargets)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const store = this.storeDir;
+    // Without a store, a NUL: no store dir a lookup names can equal it.
+    const storeKey = store === undefined ? Buffer.alloc(1) : Buffer.from(store, 'latin1');
     const putFiles = db.prepare('insert or replace into files (path, names, count) values (?, ?, ?)');
     const setIdentity = db.prepare('update dirs set dev = ?, ino = ?, mtime = ?, ctime = ?, readAt = ?, entries = ? where path = ?');
     const putDelta = db.prepare('insert or replace into delta (path, name, kind, target) values (?, ?, ?, ?)');
@@ -262,13 +295,16 @@ export class RootsIndex {
         const key = Buffer.from(dir, 'latin1');
         const id = c.identity;
         const identity = [String(id.dev), String(id.ino), String(id.mtimeNs), String(id.ctimeNs), String(c.readAtNs), c.entries] as const;
-        const packed = packListing(c.listing);
+        const packed = packListing(c.listing, c.packedFiles);
+        const fileCount = c.packedFiles?.count ?? c.listing.files.length;
         const was = this.previous(key);
         const limit = was === undefined || maxDeltaShare === Infinity ? Infinity : was.size * maxDeltaShare;
         const want = was === undefined ? undefined : deltaFromBase(was.base, c.listing, packed.files, limit);
         if (was === undefined || want === undefined || shouldCompact(want.size, was.size, maxDeltaShare)) {
-          putDir.run(key, ...identity, packed.links, packed.targets, packed.dirs);
-          putFiles.run(key, packed.files, c.listing.files.length);
+          // The base's links leaving the store, for lookups that want only those (none kept without a store).
+          const out = packListing({ files: [], links: store === undefined ? [] : c.listing.links.filter((l) => !isInStore(store, l.target)), dirs: [] });
+          putDir.run(key, ...identity, packed.links, packed.targets, packed.dirs, storeKey, out.links, out.targets);
+          putFiles.run(key, packed.files, fileCount);
           dropDeltas.run(key);
           continue;
         }

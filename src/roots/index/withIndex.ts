@@ -53,10 +53,10 @@ export async function withIndex<T extends { scan: TreeScan }>(settings: Settings
   }
   const cache: ListingCache | undefined = index === undefined ? undefined : {
     ...(decisions === undefined ? {} : { decisions }),
-    lookup: (dir, withFiles, usable, scope) => {
+    lookup: (dir, opts) => {
       if (damaged) return undefined;
       try {
-        return index.lookup(dir, withFiles, usable, scope);
+        return index.lookup(dir, opts);
       } catch (error) {
         if (!(error instanceof IndexDamaged)) throw error;
         damaged = true;

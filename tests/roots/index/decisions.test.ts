@@ -51,13 +51,13 @@ describe('kept decisions in the roots index', () => {
   it('come with the listing, without its files, only in their scope', () => {
     withIndexFile((index) => {
       index.save(new Map([[DIR, cachedAt(100n)]]), [], summary(100n), undefined, { scope: scope.key, byDir: new Map([[DIR, decisions]]) });
-      const kept = index.lookup(DIR, true, undefined, scope)!;
+      const kept = index.lookup(DIR, { scope })!;
       expect(kept.decisions).toEqual(decisions);
       expect(kept.listing).toEqual({ ...listing, files: [] });
       expect(kept.entries).toBe(6);
       // Another graph, another store dir, no scope: the listing with its files, no decisions.
       for (const other of [decisionScope('graph-2', STORE, 3), decisionScope('graph-1', '/gnu/store', 3), undefined]) {
-        const plain = index.lookup(DIR, true, undefined, other)!;
+        const plain = index.lookup(DIR, { scope: other })!;
         expect(plain.decisions).toBeUndefined();
         expect(plain.listing).toEqual(listing);
       }
@@ -69,7 +69,7 @@ describe('kept decisions in the roots index', () => {
       index.save(new Map([[DIR, cachedAt(100n)]]), [], summary(100n), undefined, { scope: scope.key, byDir: new Map([[DIR, decisions]]) });
       // Read again (by `index update`, which classifies nothing): the kept row goes.
       index.save(new Map([[DIR, cachedAt(200n)]]), [], summary(200n));
-      expect(index.lookup(DIR, true, undefined, scope)!.decisions).toBeUndefined();
+      expect(index.lookup(DIR, { scope })!.decisions).toBeUndefined();
     });
   });
 
@@ -88,7 +88,7 @@ describe('kept decisions in the roots index', () => {
         const db = new Database(file);
         damage(db);
         db.close();
-        expect(() => index.lookup(DIR, true, undefined, scope), what).toThrow(IndexDamaged);
+        expect(() => index.lookup(DIR, { scope }), what).toThrow(IndexDamaged);
       });
       removeTree(scratch!);
       scratch = undefined;

@@ -1,7 +1,8 @@
 /** The pure rules of the roots index: when a cached listing may be reused, and its packing. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canReuse, packListing, TIMESTAMP_MARGIN_NS, unpackListing } from '../../../src/roots/index/listing.js';
+import { canReuse, linksLeaving, NamePacker, packListing, TIMESTAMP_MARGIN_NS, unpackListing } from '../../../src/roots/index/listing.js';
+import { isInStore } from '../../../src/store/storePath.js';
 import type { CachedDir, DirIdentity } from '../../../src/roots/index/listing.js';
 
 const S = 1_000_000_000n;
@@ -45,6 +46,40 @@ describe('packListing / unpackListing', () => {
         expect(unpackListing(packListing(listing))).toEqual(listing);
       },
     ), { numRuns: 500 });
+  });
+
+  it('names packed one at a time as read are the files column packListing writes', () => {
+    // Long names too, so that the packer's buffer has to grow (it starts at 64 KiB).
+    const long = fc.string({ minLength: 1, maxLength: 3000, unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)) }).filter((s) => !s.includes('/'));
+    fc.assert(fc.property(fc.array(fc.oneof(name, long), { maxLength: 60 }), (files) => {
+      const packer = new NamePacker();
+      for (const f of files) packer.add(f);
+      const packed = packer.done();
+      expect(packed.count).toBe(files.length);
+      expect(packed.bytes.equals(packListing({ files, links: [], dirs: [] }).files)).toBe(true);
+      expect(packListing({ files: [], links: [], dirs: [] }, packed).files.equals(packed.bytes)).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  it('linksLeaving gives exactly the links whose target is not in the store (isInStore), from the bytes', () => {
+    const store = '/nix/store';
+    const near = fc.constantFrom('/nix/store', '/nix/store/', '/nix/store/a', '/nix/store/a-b/c', '/nix/storex/a', '/nix/stor', 'nix/store/a', '/home/u/result', '../x', '/nix/store//a');
+    fc.assert(fc.property(fc.array(fc.tuple(name, fc.oneof(near, target)), { maxLength: 20 }).map((ls) => [...new Map(ls)].map(([n, t]) => ({ name: n, target: t }))), fc.constantFrom(store, '', 'rel/store', '/'), (links, storeDir) => {
+      const packed = packListing({ files: [], links, dirs: [] });
+      expect(linksLeaving(packed.links, packed.targets, storeDir)).toEqual(links.filter((l) => !isInStore(storeDir, l.target)));
+      expect(unpackListing(packed, storeDir)).toEqual({ files: [], links: links.filter((l) => !isInStore(storeDir, l.target)), dirs: [] });
+    }), { numRuns: 1000 });
+  });
+
+  it('linksLeaving refuses columns unpackListing refuses', () => {
+    const packed = packListing({ files: [], links: [{ name: 'l', target: '/nix/store/x' }, { name: 'm', target: '/t' }], dirs: [] });
+    const bad: Array<[string, string]> = [['l', ''], ['', '/t'], ['l\0m', '/t'], ['l', '/t\0/u'], ['l/m', '/t'], ['l\0', '/t\0'], ['\0l', '\0/t'], ['l\0\0m', '/t\0x\0/u']];
+    for (const [names, targets] of bad) {
+      const cols = { ...packed, links: Buffer.from(names, 'latin1'), targets: Buffer.from(targets, 'latin1') };
+      expect(unpackListing(cols), JSON.stringify([names, targets])).toBeNull();
+      expect(linksLeaving(cols.links, cols.targets, '/nix/store'), JSON.stringify([names, targets])).toBeNull();
+    }
+    expect(linksLeaving(packed.links, packed.targets, '/nix/store')).toEqual([{ name: 'm', target: '/t' }]);
   });
 
   it('rejects columns that do not fit together instead of trusting them', () => {
