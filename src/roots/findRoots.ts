@@ -72,7 +72,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   if (order === 'sorted') return { roots: dedupeRoots(roots), tempHashParts, findings, scan };
   for (let i = rootIds.length; i < roots.length; i++) rootIds.push(-1);
   if (order === 'unique') {
-    const unique = uniqueRootIndices(roots);
+    const unique = uniqueRootIndices(roots, ids === undefined ? undefined : rootIds);
     const uniqueIds = ids === undefined ? undefined : unique.map((i) => rootIds[i]!);
     return { roots: unique.map((i) => roots[i]!), ...(uniqueIds === undefined ? {} : { rootIds: uniqueIds }), tempHashParts, findings, scan };
   }
@@ -87,8 +87,56 @@ export function uniqueRoots(roots: readonly Root[]): Root[] {
   return uniqueRootIndices(roots).map((i) => roots[i]!);
 }
 
-/** The indices of uniqueRoots: its first of each (link, path) pair (the graph ids go with them). */
-function uniqueRootIndices(roots: readonly Root[]): number[] {
+/**
+ * The indices of uniqueRoots: its first of each (link, path) pair (the graph ids go with them).
+ * @param rootIds each root's graph id (-1: none), when known: equal paths have equal ids, so
+ *   when every root has one, only roots of one id are compared, with no map of 700k links
+ *   (hashing each link cost most of half a second at 700k roots).
+ */
+export function uniqueRootIndices(roots: readonly Root[], rootIds?: readonly number[]): number[] {
+  const n = roots.length;
+  if (rootIds === undefined || n >= INDEX || rootIds.some((id) => id < 0)) return uniqueByLink(roots);
+  // By id, then by index: a run of one id holds the roots of one path, first found first.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = rootIds[i]! * INDEX + i;
+  keys.sort();
+  const drop = new Uint8Array(n);
+  for (let run = 0; run < n;) {
+    const id = Math.floor(keys[run]! / INDEX);
+    let end = run + 1;
+    while (end < n && Math.floor(keys[end]! / INDEX) === id) end++;
+    if (end - run > 4) {
+      // Many links to one path (a path rooted a thousand times): by a set.
+      const seen = new Set<string>();
+      for (let a = run; a < end; a++) {
+        const i = keys[a]! % INDEX;
+        if (seen.has(roots[i]!.link)) drop[i] = 1;
+        else seen.add(roots[i]!.link);
+      }
+    } else {
+      // Usually one to three: each against those before it.
+      for (let a = run + 1; a < end; a++) {
+        const i = keys[a]! % INDEX;
+        for (let b = run; b < a; b++) {
+          const j = keys[b]! % INDEX;
+          if (drop[j] === 0 && roots[j]!.link === roots[i]!.link) {
+            drop[i] = 1;
+            break;
+          }
+        }
+      }
+    }
+    run = end;
+  }
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) if (drop[i] === 0) kept.push(i);
+  return kept;
+}
+
+/** Bits for a root's index in the keys of uniqueRootIndices. */
+const INDEX = 2 ** 21;
+
+function uniqueByLink(roots: readonly Root[]): number[] {
   const seen = new Map<string, string | Set<string>>();
   const kept: number[] = [];
   roots.forEach((r, i) => {

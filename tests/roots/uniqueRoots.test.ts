@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeRoots, uniqueRoots } from '../../src/roots/findRoots.js';
+import { dedupeRoots, uniqueRootIndices, uniqueRoots } from '../../src/roots/findRoots.js';
 import type { Root } from '../../src/roots/types.js';
 import { createRng } from '../support/prng.js';
 
@@ -13,6 +13,19 @@ describe('uniqueRoots', () => {
       expect(unique.map(key)).toEqual([...new Set(roots.map(key))]);
       expect(unique.every((r) => roots.includes(r))).toBe(true);
       expect(dedupeRoots(unique).map(key)).toEqual(dedupeRoots(roots).map(key));
+    }
+  });
+});
+
+describe('uniqueRootIndices', () => {
+  it('with graph ids, keeps exactly the roots the map by link keeps', () => {
+    const rng = createRng(5);
+    for (let round = 0; round < 300; round++) {
+      const paths = Array.from({ length: rng.int(1, 5) }, (_, k) => `/s/${k}`);
+      const roots: Root[] = Array.from({ length: rng.int(0, 40) }, () => ({ link: `/r/${rng.int(0, 6)}`, path: rng.pick(paths), kind: 'symlink' }));
+      // The graph id of a path: equal paths, equal ids; now and then one unknown (-1).
+      const ids = roots.map((r) => (rng.chance(0.05) ? -1 : paths.indexOf(r.path)));
+      expect(uniqueRootIndices(roots, ids), `round ${round}`).toEqual(uniqueRootIndices(roots));
     }
   });
 });
