@@ -23,6 +23,7 @@
  */
 import type { NixDbReader } from '../../store/nixDb.js';
 import type { CachedRows } from './cachedRows.js';
+import type { ValidPathRow } from '../../store/nixDb.js';
 
 /** Detections that tests may switch off, to show the property test notices. Production: none. */
 export interface RefreshOptions {
@@ -30,11 +31,25 @@ export interface RefreshOptions {
   readonly skipLastRowCheck?: boolean;
 }
 
+/** The rows written since the cached ones, besides the invalidated ids. */
+export interface RowsSince {
+  /** ValidPaths rows registered since, by id. */
+  readonly added: readonly ValidPathRow[];
+  /** Kept ValidPaths ids whose narSize changed, with the new one (NaN for null). */
+  readonly narSizes: ReadonlyMap<number, number>;
+  /** Refs rows [rowid, referrer, reference] inserted or replaced since, by rowid. */
+  readonly refs: readonly (readonly [number, number, number])[];
+  /** DerivationOutputs rows [rowid, drv, name, path] inserted or replaced since. */
+  readonly outputs: readonly (readonly [number, number, string, string])[];
+}
+
 export type Refreshed =
   | {
     readonly kind: 'current'; readonly rows: CachedRows; readonly added: number; readonly deleted: number; readonly changed: boolean;
     /** The ValidPaths ids invalidated since the cached rows; paths registered since have ids above `cached.sequence`. */
     readonly deletedIds: ReadonlySet<number>;
+    /** What was written since, row by row (src/graph/patchGraph.ts applies it to a stored graph). */
+    readonly since: RowsSince;
   }
   | { readonly kind: 'full'; readonly reason: string };
 
@@ -56,6 +71,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const keep = new Uint8Array(n);
   const narSize = Float64Array.from(cached.vpNarSize);
   const deleted = new Set<number>();
+  const narSizes = new Map<number, number>();
   let i = 0;
   let j = 0;
   let changed = false;
@@ -67,6 +83,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
     const size = now.narSizes[j] ?? Number.NaN;
     if (!options.skipNarSizeCheck && !Object.is(size, narSize[i])) {
       narSize[i] = size;
+      narSizes.set(id, size);
       changed = true;
     }
     i++;
@@ -85,7 +102,8 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const outs = refreshOutputs(db, cached, deleted, watermark, options);
   if (typeof outs === 'string') return full(outs);
   changed ||= deleted.size > 0 || added.length > 0 || refs.changed || outs.changed;
-  if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false, deletedIds: deleted };
+  const since: RowsSince = { added, narSizes, refs: refs.fresh, outputs: outs.fresh };
+  if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false, deletedIds: deleted, since };
 
   const vpIndex: number[] = [];
   for (let k = 0; k < n; k++) if (keep[k]) vpIndex.push(k);
@@ -100,7 +118,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
     ...refs.rows,
     ...outs.rows,
   };
-  return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true, deletedIds: deleted };
+  return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true, deletedIds: deleted, since };
 }
 
 function concat(a: number[], b: number[], length: number): Float64Array {
@@ -113,7 +131,7 @@ function concat(a: number[], b: number[], length: number): Float64Array {
 type RefColumns = Pick<CachedRows, 'refRowid' | 'refReferrer' | 'refReference'>;
 type OutputColumns = Pick<CachedRows, 'doRowid' | 'doDrv' | 'doName' | 'doPath'>;
 
-function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: RefColumns; changed: boolean } | string {
+function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
   const n = cached.refRowid.length;
   const lastRowid = n === 0 ? 0 : cached.refRowid[n - 1]!;
   if (n > 0 && !options.skipLastRowCheck) {
@@ -126,7 +144,7 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   if (fresh.length === 0 && deleted.size === 0) {
     // Nothing new, nothing invalidated: the cached rows stand if the guard totals agree.
     return sameTotals(db.refsStats(), n, cached.refReferrer, cached.refReference)
-      ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false }
+      ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false, fresh }
       : 'Refs differ from the cache by more than Nix\'s own writes';
   }
   const pair = (referrer: number, reference: number): string => `${referrer} ${reference}`;
@@ -159,7 +177,7 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   }
   pushFreshBefore(Number.POSITIVE_INFINITY);
   if (!sameTotals(db.refsStats(), length, referrer, reference)) return 'Refs differ from the cache by more than Nix\'s own writes';
-  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true };
+  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true, fresh };
 }
 
 /** Do the database's Refs count and column totals equal those of the first `length` rows here? */
@@ -173,7 +191,7 @@ function sameTotals([count, referrers, references]: [number, number, number], le
   return count === length && referrers === sumFrom && references === sumTo;
 }
 
-function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean } | string {
+function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean; fresh: [number, number, string, string][] } | string {
   const n = cached.doRowid.length;
   let last = -1;
   for (let k = 0; k < n; k++) if (last === -1 || cached.doRowid[k]! > cached.doRowid[last]!) last = k;
@@ -194,7 +212,7 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
     let sum = 0;
     for (let k = 0; k < n; k++) sum += cached.doDrv[k]!;
     if (count !== n || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
-    return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false };
+    return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false, fresh };
   }
   const rows: [number, number, string, string][] = [];
   for (let k = 0; k < n; k++) {
@@ -213,6 +231,7 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
   return {
     rows: { doRowid: Float64Array.from(rows, (r) => r[0]), doDrv: Float64Array.from(rows, (r) => r[1]), doName: rows.map((r) => r[2]), doPath: rows.map((r) => r[3]) },
     changed: fresh.length > 0 || rows.length !== n,
+    fresh,
   };
 }
 
