@@ -35,7 +35,7 @@ export interface GraphDelta {
   /** sqlite_sequence of ValidPaths when the graph was built. */
   readonly watermark: number;
   /** ValidPaths.id and deriver of the rows the graph was built from (read only if paths were added). */
-  derivers(): { readonly ids: Float64Array; readonly derivers: readonly (string | null)[] };
+  derivers(): { readonly ids: Float64Array; readonly derivers: { at(k: number): string | null } };
 }
 
 /** Tests only: switch a detection off, to show the property test notices. */
@@ -119,7 +119,7 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
     delta.added.forEach((r, k) => addedOfText.set(r[1], idOfAdded[k]!));
     const { ids, derivers } = delta.derivers();
     for (let k = 0; k < ids.length; k++) {
-      const text = derivers[k];
+      const text = derivers.at(k);
       if (!text) continue;
       const to = addedOfText.get(text);
       const j = idOfDb(ids[k]!);

@@ -2,8 +2,8 @@
  * The graph cache file: magic, format version, a JSON header (the state dir, the database's
  * identity, the sections' lengths), then the graph built from the rows (graphBlob.ts; empty when
  * there is none) at an offset that is a multiple of 8, a SHA-256 of everything so far, then the
- * columns of CachedRows (numbers as raw float64, text as one JSON array per column, parsed only
- * when read), and a SHA-256 of those. A run that finds the database untouched needs the graph
+ * columns of CachedRows (numbers as raw float64, text as UTF-8 bytes with an offset per row:
+ * textColumn.ts), and a SHA-256 of those. A run that finds the database untouched needs the graph
  * alone: `openCacheFile` reads the header and the graph (its arrays used in place, not copied)
  * and reads the rows only when asked — at 1.3M paths that is 254 of 551 MB read and hashed, and
  * no copy of either. The file's length is in its header, so a torn file is found at once; a
@@ -14,9 +14,10 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
+import { TextColumn } from './textColumn.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
-export const GRAPH_CACHE_VERSION = 3;
+export const GRAPH_CACHE_VERSION = 4;
 const DIGEST = 32;
 
 /** What the cache must match before any of its rows are used. */
@@ -82,10 +83,7 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
     const column = rows[name];
     rowParts.push(u32(column.length), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
   }
-  for (const name of TEXT_COLUMNS) {
-    const text = Buffer.from(JSON.stringify(rows[name]), 'utf8');
-    rowParts.push(u32(text.length), text);
-  }
+  for (const name of TEXT_COLUMNS) rowParts.push(...rows[name].parts());
   const graphParts = graph ?? [];
   const header: Header = {
     ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }),
@@ -226,31 +224,18 @@ function decodeRows(body: Buffer, sequence: number): CachedRows {
     Buffer.from(column.buffer).set(bytes);
     columns[name] = column;
   }
-  const texts = TEXT_COLUMNS.map((name) => [name, take(readU32())] as const);
-  if (at !== body.length) throw new CacheDamaged('trailing bytes');
-  for (const [name, text] of texts) {
-    if (text.length < 2 || text[0] !== 0x5b || text[text.length - 1] !== 0x5d) throw new CacheDamaged(`column ${name} is not a list`);
-    const rowCount = (columns[name.startsWith('vp') ? 'vpId' : 'doRowid'] as Float64Array).length;
-    let parsed: unknown[] | undefined;
-    Object.defineProperty(columns, name, {
-      enumerable: true,
-      get: (): unknown[] => {
-        if (parsed !== undefined) return parsed;
-        // Parsed on first use; a column that does not parse or fit is a damaged file, found late.
-        let list: unknown;
-        try {
-          list = JSON.parse(text.toString('utf8'));
-        } catch (error) {
-          throw new CacheDamaged(`column ${name}: ${(error as Error).message}`);
-        }
-        if (!Array.isArray(list) || list.length !== rowCount) throw new CacheDamaged('columns of different lengths');
-        return (parsed = list);
-      },
-    });
+  for (const name of TEXT_COLUMNS) {
+    try {
+      columns[name] = TextColumn.fromParts(take);
+    } catch (error) {
+      throw error instanceof RangeError ? new CacheDamaged(`column ${name}: ${error.message}`) : error;
+    }
   }
+  if (at !== body.length) throw new CacheDamaged('trailing bytes');
   const rows = columns as unknown as CachedRows;
   if (rows.vpNarSize.length !== rows.vpId.length || rows.vpRegTime.length !== rows.vpId.length
-    || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length) {
+    || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length
+    || rows.vpPath.length !== rows.vpId.length || rows.vpDeriver.length !== rows.vpId.length || rows.doName.length !== rows.doRowid.length || rows.doPath.length !== rows.doRowid.length) {
     throw new CacheDamaged('columns of different lengths');
   }
   return rows;

@@ -24,6 +24,7 @@
 import type { NixDbReader } from '../../store/nixDb.js';
 import type { CachedRows } from './cachedRows.js';
 import type { ValidPathRow } from '../../store/nixDb.js';
+import { TextColumn } from './textColumn.js';
 
 /** Detections that tests may switch off, to show the property test notices. Production: none. */
 export interface RefreshOptions {
@@ -58,7 +59,7 @@ export type Refreshed =
  *   id; by default compares with the cached text column (the cache may answer from its stored
  *   graph instead, without parsing that column).
  */
-export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath[k]): Refreshed {
+export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath.at(k)): Refreshed {
   const full = (reason: string): Refreshed => ({ kind: 'full', reason });
   const sequence = db.validPathsSequence();
   if (sequence === undefined || cached.sequence < 0) return full('ValidPaths ids are not AUTOINCREMENT: they may be reused');
@@ -111,8 +112,8 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const rows: CachedRows = {
     sequence,
     vpId: concat(vpIndex.map((k) => cached.vpId[k]!), added.map((r) => r[0]), m),
-    vpPath: [...vpIndex.map((k) => cached.vpPath[k]!), ...added.map((r) => r[1])],
-    vpDeriver: [...vpIndex.map((k) => cached.vpDeriver[k]!), ...added.map((r) => r[2])],
+    vpPath: cached.vpPath.select(keep, added.map((r) => r[1])),
+    vpDeriver: cached.vpDeriver.select(keep, added.map((r) => r[2])),
     vpNarSize: concat(vpIndex.map((k) => narSize[k]!), added.map((r) => r[3] ?? Number.NaN), m),
     vpRegTime: concat(vpIndex.map((k) => cached.vpRegTime[k]!), added.map((r) => r[4]), m),
     ...refs.rows,
@@ -198,7 +199,7 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
   const lastRowid = last === -1 ? 0 : cached.doRowid[last]!;
   if (last !== -1 && !options.skipLastRowCheck) {
     const row = db.derivationOutputAt(lastRowid);
-    if (row === undefined || row[0] !== cached.doDrv[last] || row[1] !== cached.doName[last] || row[2] !== cached.doPath[last]) {
+    if (row === undefined || row[0] !== cached.doDrv[last] || row[1] !== cached.doName.at(last) || row[2] !== cached.doPath.at(last)) {
       return 'the last cached DerivationOutputs row moved (VACUUM, or rows deleted and reused)';
     }
   }
@@ -214,23 +215,46 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
     if (count !== n || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
     return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false, fresh };
   }
-  const rows: [number, number, string, string][] = [];
+  // Kept rows stay in place; fresh rows of derivations newer than every cached one sort after
+  // them, so only those are sorted (and no kept row's text is decoded). Anything else: all rows.
+  const keep = new Uint8Array(n);
+  let kept = 0;
   for (let k = 0; k < n; k++) {
     const drv = cached.doDrv[k]!;
-    if (deleted.has(drv) || (freshDrvs.has(drv) && freshKeys.has(key(drv, cached.doName[k]!)))) continue;
+    if (deleted.has(drv) || (freshDrvs.has(drv) && freshKeys.has(key(drv, cached.doName.at(k)!)))) continue;
     if (freshRowids.size > 0 && freshRowids.has(cached.doRowid[k]!)) return 'a DerivationOutputs rowid was reused';
-    rows.push([cached.doRowid[k]!, drv, cached.doName[k]!, cached.doPath[k]!]);
+    keep[k] = 1;
+    kept++;
   }
-  rows.push(...fresh);
-  // The database's order: by drv, then output name (SQLite's binary collation: code points).
-  rows.sort((a, b) => a[1] - b[1] || compareCodePoints(a[2], b[2]));
+  const byDrvAndName = (a: readonly [number, number, string, string], b: readonly [number, number, string, string]): number => a[1] - b[1] || compareCodePoints(a[2], b[2]);
   const [count, drvs] = db.derivationOutputsStats();
   let sum = 0;
-  for (const r of rows) sum += r[1];
-  if (count !== rows.length || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
+  for (let k = 0; k < n; k++) if (keep[k] === 1) sum += cached.doDrv[k]!;
+  for (const r of fresh) sum += r[1];
+  if (count !== kept + fresh.length || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
+  const changed = fresh.length > 0 || kept !== n;
+  if (fresh.every((r) => r[1] > watermark)) {
+    const tail = [...fresh].sort(byDrvAndName);
+    const keptAt = (column: Float64Array): number[] => Array.from(column).filter((_, k) => keep[k] === 1);
+    return {
+      rows: {
+        doRowid: Float64Array.from([...keptAt(cached.doRowid), ...tail.map((r) => r[0])]),
+        doDrv: Float64Array.from([...keptAt(cached.doDrv), ...tail.map((r) => r[1])]),
+        doName: cached.doName.select(keep, tail.map((r) => r[2])),
+        doPath: cached.doPath.select(keep, tail.map((r) => r[3])),
+      },
+      changed,
+      fresh,
+    };
+  }
+  const rows: [number, number, string, string][] = [];
+  for (let k = 0; k < n; k++) if (keep[k] === 1) rows.push([cached.doRowid[k]!, cached.doDrv[k]!, cached.doName.at(k)!, cached.doPath.at(k)!]);
+  rows.push(...fresh);
+  // The database's order: by drv, then output name (SQLite's binary collation: code points).
+  rows.sort(byDrvAndName);
   return {
-    rows: { doRowid: Float64Array.from(rows, (r) => r[0]), doDrv: Float64Array.from(rows, (r) => r[1]), doName: rows.map((r) => r[2]), doPath: rows.map((r) => r[3]) },
-    changed: fresh.length > 0 || rows.length !== n,
+    rows: { doRowid: Float64Array.from(rows, (r) => r[0]), doDrv: Float64Array.from(rows, (r) => r[1]), doName: TextColumn.of(rows.map((r) => r[2])), doPath: TextColumn.of(rows.map((r) => r[3])) },
+    changed,
     fresh,
   };
 }
