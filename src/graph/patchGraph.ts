@@ -146,6 +146,8 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
     else (unbuilt.get(p) ?? unbuilt.set(p, []).get(p)!).push(drv);
   }
   for (const list of unbuilt.values()) list.sort((x, y) => x - y);
+  const oldOf = new Int32Array(size).fill(-1);
+  for (let i = 0; i < n; i++) if (newOf[i] !== -1) oldOf[newOf[i]!] = i;
 
   return {
     storeDir: graph.storeDir,
@@ -155,10 +157,10 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
     narSize,
     registrationTime,
     deriver,
-    references: renumber(graph.references, newOf, size, newRefs, false),
-    referrers: renumber(graph.referrers, newOf, size, newRefs, true),
-    outputs: renumber(graph.outputs, newOf, size, newOutputs, false),
-    derivers: renumber(graph.derivers, newOf, size, newOutputs, true),
+    references: renumber(graph.references, newOf, oldOf, newRefs, false),
+    referrers: renumber(graph.referrers, newOf, oldOf, newRefs, true),
+    outputs: renumber(graph.outputs, newOf, oldOf, newOutputs, false),
+    derivers: renumber(graph.derivers, newOf, oldOf, newOutputs, true),
     unbuiltOutputDerivers: unbuilt,
   };
 }
@@ -168,10 +170,8 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
  * `extra` edges (pairs from, to; reversed when `reverse`) appended to their rows in order;
  * reversed rows are kept sorted, as `buildGraph` sorts them.
  */
-function renumber(csr: Csr, newOf: Int32Array, size: number, extra: readonly number[], reverse: boolean): Csr {
-  const n = newOf.length;
-  const oldOf = new Int32Array(size).fill(-1);
-  for (let i = 0; i < n; i++) if (newOf[i] !== -1) oldOf[newOf[i]!] = i;
+function renumber(csr: Csr, newOf: Int32Array, oldOf: Int32Array, extra: readonly number[], reverse: boolean): Csr {
+  const size = oldOf.length;
   const start = new Uint32Array(size + 1);
   for (let j = 0; j < size; j++) {
     const i = oldOf[j]!;

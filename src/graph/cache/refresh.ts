@@ -148,6 +148,7 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
       ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false, fresh }
       : 'Refs differ from the cache by more than Nix\'s own writes';
   }
+  if (fresh.every((r) => r[1] > watermark && r[0] > lastRowid)) return appendRefs(db, cached, deleted, fresh);
   const pair = (referrer: number, reference: number): string => `${referrer} ${reference}`;
   const freshPairs = new Set(fresh.map((r) => pair(r[1], r[2])));
   const freshReferrers = new Set(fresh.map((r) => r[1]));
@@ -179,6 +180,48 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   pushFreshBefore(Number.POSITIVE_INFINITY);
   if (!sameTotals(db.refsStats(), length, referrer, reference)) return 'Refs differ from the cache by more than Nix\'s own writes';
   return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true, fresh };
+}
+
+/**
+ * `refreshRefs` when every fresh row is a path registered since, with a rowid above the cached
+ * ones (Nix registering paths): no cached row was replaced, so the rows are the cached ones
+ * without those of invalidated paths, copied in runs, then the fresh ones.
+ */
+function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, fresh: readonly [number, number, number][]): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
+  const n = cached.refRowid.length;
+  let maxDeleted = -1;
+  for (const id of deleted) if (id > maxDeleted) maxDeleted = id;
+  const gone = new Uint8Array(maxDeleted + 1);
+  for (const id of deleted) gone[id] = 1;
+  const from = cached.refReferrer;
+  const to = cached.refReference;
+  const length = n + fresh.length;
+  const rowid = new Float64Array(length);
+  const referrer = new Float64Array(length);
+  const reference = new Float64Array(length);
+  let at = 0;
+  for (let k = 0; k < n;) {
+    // A run of rows of kept referrers, [k, end).
+    let end = k;
+    for (; end < n; end++) {
+      const a = from[end]!;
+      if (a <= maxDeleted && gone[a] === 1) break;
+      const b = to[end]!;
+      if (b <= maxDeleted && gone[b] === 1) return `a Refs row names deleted path id ${b}`;
+    }
+    rowid.set(cached.refRowid.subarray(k, end), at);
+    referrer.set(from.subarray(k, end), at);
+    reference.set(to.subarray(k, end), at);
+    at += end - k;
+    k = end + 1;
+  }
+  for (const [r, a, b] of fresh) {
+    rowid[at] = r;
+    referrer[at] = a;
+    reference[at++] = b;
+  }
+  if (!sameTotals(db.refsStats(), at, referrer, reference)) return 'Refs differ from the cache by more than Nix\'s own writes';
+  return { rows: { refRowid: rowid.subarray(0, at), refReferrer: referrer.subarray(0, at), refReference: reference.subarray(0, at) }, changed: true, fresh: [...fresh] };
 }
 
 /** Do the database's Refs count and column totals equal those of the first `length` rows here? */
