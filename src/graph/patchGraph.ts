@@ -166,39 +166,42 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
 }
 
 /**
- * `csr` over the new ids: each kept row renumbered (edges to deleted paths dropped), then the
- * `extra` edges (pairs from, to; reversed when `reverse`) appended to their rows in order;
- * reversed rows are kept sorted, as `buildGraph` sorts them.
+ * `csr` over the new ids, in one pass in new-id order: each kept row renumbered (edges to
+ * deleted paths dropped), then the `extra` edges (pairs from, to; reversed when `reverse`)
+ * appended to their rows in order; reversed rows are kept sorted, as `buildGraph` sorts them.
  */
 function renumber(csr: Csr, newOf: Int32Array, oldOf: Int32Array, extra: readonly number[], reverse: boolean): Csr {
   const size = oldOf.length;
-  const start = new Uint32Array(size + 1);
-  for (let j = 0; j < size; j++) {
-    const i = oldOf[j]!;
-    let count = 0;
-    if (i !== -1) for (let k = csr.start[i]!; k < csr.start[i + 1]!; k++) if (newOf[csr.list[k]!] !== -1) count++;
-    start[j + 1] = count;
-  }
   const source = reverse ? 1 : 0;
-  for (let e = 0; e < extra.length; e += 2) start[extra[e + source]! + 1]!++;
-  for (let j = 0; j < size; j++) start[j + 1]! += start[j]!;
-  const list = new Int32Array(start[size]!);
-  const fill = start.slice(0, size);
+  // The extra edges by row (few: those of the paths registered since).
+  const extraStart = new Uint32Array(size + 1);
+  for (let e = 0; e < extra.length; e += 2) extraStart[extra[e + source]! + 1]!++;
+  for (let j = 0; j < size; j++) extraStart[j + 1]! += extraStart[j]!;
+  const extraList = new Int32Array(extra.length / 2);
+  const fill = extraStart.slice(0, size);
+  for (let e = 0; e < extra.length; e += 2) extraList[fill[extra[e + source]!]!++] = extra[e + 1 - source]!;
+  const start = new Uint32Array(size + 1);
+  const list = new Int32Array(csr.list.length + extraList.length);
+  let at = 0;
   for (let j = 0; j < size; j++) {
+    const rowFrom = at;
     const i = oldOf[j]!;
-    if (i === -1) continue;
-    for (let k = csr.start[i]!; k < csr.start[i + 1]!; k++) {
-      const to = newOf[csr.list[k]!]!;
-      if (to !== -1) list[fill[j]!++] = to;
+    if (i !== -1) {
+      const end = csr.start[i + 1]!;
+      for (let k = csr.start[i]!; k < end; k++) {
+        const to = newOf[csr.list[k]!]!;
+        if (to !== -1) list[at++] = to;
+      }
     }
+    const e0 = extraStart[j]!;
+    const e1 = extraStart[j + 1]!;
+    if (e1 > e0) {
+      for (let e = e0; e < e1; e++) list[at++] = extraList[e]!;
+      if (reverse) list.subarray(rowFrom, at).sort();
+    }
+    start[j + 1] = at;
   }
-  for (let e = 0; e < extra.length; e += 2) list[fill[extra[e + source]!]!++] = extra[e + 1 - source]!;
-  if (reverse && extra.length > 0) {
-    const touched = new Set<number>();
-    for (let e = 0; e < extra.length; e += 2) touched.add(extra[e + source]!);
-    for (const j of touched) list.subarray(start[j]!, start[j + 1]!).sort();
-  }
-  return { start, list };
+  return { start, list: list.subarray(0, at) };
 }
 
 /** UTF-8 byte order of two JS strings (= code point order), as SQLite's binary collation orders output names. */

@@ -74,6 +74,9 @@ export class PathTable {
     for (const id of deleted) total -= this.offsets[id + 1]! - this.offsets[id]!;
     for (const p of added) total += p.length;
     const bytes = Buffer.allocUnsafe(total);
+    // When every path, kept or added, starts with the prefix, comparisons start after it.
+    this.allUnderPrefix ??= n > 0 && this.startsWith(0, this.prefix) && this.startsWith(n - 1, this.prefix);
+    const skip = this.allUnderPrefix && added.every((p) => p.startsWith(this.prefix)) ? this.prefix.length : 0;
     let d = 0;
     let a = 0;
     let next = 0;
@@ -97,7 +100,7 @@ export class PathTable {
         continue;
       }
       // Added paths that sort before this kept one take the ids in between.
-      while (a < added.length && (old === n || this.compare(old, added[a]!) > 0)) {
+      while (a < added.length && (old === n || this.compareFrom(old, added[a]!, skip) > 0)) {
         flush(old);
         if (a > 0 && !(added[a - 1]! < added[a]!)) return undefined;
         offsets[next] = at;
@@ -105,7 +108,7 @@ export class PathTable {
         at += bytes.write(added[a - 1]!, at, 'latin1');
       }
       if (old === n) break;
-      if (a < added.length && this.compare(old, added[a]!) === 0) return undefined;
+      if (a < added.length && this.compareFrom(old, added[a]!, skip) === 0) return undefined;
       newOf[old] = next++;
     }
     flush(n);
@@ -204,6 +207,18 @@ export class PathTable {
     const length = this.offsets[id + 1]! - start;
     const common = Math.min(length, text.length);
     for (let k = 0; k < common; k++) {
+      const d = this.bytes[start + k]! - text.charCodeAt(k);
+      if (d !== 0) return d;
+    }
+    return length - text.length;
+  }
+
+  /** `compare`, for a path and a text that are known to agree on their first `skip` chars. */
+  private compareFrom(id: number, text: string, skip: number): number {
+    const start = this.offsets[id]!;
+    const length = this.offsets[id + 1]! - start;
+    const common = Math.min(length, text.length);
+    for (let k = skip; k < common; k++) {
       const d = this.bytes[start + k]! - text.charCodeAt(k);
       if (d !== 0) return d;
     }
