@@ -232,6 +232,11 @@ export class PathTable {
     return true;
   }
 
+  /** Is path `id` the store directory's entry `name` (`prefix + name`)? Bytes compared, nothing hashed. */
+  isName(id: number, name: string): boolean {
+    return id >= 0 && id < this.size && this.equals(id, name, this.prefix.length);
+  }
+
   /** The id of a full path, or -1. */
   idOf(path: string): number {
     return this.find(path, 0);
