@@ -2,8 +2,8 @@
  * The graph cache file: magic, format version, a JSON header (the state dir, the database's
  * identity, the sections' lengths), then the graph built from the rows (graphBlob.ts; empty when
  * there is none) at an offset that is a multiple of 8, a SHA-256 of everything so far, then the
- * columns of CachedRows (numbers as raw float64, text as UTF-8 bytes with an offset per row:
- * textColumn.ts), and a SHA-256 of those. A run that finds the database untouched needs the graph
+ * columns of CachedRows (numbers as raw float64 at multiples of 8 from the section's start, used
+ * in place; text as UTF-8 bytes with an offset per row: textColumn.ts), and a SHA-256 of those. A run that finds the database untouched needs the graph
  * alone: `openCacheFile` reads the header and the graph (its arrays used in place, not copied)
  * and reads the rows only when asked — at 1.3M paths that is 254 of 551 MB read and hashed, and
  * no copy of either. The file's length is in its header, so a torn file is found at once; a
@@ -79,9 +79,13 @@ export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readon
 /** `encode` as the pieces of the file: written as they are, nothing copied twice. */
 export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer[] {
   const rowParts: Buffer[] = [];
+  let rowsAt = 0;
   for (const name of NUMBER_COLUMNS) {
+    // Each column's numbers at a multiple of 8 from the section's start: read in place (decodeRows).
     const column = rows[name];
-    rowParts.push(u32(column.length), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    const gap = pad(rowsAt + 4);
+    rowParts.push(u32(column.length), Buffer.alloc(gap), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    rowsAt += 4 + gap + column.byteLength;
   }
   for (const name of TEXT_COLUMNS) rowParts.push(...rows[name].parts());
   const graphParts = graph ?? [];
@@ -224,10 +228,16 @@ function decodeRows(body: Buffer, sequence: number): CachedRows {
   const columns: Record<string, unknown> = { sequence };
   for (const name of NUMBER_COLUMNS) {
     const n = readU32();
+    take(pad(at));
     const bytes = take(n * 8);
-    const column = new Float64Array(n);
-    Buffer.from(column.buffer).set(bytes);
-    columns[name] = column;
+    // In place when aligned (the file's rows section is read into a buffer of its own), else copied.
+    if (bytes.byteOffset % 8 === 0) {
+      columns[name] = new Float64Array(bytes.buffer, bytes.byteOffset, n);
+    } else {
+      const column = new Float64Array(n);
+      Buffer.from(column.buffer).set(bytes);
+      columns[name] = column;
+    }
   }
   for (const name of TEXT_COLUMNS) {
     try {
