@@ -81,11 +81,12 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
   const rowParts: Buffer[] = [];
   let rowsAt = 0;
   for (const name of NUMBER_COLUMNS) {
-    // Each column's numbers at a multiple of 8 from the section's start: read in place (decodeRows).
+    // Count, element kind (0 float64, 1 uint32), then the numbers at a multiple of 8 from the
+    // section's start: read in place (decodeRows).
     const column = rows[name];
-    const gap = pad(rowsAt + 4);
-    rowParts.push(u32(column.length), Buffer.alloc(gap), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
-    rowsAt += 4 + gap + column.byteLength;
+    const gap = pad(rowsAt + 8);
+    rowParts.push(u32(column.length), u32(column instanceof Uint32Array ? 1 : 0), Buffer.alloc(gap), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    rowsAt += 8 + gap + column.byteLength;
   }
   for (const name of TEXT_COLUMNS) rowParts.push(...rows[name].parts());
   const graphParts = graph ?? [];
@@ -228,16 +229,13 @@ function decodeRows(body: Buffer, sequence: number): CachedRows {
   const columns: Record<string, unknown> = { sequence };
   for (const name of NUMBER_COLUMNS) {
     const n = readU32();
+    const kind = readU32();
+    if (kind > 1 || (kind === 1 && !name.startsWith('ref'))) throw new CacheDamaged(`column ${name}: element kind ${kind}`);
     take(pad(at));
-    const bytes = take(n * 8);
+    const bytes = take(n * (kind === 1 ? 4 : 8));
     // In place when aligned (the file's rows section is read into a buffer of its own), else copied.
-    if (bytes.byteOffset % 8 === 0) {
-      columns[name] = new Float64Array(bytes.buffer, bytes.byteOffset, n);
-    } else {
-      const column = new Float64Array(n);
-      Buffer.from(column.buffer).set(bytes);
-      columns[name] = column;
-    }
+    const source = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+    columns[name] = kind === 1 ? new Uint32Array(source.buffer, source.byteOffset, n) : new Float64Array(source.buffer, source.byteOffset, n);
   }
   for (const name of TEXT_COLUMNS) {
     try {

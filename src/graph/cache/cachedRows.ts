@@ -18,13 +18,26 @@ export interface CachedRows {
   /** NaN where the column is null. */
   readonly vpNarSize: Float64Array;
   readonly vpRegTime: Float64Array;
-  readonly refRowid: Float64Array;
-  readonly refReferrer: Float64Array;
-  readonly refReference: Float64Array;
+  /** Refs in rowid order; as Uint32Array when every value fits (idColumn), half the bytes. */
+  readonly refRowid: IdColumn;
+  readonly refReferrer: IdColumn;
+  readonly refReference: IdColumn;
   readonly doRowid: Float64Array;
   readonly doDrv: Float64Array;
   readonly doName: TextColumn;
   readonly doPath: TextColumn;
+}
+
+/** Rowids and ValidPaths ids: 32 bits each when they fit (Refs is the largest table by far). */
+export type IdColumn = Float64Array | Uint32Array;
+
+/** `values` as a Uint32Array when each is an integer in [0, 2^32), else as a Float64Array. */
+export function idColumn(values: ArrayLike<number>): IdColumn {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= 0 && v <= 0xffffffff && Math.floor(v) === v)) return Float64Array.from(values);
+  }
+  return Uint32Array.from(values);
 }
 
 /** Every row, read in full (the caller holds the snapshot). */
@@ -41,9 +54,9 @@ export function readAllRows(db: NixDbReader): CachedRows {
     vpDeriver: TextColumn.of(vp.map((r) => r[2])),
     vpNarSize: Float64Array.from(vp, (r) => r[3] ?? Number.NaN),
     vpRegTime: Float64Array.from(vp, (r) => r[4]),
-    refRowid: Float64Array.from(refs.rowids),
-    refReferrer: Float64Array.from(refs.referrers),
-    refReference: Float64Array.from(refs.references),
+    refRowid: idColumn(refs.rowids),
+    refReferrer: idColumn(refs.referrers),
+    refReference: idColumn(refs.references),
     doRowid: Float64Array.from(outs, (r) => r[0]),
     doDrv: Float64Array.from(outs, (r) => r[1]),
     doName: TextColumn.of(outs.map((r) => r[2])),

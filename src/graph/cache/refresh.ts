@@ -22,7 +22,7 @@
  * database's: a guard against edits Nix never makes (rows deleted or updated in place).
  */
 import type { NixDbReader } from '../../store/nixDb.js';
-import type { CachedRows } from './cachedRows.js';
+import type { CachedRows, IdColumn } from './cachedRows.js';
 import type { ValidPathRow } from '../../store/nixDb.js';
 import { TextColumn } from './textColumn.js';
 
@@ -196,9 +196,12 @@ function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<nu
   const from = cached.refReferrer;
   const to = cached.refReference;
   const length = n + fresh.length;
-  const rowid = new Float64Array(length);
-  const referrer = new Float64Array(length);
-  const reference = new Float64Array(length);
+  // 32 bits a value when the cached columns are and every fresh value fits.
+  const narrow = [cached.refRowid, from, to].every((c) => c instanceof Uint32Array) && fresh.every((r) => r.every((v) => v >= 0 && v <= 0xffffffff && Math.floor(v) === v));
+  const make = (): IdColumn => (narrow ? new Uint32Array(length) : new Float64Array(length));
+  const rowid = make();
+  const referrer = make();
+  const reference = make();
   let at = 0;
   for (let k = 0; k < n;) {
     // A run of rows of kept referrers, [k, end).
@@ -225,7 +228,7 @@ function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<nu
 }
 
 /** Do the database's Refs count and column totals equal those of the first `length` rows here? */
-function sameTotals([count, referrers, references]: [number, number, number], length: number, referrer: Float64Array, reference: Float64Array): boolean {
+function sameTotals([count, referrers, references]: [number, number, number], length: number, referrer: ArrayLike<number>, reference: ArrayLike<number>): boolean {
   let sumFrom = 0;
   let sumTo = 0;
   for (let k = 0; k < length; k++) {
