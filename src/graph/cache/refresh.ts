@@ -11,8 +11,9 @@
  * - re-registers a valid path: `update ValidPaths set narSize, …` (narSize is compared for every
  *   id) and `insert or replace into Refs`: replaced rows get a rowid above the old maximum,
  *   read by rowid. SQLite hands out max(rowid) + 1, so a row inserted since the snapshot has a
- *   rowid at or below the cached maximum only if the cached last row was deleted first; that
- *   row must still be there unchanged, else full load.
+ *   rowid above every cached row still there; the last cached row not gone with an invalidated
+ *   path (whose rows cascade) must still be there unchanged, else full load, and rows are read
+ *   from its rowid on.
  * - VACUUM may renumber Refs and DerivationOutputs rowids: the cached last row is then not at
  *   its rowid (full load), or every row kept its rowid.
  * - another database in place of this one: another inode (checked by the caller), or a
@@ -134,10 +135,13 @@ type OutputColumns = Pick<CachedRows, 'doRowid' | 'doDrv' | 'doName' | 'doPath'>
 
 function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
   const n = cached.refRowid.length;
-  const lastRowid = n === 0 ? 0 : cached.refRowid[n - 1]!;
-  if (n > 0 && !options.skipLastRowCheck) {
+  // The last cached row that is still there: rows after it went with their invalidated referrer.
+  let last = n - 1;
+  if (deleted.size > 0) while (last >= 0 && deleted.has(cached.refReferrer[last]!)) last--;
+  const lastRowid = last === -1 ? 0 : cached.refRowid[last]!;
+  if (last !== -1 && !options.skipLastRowCheck) {
     const row = db.refAt(lastRowid);
-    if (row === undefined || row[0] !== cached.refReferrer[n - 1] || row[1] !== cached.refReference[n - 1]) {
+    if (row === undefined || row[0] !== cached.refReferrer[last] || row[1] !== cached.refReference[last]) {
       return 'the last cached Refs row moved (VACUUM, or rows deleted and reused)';
     }
   }
@@ -240,8 +244,9 @@ function sameTotals([count, referrers, references]: [number, number, number], le
 
 function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean; fresh: [number, number, string, string][] } | string {
   const n = cached.doRowid.length;
+  // The cached row of the largest rowid that is still there (rows of invalidated derivations are gone).
   let last = -1;
-  for (let k = 0; k < n; k++) if (last === -1 || cached.doRowid[k]! > cached.doRowid[last]!) last = k;
+  for (let k = 0; k < n; k++) if (!deleted.has(cached.doDrv[k]!) && (last === -1 || cached.doRowid[k]! > cached.doRowid[last]!)) last = k;
   const lastRowid = last === -1 ? 0 : cached.doRowid[last]!;
   if (last !== -1 && !options.skipLastRowCheck) {
     const row = db.derivationOutputAt(lastRowid);
