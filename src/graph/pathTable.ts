@@ -56,6 +56,97 @@ export class PathTable {
     return { table, idOf };
   }
 
+  /**
+   * This table without the ids in `deleted` and with `added` merged in, in one pass over the
+   * bytes: no sort, no string per kept path. The hash slots are carried over when their count
+   * stays the same (a deleted id's slot is freed by moving its probe run back), else rebuilt.
+   * @param deleted ids of this table, ascending.
+   * @param added paths not in this table (binary strings), in byte order, distinct.
+   * @returns undefined when `added` is not in byte order or names a path already kept.
+   */
+  merged(deleted: Int32Array, added: readonly string[]): { table: PathTable; newOf: Int32Array; addedIds: Int32Array } | undefined {
+    const n = this.size;
+    const size = n - deleted.length + added.length;
+    const newOf = new Int32Array(n);
+    const addedIds = new Int32Array(added.length);
+    const offsets = new Uint32Array(size + 1);
+    let total = this.bytes.length;
+    for (const id of deleted) total -= this.offsets[id + 1]! - this.offsets[id]!;
+    for (const p of added) total += p.length;
+    const bytes = Buffer.allocUnsafe(total);
+    // When every path, kept or added, starts with the prefix, comparisons start after it.
+    this.allUnderPrefix ??= n > 0 && this.startsWith(0, this.prefix) && this.startsWith(n - 1, this.prefix);
+    const skip = this.allUnderPrefix && added.every((p) => p.startsWith(this.prefix)) ? this.prefix.length : 0;
+    let d = 0;
+    let a = 0;
+    let next = 0;
+    let at = 0;
+    // Kept paths are copied in runs: [runFrom, old) are kept and not yet copied.
+    let runFrom = 0;
+    const flush = (old: number): void => {
+      if (old > runFrom) {
+        const shift = at - this.offsets[runFrom]!;
+        for (let id = runFrom; id < old; id++) offsets[newOf[id]!] = this.offsets[id]! + shift;
+        at += this.bytes.copy(bytes, at, this.offsets[runFrom]!, this.offsets[old]!);
+      }
+      runFrom = old;
+    };
+    for (let old = 0; old <= n; old++) {
+      if (old < n && d < deleted.length && deleted[d] === old) {
+        flush(old);
+        runFrom = old + 1;
+        newOf[old] = -1;
+        d++;
+        continue;
+      }
+      // Added paths that sort before this kept one take the ids in between.
+      while (a < added.length && (old === n || this.compareFrom(old, added[a]!, skip) > 0)) {
+        flush(old);
+        if (a > 0 && !(added[a - 1]! < added[a]!)) return undefined;
+        offsets[next] = at;
+        addedIds[a++] = next++;
+        at += bytes.write(added[a - 1]!, at, 'latin1');
+      }
+      if (old === n) break;
+      if (a < added.length && this.compareFrom(old, added[a]!, skip) === 0) return undefined;
+      newOf[old] = next++;
+    }
+    flush(n);
+    offsets[size] = at;
+    if (d !== deleted.length || at !== total) return undefined;
+    const carried = this.slotsFor(size, deleted, newOf);
+    const table = new PathTable(bytes, offsets, carried ?? new Int32Array(slotCount(size)).fill(EMPTY_SLOT), this.prefix);
+    for (const id of carried === undefined ? Array.from({ length: size }, (_, i) => i) : addedIds) table.insert(id);
+    return { table, newOf, addedIds };
+  }
+
+  /** This table's slots with `deleted` freed and ids renumbered by `newOf`; undefined when the count changes. */
+  private slotsFor(size: number, deleted: Int32Array, newOf: Int32Array): Int32Array | undefined {
+    if (slotCount(size) !== this.slots.length) return undefined;
+    const slots = this.slots.slice();
+    const mask = slots.length - 1;
+    const home = (id: number): number => hashBytes(this.bytes, this.offsets[id]!, this.offsets[id + 1]!, this.prefix) & mask;
+    for (const id of deleted) {
+      let hole = home(id);
+      while (slots[hole] !== id) {
+        if (slots[hole] === EMPTY_SLOT) return undefined;
+        hole = (hole + 1) & mask;
+      }
+      // Linear probing's deletion (Knuth, Algorithm R): later entries of the run whose home is
+      // not cyclically in (hole, j] move back into the hole, so every probe still finds them.
+      for (let j = (hole + 1) & mask; slots[j] !== EMPTY_SLOT; j = (j + 1) & mask) {
+        const k = home(slots[j]!);
+        const stays = hole <= j ? hole < k && k <= j : hole < k || k <= j;
+        if (stays) continue;
+        slots[hole] = slots[j]!;
+        hole = j;
+      }
+      slots[hole] = EMPTY_SLOT;
+    }
+    for (let s = 0; s < slots.length; s++) if (slots[s] !== EMPTY_SLOT) slots[s] = newOf[slots[s]!]!;
+    return slots;
+  }
+
   /** The table's arrays, for the graph cache (src/graph/cache/graphBlob.ts). */
   parts(): { prefix: string; bytes: Buffer; offsets: Uint32Array; slots: Int32Array } {
     return { prefix: this.prefix, bytes: this.bytes, offsets: this.offsets, slots: this.slots };
@@ -122,11 +213,28 @@ export class PathTable {
     return length - text.length;
   }
 
+  /** `compare`, for a path and a text that are known to agree on their first `skip` chars. */
+  private compareFrom(id: number, text: string, skip: number): number {
+    const start = this.offsets[id]!;
+    const length = this.offsets[id + 1]! - start;
+    const common = Math.min(length, text.length);
+    for (let k = skip; k < common; k++) {
+      const d = this.bytes[start + k]! - text.charCodeAt(k);
+      if (d !== 0) return d;
+    }
+    return length - text.length;
+  }
+
   private startsWith(id: number, text: string): boolean {
     const start = this.offsets[id]!;
     if (this.offsets[id + 1]! - start < text.length) return false;
     for (let k = 0; k < text.length; k++) if (this.bytes[start + k] !== text.charCodeAt(k)) return false;
     return true;
+  }
+
+  /** Is path `id` the store directory's entry `name` (`prefix + name`)? Bytes compared, nothing hashed. */
+  isName(id: number, name: string): boolean {
+    return id >= 0 && id < this.size && this.equals(id, name, this.prefix.length);
   }
 
   /** The id of a full path, or -1. */

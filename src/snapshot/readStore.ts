@@ -54,12 +54,13 @@ export function readValidPaths(settings: Settings): Set<string> {
  * The store directory's entries in readdir order; refused when none of them is registered.
  * @param graphKey the graph cache's key for `graph` (live and dead): then through the store
  *   listing cache, next to the graph cache.
+ * @param lineage where `graph` was refreshed from: a listing of that graph speeds up a new one.
  */
-export function readStoreEntries(settings: Settings, graph: StoreGraph, graphKey?: string): StoreEntries {
+export function readStoreEntries(settings: Settings, graph: StoreGraph, graphKey?: string, lineage?: GraphLineage): StoreEntries {
   const file = graphKey === undefined ? undefined : storeListingFile(settings);
   const entries = file === undefined || graphKey === undefined
     ? splitStoreEntries(listStore(settings.realStoreDir))
-    : storeEntriesCached(graph, { file, realStoreDir: settings.realStoreDir, graphKey }).entries;
+    : storeEntriesCached(graph, { file, realStoreDir: settings.realStoreDir, graphKey, ...(lineage === undefined ? {} : { lineage }) }).entries;
   if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: [], entries: registeredEntries(entries, graph) });
   return entries;
 }

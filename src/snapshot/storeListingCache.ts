@@ -6,12 +6,17 @@
  * the directory's identity (dev, ino, mtime, ctime) is unchanged and was already quiet for the
  * margin when the listing was read; and the graph is the same one (the graph cache's digest,
  * `CachedGraph.key`). Anything else, or a damaged file, means one readdir, as without it.
+ * After that readdir, a listing of this graph or of the one it was refreshed from (its lineage)
+ * still helps: an entry that is where it was last time is checked against the path its id names
+ * (bytes compared, nothing hashed), so only new and moved entries are looked up.
  * `gc` never uses it.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoreGraph } from '../graph/storeGraph.js';
+import { translateIds } from '../graph/lineage.js';
+import type { GraphLineage } from '../graph/lineage.js';
 import { splitStoreEntries } from '../liveness/storeEntries.js';
 import type { StoreEntries } from '../liveness/storeEntries.js';
 import { canReuse } from '../roots/index/listing.js';
@@ -28,6 +33,8 @@ export interface ListingCacheRequest {
   readonly realStoreDir: string;
   /** The graph cache's digest of `graph`. */
   readonly graphKey: string;
+  /** Where `graph` was refreshed from (CachedGraph.lineage): a listing of that graph gives hints. */
+  readonly lineage?: GraphLineage;
   /** Tests only: the quiet time the directory needs before its listing is trusted. */
   readonly marginNs?: bigint;
 }
@@ -48,13 +55,12 @@ export function storeEntriesCached(graph: StoreGraph, request: ListingCacheReque
   const st = statSync(fsPath(request.realStoreDir), { bigint: true });
   const identity: DirIdentity = { dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
   const cached = readListing(request, graph);
-  if (cached !== undefined && canReuse(cached, identity, request.marginNs)) return { entries: cached.entries, reused: true };
+  if (cached !== undefined && cached.graphKey === request.graphKey && canReuse(cached, identity, request.marginNs)) return { entries: cached.entries, reused: true };
 
   const entries = splitStoreEntries(listStore(request.realStoreDir));
-  const ids = new Int32Array(entries.names.length);
+  const ids = matchNames(graph, entries.names, cached === undefined ? undefined : hintsOf(cached, request, graph.paths.size));
   const unregistered: string[] = [];
   entries.names.forEach((name, i) => {
-    ids[i] = graph.paths.idOfName(name);
     if (ids[i] === -1) unregistered.push(name);
   });
   const result: StoreEntries = { ...entries, ids, unregistered };
@@ -66,7 +72,53 @@ export function storeEntriesCached(graph: StoreGraph, request: ListingCacheReque
   return { entries: result, reused: false };
 }
 
-function readListing(request: ListingCacheRequest, graph: StoreGraph): { identity: DirIdentity; readAtNs: bigint; entries: StoreEntries } | undefined {
+/**
+ * The ids of a listing read earlier, as ids of `graph`: as they are for the same graph, through
+ * the lineage for the graph it was refreshed from (-1 for paths gone), else none.
+ */
+function hintsOf(cached: { graphKey: string; ids: Int32Array }, request: ListingCacheRequest, size: number): Int32Array | undefined {
+  if (cached.graphKey === request.graphKey) return cached.ids;
+  const { lineage } = request;
+  if (lineage === undefined || cached.graphKey !== lineage.previousKey) return undefined;
+  const map = translateIds(lineage, size);
+  if (map === undefined) return undefined;
+  return cached.ids.map((id) => (id >= 0 && id < map.length ? map[id]! : -1));
+}
+
+/**
+ * The graph id of each name (-1 when not valid). With hints (ids in an earlier readdir order),
+ * a name is first compared with the path of the next hint: readdir order mostly survives
+ * entries added and removed. Every id is either so compared or looked up: hints only save work.
+ */
+export function matchNames(graph: StoreGraph, names: readonly string[], hints?: Int32Array): Int32Array {
+  const ids = new Int32Array(names.length);
+  const { paths } = graph;
+  let h = 0;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (hints !== undefined) {
+      while (h < hints.length && hints[h] === -1) h++;
+      if (h < hints.length && paths.isName(hints[h]!, name)) {
+        ids[i] = hints[h++]!;
+        continue;
+      }
+    }
+    const id = paths.idOfName(name);
+    ids[i] = id;
+    // Resynchronise past a few hints that no longer come here (entries moved or gone).
+    if (hints !== undefined && id !== -1) {
+      for (let look = 1; look <= 8 && h + look < hints.length; look++) {
+        if (hints[h + look] === id) {
+          h += look + 1;
+          break;
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+function readListing(request: ListingCacheRequest, graph: StoreGraph): { identity: DirIdentity; readAtNs: bigint; graphKey: string; ids: Int32Array; entries: StoreEntries } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(fsPath(request.file));
@@ -83,7 +135,9 @@ function readListing(request: ListingCacheRequest, graph: StoreGraph): { identit
     at += 8;
     const header = JSON.parse(body.toString('utf8', at, at + headerLength)) as Header;
     at += headerLength;
-    if (header.realStoreDir !== request.realStoreDir || header.graphKey !== request.graphKey) return undefined;
+    if (header.realStoreDir !== request.realStoreDir) return undefined;
+    // Ids of another graph are only hints (range-checked when translated).
+    const sameGraph = header.graphKey === request.graphKey;
     const count = body.readUInt32LE(at);
     at += 4;
     if (at + count * 4 !== body.length) return undefined;
@@ -92,12 +146,12 @@ function readListing(request: ListingCacheRequest, graph: StoreGraph): { identit
     let missing = 0;
     for (const id of ids) {
       if (id === -1) missing++;
-      else if (id < 0 || id >= graph.paths.size) return undefined;
+      else if (id < 0 || (sameGraph && id >= graph.paths.size)) return undefined;
     }
     if (missing !== header.unregistered.length) return undefined;
     const { dir } = header;
     const identity: DirIdentity = { dev: BigInt(dir.dev), ino: BigInt(dir.ino), mtimeNs: BigInt(dir.mtimeNs), ctimeNs: BigInt(dir.ctimeNs) };
-    return { identity, readAtNs: BigInt(header.readAtNs), entries: lazyEntries(ids, header.unregistered, header.junk, graph) };
+    return { identity, readAtNs: BigInt(header.readAtNs), graphKey: header.graphKey, ids, entries: lazyEntries(ids, header.unregistered, header.junk, graph) };
   } catch {
     return undefined;
   }

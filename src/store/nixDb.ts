@@ -172,11 +172,17 @@ export class NixDbReader {
     return (db.prepare("select seq from sqlite_sequence where name = 'ValidPaths'").pluck().get() as number | undefined) ?? 0;
   }
 
-  /** Refs rows as [rowid, referrer, reference], with rowid > `after` or referrer > `referrerAbove`, by rowid. */
+  /**
+   * Refs rows as [rowid, referrer, reference], with rowid > `after` or referrer > `referrerAbove`, by rowid.
+   * Two searches merged here: as one `union … order by rowid`, SQLite scans the whole table
+   * for the referrer half (450 ms at 5.2M rows, against 20 ms for both searches).
+   */
   refsChangedSince(after: number, referrerAbove: number): [number, number, number][] {
-    return this.handle().prepare(
-      'select rowid, referrer, reference from Refs where rowid > ? union select rowid, referrer, reference from Refs where referrer > ? order by 1',
-    ).raw().all(after, referrerAbove) as [number, number, number][];
+    const db = this.handle();
+    return unionByRowid(
+      db.prepare('select rowid, referrer, reference from Refs where rowid > ?').raw().all(after) as [number, number, number][],
+      db.prepare('select rowid, referrer, reference from Refs where referrer > ?').raw().all(referrerAbove) as [number, number, number][],
+    );
   }
 
   /** Refs rows as [rowid, referrer, reference], by rowid. */
@@ -189,9 +195,11 @@ export class NixDbReader {
 
   /** DerivationOutputs rows as [rowid, drv, id, path], with rowid > `after` or drv > `drvAbove`. */
   derivationOutputsChangedSince(after: number, drvAbove: number): [number, number, string, string][] {
-    return this.handle().prepare(
-      'select rowid, drv, id, path from DerivationOutputs where rowid > ? union select rowid, drv, id, path from DerivationOutputs where drv > ? order by 1',
-    ).raw().all(after, drvAbove) as [number, number, string, string][];
+    const db = this.handle();
+    return unionByRowid(
+      db.prepare('select rowid, drv, id, path from DerivationOutputs where rowid > ?').raw().all(after) as [number, number, string, string][],
+      db.prepare('select rowid, drv, id, path from DerivationOutputs where drv > ?').raw().all(drvAbove) as [number, number, string, string][],
+    );
   }
 
   /** DerivationOutputs rows as [rowid, drv, id, path], by drv then output name. */
@@ -224,6 +232,12 @@ export class NixDbReader {
     this.db = undefined;
     this.copy?.remove();
   }
+}
+
+/** The rows of `a` and `b` (rows of one table, rowid first), each rowid once, by rowid. */
+function unionByRowid<Row extends [number, ...unknown[]]>(a: Row[], b: Row[]): Row[] {
+  const seen = new Set(a.map((r) => r[0]));
+  return [...a, ...b.filter((r) => !seen.has(r[0]))].sort((x, y) => x[0] - y[0]);
 }
 
 /** Opens read-only and checks that the file has the tables and columns of a Nix database. */

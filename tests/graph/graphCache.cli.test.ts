@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../src/graph/cache/cacheFile.js';
+import { TextColumn } from '../../src/graph/cache/textColumn.js';
 import { StoreBuilder } from '../support/builder.js';
 import { materializeStore } from '../support/materialize.js';
 import { runStoregc } from '../support/run.js';
@@ -62,9 +63,9 @@ describe('storegc with the graph cache', () => {
     // A well-formed cache with a wrong path under a kept id (a change Nix never makes, so the
     // refresh does not look for it): verify must report it and exit 1.
     const { identity, rows } = decode(bytes);
-    const paths = [...rows.vpPath];
+    const paths = rows.vpPath.values();
     paths[1] = `${paths[1]}-wrong`;
-    writeFileSync(cache, encode(identity, { ...rows, vpPath: paths }));
+    writeFileSync(cache, encode(identity, { ...rows, vpPath: TextColumn.of(paths) }));
     const drift = runStoregc(root, ['index', 'verify']);
     expect(drift.status).toBe(1);
     expect(drift.stdout.toString()).toContain('graph cache: path');

@@ -8,7 +8,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decode, encode } from '../../src/graph/cache/cacheFile.js';
+import { graphDifferences } from '../../src/graph/cache/compareGraphs.js';
 import { loadGraphCached } from '../../src/graph/cache/graphCache.js';
+import { loadGraph } from '../../src/graph/loadGraph.js';
 import type { GraphCacheRequest } from '../../src/graph/cache/graphCache.js';
 import { NixDbReader } from '../../src/store/nixDb.js';
 import { NIX_28_SCHEMA } from '../support/nixDb.js';
@@ -65,6 +67,32 @@ describe('graph cache file', () => {
     const after = load(w);
     expect(after.use).toMatchObject({ source: 'incremental', added: 1 });
     expect(after.graph.paths.size).toBe(3);
+  });
+
+  it('stays incremental when the last cached Refs row went with its invalidated path, and its rowid is reused', () => {
+    const w = world();
+    const db = new Database(w.dbFile);
+    db.pragma('foreign_keys = on');
+    const register = (path: string): number => {
+      const id = Number(db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(path, 'sha256:0', 3, 30).lastInsertRowid);
+      db.prepare('insert or replace into Refs (referrer, reference) values (?, 1)').run(id);
+      return id;
+    };
+    const c = register(`${STORE}/cccccccccccccccccccccccccccccccc-c`);
+    load(w);
+    // C's Refs row is the last one; it goes with C, and D's row gets its rowid (max + 1).
+    db.prepare('delete from ValidPaths where id = ?').run(c);
+    register(`${STORE}/dddddddddddddddddddddddddddddddd-d`);
+    expect(db.prepare('select max(rowid) from Refs').pluck().get()).toBe(2);
+    db.close();
+    const after = load(w);
+    expect(after.use).toMatchObject({ source: 'incremental', added: 1, deleted: 1, patched: true });
+    const reader = NixDbReader.open(w.dbFile);
+    try {
+      expect(graphDifferences(after.graph, loadGraph(reader, STORE))).toEqual([]);
+    } finally {
+      reader.close();
+    }
   });
 
   it('reads only the graph while the database is untouched; damaged rows are found when they are read', () => {

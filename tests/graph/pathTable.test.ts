@@ -55,6 +55,33 @@ describe('PathTable', () => {
     }), { numRuns: 300 });
   });
 
+  it('merges added paths in and drops deleted ones as a build of the resulting paths would, and finds each', () => {
+    // Paths whose hashed chars are all equal share a home slot: deleting one must move its probe run back.
+    const colliding = fc.tuple(fc.constantFrom('0', '1', '2'), name).map(([c, n]) => `${STORE}/${'a'.repeat(24)}${c}-${n}`);
+    const any = fc.oneof({ weight: 3, arbitrary: path }, { weight: 2, arbitrary: colliding });
+    fc.assert(fc.property(fc.uniqueArray(any, { maxLength: 200 }), fc.array(fc.boolean(), { maxLength: 200 }), fc.uniqueArray(any, { maxLength: 40 }), (before, gone, fresh) => {
+      const { table: old } = PathTable.build(`${STORE}/`, before);
+      const sortedBefore = [...before].sort(byBytes);
+      const deleted = sortedBefore.flatMap((p, id) => (gone[id] === true ? [id] : []));
+      const kept = sortedBefore.filter((_, id) => gone[id] !== true);
+      const added = fresh.filter((p) => !kept.includes(p)).sort(byBytes);
+      const merged = old.merged(Int32Array.from(deleted), added)!;
+      const after = [...kept, ...added].sort(byBytes);
+      expect(merged.table.size).toBe(after.length);
+      for (let id = 0; id < after.length; id++) {
+        expect(merged.table.pathOf(id)).toBe(after[id]);
+        expect(merged.table.idOf(after[id]!)).toBe(id);
+        if (after[id]!.startsWith(`${STORE}/`)) expect(merged.table.idOfName(after[id]!.slice(STORE.length + 1))).toBe(id);
+      }
+      sortedBefore.forEach((p, id) => expect(merged.newOf[id]).toBe(gone[id] === true ? -1 : after.indexOf(p)));
+      added.forEach((p, k) => expect(merged.addedIds[k]).toBe(after.indexOf(p)));
+      for (const id of deleted) if (!added.includes(sortedBefore[id]!)) expect(merged.table.idOf(sortedBefore[id]!)).toBe(-1);
+      // A path already kept, or added paths out of order, are refused.
+      if (kept.length > 0) expect(old.merged(Int32Array.from(deleted), [kept[0]!])).toBeUndefined();
+      if (added.length > 1) expect(old.merged(Int32Array.from(deleted), [...added].reverse())).toBeUndefined();
+    }), { numRuns: 300 });
+  });
+
   it('is empty without paths', () => {
     const { table } = PathTable.build(`${STORE}/`, []);
     expect(table.size).toBe(0);

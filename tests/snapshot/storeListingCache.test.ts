@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /**
  * The store listing cache stands in for readdir only while the store directory is unchanged and
  * was quiet when read, and only for the same graph; anything else reads the directory again.
@@ -8,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PathTable } from '../../src/graph/pathTable.js';
 import type { StoreGraph } from '../../src/graph/storeGraph.js';
 import { entryIds } from '../../src/liveness/storeEntries.js';
-import { storeEntriesCached } from '../../src/snapshot/storeListingCache.js';
+import { matchNames, storeEntriesCached } from '../../src/snapshot/storeListingCache.js';
 import { listStore } from '../../src/store/listStore.js';
 
 const dirs: string[] = [];
@@ -76,5 +77,19 @@ describe('store listing cache', () => {
     const again = storeEntriesCached(graph, request);
     expect(again.reused).toBe(false);
     expect(again.entries.names).toHaveLength(4);
+  });
+});
+
+describe('matchNames', () => {
+  it('gives every store entry its id whatever the hints say (stale, reordered, out of range or none)', () => {
+    const names = fc.uniqueArray(fc.integer({ min: 1, max: 60 }).map((i) => `${h(i)}-p${i}`), { maxLength: 40 });
+    fc.assert(fc.property(names, names, fc.array(fc.integer({ min: -1, max: 45 }), { maxLength: 50 }), fc.boolean(), (valid, listed, noise, fromValid) => {
+      const store = '/nix/store';
+      const { table } = PathTable.build(`${store}/`, valid.map((n) => `${store}/${n}`));
+      const graph = { storeDir: store, paths: table } as unknown as StoreGraph;
+      // Hints: right ids for most names in order (a listing of before), or noise.
+      const hints = fromValid ? Int32Array.from(listed, (n, i) => (noise[i] === 0 ? -1 : table.idOfName(n))) : Int32Array.from(noise);
+      expect(Array.from(matchNames(graph, listed, hints))).toEqual(listed.map((n) => table.idOfName(n)));
+    }), { numRuns: 500 });
   });
 });

@@ -2,8 +2,8 @@
  * The graph cache file: magic, format version, a JSON header (the state dir, the database's
  * identity, the sections' lengths), then the graph built from the rows (graphBlob.ts; empty when
  * there is none) at an offset that is a multiple of 8, a SHA-256 of everything so far, then the
- * columns of CachedRows (numbers as raw float64, text as one JSON array per column, parsed only
- * when read), and a SHA-256 of those. A run that finds the database untouched needs the graph
+ * columns of CachedRows (numbers as raw float64 at multiples of 8 from the section's start, used
+ * in place; text as UTF-8 bytes with an offset per row: textColumn.ts), and a SHA-256 of those. A run that finds the database untouched needs the graph
  * alone: `openCacheFile` reads the header and the graph (its arrays used in place, not copied)
  * and reads the rows only when asked — at 1.3M paths that is 254 of 551 MB read and hashed, and
  * no copy of either. The file's length is in its header, so a torn file is found at once; a
@@ -14,9 +14,10 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
+import { TextColumn } from './textColumn.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
-export const GRAPH_CACHE_VERSION = 3;
+export const GRAPH_CACHE_VERSION = 4;
 const DIGEST = 32;
 
 /** What the cache must match before any of its rows are used. */
@@ -78,14 +79,16 @@ export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readon
 /** `encode` as the pieces of the file: written as they are, nothing copied twice. */
 export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer[] {
   const rowParts: Buffer[] = [];
+  let rowsAt = 0;
   for (const name of NUMBER_COLUMNS) {
+    // Count, element kind (0 float64, 1 uint32), then the numbers at a multiple of 8 from the
+    // section's start: read in place (decodeRows).
     const column = rows[name];
-    rowParts.push(u32(column.length), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    const gap = pad(rowsAt + 8);
+    rowParts.push(u32(column.length), u32(column instanceof Uint32Array ? 1 : 0), Buffer.alloc(gap), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
+    rowsAt += 8 + gap + column.byteLength;
   }
-  for (const name of TEXT_COLUMNS) {
-    const text = Buffer.from(JSON.stringify(rows[name]), 'utf8');
-    rowParts.push(u32(text.length), text);
-  }
+  for (const name of TEXT_COLUMNS) rowParts.push(...rows[name].parts());
   const graphParts = graph ?? [];
   const header: Header = {
     ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }),
@@ -127,7 +130,9 @@ export function openCacheFile(path: string | Buffer): CacheContent {
 function rowsAgain(path: string | Buffer, key: string): CachedRows {
   try {
     return withFile(path, (source) => {
-      const content = parse(source);
+      // The graph section was checked when first read: here its stored digest alone says whether
+      // this is still that file (the rows have their own digest, checked when read).
+      const content = parse(source, false);
       if (content.key !== key) throw new CacheDamaged('replaced while being read');
       return content.rows();
     });
@@ -161,7 +166,8 @@ interface Source {
   read(at: number, length: number): Buffer;
 }
 
-function parse(source: Source): CacheContent {
+/** @param checkGraph read the graph section and check it against its digest (else the digest is taken as read). */
+function parse(source: Source, checkGraph = true): CacheContent {
   const fixed = MAGIC.length + 8;
   if (source.size < fixed + 2 * DIGEST) throw new CacheDamaged('not a storegc graph cache');
   const start = source.read(0, fixed);
@@ -182,11 +188,13 @@ function parse(source: Source): CacheContent {
   if (!Number.isSafeInteger(graphLength) || !Number.isSafeInteger(rowsLength) || graphLength < 0 || rowsLength < 0) throw new CacheDamaged('header: bad lengths');
   const rowsAt = graphAt + graphLength + DIGEST;
   if (rowsAt + rowsLength + DIGEST !== source.size) throw new CacheDamaged('checksum mismatch (torn or damaged file: not the length its header says)');
-  const graph = graphLength === 0 ? undefined : source.read(graphAt, graphLength);
+  const graph = graphLength === 0 || !checkGraph ? undefined : source.read(graphAt, graphLength);
   const digest = source.read(graphAt + graphLength, DIGEST);
-  const hash = createHash('sha256').update(start).update(json).update(Buffer.alloc(graphAt - fixed - jsonLength));
-  if (graph !== undefined) hash.update(graph);
-  if (!hash.digest().equals(digest)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+  if (checkGraph) {
+    const hash = createHash('sha256').update(start).update(json).update(Buffer.alloc(graphAt - fixed - jsonLength));
+    if (graph !== undefined) hash.update(graph);
+    if (!hash.digest().equals(digest)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+  }
   return {
     identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno },
     ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}),
@@ -221,36 +229,26 @@ function decodeRows(body: Buffer, sequence: number): CachedRows {
   const columns: Record<string, unknown> = { sequence };
   for (const name of NUMBER_COLUMNS) {
     const n = readU32();
-    const bytes = take(n * 8);
-    const column = new Float64Array(n);
-    Buffer.from(column.buffer).set(bytes);
-    columns[name] = column;
+    const kind = readU32();
+    if (kind > 1 || (kind === 1 && !name.startsWith('ref'))) throw new CacheDamaged(`column ${name}: element kind ${kind}`);
+    take(pad(at));
+    const bytes = take(n * (kind === 1 ? 4 : 8));
+    // In place when aligned (the file's rows section is read into a buffer of its own), else copied.
+    const source = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+    columns[name] = kind === 1 ? new Uint32Array(source.buffer, source.byteOffset, n) : new Float64Array(source.buffer, source.byteOffset, n);
   }
-  const texts = TEXT_COLUMNS.map((name) => [name, take(readU32())] as const);
+  for (const name of TEXT_COLUMNS) {
+    try {
+      columns[name] = TextColumn.fromParts(take);
+    } catch (error) {
+      throw error instanceof RangeError ? new CacheDamaged(`column ${name}: ${error.message}`) : error;
+    }
+  }
   if (at !== body.length) throw new CacheDamaged('trailing bytes');
-  for (const [name, text] of texts) {
-    if (text.length < 2 || text[0] !== 0x5b || text[text.length - 1] !== 0x5d) throw new CacheDamaged(`column ${name} is not a list`);
-    const rowCount = (columns[name.startsWith('vp') ? 'vpId' : 'doRowid'] as Float64Array).length;
-    let parsed: unknown[] | undefined;
-    Object.defineProperty(columns, name, {
-      enumerable: true,
-      get: (): unknown[] => {
-        if (parsed !== undefined) return parsed;
-        // Parsed on first use; a column that does not parse or fit is a damaged file, found late.
-        let list: unknown;
-        try {
-          list = JSON.parse(text.toString('utf8'));
-        } catch (error) {
-          throw new CacheDamaged(`column ${name}: ${(error as Error).message}`);
-        }
-        if (!Array.isArray(list) || list.length !== rowCount) throw new CacheDamaged('columns of different lengths');
-        return (parsed = list);
-      },
-    });
-  }
   const rows = columns as unknown as CachedRows;
   if (rows.vpNarSize.length !== rows.vpId.length || rows.vpRegTime.length !== rows.vpId.length
-    || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length) {
+    || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length
+    || rows.vpPath.length !== rows.vpId.length || rows.vpDeriver.length !== rows.vpId.length || rows.doName.length !== rows.doRowid.length || rows.doPath.length !== rows.doRowid.length) {
     throw new CacheDamaged('columns of different lengths');
   }
   return rows;

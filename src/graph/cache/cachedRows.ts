@@ -2,27 +2,42 @@
  * The database rows the graph is built from, as the graph cache keeps them: ValidPaths by id,
  * Refs by rowid, DerivationOutputs by derivation then output name, each with the rowids and
  * watermarks that change detection (refresh.ts) needs. Text columns are kept as SQLite returns
- * them; `buildGraph` converts them as it does for rows read from the database.
+ * them (as UTF-8 bytes: textColumn.ts); `buildGraph` converts them as it does for rows read
+ * from the database.
  */
 import type { DerivationOutputRow, NixDbReader, ValidPathRow } from '../../store/nixDb.js';
 import type { GraphRowSource } from '../loadGraph.js';
+import { TextColumn } from './textColumn.js';
 
 export interface CachedRows {
   /** sqlite_sequence for ValidPaths when read: every later path has a larger id; -1 without AUTOINCREMENT (never refreshed). */
   readonly sequence: number;
   readonly vpId: Float64Array;
-  readonly vpPath: readonly string[];
-  readonly vpDeriver: readonly (string | null)[];
+  readonly vpPath: TextColumn;
+  readonly vpDeriver: TextColumn;
   /** NaN where the column is null. */
   readonly vpNarSize: Float64Array;
   readonly vpRegTime: Float64Array;
-  readonly refRowid: Float64Array;
-  readonly refReferrer: Float64Array;
-  readonly refReference: Float64Array;
+  /** Refs in rowid order; as Uint32Array when every value fits (idColumn), half the bytes. */
+  readonly refRowid: IdColumn;
+  readonly refReferrer: IdColumn;
+  readonly refReference: IdColumn;
   readonly doRowid: Float64Array;
   readonly doDrv: Float64Array;
-  readonly doName: readonly string[];
-  readonly doPath: readonly string[];
+  readonly doName: TextColumn;
+  readonly doPath: TextColumn;
+}
+
+/** Rowids and ValidPaths ids: 32 bits each when they fit (Refs is the largest table by far). */
+export type IdColumn = Float64Array | Uint32Array;
+
+/** `values` as a Uint32Array when each is an integer in [0, 2^32), else as a Float64Array. */
+export function idColumn(values: ArrayLike<number>): IdColumn {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= 0 && v <= 0xffffffff && Math.floor(v) === v)) return Float64Array.from(values);
+  }
+  return Uint32Array.from(values);
 }
 
 /** Every row, read in full (the caller holds the snapshot). */
@@ -35,17 +50,17 @@ export function readAllRows(db: NixDbReader): CachedRows {
   return {
     sequence,
     vpId: Float64Array.from(vp, (r) => r[0]),
-    vpPath: vp.map((r) => r[1]),
-    vpDeriver: vp.map((r) => r[2]),
+    vpPath: TextColumn.of(vp.map((r) => r[1])),
+    vpDeriver: TextColumn.of(vp.map((r) => r[2])),
     vpNarSize: Float64Array.from(vp, (r) => r[3] ?? Number.NaN),
     vpRegTime: Float64Array.from(vp, (r) => r[4]),
-    refRowid: Float64Array.from(refs.rowids),
-    refReferrer: Float64Array.from(refs.referrers),
-    refReference: Float64Array.from(refs.references),
+    refRowid: idColumn(refs.rowids),
+    refReferrer: idColumn(refs.referrers),
+    refReference: idColumn(refs.references),
     doRowid: Float64Array.from(outs, (r) => r[0]),
     doDrv: Float64Array.from(outs, (r) => r[1]),
-    doName: outs.map((r) => r[2]),
-    doPath: outs.map((r) => r[3]),
+    doName: TextColumn.of(outs.map((r) => r[2])),
+    doPath: TextColumn.of(outs.map((r) => r[3])),
   };
 }
 
@@ -55,12 +70,12 @@ export function rowSource(rows: CachedRows, db: Pick<NixDbReader, 'realisations'
     *validPaths(): IterableIterator<ValidPathRow> {
       for (let i = 0; i < rows.vpId.length; i++) {
         const size = rows.vpNarSize[i]!;
-        yield [rows.vpId[i]!, rows.vpPath[i]!, rows.vpDeriver[i]!, Number.isNaN(size) ? null : size, rows.vpRegTime[i]!];
+        yield [rows.vpId[i]!, rows.vpPath.at(i)!, rows.vpDeriver.at(i), Number.isNaN(size) ? null : size, rows.vpRegTime[i]!];
       }
     },
     refChunks: () => [{ referrers: rows.refReferrer, references: rows.refReference }],
     *derivationOutputs(): IterableIterator<DerivationOutputRow> {
-      for (let i = 0; i < rows.doDrv.length; i++) yield [rows.doDrv[i]!, rows.doName[i]!, rows.doPath[i]!];
+      for (let i = 0; i < rows.doDrv.length; i++) yield [rows.doDrv[i]!, rows.doName.at(i)!, rows.doPath.at(i)!];
     },
     realisations: () => db.realisations(),
   };

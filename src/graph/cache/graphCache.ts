@@ -1,9 +1,10 @@
 /**
  * The persistent graph cache: the ValidPaths, Refs and DerivationOutputs rows of the last run in
  * `STATE/storegc/graph-cache.bin` (or the per-user cache fallback, as for the roots index),
- * brought up to date from the database inside one read transaction (refresh.ts), then built
- * into a StoreGraph by the same `buildGraph` as a full load; when the refresh proves nothing
- * changed, the graph built from those same rows last time is read back instead (graphBlob.ts).
+ * brought up to date from the database inside one read transaction (refresh.ts); the graph
+ * stored with the rows (graphBlob.ts) is then patched with what changed (patchGraph.ts), or,
+ * for changes a patch refuses, built again by the same `buildGraph` as a full load. When the
+ * refresh proves nothing changed, the stored graph is used as it is.
  * When the database files have not been touched since a quiet moment before the cached rows
  * were read (dbFingerprint.ts), even the refresh's queries are skipped.
  * A cache that is damaged, of another
@@ -21,6 +22,8 @@ import { canWrite } from '../../roots/index/openIndex.js';
 import { locateStateFile } from '../../roots/index/locateIndex.js';
 import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
 import { lineageOf } from '../lineage.js';
+import { patchGraph } from '../patchGraph.js';
+import type { PatchOptions } from '../patchGraph.js';
 import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { readAllRows, rowSource } from './cachedRows.js';
@@ -40,6 +43,8 @@ export interface GraphCacheUse {
   readonly checked?: 'files' | 'rows';
   /** Why a full load, when there was a cache. */
   readonly reason?: string;
+  /** Incremental: the stored graph patched with the changed rows (patchGraph.ts), not built again from all rows. */
+  readonly patched?: boolean;
   readonly added: number;
   readonly deleted: number;
 }
@@ -57,6 +62,7 @@ export interface GraphCacheRequest {
   readonly rebuild?: boolean;
   /** Tests only: switch a detection off. */
   readonly refresh?: RefreshOptions;
+  readonly patch?: PatchOptions;
   /** Tests only: how long the database files must have been quiet for their fingerprint to be kept. */
   readonly fingerprintMarginNs?: bigint;
 }
@@ -139,6 +145,17 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
           return opened.graph;
         }
         delta = { deletedIds: refreshed.deletedIds, watermark: cachedRows!.sequence };
+        if (opened?.graph !== undefined && request.readDrvFile === undefined) {
+          const { since } = refreshed;
+          const patched = patchGraph(opened.graph, {
+            deletedDbIds: refreshed.deletedIds, ...since, watermark: cachedRows!.sequence,
+            derivers: () => ({ ids: cachedRows!.vpId, derivers: cachedRows!.vpDeriver }),
+          }, request.patch);
+          if (typeof patched !== 'string') {
+            use = { ...use!, patched: true };
+            return patched;
+          }
+        }
         return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
       }
     } catch (error) {

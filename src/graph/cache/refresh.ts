@@ -11,8 +11,9 @@
  * - re-registers a valid path: `update ValidPaths set narSize, …` (narSize is compared for every
  *   id) and `insert or replace into Refs`: replaced rows get a rowid above the old maximum,
  *   read by rowid. SQLite hands out max(rowid) + 1, so a row inserted since the snapshot has a
- *   rowid at or below the cached maximum only if the cached last row was deleted first; that
- *   row must still be there unchanged, else full load.
+ *   rowid above every cached row still there; the last cached row not gone with an invalidated
+ *   path (whose rows cascade) must still be there unchanged, else full load, and rows are read
+ *   from its rowid on.
  * - VACUUM may renumber Refs and DerivationOutputs rowids: the cached last row is then not at
  *   its rowid (full load), or every row kept its rowid.
  * - another database in place of this one: another inode (checked by the caller), or a
@@ -22,7 +23,9 @@
  * database's: a guard against edits Nix never makes (rows deleted or updated in place).
  */
 import type { NixDbReader } from '../../store/nixDb.js';
-import type { CachedRows } from './cachedRows.js';
+import type { CachedRows, IdColumn } from './cachedRows.js';
+import type { ValidPathRow } from '../../store/nixDb.js';
+import { TextColumn } from './textColumn.js';
 
 /** Detections that tests may switch off, to show the property test notices. Production: none. */
 export interface RefreshOptions {
@@ -30,11 +33,25 @@ export interface RefreshOptions {
   readonly skipLastRowCheck?: boolean;
 }
 
+/** The rows written since the cached ones, besides the invalidated ids. */
+export interface RowsSince {
+  /** ValidPaths rows registered since, by id. */
+  readonly added: readonly ValidPathRow[];
+  /** Kept ValidPaths ids whose narSize changed, with the new one (NaN for null). */
+  readonly narSizes: ReadonlyMap<number, number>;
+  /** Refs rows [rowid, referrer, reference] inserted or replaced since, by rowid. */
+  readonly refs: readonly (readonly [number, number, number])[];
+  /** DerivationOutputs rows [rowid, drv, name, path] inserted or replaced since. */
+  readonly outputs: readonly (readonly [number, number, string, string])[];
+}
+
 export type Refreshed =
   | {
     readonly kind: 'current'; readonly rows: CachedRows; readonly added: number; readonly deleted: number; readonly changed: boolean;
     /** The ValidPaths ids invalidated since the cached rows; paths registered since have ids above `cached.sequence`. */
     readonly deletedIds: ReadonlySet<number>;
+    /** What was written since, row by row (src/graph/patchGraph.ts applies it to a stored graph). */
+    readonly since: RowsSince;
   }
   | { readonly kind: 'full'; readonly reason: string };
 
@@ -43,7 +60,7 @@ export type Refreshed =
  *   id; by default compares with the cached text column (the cache may answer from its stored
  *   graph instead, without parsing that column).
  */
-export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath[k]): Refreshed {
+export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath.at(k)): Refreshed {
   const full = (reason: string): Refreshed => ({ kind: 'full', reason });
   const sequence = db.validPathsSequence();
   if (sequence === undefined || cached.sequence < 0) return full('ValidPaths ids are not AUTOINCREMENT: they may be reused');
@@ -56,6 +73,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const keep = new Uint8Array(n);
   const narSize = Float64Array.from(cached.vpNarSize);
   const deleted = new Set<number>();
+  const narSizes = new Map<number, number>();
   let i = 0;
   let j = 0;
   let changed = false;
@@ -67,6 +85,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
     const size = now.narSizes[j] ?? Number.NaN;
     if (!options.skipNarSizeCheck && !Object.is(size, narSize[i])) {
       narSize[i] = size;
+      narSizes.set(id, size);
       changed = true;
     }
     i++;
@@ -85,7 +104,8 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const outs = refreshOutputs(db, cached, deleted, watermark, options);
   if (typeof outs === 'string') return full(outs);
   changed ||= deleted.size > 0 || added.length > 0 || refs.changed || outs.changed;
-  if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false, deletedIds: deleted };
+  const since: RowsSince = { added, narSizes, refs: refs.fresh, outputs: outs.fresh };
+  if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false, deletedIds: deleted, since };
 
   const vpIndex: number[] = [];
   for (let k = 0; k < n; k++) if (keep[k]) vpIndex.push(k);
@@ -93,14 +113,14 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const rows: CachedRows = {
     sequence,
     vpId: concat(vpIndex.map((k) => cached.vpId[k]!), added.map((r) => r[0]), m),
-    vpPath: [...vpIndex.map((k) => cached.vpPath[k]!), ...added.map((r) => r[1])],
-    vpDeriver: [...vpIndex.map((k) => cached.vpDeriver[k]!), ...added.map((r) => r[2])],
+    vpPath: cached.vpPath.select(keep, added.map((r) => r[1])),
+    vpDeriver: cached.vpDeriver.select(keep, added.map((r) => r[2])),
     vpNarSize: concat(vpIndex.map((k) => narSize[k]!), added.map((r) => r[3] ?? Number.NaN), m),
     vpRegTime: concat(vpIndex.map((k) => cached.vpRegTime[k]!), added.map((r) => r[4]), m),
     ...refs.rows,
     ...outs.rows,
   };
-  return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true, deletedIds: deleted };
+  return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true, deletedIds: deleted, since };
 }
 
 function concat(a: number[], b: number[], length: number): Float64Array {
@@ -113,12 +133,15 @@ function concat(a: number[], b: number[], length: number): Float64Array {
 type RefColumns = Pick<CachedRows, 'refRowid' | 'refReferrer' | 'refReference'>;
 type OutputColumns = Pick<CachedRows, 'doRowid' | 'doDrv' | 'doName' | 'doPath'>;
 
-function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: RefColumns; changed: boolean } | string {
+function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
   const n = cached.refRowid.length;
-  const lastRowid = n === 0 ? 0 : cached.refRowid[n - 1]!;
-  if (n > 0 && !options.skipLastRowCheck) {
+  // The last cached row that is still there: rows after it went with their invalidated referrer.
+  let last = n - 1;
+  if (deleted.size > 0) while (last >= 0 && deleted.has(cached.refReferrer[last]!)) last--;
+  const lastRowid = last === -1 ? 0 : cached.refRowid[last]!;
+  if (last !== -1 && !options.skipLastRowCheck) {
     const row = db.refAt(lastRowid);
-    if (row === undefined || row[0] !== cached.refReferrer[n - 1] || row[1] !== cached.refReference[n - 1]) {
+    if (row === undefined || row[0] !== cached.refReferrer[last] || row[1] !== cached.refReference[last]) {
       return 'the last cached Refs row moved (VACUUM, or rows deleted and reused)';
     }
   }
@@ -126,9 +149,10 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   if (fresh.length === 0 && deleted.size === 0) {
     // Nothing new, nothing invalidated: the cached rows stand if the guard totals agree.
     return sameTotals(db.refsStats(), n, cached.refReferrer, cached.refReference)
-      ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false }
+      ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false, fresh }
       : 'Refs differ from the cache by more than Nix\'s own writes';
   }
+  if (fresh.every((r) => r[1] > watermark && r[0] > lastRowid)) return appendRefs(db, cached, deleted, fresh);
   const pair = (referrer: number, reference: number): string => `${referrer} ${reference}`;
   const freshPairs = new Set(fresh.map((r) => pair(r[1], r[2])));
   const freshReferrers = new Set(fresh.map((r) => r[1]));
@@ -159,11 +183,56 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   }
   pushFreshBefore(Number.POSITIVE_INFINITY);
   if (!sameTotals(db.refsStats(), length, referrer, reference)) return 'Refs differ from the cache by more than Nix\'s own writes';
-  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true };
+  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true, fresh };
+}
+
+/**
+ * `refreshRefs` when every fresh row is a path registered since, with a rowid above the cached
+ * ones (Nix registering paths): no cached row was replaced, so the rows are the cached ones
+ * without those of invalidated paths, copied in runs, then the fresh ones.
+ */
+function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, fresh: readonly [number, number, number][]): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
+  const n = cached.refRowid.length;
+  let maxDeleted = -1;
+  for (const id of deleted) if (id > maxDeleted) maxDeleted = id;
+  const gone = new Uint8Array(maxDeleted + 1);
+  for (const id of deleted) gone[id] = 1;
+  const from = cached.refReferrer;
+  const to = cached.refReference;
+  const length = n + fresh.length;
+  // 32 bits a value when the cached columns are and every fresh value fits.
+  const narrow = [cached.refRowid, from, to].every((c) => c instanceof Uint32Array) && fresh.every((r) => r.every((v) => v >= 0 && v <= 0xffffffff && Math.floor(v) === v));
+  const make = (): IdColumn => (narrow ? new Uint32Array(length) : new Float64Array(length));
+  const rowid = make();
+  const referrer = make();
+  const reference = make();
+  let at = 0;
+  for (let k = 0; k < n;) {
+    // A run of rows of kept referrers, [k, end).
+    let end = k;
+    for (; end < n; end++) {
+      const a = from[end]!;
+      if (a <= maxDeleted && gone[a] === 1) break;
+      const b = to[end]!;
+      if (b <= maxDeleted && gone[b] === 1) return `a Refs row names deleted path id ${b}`;
+    }
+    rowid.set(cached.refRowid.subarray(k, end), at);
+    referrer.set(from.subarray(k, end), at);
+    reference.set(to.subarray(k, end), at);
+    at += end - k;
+    k = end + 1;
+  }
+  for (const [r, a, b] of fresh) {
+    rowid[at] = r;
+    referrer[at] = a;
+    reference[at++] = b;
+  }
+  if (!sameTotals(db.refsStats(), at, referrer, reference)) return 'Refs differ from the cache by more than Nix\'s own writes';
+  return { rows: { refRowid: rowid.subarray(0, at), refReferrer: referrer.subarray(0, at), refReference: reference.subarray(0, at) }, changed: true, fresh: [...fresh] };
 }
 
 /** Do the database's Refs count and column totals equal those of the first `length` rows here? */
-function sameTotals([count, referrers, references]: [number, number, number], length: number, referrer: Float64Array, reference: Float64Array): boolean {
+function sameTotals([count, referrers, references]: [number, number, number], length: number, referrer: ArrayLike<number>, reference: ArrayLike<number>): boolean {
   let sumFrom = 0;
   let sumTo = 0;
   for (let k = 0; k < length; k++) {
@@ -173,14 +242,15 @@ function sameTotals([count, referrers, references]: [number, number, number], le
   return count === length && referrers === sumFrom && references === sumTo;
 }
 
-function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean } | string {
+function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean; fresh: [number, number, string, string][] } | string {
   const n = cached.doRowid.length;
+  // The cached row of the largest rowid that is still there (rows of invalidated derivations are gone).
   let last = -1;
-  for (let k = 0; k < n; k++) if (last === -1 || cached.doRowid[k]! > cached.doRowid[last]!) last = k;
+  for (let k = 0; k < n; k++) if (!deleted.has(cached.doDrv[k]!) && (last === -1 || cached.doRowid[k]! > cached.doRowid[last]!)) last = k;
   const lastRowid = last === -1 ? 0 : cached.doRowid[last]!;
   if (last !== -1 && !options.skipLastRowCheck) {
     const row = db.derivationOutputAt(lastRowid);
-    if (row === undefined || row[0] !== cached.doDrv[last] || row[1] !== cached.doName[last] || row[2] !== cached.doPath[last]) {
+    if (row === undefined || row[0] !== cached.doDrv[last] || row[1] !== cached.doName.at(last) || row[2] !== cached.doPath.at(last)) {
       return 'the last cached DerivationOutputs row moved (VACUUM, or rows deleted and reused)';
     }
   }
@@ -194,25 +264,49 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
     let sum = 0;
     for (let k = 0; k < n; k++) sum += cached.doDrv[k]!;
     if (count !== n || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
-    return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false };
+    return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false, fresh };
   }
-  const rows: [number, number, string, string][] = [];
+  // Kept rows stay in place; fresh rows of derivations newer than every cached one sort after
+  // them, so only those are sorted (and no kept row's text is decoded). Anything else: all rows.
+  const keep = new Uint8Array(n);
+  let kept = 0;
   for (let k = 0; k < n; k++) {
     const drv = cached.doDrv[k]!;
-    if (deleted.has(drv) || (freshDrvs.has(drv) && freshKeys.has(key(drv, cached.doName[k]!)))) continue;
+    if (deleted.has(drv) || (freshDrvs.has(drv) && freshKeys.has(key(drv, cached.doName.at(k)!)))) continue;
     if (freshRowids.size > 0 && freshRowids.has(cached.doRowid[k]!)) return 'a DerivationOutputs rowid was reused';
-    rows.push([cached.doRowid[k]!, drv, cached.doName[k]!, cached.doPath[k]!]);
+    keep[k] = 1;
+    kept++;
   }
-  rows.push(...fresh);
-  // The database's order: by drv, then output name (SQLite's binary collation: code points).
-  rows.sort((a, b) => a[1] - b[1] || compareCodePoints(a[2], b[2]));
+  const byDrvAndName = (a: readonly [number, number, string, string], b: readonly [number, number, string, string]): number => a[1] - b[1] || compareCodePoints(a[2], b[2]);
   const [count, drvs] = db.derivationOutputsStats();
   let sum = 0;
-  for (const r of rows) sum += r[1];
-  if (count !== rows.length || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
+  for (let k = 0; k < n; k++) if (keep[k] === 1) sum += cached.doDrv[k]!;
+  for (const r of fresh) sum += r[1];
+  if (count !== kept + fresh.length || drvs !== sum) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
+  const changed = fresh.length > 0 || kept !== n;
+  if (fresh.every((r) => r[1] > watermark)) {
+    const tail = [...fresh].sort(byDrvAndName);
+    const keptAt = (column: Float64Array): number[] => Array.from(column).filter((_, k) => keep[k] === 1);
+    return {
+      rows: {
+        doRowid: Float64Array.from([...keptAt(cached.doRowid), ...tail.map((r) => r[0])]),
+        doDrv: Float64Array.from([...keptAt(cached.doDrv), ...tail.map((r) => r[1])]),
+        doName: cached.doName.select(keep, tail.map((r) => r[2])),
+        doPath: cached.doPath.select(keep, tail.map((r) => r[3])),
+      },
+      changed,
+      fresh,
+    };
+  }
+  const rows: [number, number, string, string][] = [];
+  for (let k = 0; k < n; k++) if (keep[k] === 1) rows.push([cached.doRowid[k]!, cached.doDrv[k]!, cached.doName.at(k)!, cached.doPath.at(k)!]);
+  rows.push(...fresh);
+  // The database's order: by drv, then output name (SQLite's binary collation: code points).
+  rows.sort(byDrvAndName);
   return {
-    rows: { doRowid: Float64Array.from(rows, (r) => r[0]), doDrv: Float64Array.from(rows, (r) => r[1]), doName: rows.map((r) => r[2]), doPath: rows.map((r) => r[3]) },
-    changed: fresh.length > 0 || rows.length !== n,
+    rows: { doRowid: Float64Array.from(rows, (r) => r[0]), doDrv: Float64Array.from(rows, (r) => r[1]), doName: TextColumn.of(rows.map((r) => r[2])), doPath: TextColumn.of(rows.map((r) => r[3])) },
+    changed,
+    fresh,
   };
 }
 
