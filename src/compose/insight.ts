@@ -156,8 +156,9 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
         // The links as bytes, once: the times thread lstats them, the disk thread sorts them.
         links = packLatin1(roots.map((r) => r.link));
         const instead: [number, string | null][] = [];
+        const stateDirSlash = `${settings.stateDir}/`;
         roots.forEach((r, i) => {
-          const file = ageFile(settings, r);
+          const file = ageFile(settings, r, stateDirSlash);
           if (file !== r.link) instead.push([i, file]);
         });
         // Split between the two threads: the disk thread has little else to do while the
@@ -312,9 +313,9 @@ function writeOutput(file: string, text: string): void {
 }
 
 /** The file whose mtime is a root's age: null for runtime roots, which have none. */
-function ageFile(settings: Settings, root: Root): string | null {
+function ageFile(settings: Settings, root: Root, stateDirSlash = `${settings.stateDir}/`): string | null {
   if (root.kind === 'runtime') return null;
   // Links under the state dir are named by their real path; other links by their logical one.
   if (root.kind === 'temp') return `${settings.stateDir}/temproots/${root.link.slice('{temp:'.length, -1)}`;
-  return root.link.startsWith(`${settings.stateDir}/`) ? root.link : outsidePaths(settings, root.link)[0]!;
+  return root.link.startsWith(stateDirSlash) ? root.link : outsidePaths(settings, root.link)[0]!;
 }

@@ -8,6 +8,7 @@
  * without kept decisions gives them.
  */
 import { display } from '../store/bytes.js';
+import { toStorePath } from '../store/storePath.js';
 import { classifyEntry, classifySecondHop, isAutoLink } from './classify.js';
 import type { ClassifyContext, Decision } from './classify.js';
 import { isMissingEverywhere } from './followOutside.js';
@@ -28,7 +29,12 @@ export interface TreeRoots {
   readonly decisions?: Map<string, DirDecisions>;
 }
 
-export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: string): TreeRoots {
+/**
+ * @param asRoots make a root (link, path, kind) of each decided entry kept as a root, with its
+ *   id, as classifying it would (roots --sizes, which shows every link); otherwise such entries
+ *   are only ids (keptRootIds: liveness needs nothing else). Needs the decided files' names.
+ */
+export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: string, asRoots = false): TreeRoots {
   const roots: Root[] = [];
   const rootIds: number[] = [];
   const keptRootIds: number[] = [];
@@ -75,9 +81,12 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
   const takeDecided = ({ dir, links, decisions, translated, files: names }: DecidedDir, i: number): number => {
     const { files } = decisions;
     const recheck = translated?.recheck === true;
+    if (asRoots && names === undefined && files.length > 0) throw new Error(`decided directory '${dir}' came without the names of its files`);
     for (let k = 0; k < files.length; k++) {
       const code = files[k]!;
-      if (code >= 0) keptRootIds.push(code);
+      // As classifyEntry makes a regular file's root: named after its store path.
+      if (code >= 0 && asRoots) take({ kind: 'root', root: { link: `${dir}/${names![k]!}`, path: `${ctx.storeDir}/${names![k]!}`, kind: 'file' }, id: code });
+      else if (code >= 0) keptRootIds.push(code);
       else if (code === INVALID && recheck) {
         const decision = classifyEntry({ type: 'file', path: `${dir}/${names![k]!}` }, ctx);
         take(decision);
@@ -86,7 +95,9 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
     }
     for (let j = 0; j < links.length; j++) {
       const code = decisions.links[j]!;
-      if (code >= 0) keptRootIds.push(code);
+      // As classifyEntry makes a root of a link into the store (decided: its path was valid).
+      if (code >= 0 && asRoots) take({ kind: 'root', root: { link: `${dir}/${links[j]!.name}`, path: toStorePath(ctx.storeDir, links[j]!.target)!, kind: 'symlink' }, id: code });
+      else if (code >= 0) keptRootIds.push(code);
       else if (code === INVALID && recheck) {
         const decision = classifyEntry({ type: 'symlink', path: `${dir}/${links[j]!.name}`, target: links[j]!.target }, ctx);
         take(decision);

@@ -26,12 +26,15 @@ export class Pace {
    * Each item, `now` (blocking) in batches while they stay fast, then `later` for the rest,
    * `batch` at a time in parallel (bounded fan-out: a Hydra roots dir holds a million links).
    */
-  async each<T>(items: readonly T[], batch: number, slowMs: number, now: (item: T) => void, later: (item: T) => Promise<void>): Promise<void> {
+  async each<T>(items: readonly T[], batch: number, slowMs: number, now: (item: T, index: number) => void, later: (item: T, index: number) => Promise<void>): Promise<void> {
     let i = 0;
     for (; i < items.length && this.blockingNow; i += batch) {
-      const slice = items.slice(i, i + batch);
-      this.timed(slowMs, () => slice.forEach(now));
+      const from = i;
+      this.timed(slowMs, () => items.slice(from, from + batch).forEach((item, k) => now(item, from + k)));
     }
-    for (; i < items.length; i += batch) await Promise.all(items.slice(i, i + batch).map(later));
+    for (; i < items.length; i += batch) {
+      const from = i;
+      await Promise.all(items.slice(from, from + batch).map((item, k) => later(item, from + k)));
+    }
   }
 }

@@ -42,8 +42,9 @@ export interface DecidedDir {
   readonly at: number;
   readonly links: Listing['links'];
   readonly decisions: DirDecisions;
-  /** The decisions were translated from the previous graph (CachedDir.translated); with `recheck`, `files` are the names. */
+  /** The decisions were translated from the previous graph (CachedDir.translated). */
   readonly translated?: { readonly recheck: boolean };
+  /** The files' names: when translated, or when the scope asked for them (DecisionScope.names). */
   readonly files?: readonly string[];
 }
 
@@ -151,7 +152,8 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const emitDecided = (dir: string, cached: CachedDir, decisions: DirDecisions, entryCount: number): void => {
     const { listing, translated } = cached;
     counts.entryCount += entryCount;
-    decided.push({ dir, at: entries.length, links: listing.links, decisions, ...(translated === undefined ? {} : { translated, files: listing.files }) });
+    const named = translated !== undefined || scope?.names === true;
+    decided.push({ dir, at: entries.length, links: listing.links, decisions, ...(translated === undefined ? {} : { translated }), ...(named ? { files: listing.files } : {}) });
     listing.links.forEach(({ name, target }, i) => {
       if (decisions.links[i] === OUTSIDE) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
     });
@@ -192,25 +194,28 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const readListing = async (dir: string): Promise<{ listing: Listing; packedFiles: PackedNames | undefined; complete: boolean }> => {
     // Files not wanted as entries are only counted and saved: packed as read, no strings kept.
     const { files: fileNames, packedFiles, links: linkNames, dirs } = await fs.list(dir, pace, !files);
-    const links: { name: string; target: string }[] = [];
+    // In listing order, however the readlinks finish: a scan gives its roots in one order.
+    const read: ({ name: string; target: string } | undefined)[] = new Array(linkNames.length);
     let complete = true;
     const failed = (name: string, error: unknown): void => {
       complete = false;
       findings.push(unreadableRoot(`${dir}/${name}`, error));
     };
-    await pace.each(linkNames, LINK_BATCH, SLOW_BATCH_MS, (name) => {
+    await pace.each(linkNames, LINK_BATCH, SLOW_BATCH_MS, (name, k) => {
       try {
-        links.push({ name, target: fs.readlinkNow(`${dir}/${name}`) });
+        read[k] = { name, target: fs.readlinkNow(`${dir}/${name}`) };
       } catch (error) {
         failed(name, error);
       }
-    }, async (name) => {
+    }, async (name, k) => {
       try {
-        links.push({ name, target: await fs.readlink(`${dir}/${name}`) });
+        read[k] = { name, target: await fs.readlink(`${dir}/${name}`) };
       } catch (error) {
         failed(name, error);
       }
     });
+    const links: { name: string; target: string }[] = [];
+    for (const link of read) if (link !== undefined) links.push(link);
     return { listing: { files: fileNames, links, dirs }, packedFiles, complete };
   };
 

@@ -29,4 +29,21 @@ describe('Pace', () => {
     await new Pace(false).each([1, 2], 2, 1000, (x) => how.push(`now ${x}`), async (x) => { how.push(`later ${x}`); });
     expect(how).toEqual(['later 1', 'later 2']);
   });
+
+  it('gives each call the position of its item, whichever call finishes first', async () => {
+    const items = ['a', 'b', 'c', 'd', 'e'];
+    const placed: string[] = [];
+    const finished: string[] = [];
+    // Later calls finish first: a scan keeps the listing's order only by these positions.
+    await new Pace(false).each(items, 3, 1000, () => undefined, async (x, k) => {
+      await new Promise((resolve) => setTimeout(resolve, 5 * (items.length - k)));
+      finished.push(x);
+      placed[k] = x;
+    });
+    expect(finished).not.toEqual(items);
+    expect(placed).toEqual(items);
+    const now: number[] = [];
+    await new Pace().each(items, 2, 1000, (_, k) => now.push(k), async () => undefined);
+    expect(now).toEqual([0, 1, 2, 3, 4]);
+  });
 });

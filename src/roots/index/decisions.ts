@@ -47,6 +47,11 @@ export interface DecisionScope {
   readonly pathCount: number;
   /** Decisions kept in this other scope (the graph this one was refreshed from) are translated. */
   readonly previous?: PreviousScope;
+  /**
+   * The listing's file names come with its decisions too: for callers that make a root (link
+   * and path strings) of each decided entry (roots --sizes), not only its id.
+   */
+  readonly names?: boolean;
 }
 
 export interface PreviousScope {

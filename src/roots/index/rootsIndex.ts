@@ -206,11 +206,15 @@ export class RootsIndex {
     const decisions: DirDecisions = { files: int32s(kept.files), links: int32s(kept.links) };
     const why = misfit(decisions, row.entries - listing.links.length, listing.links, from);
     if (why !== undefined) throw new IndexDamaged(`damaged decisions of '${dir}' (${why})`);
-    if (from === scope) return { listing, decisions };
+    // The names, when asked for or when files named after paths not valid are classified again by name.
+    const named = (): Listing => {
+      const withNames = applyDelta(this.base(dir, key, row, true, undefined), this.delta(dir, key), true);
+      if (withNames.files.length !== decisions.files.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+      return withNames;
+    };
+    if (from === scope) return { listing: scope.names === true ? named() : listing, decisions };
     const t = translateDecisions(decisions, previous!);
-    // Files named after paths not valid are classified again by name: only then are the names read.
-    const withFiles = t.recheckFiles ? applyDelta(this.base(dir, key, row, true, undefined), this.delta(dir, key), true) : listing;
-    if (t.recheckFiles && withFiles.files.length !== decisions.files.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    const withFiles = t.recheckFiles || scope.names === true ? named() : listing;
     return { listing: withFiles, decisions: t.decisions, translated: { recheck: t.recheckFiles || t.recheckLinks } };
   }
 

@@ -108,6 +108,12 @@ function view(r: RootSet): string[] {
   return [...ids.map((id) => `root ${id}`), ...r.findings.map((f) => `finding ${f.code} ${f.path} ${f.message}`)].sort();
 }
 
+/** What roots --sizes is given, order aside: every root (link, path, kind, id), and every finding. */
+function rootsView(r: RootSet): string[] {
+  if ((r.rootIds ?? []).length !== r.roots.length || (r.keptRootIds ?? []).length > 0) throw new Error('roots not all made, or ids not aligned');
+  return [...r.roots.map((root, k) => `root ${root.link} ${root.path} ${root.kind} ${r.rootIds![k]}`), ...r.findings.map((f) => `finding ${f.code} ${f.path} ${f.message}`)].sort();
+}
+
 /**
  * Runs `steps` on a fresh tree; after each, finds roots through the index (kept decisions under
  * `keyOf(digest)`) and without cache. The first step at which they differ, or null; and how many
@@ -174,9 +180,14 @@ async function firstDivergence(steps: readonly Step[], seed: number, keyOf: (dig
       expect(indexed.findings).toEqual([]);
       keptRoots += indexed.result.keptRootIds?.length ?? 0;
       const full = await findRoots(settings, isValid, { order: 'any', ids, io });
+      // roots --sizes ('unique'): each decided entry made a root again from the listing's names.
+      const unique = await withIndex(settings, (cache) => findRoots(settings, isValid, { cache, order: 'unique', ids, io }), false, scope);
+      const fullUnique = await findRoots(settings, isValid, { order: 'unique', ids, io });
       const [a, b] = [view(indexed.result), view(full)];
-      if (JSON.stringify(a) !== JSON.stringify(b)) {
-        return { divergence: `after step ${i} (${JSON.stringify(step, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}):\nkept ${JSON.stringify(a)}\nfull ${JSON.stringify(b)}`, decided, keptRoots, translated };
+      const [c, d] = [rootsView(unique.result), rootsView(fullUnique)];
+      if (JSON.stringify(a) !== JSON.stringify(b) || JSON.stringify(c) !== JSON.stringify(d)) {
+        const [x, y] = JSON.stringify(a) !== JSON.stringify(b) ? [a, b] : [c, d];
+        return { divergence: `after step ${i} (${JSON.stringify(step, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}):\nkept ${JSON.stringify(x)}\nfull ${JSON.stringify(y)}`, decided, keptRoots, translated };
       }
     }
     return { divergence: null, decided, keptRoots, translated };
