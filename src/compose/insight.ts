@@ -25,6 +25,7 @@ import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
 import { diskUsageFile, sizesMemoFile } from '../graph/cache/graphCache.js';
 import type { PageReport, ReportPageData, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
+import { decisionScope } from '../roots/index/decisions.js';
 import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import type { Finding, Root, RootSet } from '../roots/types.js';
@@ -67,13 +68,16 @@ interface Early {
  */
 async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
   // As `live` and `dead` read it: the store listing through its cache, root targets by id.
-  const { graph, findings: graphFindings, key } = readStoreGraph(settings, true);
+  const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
   early.graph?.(graph, key);
   const edges = buildKeepEdges(graph, settings);
   early.edges?.(edges);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }));
+  // As `live` and `dead`: the graph's digest scopes the roots index's kept decisions ('unique'
+  // order makes roots of them again; 'sorted' classifies every entry).
+  const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }), false, scope);
   early.roots?.(rootSet.roots);
-  const entries = readStoreEntries(settings, graph, key);
+  const entries = readStoreEntries(settings, graph, key, lineage);
   const liveness = computeLiveness(graph, rootSet, entries, settings);
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);
   return { rootSet, liveness, edges, sources, index, findings: [...graphFindings, ...findings, ...rootSet.findings] };
