@@ -80,7 +80,7 @@ export class DiskThread {
    * disk usage cache may stand in for it (checked here: then the paths need not go at all).
    */
   measureValid(paths: PathTable, storeDir: string, realStoreDir: string, cache?: DiskCacheRequest): void {
-    const { bytes, offsets } = paths.raw;
+    const { bytes, offsets, head } = paths.raw;
     const saved = cache === undefined ? undefined : keptUsage(cache, realStoreDir, offsets.length - 1);
     // Failures come with usage().
     if (saved !== undefined) {
@@ -90,7 +90,7 @@ export class DiskThread {
     }
     // Copied into shared memory: the table stays in use here, and its arrays may be views of a
     // far bigger buffer (the graph cache's), which a message would copy whole.
-    this.ask({ kind: 'valid', pathBytes: shared(bytes), pathOffsets: shared(offsets), storeDir, realStoreDir, ...(cache === undefined ? {} : { cache }) }).catch(() => undefined);
+    this.ask({ kind: 'valid', pathBytes: shared(bytes), pathOffsets: shared(offsets), pathHead: head === undefined ? '' : Buffer.from(head).toString('latin1'), storeDir, realStoreDir, ...(cache === undefined ? {} : { cache }) }).catch(() => undefined);
   }
 
   /** Starts ordering the keep graph (graphOrder.ts), which sizes() then uses: it needs no liveness. */

@@ -52,6 +52,8 @@ export type DiskTask =
      */
     readonly pathBytes: Uint8Array;
     readonly pathOffsets: Uint32Array;
+    /** What precedes every path's bytes (PathTable.raw's head), '' when nothing does. */
+    readonly pathHead: string;
     /** Paths are under storeDir; on disk they are under realStoreDir. */
     readonly storeDir: string;
     readonly realStoreDir: string;
@@ -112,15 +114,18 @@ let failed: DiskAnswer | undefined;
 
 function measureValid(job: DiskTask & { kind: 'valid' }): number {
   const bytes = asBuffer(job.pathBytes);
-  const { pathOffsets: offsets, storeDir, realStoreDir } = job;
-  // Without a chroot store the table's bytes are the real paths: no copy at all.
+  const { pathOffsets: offsets, pathHead, storeDir, realStoreDir } = job;
+  // Without a chroot store and a head the table's bytes are the real paths: no copy at all.
   const moved = realStoreDir === storeDir ? null : Buffer.from(realStoreDir, 'latin1');
+  // The head is the store directory (and its slash) when there is one: on disk, the real one.
+  const realHead = pathHead === '' ? null : Buffer.from(moved === null ? pathHead : realStoreDir + pathHead.slice(storeDir.length), 'latin1');
   const count = offsets.length - 1;
   // Taken before measuring: a change meanwhile shows as another identity next time.
   const stamp = job.cache === undefined ? undefined : stampOf(realStoreDir);
   for (let id = 0; id < count; id++) {
     const path = bytes.subarray(offsets[id]!, offsets[id + 1]!);
-    meter.add(id, moved === null ? path : Buffer.concat([moved, path.subarray(storeDir.length)]));
+    if (realHead !== null) meter.add(id, Buffer.concat([realHead, path]));
+    else meter.add(id, moved === null ? path : Buffer.concat([moved, path.subarray(storeDir.length)]));
   }
   if (stamp !== undefined) {
     try {

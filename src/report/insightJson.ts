@@ -73,13 +73,24 @@ const KEYS = Object.fromEntries(
     .map((key, i) => [key, Buffer.from(`${i === 0 ? '{' : ','}\n      "${key}": `, 'latin1')]), ['end', Buffer.from('\n    }', 'latin1')]],
 ) as Record<'link' | 'path' | 'kind' | 'group' | 'closurePaths' | 'closureNarSize' | 'closureDiskBytes' | 'exclusivePaths' | 'exclusiveNarSize' | 'exclusiveDiskBytes' | 'ageSeconds' | 'end', Buffer>;
 
+const EMPTY = new Uint8Array(0);
+/** plainBytes of each head seen: one head serves every row. */
+const plainHeads = new WeakMap<Uint8Array, boolean>();
+const plainHead = (head: Uint8Array): boolean => {
+  let plain = plainHeads.get(head);
+  if (plain === undefined) plainHeads.set(head, plain = plainBytes(head, 0, head.length));
+  return plain;
+};
+
 /** String `at` of `packed` in double quotes, if it is printable ASCII without quote or backslash. */
 function plainCopy(out: ByteChunks, packed: PackedStrings | undefined, at: number | undefined): boolean {
   if (packed === undefined || at === undefined) return false;
   const from = packed.offsets[at]!;
   const to = packed.offsets[at + 1]!;
-  if (!plainBytes(packed.bytes, from, to)) return false;
+  const head = packed.head ?? EMPTY;
+  if (!plainBytes(packed.bytes, from, to) || !plainHead(head)) return false;
   out.byte(QUOTE);
+  out.copy(head, 0, head.length);
   out.copy(packed.bytes, from, to);
   out.byte(QUOTE);
   return true;

@@ -81,8 +81,10 @@ export function renderRootSizesText(report: RootSizesReport): Buffer {
     if (links !== undefined && r.linkAt !== undefined) out.copy(links.bytes, links.offsets[r.linkAt]!, links.offsets[r.linkAt + 1]!);
     else out.write(r.root.link);
     out.copy(ARROW, 0, ARROW.length);
-    if (paths !== undefined && r.pathAt !== undefined) out.copy(paths.bytes, paths.offsets[r.pathAt]!, paths.offsets[r.pathAt + 1]!);
-    else out.write(r.root.path);
+    if (paths !== undefined && r.pathAt !== undefined) {
+      if (paths.head !== undefined) out.copy(paths.head, 0, paths.head.length);
+      out.copy(paths.bytes, paths.offsets[r.pathAt]!, paths.offsets[r.pathAt + 1]!);
+    } else out.write(r.root.path);
     let kind = kinds.get(r.root.kind);
     if (kind === undefined) kinds.set(r.root.kind, kind = Buffer.from(` (${r.root.kind})\n`, 'latin1'));
     out.copy(kind, 0, kind.length);

@@ -18,6 +18,12 @@ const POSITION = 2 ** 20;
 export interface PackedStrings {
   readonly bytes: Uint8Array;
   readonly offsets: Uint32Array;
+  /**
+   * What precedes every string, when the strings share it and it is kept once (a path table's
+   * store directory): string `i` is head + bytes[offsets[i] .. offsets[i + 1]). Common to all,
+   * so orders and equalities are those of the bytes.
+   */
+  readonly head?: Uint8Array;
 }
 
 /** Packs binary strings (one join, one latin1 write: no buffer per string). */

@@ -82,6 +82,22 @@ describe('PathTable', () => {
     }), { numRuns: 300 });
   });
 
+  it('keeps the store directory once when every path is under it, and whole paths otherwise', () => {
+    fc.assert(fc.property(fc.uniqueArray(path, { maxLength: 100 }), (paths) => {
+      const under = paths.every((p) => p.startsWith(`${STORE}/`));
+      const { table } = PathTable.build(`${STORE}/`, paths);
+      const { head, bytes, offsets } = table.raw;
+      expect(head === undefined ? undefined : Buffer.from(head).toString('latin1')).toBe(under ? `${STORE}/` : undefined);
+      const skip = under ? STORE.length + 1 : 0;
+      expect(bytes.length).toBe(paths.reduce((n, p) => n + p.length - skip, 0));
+      for (let id = 0; id < table.size; id++) expect((under ? `${STORE}/` : '') + bytes.toString('latin1', offsets[id]!, offsets[id + 1]!)).toBe(table.pathOf(id));
+      // What the graph cache stores gives the same table back.
+      const { prefix, omitted, bytes: b, offsets: o, slots } = table.parts();
+      const again = PathTable.fromParts(prefix, omitted, b, o, slots);
+      for (const p of paths) expect(again.idOf(p)).toBe(table.idOf(p));
+    }), { numRuns: 200 });
+  });
+
   it('is empty without paths', () => {
     const { table } = PathTable.build(`${STORE}/`, []);
     expect(table.size).toBe(0);

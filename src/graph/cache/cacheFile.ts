@@ -17,7 +17,7 @@ import type { CachedRows } from './cachedRows.js';
 import { TextColumn } from './textColumn.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
-export const GRAPH_CACHE_VERSION = 4;
+export const GRAPH_CACHE_VERSION = 5;
 const DIGEST = 32;
 
 /** What the cache must match before any of its rows are used. */

@@ -23,8 +23,8 @@ interface TypedClass<T extends Typed> {
 
 /** The graph's bytes, as pieces (views of its arrays, not copies). */
 export function encodeGraph(graph: StoreGraph): Buffer[] {
-  const { prefix, bytes, offsets, slots } = graph.paths.parts();
-  const header = Buffer.from(JSON.stringify({ storeDir: graph.storeDir, prefix, unbuilt: [...graph.unbuiltOutputDerivers] }), 'utf8');
+  const { prefix, omitted, bytes, offsets, slots } = graph.paths.parts();
+  const header = Buffer.from(JSON.stringify({ storeDir: graph.storeDir, prefix, omitted, unbuilt: [...graph.unbuiltOutputDerivers] }), 'utf8');
   const arrays: Typed[] = [
     bytes, offsets, slots, graph.isDrv, graph.dbIds, graph.narSize, graph.registrationTime, graph.deriver,
     ...[graph.references, graph.referrers, graph.outputs, graph.derivers].flatMap((c) => [c.start, c.list]),
@@ -53,7 +53,7 @@ export function decodeGraph(blob: Buffer, storeDir: string): StoreGraph | undefi
     return part;
   };
   const count = (): number => take(4).readUInt32LE(0);
-  const header = JSON.parse(take(count()).toString('utf8')) as { storeDir: string; prefix: string; unbuilt: [string, number[]][] };
+  const header = JSON.parse(take(count()).toString('utf8')) as { storeDir: string; prefix: string; omitted: string; unbuilt: [string, number[]][] };
   if (header.storeDir !== storeDir) return undefined;
   const array = <T extends Typed>(make: TypedClass<T>): T => {
     const n = count();
@@ -67,7 +67,7 @@ export function decodeGraph(blob: Buffer, storeDir: string): StoreGraph | undefi
   };
   const pathArray = array(Uint8Array);
   const pathBytes = Buffer.from(pathArray.buffer, pathArray.byteOffset, pathArray.byteLength);
-  const paths = PathTable.fromParts(header.prefix, pathBytes, array(Uint32Array), array(Int32Array));
+  const paths = PathTable.fromParts(header.prefix, header.omitted, pathBytes, array(Uint32Array), array(Int32Array));
   const n = paths.size;
   const isDrv = array(Uint8Array);
   const dbIds = array(Float64Array);
