@@ -88,6 +88,22 @@ export function readAllRows(db: NixDbReader, prefetched?: () => RefColumns | und
   return { rows: all, source };
 }
 
+const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
+const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
+
+/**
+ * `rows` with every column that shares memory with a column of `old` copied: the rows read from
+ * the cache file are views of one buffer (most of the file), which a single kept column would
+ * keep whole.
+ */
+export function detachedRows(rows: CachedRows, old: CachedRows): CachedRows {
+  const oldBuffers = new Set<ArrayBufferLike>([...NUMBER_COLUMNS.map((name) => old[name].buffer), ...TEXT_COLUMNS.map((name) => old[name].buffer)]);
+  const out: Record<string, unknown> = { ...rows };
+  for (const name of NUMBER_COLUMNS) if (oldBuffers.has(rows[name].buffer)) out[name] = rows[name].slice();
+  for (const name of TEXT_COLUMNS) if (oldBuffers.has(rows[name].buffer)) out[name] = rows[name].copy();
+  return out as unknown as CachedRows;
+}
+
 /** The rows as `buildGraph` reads them; Realisations (never cached) come from `db`. */
 export function rowSource(rows: CachedRows, db: Pick<NixDbReader, 'realisations'>): GraphRowSource {
   return {

@@ -26,7 +26,7 @@ import { patchGraph } from '../patchGraph.js';
 import type { PatchOptions } from '../patchGraph.js';
 import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
-import { readAllRows, rowSource } from './cachedRows.js';
+import { detachedRows, readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, CacheOutdated, encodeParts, keyOfParts, openCacheFile } from './cacheFile.js';
 import { decodeGraph, encodeGraph } from './graphBlob.js';
@@ -36,7 +36,7 @@ import type { CacheIdentity } from './cacheFile.js';
 import { refreshRows } from './refresh.js';
 import { RefsPrefetch } from './refsPrefetch.js';
 import type { PrefetchOptions } from './refsPrefetch.js';
-import type { RefreshOptions } from './refresh.js';
+import type { Refreshed, RefreshOptions } from './refresh.js';
 
 export interface GraphCacheUse {
   readonly file: string | undefined;
@@ -149,10 +149,9 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   // The refresh's delta, to say where the new graph came from (only from a stored graph with its digest).
   let delta: { deletedIds: ReadonlySet<number>; watermark: number } | undefined;
   const graph = closing(() => db.snapshot(() => {
-    let refreshed: ReturnType<typeof refreshRows> | undefined;
+    let refreshed: RefreshedCache | undefined;
     try {
-      const cachedRows = opened?.rows?.();
-      refreshed = cachedRows === undefined ? undefined : refreshRows(db, cachedRows, request.refresh, samePathIn(opened!.graph, cachedRows));
+      refreshed = opened === undefined ? undefined : refreshCached(db, opened, request);
       if (refreshed?.kind === 'current') {
         rows = refreshed.rows;
         use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
@@ -160,12 +159,15 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
           reused = true;
           return opened.graph;
         }
-        delta = { deletedIds: refreshed.deletedIds, watermark: cachedRows!.sequence };
+        const { watermark } = refreshed;
+        delta = { deletedIds: refreshed.deletedIds, watermark };
         if (opened?.graph !== undefined && request.readDrvFile === undefined) {
           const { since } = refreshed;
+          const refreshedRows = refreshed.rows;
           const patched = patchGraph(opened.graph, {
-            deletedDbIds: refreshed.deletedIds, ...since, watermark: cachedRows!.sequence,
-            derivers: () => ({ ids: cachedRows!.vpId, derivers: cachedRows!.vpDeriver }),
+            deletedDbIds: refreshed.deletedIds, ...since, watermark,
+            // The refreshed rows: the cached ones kept, in order, then those registered since (above the watermark).
+            derivers: () => ({ ids: refreshedRows.vpId, derivers: refreshedRows.vpDeriver }),
           }, request.patch);
           if (typeof patched !== 'string') {
             use = { ...use!, patched: true };
@@ -217,6 +219,22 @@ function prefetchOptions(db: NixDbReader, request: GraphCacheRequest, before: Db
     ...(request.prefetchRefs === 'unchecked' ? { checkSameState: false } : {}),
     ...(request.prefetchPageRows === undefined ? {} : { pageRows: request.prefetchPageRows }),
   };
+}
+
+/** A refresh of the cached rows; when current, with the watermark they were cached at. */
+type RefreshedCache = (Extract<Refreshed, { kind: 'current' }> & { readonly watermark: number }) | Extract<Refreshed, { kind: 'full' }>;
+
+/**
+ * The cached rows brought up to date (refresh.ts). When
+ * they changed, the result shares no memory with the rows read from the file (most of the file:
+ * 300 MB at 1.3M paths), which are garbage once this returns, before a graph is patched or built.
+ */
+function refreshCached(db: NixDbReader, opened: NonNullable<ReturnType<typeof readCache>>, request: GraphCacheRequest): RefreshedCache | undefined {
+  const cachedRows = opened.rows?.();
+  if (cachedRows === undefined) return undefined;
+  const refreshed = refreshRows(db, cachedRows, request.refresh, samePathIn(opened.graph, cachedRows));
+  if (refreshed.kind !== 'current') return refreshed;
+  return { ...refreshed, rows: refreshed.changed ? detachedRows(refreshed.rows, cachedRows) : refreshed.rows, watermark: cachedRows.sequence };
 }
 
 /** `run`'s result, `resource` closed however it ends. */
