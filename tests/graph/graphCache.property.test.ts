@@ -369,7 +369,7 @@ describe('graph cache', () => {
  * @param commitMeanwhile a write committed after the other thread took its snapshot and before
  *   this one took its own: its rows must not be taken then.
  */
-function fullLoadOnThreads(withCache: boolean, ops: Op[], commitMeanwhile?: Op, prefetchRefs: true | 'unchecked' = true): { diff: string[]; onThread: boolean } {
+function fullLoadOnThreads(withCache: boolean, ops: Op[], commitMeanwhile?: Op, prefetchRefs: true | 'unchecked' = true, pauseMs = 300): { diff: string[]; onThread: boolean } {
   const dir = mkdtempSync('/dev/shm/storegc-gcache-');
   const world = new NixWorld(join(dir, 'var'));
   try {
@@ -386,7 +386,7 @@ function fullLoadOnThreads(withCache: boolean, ops: Op[], commitMeanwhile?: Op, 
         const commit = (): void => {
           if (written) return;
           written = true;
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
           world.apply(commitMeanwhile);
         };
         const sequence = reader.validPathsSequence.bind(reader);
@@ -436,8 +436,10 @@ describe.each([
   });
 
   it('would show the other thread\'s rows of an earlier state, were they taken unchecked', () => {
-    const loaded = fullLoadOnThreads(withCache, [], write, 'unchecked');
+    // Longer pauses only if the thread had not taken its snapshot yet (its rows then show the write).
+    let loaded = fullLoadOnThreads(withCache, [], write, 'unchecked', 300);
+    for (const pauseMs of [1000, 3000]) if (loaded.diff.length === 0) loaded = fullLoadOnThreads(withCache, [], write, 'unchecked', pauseMs);
     expect(loaded.onThread).toBe(true);
     expect(loaded.diff).not.toEqual([]);
-  });
+  }, 30_000);
 });
