@@ -59,8 +59,9 @@ try {
   const names = workerData.rowids ? ['rowids', 'referrers', 'references'] : ['referrers', 'references'];
   const columns = { rowids: new Uint32Array(0), referrers: null, references: null };
   for (const name of names) columns[name] = new Uint32Array(max);
+  // Without rowids (a plain load), SQLite neither writes them as JSON nor is their JSON parsed here.
   const page = db.prepare(
-    'select json_group_array(rowid), json_group_array(referrer), json_group_array(reference), max(rowid) from (select rowid, referrer, reference from Refs where rowid > ? order by rowid limit ' + workerData.pageRows + ')',
+    'select ' + (workerData.rowids ? 'json_group_array(rowid)' : "'[]'") + ', json_group_array(referrer), json_group_array(reference), max(rowid) from (select rowid, referrer, reference from Refs where rowid > ? order by rowid limit ' + workerData.pageRows + ')',
   ).raw();
   let count = 0;
   for (let after = 0; ;) {
