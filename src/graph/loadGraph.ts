@@ -7,6 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { drvFileReader } from '../store/drvFiles.js';
 import type { ReadDrvFile } from '../store/drvFiles.js';
 import type { DerivationOutputRow, NixDbReader, RealisationRow, ValidPathRow } from '../store/nixDb.js';
+import type { RefColumns } from './cache/refsPrefetch.js';
 import { buildCsr, sortRows } from './csr.js';
 import { PathTable } from './pathTable.js';
 import { isDerivation } from '../store/storePath.js';
@@ -23,9 +24,20 @@ export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
  * @param readDrvFile given when the experimental feature ca-derivations is on: then a
  *   derivation's outputs are its DerivationOutputs rows overridden, per output name, by its
  *   Realisations rows, as Nix 2.8 reads them.
+ * @param prefetched Refs read elsewhere in this snapshot's state (src/graph/cache/refsPrefetch.ts),
+ *   asked for after the first read; undefined from it: read here.
  */
-export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile): StoreGraph {
-  return db.snapshot(() => buildGraph(db, storeDir, readDrvFile));
+export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile, prefetched?: () => RefColumns | undefined): StoreGraph {
+  const source: GraphRowSource = prefetched === undefined ? db : {
+    validPaths: () => db.validPaths(),
+    refChunks: () => {
+      const refs = prefetched();
+      return refs === undefined ? db.refChunks() : [refs];
+    },
+    derivationOutputs: () => db.derivationOutputs(),
+    realisations: () => db.realisations(),
+  };
+  return db.snapshot(() => buildGraph(source, storeDir, readDrvFile));
 }
 
 /**

@@ -27,9 +27,10 @@ const REQUIRED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 const CHUNK = 100_000;
 
 export class NixDbReader {
+  /** `file` (below): the file this connection reads, the private copy if it made one. */
   private db: Database.Database | undefined;
 
-  private constructor(db: Database.Database, private readonly copy: PrivateCopy | undefined) {
+  private constructor(db: Database.Database, private readonly copy: PrivateCopy | undefined, readonly file: string) {
     this.db = db;
   }
 
@@ -54,7 +55,7 @@ export class NixDbReader {
         copy = privateCopy(file);
         db = openChecked(copy.file);
       }
-      return new NixDbReader(db, copy);
+      return new NixDbReader(db, copy, copy?.file ?? display(file));
     } catch (error) {
       copy?.remove();
       throw sqliteFailure(display(file), error, 'read');

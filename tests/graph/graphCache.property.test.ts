@@ -361,3 +361,85 @@ describe('graph cache', () => {
     expect(JSON.stringify(result.counterexample)).toContain('reregister');
   });
 });
+
+/**
+ * A full load through the cache (none to refresh) after `ops`, with Refs read on another thread
+ * (refsPrefetch.ts), three rows per page; the first difference from a full load on this thread,
+ * and whether the thread's rows were taken.
+ * @param commitMeanwhile a write committed after the other thread took its snapshot and before
+ *   this one took its own: its rows must not be taken then.
+ */
+function fullLoadOnThreads(withCache: boolean, ops: Op[], commitMeanwhile?: Op, prefetchRefs: true | 'unchecked' = true, pauseMs = 300): { diff: string[]; onThread: boolean } {
+  const dir = mkdtempSync('/dev/shm/storegc-gcache-');
+  const world = new NixWorld(join(dir, 'var'));
+  try {
+    world.apply({ kind: 'register', count: 3, picks: [0, 1], drv: true, deriver: 0 });
+    for (const o of ops) world.apply(o);
+    // Over the kernel's timestamp tick: the files are quiet before the load's fingerprint (margin 0).
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 15);
+    const reader = NixDbReader.open(world.dbFile);
+    try {
+      if (commitMeanwhile !== undefined) {
+        // Before the first read of the load's transaction (the sequence through the cache, the
+        // rows without), long enough after the thread started for it to hold its snapshot.
+        let written = false;
+        const commit = (): void => {
+          if (written) return;
+          written = true;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
+          world.apply(commitMeanwhile);
+        };
+        const sequence = reader.validPathsSequence.bind(reader);
+        const validPaths = reader.validPaths.bind(reader);
+        reader.validPathsSequence = () => {
+          commit();
+          return sequence();
+        };
+        reader.validPaths = () => {
+          commit();
+          return validPaths();
+        };
+      }
+      const loaded = loadGraphCached(reader, { file: withCache ? join(dir, 'var/storegc/graph-cache.bin') : undefined, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, rebuild: true, fingerprintMarginNs: 0n, prefetchRefs, prefetchPageRows: 3 });
+      const diff = graphDifferences(loaded.graph, fullLoad(world.dbFile));
+      return { diff: diff.length === 0 ? [] : [`after ${JSON.stringify(ops)}:`, ...diff], onThread: loaded.use.refsOnThread === true };
+    } finally {
+      reader.close();
+    }
+  } finally {
+    world.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.each([
+  ['through the graph cache', true],
+  ['without the graph cache (--no-index)', false],
+])('full load with Refs read on another thread, %s', (_, withCache) => {
+  it('equals a full load on this thread', () => {
+    let onThread = 0;
+    const runs = Math.ceil(RUNS / 10);
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
+      const loaded = fullLoadOnThreads(withCache, ops);
+      expect(loaded.diff).toEqual([]);
+      if (loaded.onThread) onThread++;
+    }), { numRuns: runs });
+    // The files were quiet: the other thread's rows were taken (almost) every time.
+    expect(onThread).toBeGreaterThan(runs / 2);
+  }, 120_000);
+
+  const write: Op = { kind: 'register', count: 2, picks: [0, 1, 2], drv: false, deriver: 0 };
+  it('reads Refs itself when a write commits between the two threads\' snapshots', () => {
+    const loaded = fullLoadOnThreads(withCache, [], write);
+    expect(loaded.diff).toEqual([]);
+    expect(loaded.onThread).toBe(false);
+  });
+
+  it('would show the other thread\'s rows of an earlier state, were they taken unchecked', () => {
+    // Longer pauses only if the thread had not taken its snapshot yet (its rows then show the write).
+    let loaded = fullLoadOnThreads(withCache, [], write, 'unchecked', 300);
+    for (const pauseMs of [1000, 3000]) if (loaded.diff.length === 0) loaded = fullLoadOnThreads(withCache, [], write, 'unchecked', pauseMs);
+    expect(loaded.onThread).toBe(true);
+    expect(loaded.diff).not.toEqual([]);
+  }, 30_000);
+});

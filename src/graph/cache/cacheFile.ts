@@ -119,11 +119,13 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
   return { identity: content.identity, rows: content.rows(), ...(content.graph === undefined ? {} : { graph: content.graph }), ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), key: content.key, ...(content.lineage === undefined ? {} : { lineage: content.lineage }) };
 }
 
-/** The cache in `file`, the rows read from it only if asked for (the file is read again then). */
+/**
+ * The cache in `file`, the rows read from it only if asked for (the file is read again then, at
+ * each call: nothing here keeps them, so the caller can let them go).
+ */
 export function openCacheFile(path: string | Buffer): CacheContent {
   const content = withFile(path, parse);
-  let rows: CachedRows | undefined;
-  return { ...content, rows: () => (rows ??= rowsAgain(path, content.key)) };
+  return { ...content, rows: () => rowsAgain(path, content.key) };
 }
 
 /** The rows of the file, which must still hold the content named `key`. */

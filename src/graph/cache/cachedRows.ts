@@ -7,6 +7,7 @@
  */
 import type { DerivationOutputRow, NixDbReader, ValidPathRow } from '../../store/nixDb.js';
 import type { GraphRowSource } from '../loadGraph.js';
+import type { RefColumns } from './refsPrefetch.js';
 import { TextColumn } from './textColumn.js';
 
 export interface CachedRows {
@@ -33,6 +34,8 @@ export type IdColumn = Float64Array | Uint32Array;
 
 /** `values` as a Uint32Array when each is an integer in [0, 2^32), else as a Float64Array. */
 export function idColumn(values: ArrayLike<number>): IdColumn {
+  // Already one (read on another thread): every value fits.
+  if (values instanceof Uint32Array) return values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!(v >= 0 && v <= 0xffffffff && Math.floor(v) === v)) return Float64Array.from(values);
@@ -40,28 +43,65 @@ export function idColumn(values: ArrayLike<number>): IdColumn {
   return Uint32Array.from(values);
 }
 
-/** Every row, read in full (the caller holds the snapshot). */
-export function readAllRows(db: NixDbReader): CachedRows {
+/**
+ * Every row, read in full (the caller holds the snapshot until it has called `rows`), with a
+ * source that hands `buildGraph` the rows as read: building from `rows` instead would decode
+ * again every text just encoded. The source is good for one build (the build rewrites the
+ * ValidPaths rows it is given). Refs are taken last, when the build asks for them: with
+ * `prefetched`, another thread reads them meanwhile, and the path table is built before they are
+ * waited for.
+ * @param prefetched Refs read on another thread (refsPrefetch.ts), called inside the snapshot
+ *   after its first read; undefined: read here.
+ */
+export function readAllRows(db: NixDbReader, prefetched?: () => RefColumns | undefined): { rows: () => CachedRows; source: GraphRowSource } {
   const sequence = db.validPathsSequence() ?? -1;
   const vp: ValidPathRow[] = [];
   for (const row of db.validPaths()) vp.push(row);
-  const refs = db.refsWithRowids();
   const outs = db.derivationOutputsWithRowids();
-  return {
+  const fixed = {
     sequence,
     vpId: Float64Array.from(vp, (r) => r[0]),
     vpPath: TextColumn.of(vp.map((r) => r[1])),
     vpDeriver: TextColumn.of(vp.map((r) => r[2])),
     vpNarSize: Float64Array.from(vp, (r) => r[3] ?? Number.NaN),
     vpRegTime: Float64Array.from(vp, (r) => r[4]),
-    refRowid: idColumn(refs.rowids),
-    refReferrer: idColumn(refs.referrers),
-    refReference: idColumn(refs.references),
     doRowid: Float64Array.from(outs, (r) => r[0]),
     doDrv: Float64Array.from(outs, (r) => r[1]),
     doName: TextColumn.of(outs.map((r) => r[2])),
     doPath: TextColumn.of(outs.map((r) => r[3])),
   };
+  let rows: CachedRows | undefined;
+  const all = (): CachedRows => {
+    if (rows !== undefined) return rows;
+    const refs = prefetched?.() ?? db.refsWithRowids();
+    rows = { ...fixed, refRowid: idColumn(refs.rowids), refReferrer: idColumn(refs.referrers), refReference: idColumn(refs.references) };
+    return rows;
+  };
+  const source: GraphRowSource = {
+    validPaths: () => vp,
+    refChunks: () => [{ referrers: all().refReferrer, references: all().refReference }],
+    *derivationOutputs(): IterableIterator<DerivationOutputRow> {
+      for (const [, drv, name, path] of outs) yield [drv, name, path];
+    },
+    realisations: () => db.realisations(),
+  };
+  return { rows: all, source };
+}
+
+const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
+const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
+
+/**
+ * `rows` with every column that shares memory with a column of `old` copied: the rows read from
+ * the cache file are views of one buffer (most of the file), which a single kept column would
+ * keep whole.
+ */
+export function detachedRows(rows: CachedRows, old: CachedRows): CachedRows {
+  const oldBuffers = new Set<ArrayBufferLike>([...NUMBER_COLUMNS.map((name) => old[name].buffer), ...TEXT_COLUMNS.map((name) => old[name].buffer)]);
+  const out: Record<string, unknown> = { ...rows };
+  for (const name of NUMBER_COLUMNS) if (oldBuffers.has(rows[name].buffer)) out[name] = rows[name].slice();
+  for (const name of TEXT_COLUMNS) if (oldBuffers.has(rows[name].buffer)) out[name] = rows[name].copy();
+  return out as unknown as CachedRows;
 }
 
 /** The rows as `buildGraph` reads them; Realisations (never cached) come from `db`. */

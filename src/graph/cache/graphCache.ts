@@ -26,14 +26,17 @@ import { patchGraph } from '../patchGraph.js';
 import type { PatchOptions } from '../patchGraph.js';
 import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
-import { readAllRows, rowSource } from './cachedRows.js';
+import { detachedRows, readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, CacheOutdated, encodeParts, keyOfParts, openCacheFile } from './cacheFile.js';
 import { decodeGraph, encodeGraph } from './graphBlob.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
+import type { DbFingerprint } from './dbFingerprint.js';
 import type { CacheIdentity } from './cacheFile.js';
 import { refreshRows } from './refresh.js';
-import type { RefreshOptions } from './refresh.js';
+import { RefsPrefetch } from './refsPrefetch.js';
+import type { PrefetchOptions } from './refsPrefetch.js';
+import type { Refreshed, RefreshOptions } from './refresh.js';
 
 export interface GraphCacheUse {
   readonly file: string | undefined;
@@ -45,6 +48,8 @@ export interface GraphCacheUse {
   readonly reason?: string;
   /** Incremental: the stored graph patched with the changed rows (patchGraph.ts), not built again from all rows. */
   readonly patched?: boolean;
+  /** Full: Refs were read on another thread (refsPrefetch.ts). */
+  readonly refsOnThread?: boolean;
   readonly added: number;
   readonly deleted: number;
 }
@@ -63,6 +68,10 @@ export interface GraphCacheRequest {
   /** Tests only: switch a detection off. */
   readonly refresh?: RefreshOptions;
   readonly patch?: PatchOptions;
+  /** Tests only: false reads Refs on this thread in a full load; 'unchecked' takes the other thread's rows of whatever state. */
+  readonly prefetchRefs?: boolean | 'unchecked';
+  /** Tests only: Refs rows per page read on the other thread. */
+  readonly prefetchPageRows?: number;
   /** Tests only: how long the database files must have been quiet for their fingerprint to be kept. */
   readonly fingerprintMarginNs?: bigint;
 }
@@ -117,7 +126,12 @@ export function loadGraphForSettings(db: NixDbReader, settings: Settings): Cache
 
 export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): CachedGraph {
   const { file } = request;
-  if (file === undefined) return { graph: loadGraph(db, request.storeDir, request.readDrvFile), use: { file, source: 'full', added: 0, deleted: 0 }, findings: [] };
+  if (file === undefined) {
+    // Refs read meanwhile on another core (refsPrefetch.ts), as in a full load through the cache.
+    const prefetch = request.prefetchRefs === false ? undefined : new RefsPrefetch(prefetchOptions(db, request, fingerprintDb(request.dbFile), false));
+    const graph = closing(() => loadGraph(db, request.storeDir, request.readDrvFile, prefetch === undefined ? undefined : () => prefetch.take()), prefetch);
+    return { graph, use: { file, source: 'full', added: 0, deleted: 0, ...(prefetch?.served === true ? { refsOnThread: true } : {}) }, findings: [] };
+  }
   const findings: Finding[] = [];
   const identity = identityOf(request);
   const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined);
@@ -127,16 +141,17 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
     return { graph: opened.graph, key: opened.key, ...lineageField(opened.lineage), use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
   }
   const keep = isQuiet(fingerprint, request.fingerprintMarginNs) ? fingerprint.key : undefined;
+  // Nothing cached to refresh: a full load, with Refs read meanwhile on another core (refsPrefetch.ts).
+  const prefetch = opened?.rows === undefined && request.prefetchRefs !== false ? new RefsPrefetch(prefetchOptions(db, request, fingerprint, true)) : undefined;
   let rows: CachedRows;
   let use: GraphCacheUse;
   let reused = false;
   // The refresh's delta, to say where the new graph came from (only from a stored graph with its digest).
   let delta: { deletedIds: ReadonlySet<number>; watermark: number } | undefined;
-  const graph = db.snapshot(() => {
-    let refreshed: ReturnType<typeof refreshRows> | undefined;
+  const graph = closing(() => db.snapshot(() => {
+    let refreshed: RefreshedCache | undefined;
     try {
-      const cachedRows = opened?.rows?.();
-      refreshed = cachedRows === undefined ? undefined : refreshRows(db, cachedRows, request.refresh, samePathIn(opened!.graph, cachedRows));
+      refreshed = opened === undefined ? undefined : refreshCached(db, opened, request);
       if (refreshed?.kind === 'current') {
         rows = refreshed.rows;
         use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
@@ -144,12 +159,15 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
           reused = true;
           return opened.graph;
         }
-        delta = { deletedIds: refreshed.deletedIds, watermark: cachedRows!.sequence };
+        const { watermark } = refreshed;
+        delta = { deletedIds: refreshed.deletedIds, watermark };
         if (opened?.graph !== undefined && request.readDrvFile === undefined) {
           const { since } = refreshed;
+          const refreshedRows = refreshed.rows;
           const patched = patchGraph(opened.graph, {
-            deletedDbIds: refreshed.deletedIds, ...since, watermark: cachedRows!.sequence,
-            derivers: () => ({ ids: cachedRows!.vpId, derivers: cachedRows!.vpDeriver }),
+            deletedDbIds: refreshed.deletedIds, ...since, watermark,
+            // The refreshed rows: the cached ones kept, in order, then those registered since (above the watermark).
+            derivers: () => ({ ids: refreshedRows.vpId, derivers: refreshedRows.vpDeriver }),
           }, request.patch);
           if (typeof patched !== 'string') {
             use = { ...use!, patched: true };
@@ -165,11 +183,14 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
       findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
       refreshed = { kind: 'full', reason: `unusable cache (${error.message})` };
     }
-    rows = readAllRows(db);
+    const all = readAllRows(db, prefetch === undefined ? undefined : () => prefetch.take());
     const reason = refreshed?.kind === 'full' ? refreshed.reason : opened?.reason;
     use = { file, source: 'full', ...(reason === undefined ? {} : { reason }), added: 0, deleted: 0 };
-    return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
-  });
+    const built = buildGraph(all.source, request.storeDir, request.readDrvFile);
+    rows = all.rows();
+    if (prefetch?.served === true) use = { ...use, refsOnThread: true };
+    return built;
+  }), prefetch);
   // Rewritten when the rows changed, to add the built graph it lacked (never with Realisations),
   // or to keep a fingerprint of files that have become quiet since.
   const addGraph = !reused && request.readDrvFile === undefined;
@@ -189,6 +210,40 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
     }
   }
   return { graph, ...(key === undefined ? {} : { key, ...lineageField(lineage) }), use: use!, findings };
+}
+
+function prefetchOptions(db: NixDbReader, request: GraphCacheRequest, before: DbFingerprint, rowids: boolean): PrefetchOptions {
+  return {
+    file: db.file, dbFile: request.dbFile, before, rowids,
+    ...(request.fingerprintMarginNs === undefined ? {} : { marginNs: request.fingerprintMarginNs }),
+    ...(request.prefetchRefs === 'unchecked' ? { checkSameState: false } : {}),
+    ...(request.prefetchPageRows === undefined ? {} : { pageRows: request.prefetchPageRows }),
+  };
+}
+
+/** A refresh of the cached rows; when current, with the watermark they were cached at. */
+type RefreshedCache = (Extract<Refreshed, { kind: 'current' }> & { readonly watermark: number }) | Extract<Refreshed, { kind: 'full' }>;
+
+/**
+ * The cached rows brought up to date (refresh.ts). When
+ * they changed, the result shares no memory with the rows read from the file (most of the file:
+ * 300 MB at 1.3M paths), which are garbage once this returns, before a graph is patched or built.
+ */
+function refreshCached(db: NixDbReader, opened: NonNullable<ReturnType<typeof readCache>>, request: GraphCacheRequest): RefreshedCache | undefined {
+  const cachedRows = opened.rows?.();
+  if (cachedRows === undefined) return undefined;
+  const refreshed = refreshRows(db, cachedRows, request.refresh, samePathIn(opened.graph, cachedRows));
+  if (refreshed.kind !== 'current') return refreshed;
+  return { ...refreshed, rows: refreshed.changed ? detachedRows(refreshed.rows, cachedRows) : refreshed.rows, watermark: cachedRows.sequence };
+}
+
+/** `run`'s result, `resource` closed however it ends. */
+function closing<T>(run: () => T, resource: { close(): void } | undefined): T {
+  try {
+    return run();
+  } finally {
+    resource?.close();
+  }
 }
 
 function lineageField(lineage: GraphLineage | undefined): { lineage?: GraphLineage } {

@@ -33,6 +33,18 @@ export class TextColumn {
     return this.nulls.length;
   }
 
+  /** The memory the column's bytes are in (shared with other columns read from one file). */
+  get buffer(): ArrayBufferLike {
+    return this.bytes.buffer;
+  }
+
+  /** The same rows in memory of their own (never Node's shared pool of small buffers). */
+  copy(): TextColumn {
+    const bytes = Buffer.allocUnsafeSlow(this.bytes.length);
+    this.bytes.copy(bytes);
+    return new TextColumn(bytes, this.offsets.slice(), this.nulls.slice());
+  }
+
   at(i: number): string | null {
     if (this.nulls[i] !== 0) return null;
     return this.bytes.toString('utf8', this.offsets[i]!, this.offsets[i + 1]!);
