@@ -39,6 +39,19 @@ function shared<T extends Uint8Array | Uint32Array>(a: T): T {
   return copy as T;
 }
 
+/** Packed strings already copied into shared memory, by the packed strings they copy (for any thread). */
+const sharedCopies = new WeakMap<PackedStrings, PackedStrings>();
+
+/**
+ * `strings` in shared memory, copied once: the root links (50 MB at 700k roots) go to two
+ * threads in three jobs, and a message copied them whole each time (0.6 s of the main thread).
+ */
+function sharedStrings(strings: PackedStrings): PackedStrings {
+  let copy = sharedCopies.get(strings);
+  if (copy === undefined) sharedCopies.set(strings, copy = { bytes: shared(strings.bytes), offsets: shared(strings.offsets) });
+  return copy;
+}
+
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
 
 export class DiskThread {
@@ -63,14 +76,14 @@ export class DiskThread {
    * it (none: null); NaN for none or a file gone or unreadable by now.
    */
   async linkTimes(links: PackedStrings, instead: readonly (readonly [number, string | null])[], from = 0, to = links.offsets.length - 1): Promise<Float64Array> {
-    const answer = await this.ask({ kind: 'times', links, instead: instead.filter(([i]) => i >= from && i < to), from, to });
+    const answer = await this.ask({ kind: 'times', links: sharedStrings(links), instead: instead.filter(([i]) => i >= from && i < to), from, to });
     if (!('mtimes' in answer)) throw new Error('disk worker: no link times');
     return answer.mtimes;
   }
 
   /** stringOrder (store/byteOrder.ts) of the strings, made on the thread. */
   async stringOrder(strings: PackedStrings): Promise<StringOrder> {
-    const answer = await this.ask({ kind: 'order-bytes', strings });
+    const answer = await this.ask({ kind: 'order-bytes', strings: sharedStrings(strings) });
     if (!('order' in answer)) throw new Error('disk worker: no order');
     return answer.order;
   }
