@@ -194,7 +194,7 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   for (let id = 0; id < nodes.size; id++) if (state[id]! & ALIVE) alive[id] = 1;
   const extra = onDisk.thread.measureExtra(nodes, (id) => alive[id] === 1, settings.storeDir, settings.realStoreDir);
   extra.catch(() => undefined);
-  const { groupIndex, names } = groupRoots(roots);
+  const { groupIndex, names } = groupRoots(roots, onDisk.links);
   const groupRank = rankPairs(packLatin1(names), names);
   // The sizes are measured on the disk thread, after the disk usage they need; ages and the
   // order of the rows are made here meanwhile.
