@@ -233,6 +233,18 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
         pathAt: rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : undefined,
       };
     },
+    stringLength: () => {
+      const { links } = onDisk;
+      const paths = nodes.graph.paths.raw.offsets;
+      let length = 0;
+      for (let k = 0; k < shown; k++) {
+        const i = rowOrder[k]!;
+        const id = rootIds[i]!;
+        const root = roots[i]!;
+        length += links.offsets[i + 1]! - links.offsets[i]! + (id >= 0 && id < nodes.validCount ? paths[id + 1]! - paths[id]! : root.path.length) + root.kind.length;
+      }
+      return length;
+    },
   };
   const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({
     name: names[g]!, roots: groupRows[g]!, closure: sizesAt(closures, L + g), exclusive: sizesAt(sums.exclusiveGroups, g), ageSeconds: ageAt(groupAges, g),
