@@ -58,6 +58,8 @@ export class DiskThread {
   private readonly worker = new Worker(new URL('./diskWorker.js', import.meta.url));
   private readonly pending = new Map<number, Pending>();
   private asked = 0;
+  /** The keep graph sent with orderEarly, which the thread keeps. */
+  private ordered: Csr | undefined;
 
   constructor() {
     this.worker.on('message', (answer: DiskAnswer) => {
@@ -108,6 +110,7 @@ export class DiskThread {
 
   /** Starts ordering the keep graph (graphOrder.ts), which sizes() then uses: it needs no liveness. */
   orderEarly(succ: Csr, memo: string | undefined): void {
+    this.ordered = succ;
     // Failures come with sizes(), which orders the graph itself.
     this.ask({ kind: 'order', succStart: succ.start, succList: succ.list, ...(memo === undefined ? {} : { memo }) }).catch(() => undefined);
   }
@@ -124,7 +127,10 @@ export class DiskThread {
    * read from `memo` (sizesMemo.ts) when it was kept for the same inputs.
    */
   async sizes(job: SizesJob, alive: Uint8Array, memo: SizesMemoRequest | undefined): Promise<SizeSums> {
-    const answer = await this.ask({ kind: 'sizes', job, alive, ...(memo === undefined ? {} : { memo }) });
+    // The thread kept the keep graph orderEarly sent (26 MB at 1.3M paths: copied again, and
+    // digested again for the memo, it cost a few hundred ms).
+    const sent = job.succ === this.ordered ? { ...job, succ: undefined } : job;
+    const answer = await this.ask({ kind: 'sizes', job: sent, alive, ...(memo === undefined ? {} : { memo }) });
     if (!('sums' in answer)) throw new Error('disk worker: no sizes');
     return answer.sums;
   }
