@@ -39,17 +39,14 @@ function shared<T extends Uint8Array | Uint32Array>(a: T): T {
   return copy as T;
 }
 
-/** Packed strings already copied into shared memory, by the packed strings they copy (for any thread). */
-const sharedCopies = new WeakMap<PackedStrings, PackedStrings>();
-
 /**
- * `strings` in shared memory, copied once: the root links (50 MB at 700k roots) go to two
- * threads in three jobs, and a message copied them whole each time (0.6 s of the main thread).
+ * `strings` in shared memory (as they are, if they are there already): posted to a thread,
+ * they are shared, not copied. The root links (50 MB at 700k roots) go to two threads in three
+ * jobs, and a message copied them whole each time (0.6 s of the main thread).
  */
-function sharedStrings(strings: PackedStrings): PackedStrings {
-  let copy = sharedCopies.get(strings);
-  if (copy === undefined) sharedCopies.set(strings, copy = { bytes: shared(strings.bytes), offsets: shared(strings.offsets) });
-  return copy;
+export function sharedStrings(strings: PackedStrings): PackedStrings {
+  if (strings.bytes.buffer instanceof SharedArrayBuffer && strings.offsets.buffer instanceof SharedArrayBuffer) return strings;
+  return { bytes: shared(strings.bytes), offsets: shared(strings.offsets) };
 }
 
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
