@@ -36,7 +36,7 @@ import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
-import { DiskThread } from '../insight/diskThread.js';
+import { DiskThread, sharedStrings } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
 import { planRootSizes } from '../insight/rootSizes.js';
 import { sizeOrder } from '../insight/sizeOrder.js';
@@ -157,8 +157,9 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
       },
       edges: (edges) => thread.orderEarly(edges.csr, memo),
       roots: (roots) => {
-        // The links as bytes, once: the times thread lstats them, the disk thread sorts them.
-        links = packLatin1(roots.map((r) => r.link));
+        // The links as bytes, once, in shared memory: the times thread lstats them, the disk
+        // thread sorts them (the one copy: a second one stayed alive with the report).
+        links = sharedStrings(packLatin1(roots.map((r) => r.link)));
         const instead: [number, string | null][] = [];
         const stateDirSlash = `${settings.stateDir}/`;
         roots.forEach((r, i) => {
@@ -194,7 +195,7 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   for (let id = 0; id < nodes.size; id++) if (state[id]! & ALIVE) alive[id] = 1;
   const extra = onDisk.thread.measureExtra(nodes, (id) => alive[id] === 1, settings.storeDir, settings.realStoreDir);
   extra.catch(() => undefined);
-  const { groupIndex, names } = groupRoots(roots);
+  const { groupIndex, names } = groupRoots(roots, onDisk.links);
   const groupRank = rankPairs(packLatin1(names), names);
   // The sizes are measured on the disk thread, after the disk usage they need; ages and the
   // order of the rows are made here meanwhile.
@@ -232,6 +233,18 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
         root: roots[i]!, group: names[groupIndex[i]!]!, closure: sizesAt(closures, i), exclusive: sizesAt(sums.exclusiveRows, i), ageSeconds: ageAt(ages, i), linkAt: i,
         pathAt: rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : undefined,
       };
+    },
+    stringLength: () => {
+      const { links } = onDisk;
+      const paths = nodes.graph.paths.raw.offsets;
+      let length = 0;
+      for (let k = 0; k < shown; k++) {
+        const i = rowOrder[k]!;
+        const id = rootIds[i]!;
+        const root = roots[i]!;
+        length += links.offsets[i + 1]! - links.offsets[i]! + (id >= 0 && id < nodes.validCount ? paths[id + 1]! - paths[id]! : root.path.length) + root.kind.length;
+      }
+      return length;
     },
   };
   const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({

@@ -39,12 +39,24 @@ function shared<T extends Uint8Array | Uint32Array>(a: T): T {
   return copy as T;
 }
 
+/**
+ * `strings` in shared memory (as they are, if they are there already): posted to a thread,
+ * they are shared, not copied. The root links (50 MB at 700k roots) go to two threads in three
+ * jobs, and a message copied them whole each time (0.6 s of the main thread).
+ */
+export function sharedStrings(strings: PackedStrings): PackedStrings {
+  if (strings.bytes.buffer instanceof SharedArrayBuffer && strings.offsets.buffer instanceof SharedArrayBuffer) return strings;
+  return { bytes: shared(strings.bytes), offsets: shared(strings.offsets) };
+}
+
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
 
 export class DiskThread {
   private readonly worker = new Worker(new URL('./diskWorker.js', import.meta.url));
   private readonly pending = new Map<number, Pending>();
   private asked = 0;
+  /** The keep graph sent with orderEarly, which the thread keeps. */
+  private ordered: Csr | undefined;
 
   constructor() {
     this.worker.on('message', (answer: DiskAnswer) => {
@@ -63,14 +75,14 @@ export class DiskThread {
    * it (none: null); NaN for none or a file gone or unreadable by now.
    */
   async linkTimes(links: PackedStrings, instead: readonly (readonly [number, string | null])[], from = 0, to = links.offsets.length - 1): Promise<Float64Array> {
-    const answer = await this.ask({ kind: 'times', links, instead: instead.filter(([i]) => i >= from && i < to), from, to });
+    const answer = await this.ask({ kind: 'times', links: sharedStrings(links), instead: instead.filter(([i]) => i >= from && i < to), from, to });
     if (!('mtimes' in answer)) throw new Error('disk worker: no link times');
     return answer.mtimes;
   }
 
   /** stringOrder (store/byteOrder.ts) of the strings, made on the thread. */
   async stringOrder(strings: PackedStrings): Promise<StringOrder> {
-    const answer = await this.ask({ kind: 'order-bytes', strings });
+    const answer = await this.ask({ kind: 'order-bytes', strings: sharedStrings(strings) });
     if (!('order' in answer)) throw new Error('disk worker: no order');
     return answer.order;
   }
@@ -95,6 +107,7 @@ export class DiskThread {
 
   /** Starts ordering the keep graph (graphOrder.ts), which sizes() then uses: it needs no liveness. */
   orderEarly(succ: Csr, memo: string | undefined): void {
+    this.ordered = succ;
     // Failures come with sizes(), which orders the graph itself.
     this.ask({ kind: 'order', succStart: succ.start, succList: succ.list, ...(memo === undefined ? {} : { memo }) }).catch(() => undefined);
   }
@@ -111,7 +124,10 @@ export class DiskThread {
    * read from `memo` (sizesMemo.ts) when it was kept for the same inputs.
    */
   async sizes(job: SizesJob, alive: Uint8Array, memo: SizesMemoRequest | undefined): Promise<SizeSums> {
-    const answer = await this.ask({ kind: 'sizes', job, alive, ...(memo === undefined ? {} : { memo }) });
+    // The thread kept the keep graph orderEarly sent (26 MB at 1.3M paths: copied again, and
+    // digested again for the memo, it cost a few hundred ms).
+    const sent = job.succ === this.ordered ? { ...job, succ: undefined } : job;
+    const answer = await this.ask({ kind: 'sizes', job: sent, alive, ...(memo === undefined ? {} : { memo }) });
     if (!('sums' in answer)) throw new Error('disk worker: no sizes');
     return answer.sums;
   }

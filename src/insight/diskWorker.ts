@@ -15,6 +15,7 @@ import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { linkTimes } from './linkTimes.js';
 import { aliveOnly, measureSizes } from './rootSizes.js';
 import { orderGraph } from './graphOrder.js';
+import type { Csr } from '../graph/csr.js';
 import type { GraphOrder } from './graphOrder.js';
 import type { SizeSums, SizesJob } from './rootSizes.js';
 import { DiskMeter } from './measureDisk.js';
@@ -81,7 +82,8 @@ export type DiskTask =
   | {
     /** measureSizes (rootSizes.ts) over the disk usage of the alive nodes (after 'extra'). */
     readonly kind: 'sizes';
-    readonly job: SizesJob;
+    /** Without `succ`: the keep graph of the 'order' job. */
+    readonly job: Omit<SizesJob, 'succ'> & { readonly succ: SizesJob['succ'] | undefined };
     /** 1 for each alive node. */
     readonly alive: Uint8Array;
     /** Where the sums are kept between runs (sizesMemo.ts), unless there is no graph cache. */
@@ -109,6 +111,8 @@ const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
 const meter = new DiskMeter();
 /** The keep graph's order over its rows, from an 'order' job. */
 let early: GraphOrder | undefined;
+/** The keep graph of the 'order' job, and its digest (keepGraphDigest) when a memo was named. */
+let ordered: { readonly succ: Csr; readonly digest: Buffer | undefined } | undefined;
 /** Why measuring the valid paths failed: the disk usage job answers with it. */
 let failed: DiskAnswer | undefined;
 
@@ -145,7 +149,7 @@ function measureValid(job: DiskTask & { kind: 'valid' }): number {
 function memoSizes(job: SizesJob, disk: DiskUsage, memo: SizesMemoRequest | undefined): SizeSums {
   if (memo === undefined) return measureSizes(job, disk, early);
   const canonical = canonicalRows(job, memo.groupRank);
-  const graph = keepGraphDigest(job.succ);
+  const graph = job.succ === ordered?.succ && ordered.digest !== undefined ? ordered.digest : keepGraphDigest(job.succ);
   const key = sizesInputKey(canonical.job, disk, graph);
   const kept = readSizesMemo(memo.file, key);
   if (kept !== undefined) return uncanonicalSums(kept, canonical);
@@ -196,11 +200,15 @@ parentPort?.on('message', (job: DiskJob) => {
     } else if (job.kind === 'order') {
       const succ = { start: job.succStart, list: job.succList };
       const kept = job.memo === undefined ? undefined : memoGraphDigest(job.memo);
+      const digest = job.memo === undefined ? undefined : keepGraphDigest(succ);
+      ordered = { succ, digest };
       // A memo kept for this keep graph will most likely answer: sizes() orders it if not.
-      if (kept === undefined || !kept.equals(keepGraphDigest(succ))) early = orderGraph(succ, succ.start.length - 1);
+      if (kept === undefined || !kept.equals(digest!)) early = orderGraph(succ, succ.start.length - 1);
       answer = { id: job.id, measured: 0 };
     } else if (job.kind === 'sizes') {
-      const sums = memoSizes(job.job, aliveOnly(meter.usage(job.alive.length), job.alive), job.memo);
+      const succ = job.job.succ ?? ordered?.succ;
+      if (succ === undefined) throw new Error('sizes asked for without a keep graph');
+      const sums = memoSizes({ ...job.job, succ }, aliveOnly(meter.usage(job.alive.length), job.alive), job.memo);
       parentPort!.postMessage({ id: job.id, sums } satisfies DiskAnswer, [sums.exclusiveRows.buffer, sums.exclusiveGroups.buffer, sums.closures.buffer] as ArrayBuffer[]);
       return;
     } else {

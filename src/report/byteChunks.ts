@@ -104,6 +104,10 @@ export class ByteChunks {
   }
 
   private digits(value: number, width: number, tenths: boolean): void {
+    if (value < 2 ** 31) {
+      this.smallDigits(value, width, tenths);
+      return;
+    }
     let count = 1;
     for (let v = value; v >= 10; v = Math.floor(v / 10)) count++;
     if (tenths && count === 1) count = 2; // 0.x
@@ -120,6 +124,28 @@ export class ByteChunks {
       v = Math.floor(v / 10);
     }
     this.used += pad + length;
+  }
+
+  /** digits() for a value below 2^31, in 32-bit integer arithmetic (most numbers of a report). */
+  private smallDigits(value: number, width: number, tenths: boolean): void {
+    let count = 1;
+    for (let v = value | 0; v >= 10; v = (v / 10) | 0) count++;
+    if (tenths && count === 1) count = 2; // 0.x
+    const length = count + (tenths ? 1 : 0);
+    const pad = width > length ? width - length : 0;
+    this.room(pad + length);
+    const buffer = this.current;
+    const start = this.used;
+    for (let k = 0; k < pad; k++) buffer[start + k] = SPACE;
+    let at = start + pad + length;
+    let v = value | 0;
+    for (let k = 0; k < count; k++) {
+      if (tenths && k === 1) buffer[--at] = DOT;
+      const next = (v / 10) | 0;
+      buffer[--at] = ZERO + v - 10 * next;
+      v = next;
+    }
+    this.used = start + pad + length;
   }
 
   private room(bytes: number): void {

@@ -64,10 +64,13 @@ const ARROW = Buffer.from(' -> ', 'latin1');
 export function renderRootSizesText(report: RootSizesReport): Buffer {
   const header = `${'excl.paths'.padStart(10)} ${'excl.MiB'.padStart(10)} ${'excl.nar'.padStart(10)}  ${'paths'.padStart(7)} ${'MiB'.padStart(10)} ${'nar MiB'.padStart(10)}  ${'age'.padStart(5)}  `;
   // A row's numbers and separators take 90 bytes unless a number outgrows its column.
-  let expected = 2 * header.length + 20;
-  for (let k = 0; k < report.roots.length; k++) {
-    const { root } = report.roots.at(k)!;
-    expected += root.link.length + root.path.length + root.kind.length + 90;
+  let expected = 2 * header.length + 20 + 90 * report.roots.length;
+  if (report.roots.stringLength !== undefined) expected += report.roots.stringLength();
+  else {
+    for (let k = 0; k < report.roots.length; k++) {
+      const { root } = report.roots.at(k)!;
+      expected += root.link.length + root.path.length + root.kind.length;
+    }
   }
   for (const g of report.groups) expected += g.name.length + 110;
   const out = new ByteChunks(expected);

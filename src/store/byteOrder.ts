@@ -118,8 +118,23 @@ export interface StringOrder {
 export function stringOrder(packed: PackedStrings): StringOrder {
   const order = byteOrder(packed);
   const same = new Uint8Array(order.length);
-  for (let k = 1; k < order.length; k++) if (compareStrings(packed, order[k]!, order[k - 1]!) === 0) same[k] = 1;
+  for (let k = 1; k < order.length; k++) if (equalStrings(packed, order[k]!, order[k - 1]!)) same[k] = 1;
   return { order, same };
+}
+
+/**
+ * Whether strings a and b are equal: lengths first, then bytes from the end, where neighbours
+ * in byte order usually differ (from the start, each pair of 700k root links went through its
+ * long shared directory prefix first: 40% of the time of stringOrder).
+ */
+function equalStrings(packed: PackedStrings, a: number, b: number): boolean {
+  const { bytes, offsets } = packed;
+  const at = offsets[a]!;
+  const bt = offsets[b]!;
+  const length = offsets[a + 1]! - at;
+  if (length !== offsets[b + 1]! - bt) return false;
+  for (let j = length - 1; j >= 0; j--) if (bytes[at + j] !== bytes[bt + j]) return false;
+  return true;
 }
 
 /**

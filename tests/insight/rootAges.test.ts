@@ -37,4 +37,24 @@ describe('roots --sizes ages', () => {
     byLink.forEach((r, i) => expect(Math.abs(r.ageSeconds! - days[i]! * 86_400), r.link).toBeLessThan(120));
     expect(rows('age').map((r) => r.link)).toEqual([...days.keys()].sort((a, b) => days[b]! - days[a]!).map((i) => join(dir, `r${i}`)));
   }, 60_000);
+
+  it.skipIf(!HAVE_NIX)('gives an indirect root the age of its link outside the state dir, not of the auto link', () => {
+    const w = new NixWorld();
+    worlds.push(w);
+    const now = Date.now() / 1000;
+    const path = w.addPath(hashOf(1), 'p');
+    const outside = join(w.root, 'proj', 'result');
+    mkdirSync(join(w.root, 'proj'));
+    symlinkSync(path, outside);
+    lutimesSync(outside, now - 4 * 86_400, now - 4 * 86_400);
+    mkdirSync(join(w.state, 'gcroots', 'auto'), { recursive: true });
+    const auto = join(w.state, 'gcroots', 'auto', 'x');
+    symlinkSync(outside, auto);
+    lutimesSync(auto, now - 11 * 86_400, now - 11 * 86_400);
+    const r = w.storegc(['roots', '--sizes', '--json', '--no-runtime-roots']);
+    expect(r.status, r.stderr).toBe(0);
+    const rows = (JSON.parse(r.stdout) as { roots: { link: string; ageSeconds: number | null }[] }).roots;
+    expect(rows.map((row) => row.link)).toEqual([outside]);
+    expect(Math.abs(rows[0]!.ageSeconds! - 4 * 86_400)).toBeLessThan(120);
+  }, 60_000);
 });

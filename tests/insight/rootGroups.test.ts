@@ -32,21 +32,24 @@ describe('groupRoots', () => {
     expect([...groupIndex]).toEqual([0, 0, 0, 1, 1, 2, 3, 4, 4, 5]);
   });
 
-  it('gives every root the group groupOf names, sorted or not', () => {
+  it('gives every root the group groupOf names, sorted or not, groups in first-seen order', () => {
     const rng = createRng(8);
-    const dirs = ['/a', '/a/b', '/a/bc', '/proc/1', '/proc/12', '/p', ''];
-    const names = ['x', 'prof', 'prof-1-link', 'prof-22-link', 'y-link', 'maps'];
+    // Binary strings: bytes past ASCII, line breaks, links with no directory or no slash.
+    const dirs = ['/a', '/a/b', '/a/bc', '/proc/1', '/proc/12', '/proc/', '/proc/1x', '/p', '', '/\xe9t\xe9', '/n\nl', 'rel', 'rel/x'];
+    const names = ['x', 'prof', 'prof-1-link', 'prof-22-link', 'y-link', 'maps', '\xff-3-link', '\xff', 'cr\r-1-link', 'cr\r', 'n\nl', '-1-link', ''];
     const kinds = ['symlink', 'file', 'indirect', 'runtime', 'temp'] as const;
-    for (let round = 0; round < 50; round++) {
+    for (let round = 0; round < 400; round++) {
       const roots: Root[] = Array.from({ length: rng.int(0, 40) }, () => {
         const kind = rng.pick(kinds);
-        return { link: kind === 'temp' ? `{temp:${rng.int(1, 3)}}` : `${rng.pick(dirs)}/${rng.pick(names)}`, path: '/nix/store/a', kind };
+        const link = kind === 'temp' ? `{temp:${rng.int(1, 3)}}` : rng.chance(0.1) ? rng.pick(names) : `${rng.pick(dirs)}/${rng.pick(names)}`;
+        return { link, path: '/nix/store/a', kind };
       });
       if (rng.chance(0.5)) roots.sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
       const profiles = new Set(roots.map((r) => generationOf(r.link)).filter((g): g is string => g !== null));
+      const expected = roots.map((root) => groupOf(root, profiles));
       const { groupIndex, names: groups } = groupRoots(roots);
-      roots.forEach((root, i) => expect(groups[groupIndex[i]!], root.link).toBe(groupOf(root, profiles)));
-      expect(new Set(groups).size).toBe(groups.length);
+      roots.forEach((root, i) => expect(groups[groupIndex[i]!], JSON.stringify(root.link)).toBe(expected[i]));
+      expect(groups).toEqual([...new Set(expected)]);
     }
   });
 });

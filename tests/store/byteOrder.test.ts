@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteOrder, packLatin1, rankPairs } from '../../src/store/byteOrder.js';
+import { byteOrder, packLatin1, rankPairs, stringOrder } from '../../src/store/byteOrder.js';
 import { createRng } from '../support/prng.js';
 
 describe('byteOrder', () => {
@@ -10,6 +10,17 @@ describe('byteOrder', () => {
       const strings = Array.from({ length: rng.int(0, 60) }, () => Array.from({ length: rng.int(0, 6) }, () => rng.pick(alphabet)).join(''));
       const expected = strings.map((s, i) => ({ s, i })).sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i)).map((x) => x.i);
       expect([...byteOrder(packLatin1(strings))], JSON.stringify(strings)).toEqual(expected);
+    }
+  });
+
+  it('marks each string equal to the one before it in byte order', () => {
+    const rng = createRng(11);
+    // Equal lengths and shared prefixes and suffixes are the common case of root links.
+    const alphabet = ['a', 'b', '\x00', '\xff', '/nix/var/nix/gcroots/hydra/'];
+    for (let round = 0; round < 300; round++) {
+      const strings = Array.from({ length: rng.int(0, 40) }, () => Array.from({ length: rng.int(0, 4) }, () => rng.pick(alphabet)).join(''));
+      const { order, same } = stringOrder(packLatin1(strings));
+      expect([...same], JSON.stringify(strings)).toEqual([...order].map((i, k) => (k > 0 && strings[i] === strings[order[k - 1]!] ? 1 : 0)));
     }
   });
 
