@@ -23,9 +23,9 @@ type Callback = (error: NodeJS.ErrnoException | null, ...results: unknown[]) => 
 type AsyncFsCall = (path: string, ...rest: unknown[]) => void;
 
 export async function expandExtraRoots(patterns: readonly string[], root: string | undefined): Promise<ExtraRoots> {
+  if (patterns.length === 0) return { tops: [], findings: [] };
   // Loaded only when there are patterns: it is a fifth of the start-up of every other run.
   const { default: fg } = await import('fast-glob');
-  if (patterns.length === 0) return { tops: [], findings: [] };
   const base = root === undefined || root === '/' ? '' : display(root);
   const failures = new Map<string, string>();
   const watch = (call: AsyncFsCall): AsyncFsCall => (path, ...rest) => {
