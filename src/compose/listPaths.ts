@@ -16,6 +16,7 @@ import type { TreeScan } from '../roots/readRootTrees.js';
 import type { RootSet } from '../roots/types.js';
 import type { ClassifyContext } from '../roots/classify.js';
 import { readStoreEntries, readStoreGraph, readValidPaths } from '../snapshot/readStore.js';
+import { livenessMemoFile } from '../graph/cache/graphCache.js';
 import { compareBytes } from '../store/bytes.js';
 
 /**
@@ -40,7 +41,10 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);
   const entries = readStoreEntries(settings, graph, key, lineage);
-  const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command);
+  // The answer kept from the last run for these very inputs (a digest of all of them), if any.
+  const memoFile = key === undefined ? undefined : livenessMemoFile(settings);
+  const memo = memoFile === undefined || key === undefined ? undefined : { file: memoFile, graphKey: key };
+  const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, memo);
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
   const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));

@@ -5,6 +5,8 @@
 import type { StoreGraph } from '../graph/storeGraph.js';
 import { compareBytes } from '../store/bytes.js';
 import type { RootSet } from '../roots/types.js';
+import { livenessKey, readLivenessMemo, writeLivenessMemo } from './livenessMemo.js';
+import type { LivenessMemoRequest } from './livenessMemo.js';
 import { ALIVE, DEAD, markLive } from './markLive.js';
 import type { LivenessState } from './markLive.js';
 import { NodeTable } from './nodeTable.js';
@@ -39,8 +41,9 @@ export interface Liveness {
 /**
  * @param requested for `delete PATH...`: the walk starts from these paths only and cannot pass
  *   through others; `entries` is then ignored.
+ * @param memo the read-only commands' memo of the answer (livenessMemo.ts); never with `requested`.
  */
-export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, requested?: readonly string[]): Liveness {
+export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, requested?: readonly string[], memo?: LivenessMemoRequest): Liveness {
   const nodes = new NodeTable(graph);
   const startIds = requested === undefined ? entryIds(entries, (name) => nodes.internName(name)) : [...new Set(requested)].sort().map((p) => nodes.intern(p));
   const known = rootSet.rootIds?.length === rootSet.roots.length ? rootSet.rootIds : undefined;
@@ -50,7 +53,7 @@ export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: St
     rootIds[i] = known !== undefined && known[i]! >= 0 ? known[i]! : nodes.intern(r.path);
   });
   rootIds.set(kept, rootSet.roots.length);
-  const state = markLive({
+  const input = {
     nodes,
     entries: startIds,
     roots: rootIds,
@@ -58,7 +61,18 @@ export function computeLiveness(graph: StoreGraph, rootSet: RootSet, entries: St
     keepOutputs: options.keepOutputs,
     keepDerivations: options.keepDerivations,
     requested: requested === undefined ? undefined : new Set(startIds),
-  });
+  };
+  if (memo === undefined || requested !== undefined) return { nodes, state: markLive(input), rootIds };
+  // Every node is interned by now: the key names them all.
+  const key = livenessKey(memo.graphKey, input, rootIds, nodes.invalidNames);
+  const remembered = readLivenessMemo(memo.file, key, nodes.size);
+  if (remembered !== undefined) return { nodes, state: remembered, rootIds };
+  const state = markLive(input);
+  try {
+    writeLivenessMemo(memo.file, key, state);
+  } catch {
+    // Only a cache: the next run computes again.
+  }
   return { nodes, state, rootIds };
 }
 
@@ -71,8 +85,8 @@ export function narSizeOf(nodes: NodeTable, id: number): number | null {
  * @param wanted which lists to build (default both): `live` and `dead` each print one, and a
  *   path string per node of the other list is work for nothing.
  */
-export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, wanted: 'live' | 'dead' | 'both' = 'both'): Classification {
-  const { nodes, state } = computeLiveness(graph, rootSet, entries, options);
+export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, wanted: 'live' | 'dead' | 'both' = 'both', memo?: LivenessMemoRequest): Classification {
+  const { nodes, state } = computeLiveness(graph, rootSet, entries, options, undefined, memo);
   const mask = wanted === 'live' ? ALIVE : wanted === 'dead' ? DEAD : ALIVE | DEAD;
   // Valid paths have ids in byte order of their paths already (loadGraph); only the few
   // invalid nodes (unregistered entries, temp roots) need sorting, then one merge.

@@ -15,6 +15,11 @@ export class NodeTable {
     return this.graph.paths.size;
   }
 
+  /** The paths of the nodes that are not valid, in id order (from validCount on). */
+  get invalidNames(): readonly string[] {
+    return this.extraNames;
+  }
+
   get size(): number {
     return this.validCount + this.extraNames.length;
   }

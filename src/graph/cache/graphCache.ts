@@ -111,6 +111,12 @@ export function diskUsageFile(settings: Settings): string | undefined {
   return locateStateFile('disk-usage', settings.stateDir, settings.cacheHome, canWrite, 'bin');
 }
 
+/** Where the liveness memo of `live` and `dead` (src/liveness/livenessMemo.ts) is: beside the graph cache. */
+export function livenessMemoFile(settings: Settings): string | undefined {
+  if (settings.index.kind === 'none') return undefined;
+  return locateStateFile('liveness', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+}
+
 /** Where the root sizes memo (src/insight/sizesMemo.ts) is: beside the graph cache. */
 export function sizesMemoFile(settings: Settings): string | undefined {
   if (settings.index.kind === 'none') return undefined;
