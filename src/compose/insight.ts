@@ -22,7 +22,7 @@ import { computeLiveness } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
-import { diskUsageFile, sizesMemoFile } from '../graph/cache/graphCache.js';
+import { diskUsageFile, livenessMemoFor, sizesMemoFile } from '../graph/cache/graphCache.js';
 import type { PageReport, ReportPageData, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
 import { decisionScope } from '../roots/index/decisions.js';
@@ -78,7 +78,8 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }), false, scope);
   early.roots?.(rootSet.roots);
   const entries = readStoreEntries(settings, graph, key, lineage);
-  const liveness = computeLiveness(graph, rootSet, entries, settings);
+  // As `live` and `dead`: the liveness kept from the last run for these very inputs, if any.
+  const liveness = computeLiveness(graph, rootSet, entries, settings, undefined, livenessMemoFor(settings, key));
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);
   return { rootSet, liveness, edges, sources, index, findings: [...graphFindings, ...findings, ...rootSet.findings] };
 }

@@ -16,7 +16,7 @@ import type { TreeScan } from '../roots/readRootTrees.js';
 import type { RootSet } from '../roots/types.js';
 import type { ClassifyContext } from '../roots/classify.js';
 import { readStoreEntries, readStoreGraph, readValidPaths } from '../snapshot/readStore.js';
-import { livenessMemoFile } from '../graph/cache/graphCache.js';
+import { livenessMemoFor } from '../graph/cache/graphCache.js';
 import { compareBytes } from '../store/bytes.js';
 
 /**
@@ -42,9 +42,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);
   const entries = readStoreEntries(settings, graph, key, lineage);
   // The answer kept from the last run for these very inputs (a digest of all of them), if any.
-  const memoFile = key === undefined ? undefined : livenessMemoFile(settings);
-  const memo = memoFile === undefined || key === undefined ? undefined : { file: memoFile, graphKey: key };
-  const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, memo);
+  const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, livenessMemoFor(settings, key));
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
   const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));

@@ -1,6 +1,7 @@
 /**
- * markLive's answer kept between runs for the read-only commands (`live`, `dead`): a memo of a
- * pure function, as the sizes memo is (src/insight/sizesMemo.ts). The state of every node is a
+ * markLive's answer kept between runs for the read-only commands (`live`, `dead`, `why`,
+ * `roots --sizes`, `report`): a memo of a pure function, as the sizes memo is
+ * (src/insight/sizesMemo.ts). The state of every node is a
  * function of the graph (named by the graph cache's key, a digest of its content), the options,
  * the set of root nodes, the store entries in readdir order, the temp roots' hash parts and the
  * names of the nodes that are not valid paths (their ids). The file keeps the state beside a

@@ -111,10 +111,14 @@ export function diskUsageFile(settings: Settings): string | undefined {
   return locateStateFile('disk-usage', settings.stateDir, settings.cacheHome, canWrite, 'bin');
 }
 
-/** Where the liveness memo of `live` and `dead` (src/liveness/livenessMemo.ts) is: beside the graph cache. */
-export function livenessMemoFile(settings: Settings): string | undefined {
-  if (settings.index.kind === 'none') return undefined;
-  return locateStateFile('liveness', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+/**
+ * The liveness memo of the read-only commands (src/liveness/livenessMemo.ts), beside the graph
+ * cache, for the graph of `graphKey`: none under --no-index or without a graph cache key.
+ */
+export function livenessMemoFor(settings: Settings, graphKey: string | undefined): { file: string; graphKey: string } | undefined {
+  if (settings.index.kind === 'none' || graphKey === undefined) return undefined;
+  const file = locateStateFile('liveness', settings.stateDir, settings.cacheHome, canWrite, 'bin');
+  return file === undefined ? undefined : { file, graphKey };
 }
 
 /** Where the root sizes memo (src/insight/sizesMemo.ts) is: beside the graph cache. */
