@@ -37,4 +37,4 @@ if (index !== null) {
   const hint = index.dirsReused < index.dirs ? ' (run `npm start` again in a few seconds: unchanged ones are reused)' : '';
   console.log(`\nRoots index: ${index.file}\n  the last scan reused ${index.dirsReused} of ${index.dirs} directories${hint}`);
 }
-console.log('\nNothing was written but storegc\'s caches (roots index, graph cache, store listing). Try: node dist/cli/main.js dead --json --root "$PWD/fixtures/demo" --conf-dir "$PWD/fixtures/demo/etc/nix"');
+console.log('\nNothing was written but storegc\'s caches (roots index, graph cache, store listing, liveness memo). Try: node dist/cli/main.js dead --json --root "$PWD/fixtures/demo" --conf-dir "$PWD/fixtures/demo/etc/nix"');
