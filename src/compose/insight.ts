@@ -22,7 +22,7 @@ import { computeLiveness } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
-import { diskUsageFile, livenessMemoFor, sizesMemoFile } from '../graph/cache/graphCache.js';
+import { diskUsageFile, livenessMemoFor, sizesMemoFile } from '../graph/cache/cacheLocations.js';
 import type { PageReport, ReportPageData, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
 import { decisionScope } from '../roots/index/decisions.js';

@@ -16,7 +16,7 @@ import type { TreeScan } from '../roots/readRootTrees.js';
 import type { RootSet } from '../roots/types.js';
 import type { ClassifyContext } from '../roots/classify.js';
 import { readStoreEntries, readStoreGraph, readValidPaths } from '../snapshot/readStore.js';
-import { livenessMemoFor } from '../graph/cache/graphCache.js';
+import { livenessMemoFor } from '../graph/cache/cacheLocations.js';
 import { compareBytes } from '../store/bytes.js';
 
 /**

@@ -6,7 +6,8 @@
 import { dbFileOf } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { caDrvReader, loadGraph } from '../graph/loadGraph.js';
-import { loadGraphForSettings, storeListingFile } from '../graph/cache/graphCache.js';
+import { loadGraphForSettings } from '../graph/cache/graphCache.js';
+import { storeListingFile } from '../graph/cache/cacheLocations.js';
 import { storeEntriesCached } from './storeListingCache.js';
 import type { Finding } from '../roots/types.js';
 import type { GraphLineage } from '../graph/lineage.js';

@@ -11,15 +11,12 @@
  * format or of another state dir is rebuilt with a warning; one of another database (another
  * inode) or with changes refresh cannot prove incremental costs a full load, silently.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Settings } from '../../config/settings.js';
 import { dbFileOf } from '../../config/settings.js';
-import { display, fromText, fsPath } from '../../store/bytes.js';
+import { display, fromText } from '../../store/bytes.js';
 import type { ReadDrvFile } from '../../store/drvFiles.js';
 import type { NixDbReader } from '../../store/nixDb.js';
 import type { Finding } from '../../roots/types.js';
-import { canWrite } from '../../roots/index/openIndex.js';
-import { locateStateFile } from '../../roots/index/locateIndex.js';
 import { buildGraph, caDrvReader, loadGraph } from '../loadGraph.js';
 import { lineageOf } from '../lineage.js';
 import { patchGraph } from '../patchGraph.js';
@@ -28,11 +25,12 @@ import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
 import { detachedRows, readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, CacheOutdated, encodeParts, keyOfParts, openCacheFile } from './cacheFile.js';
-import { decodeGraph, encodeGraph } from './graphBlob.js';
+import { CacheDamaged, encodeParts, keyOfParts } from './cacheFile.js';
+import { encodeGraph } from './graphBlob.js';
+import { graphCacheFile } from './cacheLocations.js';
+import { identityOf, readCache, writeCache } from './storedCache.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { DbFingerprint } from './dbFingerprint.js';
-import type { CacheIdentity } from './cacheFile.js';
 import { refreshRows } from './refresh.js';
 import { RefsPrefetch } from './refsPrefetch.js';
 import type { PrefetchOptions } from './refsPrefetch.js';
@@ -91,40 +89,6 @@ export interface CachedGraph {
   readonly lineage?: GraphLineage;
   readonly use: GraphCacheUse;
   readonly findings: Finding[];
-}
-
-/** Where the graph cache is for these settings: none with `--no-index`. */
-export function graphCacheFile(settings: Settings): string | undefined {
-  if (settings.index.kind === 'none') return undefined;
-  return locateStateFile('graph-cache', settings.stateDir, settings.cacheHome, canWrite, 'bin');
-}
-
-/** Where the store listing cache (src/snapshot/storeListingCache.ts) is: beside the graph cache. */
-export function storeListingFile(settings: Settings): string | undefined {
-  if (settings.index.kind === 'none') return undefined;
-  return locateStateFile('store-listing', settings.stateDir, settings.cacheHome, canWrite, 'bin');
-}
-
-/** Where the disk usage cache (src/insight/diskUsageCache.ts) is: beside the graph cache. */
-export function diskUsageFile(settings: Settings): string | undefined {
-  if (settings.index.kind === 'none') return undefined;
-  return locateStateFile('disk-usage', settings.stateDir, settings.cacheHome, canWrite, 'bin');
-}
-
-/**
- * The liveness memo of the read-only commands (src/liveness/livenessMemo.ts), beside the graph
- * cache, for the graph of `graphKey`: none under --no-index or without a graph cache key.
- */
-export function livenessMemoFor(settings: Settings, graphKey: string | undefined): { file: string; graphKey: string } | undefined {
-  if (settings.index.kind === 'none' || graphKey === undefined) return undefined;
-  const file = locateStateFile('liveness', settings.stateDir, settings.cacheHome, canWrite, 'bin');
-  return file === undefined ? undefined : { file, graphKey };
-}
-
-/** Where the root sizes memo (src/insight/sizesMemo.ts) is: beside the graph cache. */
-export function sizesMemoFile(settings: Settings): string | undefined {
-  if (settings.index.kind === 'none') return undefined;
-  return locateStateFile('root-sizes', settings.stateDir, settings.cacheHome, canWrite, 'bin');
 }
 
 /** The one call for `roots`/`live`/`dead`: the graph, through the cache unless `--no-index`. */
@@ -261,34 +225,6 @@ function lineageField(lineage: GraphLineage | undefined): { lineage?: GraphLinea
 }
 
 /**
- * The cached rows (read when called) if the file is intact and of this database, with the graph
- * built from them when it holds one for `graphStoreDir`; otherwise why not (a warning when
- * damaged or foreign). Rows found damaged when read throw CacheDamaged.
- */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: () => CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; lineage?: GraphLineage; reason?: string } | undefined {
-  try {
-    const content = openCacheFile(fsPath(file));
-    if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
-    if (content.identity.dbDev !== identity.dbDev || content.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
-    const graph = content.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(content.graph, graphStoreDir);
-    return { rows: content.rows, ...(graph === undefined ? {} : { graph, key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), ...lineageField(content.lineage) }) };
-  } catch (error) {
-    // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    if (code !== undefined) {
-      findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
-      return { reason: 'unreadable cache' };
-    }
-    if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
-    if (error instanceof RangeError) error = new CacheDamaged(error.message);
-    if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;
-    findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
-    return { reason: `unusable cache (${error.message})` };
-  }
-}
-
-/**
  * How the refresh checks that a cached id still names its path: through the stored graph when
  * there is one (its ids are ranks, found by ValidPaths.id), so the text columns stay unparsed.
  */
@@ -298,27 +234,4 @@ function samePathIn(graph: StoreGraph | undefined, rows: CachedRows): ((k: numbe
     const dense = graph.dbIds.indexOf(rows.vpId[k]!);
     return path !== undefined && dense !== -1 && graph.paths.pathOf(dense) === fromText(path);
   };
-}
-
-export function identityOf(request: Pick<GraphCacheRequest, 'stateDir' | 'dbFile'>): CacheIdentity {
-  const st = statSync(fsPath(request.dbFile));
-  return { stateDir: request.stateDir, dbDev: st.dev, dbIno: st.ino };
-}
-
-/** Temp file then rename: a reader sees the old cache or the new one, never half of one. */
-function writeCache(file: string, parts: readonly Buffer[]): void {
-  mkdirSync(fsPath(file.slice(0, file.lastIndexOf('/'))), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(fsPath(temp), 'w');
-    try {
-      for (const part of parts) for (let at = 0; at < part.length;) at += writeSync(fd, part, at);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(fsPath(temp), fsPath(file));
-  } catch (error) {
-    rmSync(fsPath(temp), { force: true });
-    throw error;
-  }
 }

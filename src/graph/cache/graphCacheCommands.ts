@@ -12,7 +12,8 @@ import type { Finding } from '../../roots/types.js';
 import { caDrvReader, loadGraph } from '../loadGraph.js';
 import { CacheDamaged, CacheOutdated, decode } from './cacheFile.js';
 import { graphDifferences } from './compareGraphs.js';
-import { graphCacheFile, loadGraphCached } from './graphCache.js';
+import { loadGraphCached } from './graphCache.js';
+import { graphCacheFile } from './cacheLocations.js';
 import type { GraphCacheUse } from './graphCache.js';
 
 export interface GraphCacheReport {

@@ -1,0 +1,64 @@
+/**
+ * The graph cache file as graphCache.ts reads and writes it: opened and judged (intact, of
+ * this state dir, of this database file), and written whole through a temporary file.
+ */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { display, fsPath } from '../../store/bytes.js';
+import type { Finding } from '../../roots/types.js';
+import type { GraphLineage } from '../lineage.js';
+import type { StoreGraph } from '../storeGraph.js';
+import type { CachedRows } from './cachedRows.js';
+import { CacheDamaged, CacheOutdated, openCacheFile } from './cacheFile.js';
+import type { CacheIdentity } from './cacheFile.js';
+import { decodeGraph } from './graphBlob.js';
+
+/**
+ * The cached rows (read when called) if the file is intact and of this database, with the graph
+ * built from them when it holds one for `graphStoreDir`; otherwise why not (a warning when
+ * damaged or foreign). Rows found damaged when read throw CacheDamaged.
+ */
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: () => CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; lineage?: GraphLineage; reason?: string } | undefined {
+  try {
+    const content = openCacheFile(fsPath(file));
+    if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
+    if (content.identity.dbDev !== identity.dbDev || content.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
+    const graph = content.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(content.graph, graphStoreDir);
+    return { rows: content.rows, ...(graph === undefined ? {} : { graph, key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), ...(content.lineage === undefined ? {} : { lineage: content.lineage }) }) };
+  } catch (error) {
+    // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code !== undefined) {
+      findings.push({ code: 'index-unavailable', path: file, message: `cannot read the graph cache '${display(file)}' (${(error as Error).message}); reading the database in full` });
+      return { reason: 'unreadable cache' };
+    }
+    if (error instanceof CacheOutdated) return { reason: `cache of an older storegc (${error.message})` };
+    if (error instanceof RangeError) error = new CacheDamaged(error.message);
+    if (!(error instanceof CacheDamaged) && !(error instanceof SyntaxError)) throw error;
+    findings.push({ code: 'index-rebuilt', path: file, message: `graph cache '${display(file)}' was unusable (${error.message}); rebuilding it` });
+    return { reason: `unusable cache (${error.message})` };
+  }
+}
+
+export function identityOf(request: { readonly stateDir: string; readonly dbFile: string }): CacheIdentity {
+  const st = statSync(fsPath(request.dbFile));
+  return { stateDir: request.stateDir, dbDev: st.dev, dbIno: st.ino };
+}
+
+/** Temp file then rename: a reader sees the old cache or the new one, never half of one. */
+export function writeCache(file: string, parts: readonly Buffer[]): void {
+  mkdirSync(fsPath(file.slice(0, file.lastIndexOf('/'))), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(fsPath(temp), 'w');
+    try {
+      for (const part of parts) for (let at = 0; at < part.length;) at += writeSync(fd, part, at);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(fsPath(temp), fsPath(file));
+  } catch (error) {
+    rmSync(fsPath(temp), { force: true });
+    throw error;
+  }
+}
