@@ -12,7 +12,7 @@ import { writeDeadStore } from './hydra/deadStore.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const BASE = process.env.BENCH_DIR ?? (statfsSync('/dev/shm', { bigint: false }) ? '/dev/shm' : tmpdir());
-const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'storegc.js');
 
 function measure(label: string, command: string, args: string[]): { label: string; seconds: number; summary: string; left: number } {
   const root = mkdtempSync(join(BASE, `storegc-bench-del-`));

@@ -10,7 +10,7 @@ const demo = join(repo, 'fixtures', 'demo');
 const common = ['--root', demo, '--conf-dir', join(demo, 'etc', 'nix'), '--no-runtime-roots'];
 
 function storegc(...args) {
-  const run = spawnSync(process.execPath, [join(repo, 'dist', 'cli', 'main.js'), ...args, ...common], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(repo, 'dist', 'cli', 'storegc.js'), ...args, ...common], { encoding: 'utf8' });
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
     process.exit(run.status ?? 1);
@@ -37,4 +37,4 @@ if (index !== null) {
   const hint = index.dirsReused < index.dirs ? ' (run `npm start` again in a few seconds: unchanged ones are reused)' : '';
   console.log(`\nRoots index: ${index.file}\n  the last scan reused ${index.dirsReused} of ${index.dirs} directories${hint}`);
 }
-console.log('\nNothing was written but storegc\'s caches (roots index, graph cache, store listing, liveness memo). Try: node dist/cli/main.js dead --json --root "$PWD/fixtures/demo" --conf-dir "$PWD/fixtures/demo/etc/nix"');
+console.log('\nNothing was written but storegc\'s caches (roots index, graph cache, store listing, liveness memo). Try: node dist/cli/storegc.js dead --json --root "$PWD/fixtures/demo" --conf-dir "$PWD/fixtures/demo/etc/nix"');

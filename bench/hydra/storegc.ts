@@ -1,5 +1,5 @@
 /**
- * How the benchmark drives the built storegc CLI (dist/cli/main.js): which of the incremental
+ * How the benchmark drives the built storegc CLI (dist/cli/storegc.js): which of the incremental
  * index's commands and flags this build has (they may not exist yet; missing ones become
  * "unavailable" rows), and the command lines for them.
  *
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { jsonFields, sleep } from './measure.js';
 import type { Command, Sample } from './measure.js';
 
-export const MAIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js');
+export const MAIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'storegc.js');
 export const DEFAULT_MARGIN_MS = 2_000;
 
 export interface Features {

@@ -22,7 +22,8 @@ export class FileDeleter {
   constructor(count = DELETE_WORKERS) {
     // A crash-point test arms the workers' crash points like this thread's (see crashPoint.ts).
     const workerData: DeleteWorkerData = { arming: crashArming(), linkLock: newLinkLock() };
-    this.workers = Array.from({ length: count }, () => new Worker(new URL('./deleteWorker.js', import.meta.url), { workerData }));
+    // From dist/collect/ and from the bundle dist/cli/storegc.js alike (scripts/bundle.mjs).
+    this.workers = Array.from({ length: count }, () => new Worker(new URL('../collect/deleteWorker.js', import.meta.url), { workerData }));
   }
 
   /** Real (on-disk) paths; resolves with one outcome per path, in order. */

@@ -52,7 +52,8 @@ export function sharedStrings(strings: PackedStrings): PackedStrings {
 type Pending = { resolve: (answer: DiskAnswer) => void; reject: (error: Error) => void };
 
 export class DiskThread {
-  private readonly worker = new Worker(new URL('./diskWorker.js', import.meta.url));
+  // From dist/insight/ and from the bundle dist/cli/storegc.js alike (scripts/bundle.mjs).
+  private readonly worker = new Worker(new URL('../insight/diskWorker.js', import.meta.url));
   private readonly pending = new Map<number, Pending>();
   private asked = 0;
   /** The keep graph sent with orderEarly, which the thread keeps. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js');
 const tmp = mkdtempSync(join(tmpdir(), 'storegc-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -49,7 +49,7 @@ describe('storegc CLI', () => {
     expect(r.stderr).toMatch(/^storegc: error: not a Nix database .*\n$/);
   });
 
-  it('builds an executable dist/cli/main.js', () => {
+  it('builds an executable dist/cli/storegc.js', () => {
     expect(statSync(MAIN).mode & 0o111).toBe(0o111);
   });
 

@@ -23,7 +23,7 @@ describe.skipIf(!HAVE_NIX)('storegc gc with concurrent Nix clients', () => {
     const hold = join(w.root, 'hold');
     writeFileSync(hold, '');
 
-    const gc = w.spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', 'main.js'), 'gc'], { STOREGC_TEST_HOLD: hold });
+    const gc = w.spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js'), 'gc'], { STOREGC_TEST_HOLD: hold });
     await until(() => existsSync(`${hold}.held`), 'storegc to hold gc.lock');
 
     const nixGc = w.spawn('nix-store', ['--gc']);
@@ -72,7 +72,7 @@ describe.skipIf(!HAVE_NIX)('storegc gc with concurrent Nix clients', () => {
     mkdirSync(other);
     const hold = join(w.root, 'hold');
     writeFileSync(hold, '');
-    const gc = w.spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', 'main.js'), 'gc'], { STOREGC_TEST_HOLD: hold });
+    const gc = w.spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js'), 'gc'], { STOREGC_TEST_HOLD: hold });
     await until(() => existsSync(`${hold}.held`), 'storegc to hold gc.lock');
 
     const answer = await new Promise<string>((resolve, reject) => {
@@ -102,7 +102,7 @@ describe.skipIf(!HAVE_NIX)('storegc gc with concurrent Nix clients', () => {
     const other = w.addPath(hashOf(22), 'other');
     const hold = join(w.root, 'hold');
     writeFileSync(hold, '');
-    const gc = w.spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', 'main.js'), 'gc', '--json'], { STOREGC_TEST_HOLD: hold });
+    const gc = w.spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js'), 'gc', '--json'], { STOREGC_TEST_HOLD: hold });
     await until(() => existsSync(`${hold}.held`), 'storegc to hold gc.lock');
     // Registered behind the collector's back (its roots and graph are already read).
     const newcomer = join(w.store, `${hashOf(23)}-newcomer`);

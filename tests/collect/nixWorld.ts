@@ -12,7 +12,7 @@ import { join } from 'node:path';
 /** tmpfs when there is one: creating thousands of small files on this disk costs ~1 ms each. */
 export const FAST_TMP = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-export const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+export const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js');
 export const HAVE_NIX = spawnSync('nix-store', ['--version']).status === 0;
 if (!HAVE_NIX) {
   // Under CI a missing oracle is a failure, not a skip.

@@ -58,7 +58,7 @@ describe.skipIf(!has('systemd-analyze', ['--version']))('contrib/systemd', () =>
     expect(args.slice(args.indexOf('/usr/bin/storegc') + 1, args.indexOf('/usr/bin/storegc') + 3)).toEqual(['watch', '--quiet']);
     expect(args).toContain('--min-free');
     // Every flag it passes is one `storegc watch` takes (the built CLI's help lists them).
-    const help = spawnSync(process.execPath, [join(CONTRIB, '..', 'dist', 'cli', 'main.js'), 'watch', '--help'], { encoding: 'utf8' }).stdout;
+    const help = spawnSync(process.execPath, [join(CONTRIB, '..', 'dist', 'cli', 'storegc.js'), 'watch', '--help'], { encoding: 'utf8' }).stdout;
     for (const flag of args.filter((a) => a.startsWith('--'))) expect(help, flag).toContain(`${flag} `);
   });
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js');
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 const COMMON = ['--root', DEMO, '--conf-dir', join(DEMO, 'etc', 'nix'), '--no-runtime-roots', '--no-index'];
 const S = '/nix/store';

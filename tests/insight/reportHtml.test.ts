@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js');
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 const SHOTS = join(__dirname, '..', '..', 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';

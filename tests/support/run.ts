@@ -17,8 +17,8 @@ export interface RunResult {
   readonly status: number | null;
 }
 
-/** dist/cli/main.js of this repository (built by `npm run build`). */
-export const STOREGC_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The storegc binary of this repository, dist/cli/storegc.js (built by `npm run build`: scripts/bundle.mjs). */
+export const STOREGC_MAIN = fileURLToPath(new URL('../../dist/cli/storegc.js', import.meta.url));
 
 export function nixEnv(root: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
