@@ -6,11 +6,11 @@ import { fromText } from '../store/bytes.js';
 import type { Settings } from '../config/settings.js';
 import { drvFileReader } from '../store/drvFiles.js';
 import type { ReadDrvFile } from '../store/drvFiles.js';
-import type { DerivationOutputRow, NixDbReader, RealisationRow, ValidPathRow } from '../store/nixDb.js';
+import type { DerivationOutputRow, NixDbReader, RealisationRow, ValidPathColumns } from '../store/nixDb.js';
+import { TextColumn } from './cache/textColumn.js';
 import type { RefColumns } from './cache/refsPrefetch.js';
 import { buildCsr, sortRows } from './csr.js';
 import { PathTable } from './pathTable.js';
-import { isDerivation } from '../store/storePath.js';
 import { realisedOutputs } from './realisedOutputs.js';
 import type { RealisedOutputs } from './realisedOutputs.js';
 import type { StoreGraph } from './storeGraph.js';
@@ -28,10 +28,10 @@ export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
  *   asked for after the first read; undefined from it: read here.
  */
 export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile, prefetched?: () => RefColumns | undefined): StoreGraph {
-  const source: GraphRowSource = prefetched === undefined ? db : {
-    validPaths: () => db.validPaths(),
+  const source: GraphRowSource = {
+    validPathColumns: () => graphValidPaths(db.validPathColumns()),
     refChunks: () => {
-      const refs = prefetched();
+      const refs = prefetched?.();
       return refs === undefined ? db.refChunks() : [refs];
     },
     derivationOutputs: () => db.derivationOutputs(),
@@ -42,28 +42,43 @@ export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadD
 
 /**
  * The rows `buildGraph` reads, from the database itself or from the graph cache
- * (src/graph/cache/): ValidPaths by id (each row a fresh array, the build rewrites it), Refs in
- * rowid order, DerivationOutputs by derivation then output name.
+ * (src/graph/cache/): ValidPaths by column in rowid order, Refs in rowid order,
+ * DerivationOutputs by derivation then output name.
  */
 export interface GraphRowSource {
-  validPaths(): Iterable<ValidPathRow>;
+  /** ValidPaths by column, in rowid order. */
+  validPathColumns(): GraphValidPaths;
   refChunks(): Iterable<{ referrers: ArrayLike<number>; references: ArrayLike<number> }>;
   derivationOutputs(): Iterable<DerivationOutputRow>;
   /** Read only when ca-derivations is on (never cached). */
   realisations(): RealisationRow[] | undefined;
 }
 
+/** ValidPaths by column: the text columns as SQLite stores them (UTF-8 bytes), no string per row. */
+export interface GraphValidPaths {
+  readonly ids: Float64Array;
+  /** NaN where null. */
+  readonly narSize: Float64Array;
+  readonly registrationTime: Float64Array;
+  readonly paths: TextColumn;
+  readonly derivers: TextColumn;
+}
+
+/** The columns as read from the database (nixDb.ts), their text as TextColumns. */
+export function graphValidPaths(columns: ValidPathColumns): GraphValidPaths {
+  const { ids, narSize, registrationTime, paths, derivers } = columns;
+  return { ids, narSize, registrationTime, paths: TextColumn.fromLengths(paths.bytes, paths.lengths), derivers: TextColumn.fromLengths(derivers.bytes, derivers.lengths) };
+}
+
 /** The StoreGraph of one consistent set of rows (the caller holds the snapshot). */
 export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: ReadDrvFile): StoreGraph {
   // ValidPaths in table order; ids become ranks in byte order of the paths (reports list paths
   // by id), given by the path table. No Map keyed by path: lookups go through the table.
-  const rows: ValidPathRow[] = [];
-  for (const row of db.validPaths()) {
-    row[1] = fromText(row[1]);
-    rows.push(row);
-  }
-  const n = rows.length;
-  const { table, idOf: rankOfRow } = PathTable.build(`${storeDir}/`, rows.map((r) => r[1]));
+  const { ids, narSize: narSizes, registrationTime: times, paths, derivers } = db.validPathColumns();
+  const n = ids.length;
+  const { bytes: pathBytes, offsets: pathAt, nulls: nullPaths } = paths.raw;
+  if (nullPaths.includes(1)) throw new Error('ValidPaths has a row without a path');
+  const { table, idOf: rankOfRow } = PathTable.fromPacked(`${storeDir}/`, { bytes: pathBytes, offsets: pathAt });
   const narSize = new Float64Array(n);
   const registrationTime = new Float64Array(n);
   const dbIds = new Float64Array(n);
@@ -71,20 +86,21 @@ export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: R
   const isDrv = new Uint8Array(n);
   // ValidPaths.id -> dense id (+1, so 0 means none); ids are autoincrement and dense enough.
   let maxDbId = 0;
-  for (const row of rows) if (row[0] > maxDbId) maxDbId = row[0];
+  for (let i = 0; i < n; i++) if (ids[i]! > maxDbId) maxDbId = ids[i]!;
   const denseOfDb = new Int32Array(maxDbId + 1);
   const denseOf = (dbId: number): number | undefined => (dbId < denseOfDb.length && denseOfDb[dbId]! > 0 ? denseOfDb[dbId]! - 1 : undefined);
+  const { bytes: deriverBytes, offsets: deriverAt } = derivers.raw;
   for (let i = 0; i < n; i++) {
-    const [dbId, path, deriver, size, regTime] = rows[i]!;
+    const dbId = ids[i]!;
     const dense = rankOfRow[i]!;
     denseOfDb[dbId] = dense + 1;
     dbIds[dense] = dbId;
-    narSize[dense] = size ?? Number.NaN;
-    registrationTime[dense] = regTime;
-    if (isDerivation(path)) isDrv[dense] = 1;
-    if (deriver) deriverIds[dense] = table.idOf(fromText(deriver));
+    narSize[dense] = narSizes[i]!;
+    registrationTime[dense] = times[i]!;
+    if (endsWithDrv(pathBytes, pathAt[i]!, pathAt[i + 1]!)) isDrv[dense] = 1;
+    // A null or empty deriver column names none.
+    if (deriverAt[i + 1]! > deriverAt[i]!) deriverIds[dense] = table.idOfBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!);
   }
-  rows.length = 0;
   const id = n;
 
   const edges = new EdgeBuffer();
@@ -142,6 +158,15 @@ export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: R
     derivers: sortRows(declared.reversed().toCsr(id)),
     unbuiltOutputDerivers: unbuilt,
   };
+}
+
+const DRV = Buffer.from('.drv', 'latin1');
+
+/** Does the path bytes[start .. end) end with `.drv` (storePath.ts isDerivation)? */
+function endsWithDrv(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start < DRV.length) return false;
+  for (let k = 0; k < DRV.length; k++) if (bytes[end - DRV.length + k] !== DRV[k]) return false;
+  return true;
 }
 
 /**

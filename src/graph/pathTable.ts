@@ -7,18 +7,13 @@
  * directory, so a million paths cost three typed arrays, not a million Map entries and strings.
  * Strings are made only at the edges (`pathOf`), for rendering.
  */
+import { packLatin1 } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
+import { sortedOrderOfBytes } from './pathOrder.js';
 
 const EMPTY_SLOT = -1;
 /** Chars hashed for lookup: the hash part's first 24 characters are random enough. */
 const HASHED_CHARS = 24;
-/** Index bits in a sort key: up to 2^21 - 1 = 2,097,151 paths per sort pass (see sortedOrder). */
-const INDEX_BITS = 21;
-const MAX_FAST_SORT = 2 ** INDEX_BITS;
-const BASE32 = '0123456789abcdfghijklmnpqrsvwxyz';
-/** Base-32 rank of a char (its byte order is its rank order), or 255 outside the alphabet. */
-const RANK = new Uint8Array(256).fill(255);
-for (let i = 0; i < BASE32.length; i++) RANK[BASE32.charCodeAt(i)] = i;
 
 export class PathTable {
   private constructor(
@@ -39,22 +34,34 @@ export class PathTable {
    * @returns the table and, for each input index, the id its path got.
    */
   static build(prefix: string, paths: readonly string[]): { table: PathTable; idOf: Int32Array } {
-    const order = sortedOrder(paths, prefix.length);
-    const n = paths.length;
-    const omitted = paths.every((p) => p.startsWith(prefix)) ? prefix : '';
+    return PathTable.fromPacked(prefix, packLatin1(paths));
+  }
+
+  /**
+   * The table of distinct paths packed as bytes (a text column as SQLite stores it, or
+   * packLatin1's): sorted and copied byte by byte, no string per path.
+   * @returns the table and, for each packed index, the id its path got.
+   */
+  static fromPacked(prefix: string, packed: PackedStrings): { table: PathTable; idOf: Int32Array } {
+    const order = sortedOrderOfBytes(packed, prefix.length);
+    const { bytes: from, offsets: at } = packed;
+    const n = at.length - 1;
+    const head = Buffer.from(prefix, 'latin1');
+    let underPrefix = true;
+    for (let i = 0; i < n && underPrefix; i++) {
+      if (at[i + 1]! - at[i]! < head.length) underPrefix = false;
+      for (let k = 0; k < head.length && underPrefix; k++) underPrefix = from[at[i]! + k] === head[k];
+    }
+    const omitted = underPrefix ? prefix : '';
     const skip = omitted.length;
     const offsets = new Uint32Array(n + 1);
-    let total = 0;
-    for (let id = 0; id < n; id++) {
-      offsets[id] = total;
-      total += paths[order[id]!]!.length - skip;
-    }
-    offsets[n] = total;
-    const bytes = Buffer.allocUnsafe(total);
+    for (let id = 0; id < n; id++) offsets[id + 1] = offsets[id]! + at[order[id]! + 1]! - at[order[id]!]! - skip;
+    const bytes = Buffer.allocUnsafe(offsets[n]!);
     const idOf = new Int32Array(n);
-    for (let id = 0; id < n; id++) {
+    for (let id = 0, to = 0; id < n; id++) {
       const i = order[id]!;
-      bytes.write(skip === 0 ? paths[i]! : paths[i]!.slice(skip), offsets[id]!, 'latin1');
+      // Byte by byte: a native copy per path costs more than the forty-odd bytes it moves.
+      for (let k = at[i]! + skip, end = at[i + 1]!; k < end; k++) bytes[to++] = from[k]!;
       idOf[i] = id;
     }
     const slots = new Int32Array(slotCount(n)).fill(EMPTY_SLOT);
@@ -288,6 +295,25 @@ export class PathTable {
     return this.find(name, this.prefix.length);
   }
 
+  /** The id of the path that is bytes[start .. end) (UTF-8 text as SQLite stores it), or -1. */
+  idOfBytes(bytes: Uint8Array, start: number, end: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hashBytes(bytes, start, end, this.prefix) & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot]!;
+      if (id === EMPTY_SLOT) return -1;
+      if (this.equalsBytes(id, bytes, start, end)) return id;
+    }
+  }
+
+  private equalsBytes(id: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const from = this.offsets[id]!;
+    const omit = this.omitted.length;
+    if (this.offsets[id + 1]! - from + omit !== end - start) return false;
+    for (let k = 0; k < omit; k++) if (bytes[start + k] !== this.omitted.charCodeAt(k)) return false;
+    for (let k = start + omit, at = from; k < end; k++, at++) if (bytes[k] !== this.bytes[at]) return false;
+    return true;
+  }
+
   private find(text: string, skipped: number): number {
     const mask = this.slots.length - 1;
     for (let slot = hashText(text, skipped, this.prefix) & mask; ; slot = (slot + 1) & mask) {
@@ -360,7 +386,7 @@ function hashText(text: string, skipped: number, prefix: string): number {
   return h >>> 0;
 }
 
-function hashBytes(bytes: Buffer, start: number, end: number, prefix: string): number {
+function hashBytes(bytes: Uint8Array, start: number, end: number, prefix: string): number {
   let from = start;
   if (end - start >= prefix.length) {
     let under = true;
@@ -373,59 +399,3 @@ function hashBytes(bytes: Buffer, start: number, end: number, prefix: string): n
   return h >>> 0;
 }
 
-/**
- * Indices of `paths` in byte order of the paths. Store paths differ right after the store
- * directory, in their base-32 hash part: six of those chars (30 bits) and the index (21 bits)
- * make one float64 key, and a numeric sort of the keys does the work of a string sort at a
- * fraction of its cost. Equal keys (paths sharing those six chars) are put in order by comparing
- * the strings. Paths that do not fit that shape, or too many of them, are sorted as strings.
- */
-export function sortedOrder(paths: readonly string[], prefixLength: number): Int32Array {
-  const n = paths.length;
-  const keys = new Float64Array(n);
-  let fast = n < MAX_FAST_SORT;
-  for (let i = 0; i < n && fast; i++) {
-    const p = paths[i]!;
-    let key = 0;
-    for (let k = prefixLength; k < prefixLength + 6; k++) {
-      // Past the end, or outside the alphabet: no exact numeric key.
-      const rank = k < p.length ? RANK[p.charCodeAt(k) & 0xff]! : 255;
-      if (rank === 255) {
-        fast = false;
-        break;
-      }
-      key = key * 32 + rank;
-    }
-    keys[i] = key * MAX_FAST_SORT + i;
-  }
-  const order = new Int32Array(n);
-  if (!fast || !samePrefix(paths, prefixLength)) {
-    const indices = Array.from({ length: n }, (_, i) => i);
-    indices.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
-    order.set(indices);
-    return order;
-  }
-  keys.sort();
-  for (let i = 0; i < n; i++) order[i] = keys[i]! % MAX_FAST_SORT;
-  // Runs of equal six-char keys: order them by the whole path.
-  for (let start = 0; start < n;) {
-    const key = Math.floor(keys[start]! / MAX_FAST_SORT);
-    let end = start + 1;
-    while (end < n && Math.floor(keys[end]! / MAX_FAST_SORT) === key) end++;
-    if (end - start > 1) {
-      const run = Array.from(order.subarray(start, end));
-      run.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
-      order.set(run, start);
-    }
-    start = end;
-  }
-  return order;
-}
-
-/** Do all paths share their first `length` chars (so that the key window is comparable)? */
-function samePrefix(paths: readonly string[], length: number): boolean {
-  if (paths.length === 0) return true;
-  const first = paths[0]!.slice(0, length);
-  for (const p of paths) if (p.length < length || !p.startsWith(first)) return false;
-  return true;
-}

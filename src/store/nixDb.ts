@@ -15,6 +15,21 @@ import { sqliteFailure } from './sqliteFailure.js';
 
 export type ValidPathRow = [id: number, path: string, deriver: string | null, narSize: number | null, registrationTime: number];
 export type DerivationOutputRow = [drv: number, outputName: string, path: string];
+/** Text of a column as SQLite stores it: each row's bytes in turn, with its length (null: a null). */
+export interface TextBytes {
+  readonly bytes: Buffer;
+  readonly lengths: readonly (number | null)[];
+}
+
+/** ValidPaths by column, in rowid order (NixDbReader.validPathColumns). */
+export interface ValidPathColumns {
+  readonly ids: Float64Array;
+  /** NaN where null. */
+  readonly narSize: Float64Array;
+  readonly registrationTime: Float64Array;
+  readonly paths: TextBytes;
+  readonly derivers: TextBytes;
+}
 /** Realisations.drvPath (`sha256:<base-16 hash modulo>`), outputName, outputPath (a ValidPaths id). */
 export type RealisationRow = [drvHash: string, outputName: string, outputPath: number];
 
@@ -97,6 +112,54 @@ export class NixDbReader {
       if (rows.length < CHUNK || last === null) return;
       after = last;
     }
+  }
+
+  /**
+   * ValidPaths as columns, in table (rowid) order: the paths and derivers as the bytes SQLite
+   * stores (every row's text one after the other, as one blob per page: no string per row),
+   * with each row's length in bytes (null for a null column); the numbers as JSON arrays
+   * (null narSize: NaN).
+   * @param pageRows rows per page (tests: pages of a few rows).
+   */
+  validPathColumns(pageRows = CHUNK): ValidPathColumns {
+    // The blobs are the database's own text encoding: UTF-8 in every database Nix makes.
+    if (this.handle().pragma('encoding', { simple: true }) !== 'UTF-8') return columnsOfRows([...this.validPaths()]);
+    const page = this.handle().prepare(
+      `select cast(group_concat(path, '') as blob), json_group_array(octet_length(path)),
+              cast(group_concat(deriver, '') as blob), json_group_array(octet_length(deriver)),
+              json_group_array(id), json_group_array(narSize), json_group_array(registrationTime), max(id), count(*)
+       from (select id, path, deriver, narSize, registrationTime from ValidPaths where id > ? order by id limit ${pageRows})`,
+    ).raw();
+    // Each page's blobs and parsed arrays, joined at the end.
+    const pages: { paths: Buffer | null; pathLengths: (number | null)[]; derivers: Buffer | null; deriverLengths: (number | null)[]; ids: number[]; narSizes: (number | null)[]; times: number[] }[] = [];
+    for (let after = 0; ;) {
+      const [paths, pathLengths, derivers, deriverLengths, ids, narSizes, times, last, count] = page.get(after) as [Buffer | null, string, Buffer | null, string, string, string, string, number | null, number];
+      // group_concat skips nulls, and is null when every row is: the lengths say which.
+      pages.push({ paths, derivers, pathLengths: JSON.parse(pathLengths), deriverLengths: JSON.parse(deriverLengths), ids: JSON.parse(ids), narSizes: JSON.parse(narSizes), times: JSON.parse(times) });
+      if (count < pageRows || last === null) break;
+      after = last;
+    }
+    const rows = pages.reduce((sum, p) => sum + p.ids.length, 0);
+    const ids = new Float64Array(rows);
+    const narSize = new Float64Array(rows);
+    const registrationTime = new Float64Array(rows);
+    let at = 0;
+    for (const p of pages) {
+      for (let k = 0; k < p.ids.length; k++, at++) {
+        ids[at] = p.ids[k]!;
+        narSize[at] = p.narSizes[k] ?? Number.NaN;
+        registrationTime[at] = p.times[k]!;
+      }
+    }
+    const text = (blobs: (Buffer | null)[], lengths: (number | null)[][]): TextBytes => ({
+      bytes: Buffer.concat(blobs.filter((b) => b !== null) as Buffer[]),
+      lengths: lengths.length === 1 ? lengths[0]! : lengths.flat(),
+    });
+    return {
+      ids, narSize, registrationTime,
+      paths: text(pages.map((p) => p.paths), pages.map((p) => p.pathLengths)),
+      derivers: text(pages.map((p) => p.derivers), pages.map((p) => p.deriverLengths)),
+    };
   }
 
   /** Referrer and reference ids, paged by rowid. */
@@ -257,4 +320,19 @@ function openChecked(name: string): Database.Database {
     db.close();
     throw error;
   }
+}
+
+/** validPathColumns of rows decoded by the binding (a database whose text is not UTF-8). */
+function columnsOfRows(rows: readonly ValidPathRow[]): ValidPathColumns {
+  const text = (values: readonly (string | null)[]): TextBytes => {
+    const parts = values.map((v) => (v === null ? null : Buffer.from(v, 'utf8')));
+    return { bytes: Buffer.concat(parts.filter((b) => b !== null) as Buffer[]), lengths: parts.map((b) => (b === null ? null : b.length)) };
+  };
+  return {
+    ids: Float64Array.from(rows, (r) => r[0]),
+    narSize: Float64Array.from(rows, (r) => r[3] ?? Number.NaN),
+    registrationTime: Float64Array.from(rows, (r) => r[4]),
+    paths: text(rows.map((r) => r[1])),
+    derivers: text(rows.map((r) => r[2])),
+  };
 }

@@ -390,12 +390,12 @@ function fullLoadOnThreads(withCache: boolean, ops: Op[], commitMeanwhile?: Op, 
           world.apply(commitMeanwhile);
         };
         const sequence = reader.validPathsSequence.bind(reader);
-        const validPaths = reader.validPaths.bind(reader);
+        const validPaths = reader.validPathColumns.bind(reader);
         reader.validPathsSequence = () => {
           commit();
           return sequence();
         };
-        reader.validPaths = () => {
+        reader.validPathColumns = () => {
           commit();
           return validPaths();
         };

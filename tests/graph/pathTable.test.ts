@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PathTable, sortedOrder } from '../../src/graph/pathTable.js';
+import { PathTable } from '../../src/graph/pathTable.js';
+import { sortedOrder } from '../../src/graph/pathOrder.js';
 
 const STORE = '/nix/store';
 const base32 = fc.constantFrom(...'0123456789abcdfghijklmnpqrsvwxyz'.split(''));
@@ -31,6 +32,9 @@ describe('PathTable', () => {
         expect(table.pathOf(idOf[i]!)).toBe(p);
         expect(table.idOf(p)).toBe(idOf[i]);
         if (p.startsWith(`${STORE}/`)) expect(table.idOfName(p.slice(STORE.length + 1))).toBe(idOf[i]);
+        // As bytes within a larger buffer (a text column read from SQLite).
+        const bytes = Buffer.from(`xy${p}z`, 'latin1');
+        expect(table.idOfBytes(bytes, 2, 2 + p.length)).toBe(idOf[i]);
       });
       for (const p of [...paths.slice(0, 5), ...probes.slice(0, 5)]) {
         for (const cut of [0, 11, 20, p.length]) {
@@ -43,6 +47,7 @@ describe('PathTable', () => {
       for (const p of probes) {
         if (known.has(p)) continue;
         expect(table.idOf(p)).toBe(-1);
+        expect(table.idOfBytes(Buffer.from(p, 'latin1'), 0, p.length)).toBe(-1);
         if (p.startsWith(`${STORE}/`)) expect(table.idOfName(p.slice(STORE.length + 1))).toBe(-1);
       }
     }), { numRuns: 300 });

@@ -5,7 +5,8 @@
  * them (as UTF-8 bytes: textColumn.ts); `buildGraph` converts them as it does for rows read
  * from the database.
  */
-import type { DerivationOutputRow, NixDbReader, ValidPathRow } from '../../store/nixDb.js';
+import type { DerivationOutputRow, NixDbReader } from '../../store/nixDb.js';
+import { graphValidPaths } from '../loadGraph.js';
 import type { GraphRowSource } from '../loadGraph.js';
 import type { RefColumns } from './refsPrefetch.js';
 import { TextColumn } from './textColumn.js';
@@ -45,9 +46,7 @@ export function idColumn(values: ArrayLike<number>): IdColumn {
 
 /**
  * Every row, read in full (the caller holds the snapshot until it has called `rows`), with a
- * source that hands `buildGraph` the rows as read: building from `rows` instead would decode
- * again every text just encoded. The source is good for one build (the build rewrites the
- * ValidPaths rows it is given). Refs are taken last, when the build asks for them: with
+ * source that hands `buildGraph` the same columns. Refs are taken last, when the build asks for them: with
  * `prefetched`, another thread reads them meanwhile, and the path table is built before they are
  * waited for.
  * @param prefetched Refs read on another thread (refsPrefetch.ts), called inside the snapshot
@@ -55,16 +54,15 @@ export function idColumn(values: ArrayLike<number>): IdColumn {
  */
 export function readAllRows(db: NixDbReader, prefetched?: () => RefColumns | undefined): { rows: () => CachedRows; source: GraphRowSource } {
   const sequence = db.validPathsSequence() ?? -1;
-  const vp: ValidPathRow[] = [];
-  for (const row of db.validPaths()) vp.push(row);
+  const vp = graphValidPaths(db.validPathColumns());
   const outs = db.derivationOutputsWithRowids();
   const fixed = {
     sequence,
-    vpId: Float64Array.from(vp, (r) => r[0]),
-    vpPath: TextColumn.of(vp.map((r) => r[1])),
-    vpDeriver: TextColumn.of(vp.map((r) => r[2])),
-    vpNarSize: Float64Array.from(vp, (r) => r[3] ?? Number.NaN),
-    vpRegTime: Float64Array.from(vp, (r) => r[4]),
+    vpId: vp.ids,
+    vpPath: vp.paths,
+    vpDeriver: vp.derivers,
+    vpNarSize: vp.narSize,
+    vpRegTime: vp.registrationTime,
     doRowid: Float64Array.from(outs, (r) => r[0]),
     doDrv: Float64Array.from(outs, (r) => r[1]),
     doName: TextColumn.of(outs.map((r) => r[2])),
@@ -78,7 +76,7 @@ export function readAllRows(db: NixDbReader, prefetched?: () => RefColumns | und
     return rows;
   };
   const source: GraphRowSource = {
-    validPaths: () => vp,
+    validPathColumns: () => vp,
     refChunks: () => [{ referrers: all().refReferrer, references: all().refReference }],
     *derivationOutputs(): IterableIterator<DerivationOutputRow> {
       for (const [, drv, name, path] of outs) yield [drv, name, path];
@@ -107,12 +105,7 @@ export function detachedRows(rows: CachedRows, old: CachedRows): CachedRows {
 /** The rows as `buildGraph` reads them; Realisations (never cached) come from `db`. */
 export function rowSource(rows: CachedRows, db: Pick<NixDbReader, 'realisations'>): GraphRowSource {
   return {
-    *validPaths(): IterableIterator<ValidPathRow> {
-      for (let i = 0; i < rows.vpId.length; i++) {
-        const size = rows.vpNarSize[i]!;
-        yield [rows.vpId[i]!, rows.vpPath.at(i)!, rows.vpDeriver.at(i), Number.isNaN(size) ? null : size, rows.vpRegTime[i]!];
-      }
-    },
+    validPathColumns: () => ({ ids: rows.vpId, narSize: rows.vpNarSize, registrationTime: rows.vpRegTime, paths: rows.vpPath, derivers: rows.vpDeriver }),
     refChunks: () => [{ referrers: rows.refReferrer, references: rows.refReference }],
     *derivationOutputs(): IterableIterator<DerivationOutputRow> {
       for (let i = 0; i < rows.doDrv.length; i++) yield [rows.doDrv[i]!, rows.doName.at(i)!, rows.doPath.at(i)!];

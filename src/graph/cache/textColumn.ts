@@ -29,6 +29,32 @@ export class TextColumn {
     return new TextColumn(bytes, offsets, nulls);
   }
 
+  /**
+   * The column of rows whose bytes follow each other in `bytes`, row `i` taking `lengths[i]`
+   * of them, or none for null (-1, or null itself: as SQLite's json_group_array gives them).
+   * @throws RangeError when the lengths do not add up to the bytes.
+   */
+  static fromLengths(bytes: Buffer, lengths: ArrayLike<number | null>): TextColumn {
+    const n = lengths.length;
+    const offsets = new Uint32Array(n + 1);
+    const nulls = new Uint8Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const length = lengths[i];
+      if (length === null || length === -1) nulls[i] = 1;
+      else if (length === undefined || !(length >= 0) || Math.floor(length) !== length) throw new RangeError('text column: bad row length');
+      else total += length;
+      offsets[i + 1] = total;
+    }
+    if (total !== bytes.length) throw new RangeError('text column: row lengths do not add up to its bytes');
+    return new TextColumn(bytes, offsets, nulls);
+  }
+
+  /** The bytes and offsets (row `i` is bytes[offsets[i] .. offsets[i + 1])) and null flags, to read in place. */
+  get raw(): { readonly bytes: Buffer; readonly offsets: Uint32Array; readonly nulls: Uint8Array } {
+    return { bytes: this.bytes, offsets: this.offsets, nulls: this.nulls };
+  }
+
   get length(): number {
     return this.nulls.length;
   }

@@ -1,0 +1,86 @@
+/**
+ * ValidPaths read as columns (nixDb.ts validPathColumns: the text as the blobs SQLite stores,
+ * with lengths) give what the row reader gives, paths outside ASCII, null and empty derivers,
+ * null narSizes and page boundaries included; and buildGraph over them finds each path and
+ * deriver by its bytes.
+ */
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { graphValidPaths, loadGraph } from '../../src/graph/loadGraph.js';
+import { fromText } from '../../src/store/bytes.js';
+import { NixDbReader } from '../../src/store/nixDb.js';
+import { NIX_28_SCHEMA } from '../support/nixDb.js';
+import { useTempDirs } from '../support/tempDir.js';
+
+const STORE = '/nix/store';
+const tempDir = useTempDirs();
+
+/** [path, deriver, narSize] rows, registered in this order. */
+const ROWS: [string, string | null, number | null][] = [
+  [`${STORE}/aaaa0000000000000000000000000000-caf\u00e9-1.0.drv`, null, 10],
+  [`${STORE}/bbbb0000000000000000000000000000-caf\u00e9-1.0`, `${STORE}/aaaa0000000000000000000000000000-caf\u00e9-1.0.drv`, 20],
+  [`${STORE}/cccc0000000000000000000000000000-empty-deriver`, '', null],
+  [`${STORE}/dddd0000000000000000000000000000-\u65e5\u672c`, `${STORE}/ffff0000000000000000000000000000-never-valid.drv`, 0],
+  [`${STORE}/0000zzzz000000000000000000000000-last`, `${STORE}/bbbb0000000000000000000000000000-caf\u00e9-1.0`, 7],
+  ['/elsewhere/outside-the-store', null, 1],
+];
+
+function database(): string {
+  const dir = tempDir('storegc-columns-');
+  writeFileSync(join(dir, 'schema'), '10');
+  const file = join(dir, 'db.sqlite');
+  const db = new Database(file);
+  db.exec(NIX_28_SCHEMA);
+  const put = db.prepare('insert into ValidPaths (path, hash, registrationTime, deriver, narSize) values (?, ?, ?, ?, ?)');
+  ROWS.forEach(([path, deriver, narSize], i) => put.run(path, 'sha256:00', 1000 + i, deriver, narSize));
+  // A gap in the ids, as deletions leave.
+  put.run(`${STORE}/99990000000000000000000000000000-gone`, 'sha256:00', 1500, null, 3);
+  db.prepare(`delete from ValidPaths where path = '${STORE}/99990000000000000000000000000000-gone'`).run();
+  put.run(`${STORE}/eeee0000000000000000000000000000-after-gap`, 'sha256:00', 2000, null, 5);
+  db.close();
+  return file;
+}
+
+describe('NixDbReader.validPathColumns', () => {
+  it.each([1, 2, 3, 100])('equals the rows read one by one, %i rows per page', (pageRows) => {
+    const reader = NixDbReader.open(database());
+    try {
+      const rows = [...reader.validPaths()];
+      const columns = graphValidPaths(reader.validPathColumns(pageRows));
+      expect(Array.from(columns.ids)).toEqual(rows.map((r) => r[0]));
+      expect(Array.from(columns.narSize)).toEqual(rows.map((r) => r[3] ?? Number.NaN));
+      expect(Array.from(columns.registrationTime)).toEqual(rows.map((r) => r[4]));
+      expect(columns.paths.values()).toEqual(rows.map((r) => r[1]));
+      expect(columns.derivers.values()).toEqual(rows.map((r) => r[2]));
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('builds a graph that finds paths and derivers by their bytes', () => {
+    const reader = NixDbReader.open(database());
+    try {
+      const graph = loadGraph(reader, STORE);
+      const id = (path: string): number => graph.paths.idOf(fromText(path));
+      const [drv, out, emptyDeriver, nonAscii, last] = ROWS.map((r) => r[0]);
+      expect(graph.paths.size).toBe(ROWS.length + 1);
+      expect(graph.paths.pathOf(id(nonAscii!))).toBe(fromText(nonAscii!));
+      expect(graph.deriver[id(out!)]).toBe(id(drv!));
+      expect(graph.deriver[id(last!)]).toBe(id(out!));
+      // A deriver that is not a valid path, an empty one, none: no deriver.
+      expect(graph.deriver[id(nonAscii!)]).toBe(-1);
+      expect(graph.deriver[id(drv!)]).toBe(-1);
+      expect(graph.deriver[id(emptyDeriver!)]).toBe(-1);
+      expect(graph.isDrv[id(drv!)]).toBe(1);
+      expect(graph.isDrv[id(out!)]).toBe(0);
+      expect(graph.narSize[id(nonAscii!)]).toBe(0);
+      expect(graph.narSize[id(ROWS[2]![0])]).toBeNaN();
+      expect(graph.narSize[id(`${STORE}/eeee0000000000000000000000000000-after-gap`)]).toBe(5);
+      expect(id('/elsewhere/outside-the-store')).not.toBe(-1);
+    } finally {
+      reader.close();
+    }
+  });
+});
