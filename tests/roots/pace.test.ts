@@ -14,14 +14,23 @@ describe('Pace', () => {
     expect(how).toEqual(['now 1', 'now 2', 'now 3', 'now 4', 'now 5']);
   });
 
-  it('switches to parallel calls for the rest of the scan after a slow batch', async () => {
+  it('switches to parallel calls for the rest of the scan after two slow batches in a row', async () => {
     const pace = new Pace();
     const how: string[] = [];
-    await pace.each([1, 2, 3, 4, 5], 2, 5, (x) => { how.push(`now ${x}`); if (x === 2) busy(20); }, async (x) => { how.push(`later ${x}`); });
-    expect(how).toEqual(['now 1', 'now 2', 'later 3', 'later 4', 'later 5']);
+    await pace.each([1, 2, 3, 4, 5, 6, 7], 2, 5, (x) => { how.push(`now ${x}`); if (x === 2 || x === 4) busy(20); }, async (x) => { how.push(`later ${x}`); });
+    expect(how).toEqual(['now 1', 'now 2', 'now 3', 'now 4', 'later 5', 'later 6', 'later 7']);
     expect(pace.blockingNow).toBe(false);
-    await pace.each([6], 2, 5, (x) => how.push(`now ${x}`), async (x) => { how.push(`later ${x}`); });
-    expect(how.at(-1)).toBe('later 6');
+    await pace.each([8], 2, 5, (x) => how.push(`now ${x}`), async (x) => { how.push(`later ${x}`); });
+    expect(how.at(-1)).toBe('later 8');
+  });
+
+  it('keeps blocking after a slow batch alone (a busy machine, not a disk)', async () => {
+    const pace = new Pace();
+    const how: string[] = [];
+    // Slow, fast, slow, fast: never two in a row.
+    await pace.each([1, 2, 3, 4, 5, 6, 7, 8], 2, 5, (x) => { how.push(`now ${x}`); if (x === 1 || x === 5) busy(20); }, async (x) => { how.push(`later ${x}`); });
+    expect(how).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((x) => `now ${x}`));
+    expect(pace.blockingNow).toBe(true);
   });
 
   it('never blocks when told so', async () => {
