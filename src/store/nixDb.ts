@@ -18,7 +18,8 @@ export type DerivationOutputRow = [drv: number, outputName: string, path: string
 /** Text of a column as SQLite stores it: each row's bytes in turn, with its length (null: a null). */
 export interface TextBytes {
   readonly bytes: Buffer;
-  readonly lengths: readonly (number | null)[];
+  /** In bytes; -1 or null for a null. */
+  readonly lengths: ArrayLike<number | null>;
 }
 
 /** ValidPaths by column, in rowid order (NixDbReader.validPathColumns). */
@@ -151,10 +152,14 @@ export class NixDbReader {
         registrationTime[at] = p.times[k]!;
       }
     }
-    const text = (blobs: (Buffer | null)[], lengths: (number | null)[][]): TextBytes => ({
-      bytes: Buffer.concat(blobs.filter((b) => b !== null) as Buffer[]),
-      lengths: lengths.length === 1 ? lengths[0]! : lengths.flat(),
-    });
+    const text = (blobs: (Buffer | null)[], lengths: (number | null)[][]): TextBytes => {
+      const all = new Int32Array(rows);
+      let row = 0;
+      for (const page of lengths) for (const length of page) all[row++] = length ?? -1;
+      const some = blobs.filter((b) => b !== null) as Buffer[];
+      // One page (up to 100k paths) is used as SQLite handed it: no copy.
+      return { bytes: some.length === 1 ? some[0]! : Buffer.concat(some), lengths: all };
+    };
     return {
       ids, narSize, registrationTime,
       paths: text(pages.map((p) => p.paths), pages.map((p) => p.pathLengths)),
