@@ -22,11 +22,14 @@ export function sortedOrder(paths: readonly string[], prefixLength: number): Int
   return sortedOrderOfBytes(packLatin1(paths), prefixLength);
 }
 
-/** Indices of the packed paths in byte order; the first `prefixLength` bytes are usually shared. */
-export function sortedOrderOfBytes(packed: PackedStrings, prefixLength: number): Int32Array {
+/**
+ * Indices of the packed paths in byte order; the first `prefixLength` bytes are usually shared.
+ * @param shared known: every path shares its first `prefixLength` bytes (not checked again).
+ */
+export function sortedOrderOfBytes(packed: PackedStrings, prefixLength: number, shared = false): Int32Array {
   const { bytes, offsets } = packed;
   const n = offsets.length - 1;
-  if (n >= MAX_FAST_SORT || !sharePrefix(packed, prefixLength)) return byteOrder(packed);
+  if (n >= MAX_FAST_SORT || !(shared || sharePrefix(packed, prefixLength))) return byteOrder(packed);
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const at = offsets[i]!;

@@ -43,7 +43,6 @@ export class PathTable {
    * @returns the table and, for each packed index, the id its path got.
    */
   static fromPacked(prefix: string, packed: PackedStrings): { table: PathTable; idOf: Int32Array } {
-    const order = sortedOrderOfBytes(packed, prefix.length);
     const { bytes: from, offsets: at } = packed;
     const n = at.length - 1;
     const head = Buffer.from(prefix, 'latin1');
@@ -52,6 +51,7 @@ export class PathTable {
       if (at[i + 1]! - at[i]! < head.length) underPrefix = false;
       for (let k = 0; k < head.length && underPrefix; k++) underPrefix = from[at[i]! + k] === head[k];
     }
+    const order = sortedOrderOfBytes(packed, prefix.length, underPrefix);
     const omitted = underPrefix ? prefix : '';
     const skip = omitted.length;
     const offsets = new Uint32Array(n + 1);
