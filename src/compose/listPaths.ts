@@ -28,9 +28,10 @@ function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean
 }
 
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
-  const valid = readValidPaths(settings);
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => valid.has(p), 'sorted');
-  return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: [...findings, ...rootSet.findings], index };
+  // Validity from a path table (the graph cache's when there is one): no set of strings.
+  const { paths, findings: graphFindings } = readValidPaths(settings);
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => paths.idOf(p) !== -1, 'sorted');
+  return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: [...graphFindings, ...findings, ...rootSet.findings], index };
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {

@@ -5,7 +5,8 @@
  */
 import { dbFileOf } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
-import { caDrvReader, loadGraph } from '../graph/loadGraph.js';
+import { caDrvReader, graphValidPaths, loadGraph } from '../graph/loadGraph.js';
+import { PathTable } from '../graph/pathTable.js';
 import { loadGraphForSettings } from '../graph/cache/graphCache.js';
 import { storeListingFile } from '../graph/cache/cacheLocations.js';
 import { storeEntriesCached } from './storeListingCache.js';
@@ -39,13 +40,22 @@ export function readStoreGraph(settings: Settings, cached: boolean): { graph: St
   }
 }
 
-/** The valid paths as a set of strings: all `roots` needs of the database. */
-export function readValidPaths(settings: Settings): Set<string> {
+/**
+ * The valid paths as a path table: all `roots` needs of the database. From the graph cache when
+ * there is one (its table costs nothing when current); else only ValidPaths is read.
+ */
+export function readValidPaths(settings: Settings): { paths: PathTable; findings: Finding[] } {
+  if (settings.index.kind !== 'none' && caDrvReader(settings) === undefined) {
+    const { graph, findings } = readStoreGraph(settings, true);
+    return { paths: graph.paths, findings };
+  }
   const db = NixDbReader.open(dbFileOf(settings));
   try {
-    const valid = db.validPathSet();
-    if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: valid });
-    return valid;
+    const { paths } = graphValidPaths(db.validPathColumns());
+    if (paths.raw.nulls.includes(1)) throw new Error('ValidPaths has a row without a path');
+    const { table } = PathTable.fromPacked(`${settings.storeDir}/`, paths.raw);
+    if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: table.bounds() });
+    return { paths: table, findings: [] };
   } finally {
     db.close();
   }

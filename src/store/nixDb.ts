@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { StoregcError } from '../errors.js';
-import { display, fromText, fsPath } from './bytes.js';
+import { display, fsPath } from './bytes.js';
 import { needsPrivateCopy, privateCopy } from './privateCopy.js';
 import type { PrivateCopy } from './privateCopy.js';
 import { checkSchemaVersion } from './schemaVersion.js';
@@ -89,12 +89,6 @@ export class NixDbReader {
 
   countValidPaths(): number {
     return this.handle().prepare('select count(*) from ValidPaths').pluck().get() as number;
-  }
-
-  validPathSet(): Set<string> {
-    const set = new Set<string>();
-    for (const path of this.handle().prepare('select path from ValidPaths').pluck().iterate() as IterableIterator<string>) set.add(fromText(path));
-    return set;
   }
 
   /**
