@@ -225,6 +225,8 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const sizesAt = (column: Float64Array, i: number): Sizes => ({ paths: column[3 * i]!, narSize: column[3 * i + 1]!, diskBytes: column[3 * i + 2]! });
   const ageAt = (column: Float64Array, i: number): number | null => (Number.isNaN(column[i]!) ? null : column[i]!);
   const shown = Math.min(top ?? L, L);
+  const pathAt = new Int32Array(L);
+  for (let i = 0; i < L; i++) pathAt[i] = rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : -1;
   const rows: RootRows = {
     length: shown,
     at: (k: number): RootSizeEntry | undefined => {
@@ -232,21 +234,10 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
       const i = rowOrder[k]!;
       return {
         root: roots[i]!, group: names[groupIndex[i]!]!, closure: sizesAt(closures, i), exclusive: sizesAt(sums.exclusiveRows, i), ageSeconds: ageAt(ages, i), linkAt: i,
-        pathAt: rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : undefined,
+        pathAt: pathAt[i]! >= 0 ? pathAt[i]! : undefined,
       };
     },
-    stringLength: () => {
-      const { links } = onDisk;
-      const paths = nodes.graph.paths.raw.offsets;
-      let length = 0;
-      for (let k = 0; k < shown; k++) {
-        const i = rowOrder[k]!;
-        const id = rootIds[i]!;
-        const root = roots[i]!;
-        length += links.offsets[i + 1]! - links.offsets[i]! + (id >= 0 && id < nodes.validCount ? paths[id + 1]! - paths[id]! : root.path.length) + root.kind.length;
-      }
-      return length;
-    },
+    columns: { order: rowOrder.subarray(0, shown), roots, closure: closures, exclusive: sums.exclusiveRows, ages, links: onDisk.links, pathAt, paths: nodes.graph.paths.raw },
   };
   const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({
     name: names[g]!, roots: groupRows[g]!, closure: sizesAt(closures, L + g), exclusive: sizesAt(sums.exclusiveGroups, g), ageSeconds: ageAt(groupAges, g),

@@ -98,6 +98,22 @@ export class ByteChunks {
     this.digits(Math.round((value * 10) / unit), width, true);
   }
 
+  /**
+   * Room for `length` bytes in one buffer, skipped: returns where it starts, for seek(). A text
+   * whose pieces are made in another order than they are read (rootRowsText.ts) is written into it.
+   */
+  reserve(length: number): number {
+    this.room(length);
+    const start = this.used;
+    this.used += length;
+    return start;
+  }
+
+  /** Writes go on at `position` of the buffer reserve() made room in (the caller stays within it). */
+  seek(position: number): void {
+    this.used = position;
+  }
+
   bytes(): Buffer {
     if (this.full.length === 0) return this.current.subarray(0, this.used);
     return Buffer.concat([...this.full, this.current.subarray(0, this.used)]);
@@ -154,4 +170,22 @@ export class ByteChunks {
     this.current = Buffer.allocUnsafe(Math.max(CHUNK, bytes));
     this.used = 0;
   }
+}
+
+/** How many bytes ByteChunks.number(value, width) writes. */
+export function numberLength(value: number, width: number): number {
+  return digitsLength(value, width, false);
+}
+
+/** How many bytes ByteChunks.tenths(value, unit, width) writes. */
+export function tenthsLength(value: number, unit: number, width: number): number {
+  return digitsLength(Math.round((value * 10) / unit), width, true);
+}
+
+function digitsLength(value: number, width: number, tenths: boolean): number {
+  let count = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) count++;
+  if (tenths && count === 1) count = 2;
+  const length = count + (tenths ? 1 : 0);
+  return width > length ? width : length;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteChunks } from '../../src/report/byteChunks.js';
+import { ByteChunks, numberLength, tenthsLength } from '../../src/report/byteChunks.js';
 import { createRng } from '../support/prng.js';
 
 describe('ByteChunks', () => {
@@ -29,5 +29,21 @@ describe('ByteChunks', () => {
       }
     }
     expect(out.bytes().toString('latin1')).toBe(expected);
+  });
+});
+
+describe('numberLength and tenthsLength', () => {
+  it('are the lengths number() and tenths() write', () => {
+    const rng = createRng(13);
+    const MIB = 1024 * 1024;
+    for (let i = 0; i < 20_000; i++) {
+      const value = rng.pick([0, 5, 9, 10, 99, 1000, 2 ** 31 - 1, 2 ** 31, rng.int(0, 2 ** 31), rng.int(0, 2 ** 47), Math.round((rng.int(0, 1e7) + 0.5) * MIB / 10)]);
+      const width = rng.int(0, 12);
+      const out = new ByteChunks();
+      out.number(value, width);
+      const afterNumber = out.bytes().length;
+      out.tenths(value, MIB, width);
+      expect([afterNumber, out.bytes().length - afterNumber]).toEqual([numberLength(value, width), tenthsLength(value, MIB, width)]);
+    }
   });
 });
