@@ -237,7 +237,9 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
         pathAt: pathAt[i]! >= 0 ? pathAt[i]! : undefined,
       };
     },
-    columns: { order: rowOrder.subarray(0, shown), roots, closure: closures, exclusive: sums.exclusiveRows, ages, links: onDisk.links, pathAt, paths: nodes.graph.paths.raw },
+    columns: {
+      order: rowOrder.subarray(0, shown), roots, closure: closures, exclusive: sums.exclusiveRows, ages, links: onDisk.links, group: groupIndex, groupNames: names, pathAt, paths: nodes.graph.paths.raw,
+    },
   };
   const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({
     name: names[g]!, roots: groupRows[g]!, closure: sizesAt(closures, L + g), exclusive: sizesAt(sums.exclusiveGroups, g), ageSeconds: ageAt(groupAges, g),

@@ -53,6 +53,16 @@ export class ByteChunks {
   }
 
   /**
+   * All of `piece` (a key, a separator: the same bytes for many rows), by the typed arrays' set,
+   * which V8 runs itself: Buffer's copy is a call into C++ that cost twice as long for 26 bytes.
+   */
+  put(piece: Uint8Array): void {
+    this.room(piece.length);
+    this.current.set(piece, this.used);
+    this.used += piece.length;
+  }
+
+  /**
    * `text` (a binary string) in double quotes, if that is its JSON: printable ASCII without
    * quote or backslash. Otherwise writes nothing and says false. One pass: each character is
    * checked as it is copied.
@@ -124,6 +134,10 @@ export class ByteChunks {
       this.smallDigits(value, width, tenths);
       return;
     }
+    if (value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
+      this.splitDigits(value, width, tenths);
+      return;
+    }
     let count = 1;
     for (let v = value; v >= 10; v = Math.floor(v / 10)) count++;
     if (tenths && count === 1) count = 2; // 0.x
@@ -140,6 +154,42 @@ export class ByteChunks {
       v = Math.floor(v / 10);
     }
     this.used += pad + length;
+  }
+
+  /**
+   * digits() for an integer from 2^31 to 2^53 (a narSize in bytes): its nine low digits and the
+   * rest, each below 2^31 and written in 32-bit integer arithmetic. A double's `%` is a call into
+   * C: twelve digits of it took 250 ns, a quarter of the time of a JSON row.
+   */
+  private splitDigits(value: number, width: number, tenths: boolean): void {
+    let high = Math.floor(value / 1e9);
+    let low = value - high * 1e9;
+    // value / 1e9 is rounded: high may be one off (both products are exact below 2^53).
+    if (low < 0) {
+      high--;
+      low += 1e9;
+    } else if (low >= 1e9) {
+      high++;
+      low -= 1e9;
+    }
+    let count = 10;
+    for (let v = high | 0; v >= 10; v = (v / 10) | 0) count++;
+    const length = count + (tenths ? 1 : 0);
+    const pad = width > length ? width - length : 0;
+    this.room(pad + length);
+    const buffer = this.current;
+    const start = this.used;
+    for (let k = 0; k < pad; k++) buffer[start + k] = SPACE;
+    let at = start + pad + length;
+    let v = low | 0;
+    for (let k = 0; k < count; k++) {
+      if (k === 9) v = high | 0;
+      if (tenths && k === 1) buffer[--at] = DOT;
+      const next = (v / 10) | 0;
+      buffer[--at] = ZERO + v - 10 * next;
+      v = next;
+    }
+    this.used = start + pad + length;
   }
 
   /** digits() for a value below 2^31, in 32-bit integer arithmetic (most numbers of a report). */

@@ -51,13 +51,14 @@ export interface GroupSizeEntry {
 export interface RootRows {
   readonly length: number;
   at(index: number): RootSizeEntry | undefined;
-  /** The same rows as columns, when they have them (text writes them without making rows). */
+  /** The same rows as columns, when they have them (text and JSON write them without making rows). */
   readonly columns?: RootColumns;
 }
 
 /**
- * Root rows as columns indexed by root, not by row: text writes them root by root, each row at
- * its place in the output (rootRowsText.ts), reading every column in the order it is stored.
+ * Root rows as columns indexed by root, not by row: text and JSON write them root by root, each
+ * row at its place in the output (rootRowsText.ts, rootRowsJson.ts), reading every column in the
+ * order it is stored.
  */
 export interface RootColumns {
   /** Row k shows root order[k]: the rows shown, each root at most once. */
@@ -70,6 +71,9 @@ export interface RootColumns {
   readonly ages: Float64Array;
   /** Root i's link is string i. */
   readonly links: PackedStrings;
+  /** Root i's group is groupNames[group[i]]. */
+  readonly group: Int32Array;
+  readonly groupNames: readonly string[];
   /** Root i's path is string pathAt[i] of `paths`; -1: it is not there (roots[i].path). */
   readonly pathAt: Int32Array;
   readonly paths: PackedStrings;

@@ -109,15 +109,14 @@ export function writeRootRows(out: ByteChunks, c: RootColumns, { place, total }:
     out.seek(base + place[i]!);
     numbers(out, ex[3 * i]!, ex[3 * i + 2]!, ex[3 * i + 1]!, cl[3 * i]!, cl[3 * i + 2]!, cl[3 * i + 1]!, ages[i]!);
     out.copy(links.bytes, links.offsets[i]!, links.offsets[i + 1]!);
-    out.copy(ARROW, 0, ARROW.length);
+    out.put(ARROW);
     const root = roots[i]!;
     const p = pathAt[i]!;
     if (p >= 0) {
-      out.copy(head, 0, head.length);
+      out.put(head);
       out.copy(paths.bytes, paths.offsets[p]!, paths.offsets[p + 1]!);
     } else out.write(root.path);
-    const end = ends.of(root.kind);
-    out.copy(end, 0, end.length);
+    out.put(ends.of(root.kind));
   }
   out.seek(base + total);
 }
