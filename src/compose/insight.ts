@@ -36,7 +36,7 @@ import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
-import { DiskThread, sharedStrings } from '../insight/diskThread.js';
+import { DiskThread } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
 import { planRootSizes } from '../insight/rootSizes.js';
 import { sizeOrder } from '../insight/sizeOrder.js';
@@ -160,7 +160,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
       roots: (roots) => {
         // The links as bytes, once, in shared memory: the times thread lstats them, the disk
         // thread sorts them (the one copy: a second one stayed alive with the report).
-        links = sharedStrings(packLatin1(roots.map((r) => r.link)));
+        links = packLatin1(roots.map((r) => r.link), true);
         const instead: [number, string | null][] = [];
         const stateDirSlash = `${settings.stateDir}/`;
         roots.forEach((r, i) => {
