@@ -32,7 +32,7 @@ function ageLength(seconds: number | null): number {
   return numberLength(Math.floor(seconds / (seconds >= 86400 ? 86400 : seconds >= 3600 ? 3600 : 60)), 4) + 1;
 }
 
-/** The numbers of a row and the separators after them: 90 bytes unless a number outgrows its column. */
+/** The numbers of a row and the separators after them: FITTED bytes unless a number outgrows its column. */
 export function numbers(out: ByteChunks, exPaths: number, exDisk: number, exNar: number, clPaths: number, clDisk: number, clNar: number, seconds: number | null): void {
   out.number(exPaths, 10);
   out.spaces(1);
@@ -50,8 +50,16 @@ export function numbers(out: ByteChunks, exPaths: number, exDisk: number, exNar:
   out.spaces(2);
 }
 
-/** How many bytes numbers() writes. */
+/** A tenths column of 10 holds `value` when its tenths have at most 9 digits (tenthsLength). */
+const fitsTenths = (value: number): boolean => Math.round((value * 10) / MIB) < 1e9;
+
+/** The columns' widths and the separators between and after them (numbers()). */
+const FITTED = 10 + 1 + 10 + 1 + 10 + 2 + 7 + 1 + 10 + 1 + 10 + 2 + 5 + 2;
+
+/** How many bytes numbers() writes: FITTED when every number fits its column (most rows: checked first). */
 export function numbersLength(exPaths: number, exDisk: number, exNar: number, clPaths: number, clDisk: number, clNar: number, seconds: number | null): number {
+  const ageFits = seconds === null || Number.isNaN(seconds) || seconds < 1e4 * 86400;
+  if (exPaths < 1e10 && clPaths < 1e7 && fitsTenths(exDisk) && fitsTenths(exNar) && fitsTenths(clDisk) && fitsTenths(clNar) && ageFits) return FITTED;
   return numberLength(exPaths, 10) + tenthsLength(exDisk, MIB, 10) + tenthsLength(exNar, MIB, 10) + numberLength(clPaths, 7)
     + tenthsLength(clDisk, MIB, 10) + tenthsLength(clNar, MIB, 10) + ageLength(seconds) + 10;
 }
