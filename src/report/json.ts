@@ -14,7 +14,7 @@ import { groupRowJson, rootRowJson, whyBody, writeRootRowJson } from './insightJ
 import { keptByPolicyJson } from './keptByPolicy.js';
 import { LazyRows } from './lazyRows.js';
 import { placeRootRowsJson, writeRootRowsJson } from './rootRowsJson.js';
-import type { RowPlaces } from './rootRowsText.js';
+import type { JsonRowPlaces } from './rootRowsJson.js';
 import type { RootSizesReport } from './insightTypes.js';
 import { watchJson } from './watch.js';
 
@@ -88,7 +88,7 @@ export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?
 }
 
 /** The JSON of `roots --sizes`, its root rows written from their columns when it has them (at `places`). */
-function rootSizesJson(report: RootSizesReport, places?: RowPlaces): Record<string, unknown> {
+function rootSizesJson(report: RootSizesReport, places?: JsonRowPlaces): Record<string, unknown> {
   const { columns } = report.roots;
   const writeAll = columns === undefined ? undefined : (out: ByteChunks): void => writeRootRowsJson(out, columns, places ?? placeRootRowsJson(columns));
   const roots = new LazyRows(report.roots, rootRowJson, (out, r) => writeRootRowJson(out, r, report.links, report.paths), writeAll);

@@ -41,13 +41,22 @@ function writeNumber(out: ByteChunks, value: number | null): void {
   else out.write(JSON.stringify(value));
 }
 
+/** RowPlaces, and which strings of each root are their own JSON (LINK_PLAIN, PATH_PLAIN): found once. */
+export interface JsonRowPlaces extends RowPlaces {
+  readonly plain: Uint8Array;
+}
+
+const LINK_PLAIN = 1;
+const PATH_PLAIN = 2;
+
 /** Where each shown root's row (with the separator before it, but the first's) starts, and the rows' length. */
-export function placeRootRowsJson(c: RootColumns): RowPlaces {
+export function placeRootRowsJson(c: RootColumns): JsonRowPlaces {
   const { order, roots, closure, exclusive, ages, links, pathAt, paths, group, groupNames } = c;
   const head = paths.head ?? EMPTY;
   const headPlain = plainBytes(head, 0, head.length);
   const strings = new Quoted();
   const place = new Float64Array(roots.length).fill(-1);
+  const plain = new Uint8Array(roots.length);
   for (let k = 0; k < order.length; k++) place[order[k]!] = 0;
   for (let i = 0; i < roots.length; i++) {
     if (place[i] === -1) continue;
@@ -55,9 +64,12 @@ export function placeRootRowsJson(c: RootColumns): RowPlaces {
     let length = FIXED + SEPARATOR.length;
     const from = links.offsets[i]!;
     const to = links.offsets[i + 1]!;
-    length += plainBytes(links.bytes, from, to) ? to - from : quoted(root.link).length - 2;
+    const linkPlain = plainBytes(links.bytes, from, to);
+    length += linkPlain ? to - from : quoted(root.link).length - 2;
     const p = pathAt[i]!;
-    length += p >= 0 && headPlain && plainBytes(paths.bytes, paths.offsets[p]!, paths.offsets[p + 1]!) ? head.length + paths.offsets[p + 1]! - paths.offsets[p]! : quoted(root.path).length - 2;
+    const pathPlain = p >= 0 && headPlain && plainBytes(paths.bytes, paths.offsets[p]!, paths.offsets[p + 1]!);
+    length += pathPlain ? head.length + paths.offsets[p + 1]! - paths.offsets[p]! : quoted(root.path).length - 2;
+    plain[i] = (linkPlain ? LINK_PLAIN : 0) | (pathPlain ? PATH_PLAIN : 0);
     length += strings.of(root.kind).length - 2 + strings.of(groupNames[group[i]!]!).length - 2;
     for (let s = 3 * i; s < 3 * i + 3; s++) length += numberJsonLength(closure[s]!) + numberJsonLength(exclusive[s]!);
     place[i] = length + numberJsonLength(Number.isNaN(ages[i]!) ? null : ages[i]!);
@@ -69,14 +81,13 @@ export function placeRootRowsJson(c: RootColumns): RowPlaces {
     place[i] = total;
     total += k === 0 ? length - SEPARATOR.length : length;
   }
-  return { place, total };
+  return { place, total, plain };
 }
 
 /** The rows of `c` at their places, root by root: the text of the rows joined by `,\n    `. */
-export function writeRootRowsJson(out: ByteChunks, c: RootColumns, { place, total }: RowPlaces): void {
+export function writeRootRowsJson(out: ByteChunks, c: RootColumns, { place, total, plain }: JsonRowPlaces): void {
   const { order, roots, closure, exclusive, ages, links, pathAt, paths, group, groupNames } = c;
   const head = paths.head ?? EMPTY;
-  const headPlain = plainBytes(head, 0, head.length);
   const strings = new Quoted();
   const first = order.length > 0 ? order[0]! : -1;
   const base = out.reserve(total);
@@ -88,11 +99,11 @@ export function writeRootRowsJson(out: ByteChunks, c: RootColumns, { place, tota
     out.put(KEYS.link);
     const from = links.offsets[i]!;
     const to = links.offsets[i + 1]!;
-    if (plainBytes(links.bytes, from, to)) plain(out, EMPTY, links.bytes, from, to);
+    if (plain[i]! & LINK_PLAIN) quote(out, EMPTY, links.bytes, from, to);
     else out.put(quoted(root.link));
     out.put(KEYS.path);
     const p = pathAt[i]!;
-    if (p >= 0 && headPlain && plainBytes(paths.bytes, paths.offsets[p]!, paths.offsets[p + 1]!)) plain(out, head, paths.bytes, paths.offsets[p]!, paths.offsets[p + 1]!);
+    if (plain[i]! & PATH_PLAIN) quote(out, head, paths.bytes, paths.offsets[p]!, paths.offsets[p + 1]!);
     else out.put(quoted(root.path));
     out.put(KEYS.kind);
     out.put(strings.of(root.kind));
@@ -119,7 +130,7 @@ export function writeRootRowsJson(out: ByteChunks, c: RootColumns, { place, tota
 
 
 /** head + bytes[from, to) in quotes. */
-function plain(out: ByteChunks, head: Uint8Array, bytes: Uint8Array, from: number, to: number): void {
+function quote(out: ByteChunks, head: Uint8Array, bytes: Uint8Array, from: number, to: number): void {
   out.byte(QUOTE);
   out.put(head);
   out.copy(bytes, from, to);
