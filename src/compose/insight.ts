@@ -36,7 +36,7 @@ import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
-import { DiskThread, sharedStrings } from '../insight/diskThread.js';
+import { DiskThread } from '../insight/diskThread.js';
 import { groupRoots } from '../insight/rootGroups.js';
 import { planRootSizes } from '../insight/rootSizes.js';
 import { sizeOrder } from '../insight/sizeOrder.js';
@@ -160,7 +160,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
       roots: (roots) => {
         // The links as bytes, once, in shared memory: the times thread lstats them, the disk
         // thread sorts them (the one copy: a second one stayed alive with the report).
-        links = sharedStrings(packLatin1(roots.map((r) => r.link)));
+        links = packLatin1(roots.map((r) => r.link), true);
         const instead: [number, string | null][] = [];
         const stateDirSlash = `${settings.stateDir}/`;
         roots.forEach((r, i) => {
@@ -225,6 +225,8 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const sizesAt = (column: Float64Array, i: number): Sizes => ({ paths: column[3 * i]!, narSize: column[3 * i + 1]!, diskBytes: column[3 * i + 2]! });
   const ageAt = (column: Float64Array, i: number): number | null => (Number.isNaN(column[i]!) ? null : column[i]!);
   const shown = Math.min(top ?? L, L);
+  const pathAt = new Int32Array(L);
+  for (let i = 0; i < L; i++) pathAt[i] = rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : -1;
   const rows: RootRows = {
     length: shown,
     at: (k: number): RootSizeEntry | undefined => {
@@ -232,20 +234,11 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
       const i = rowOrder[k]!;
       return {
         root: roots[i]!, group: names[groupIndex[i]!]!, closure: sizesAt(closures, i), exclusive: sizesAt(sums.exclusiveRows, i), ageSeconds: ageAt(ages, i), linkAt: i,
-        pathAt: rootIds[i]! >= 0 && rootIds[i]! < nodes.validCount ? rootIds[i]! : undefined,
+        pathAt: pathAt[i]! >= 0 ? pathAt[i]! : undefined,
       };
     },
-    stringLength: () => {
-      const { links } = onDisk;
-      const paths = nodes.graph.paths.raw.offsets;
-      let length = 0;
-      for (let k = 0; k < shown; k++) {
-        const i = rowOrder[k]!;
-        const id = rootIds[i]!;
-        const root = roots[i]!;
-        length += links.offsets[i + 1]! - links.offsets[i]! + (id >= 0 && id < nodes.validCount ? paths[id + 1]! - paths[id]! : root.path.length) + root.kind.length;
-      }
-      return length;
+    columns: {
+      order: rowOrder.subarray(0, shown), roots, closure: closures, exclusive: sums.exclusiveRows, ages, links: onDisk.links, group: groupIndex, groupNames: names, pathAt, paths: nodes.graph.paths.raw,
     },
   };
   const groups = Array.from(groupOrder.subarray(0, top ?? G), (g) => ({

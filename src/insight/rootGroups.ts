@@ -53,6 +53,7 @@ export function groupRoots(roots: readonly Root[], links: PackedStrings = packLa
   const { bytes, offsets } = links;
   const n = roots.length;
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = (from: number, to: number): string => view.toString('latin1', from, to);
   // A link is a profile when a generation link `<link>-<N>-link` exists beside it: the profiles'
   // names, and the directories holding one (only a link in such a directory can be a profile).
@@ -64,7 +65,7 @@ export function groupRoots(roots: readonly Root[], links: PackedStrings = packLa
     const end = generationEndOf(bytes, offsets[i]!, offsets[i + 1]!);
     generationEnd[i] = end;
     if (end === -1) continue;
-    if (last !== -1 && sameBytes(bytes, offsets[last]!, generationEnd[last]!, offsets[i]!, end)) continue;
+    if (last !== -1 && sameBytes(words, bytes, offsets[last]!, generationEnd[last]!, offsets[i]!, end)) continue;
     last = i;
     const name = text(offsets[i]!, end);
     profileNames.add(name);
@@ -103,7 +104,7 @@ export function groupRoots(roots: readonly Root[], links: PackedStrings = packLa
     }
     const keyEnd = generationEnd[i] !== -1 && !isProc(bytes, from, to) ? generationEnd[i]! : procEnd(bytes, from, to);
     if (keyEnd !== -1) {
-      if (!sameBytes(bytes, keyFrom, keyTo, from, keyEnd)) {
+      if (!sameBytes(words, bytes, keyFrom, keyTo, from, keyEnd)) {
         keyFrom = from;
         keyTo = keyEnd;
         keyGroup = groupOfName(text(from, keyEnd));
@@ -111,10 +112,11 @@ export function groupRoots(roots: readonly Root[], links: PackedStrings = packLa
       groupIndex[i] = keyGroup;
       continue;
     }
-    let slash = to - 1;
-    while (slash >= from && bytes[slash] !== SLASH) slash--;
+    // The typed arrays' lastIndexOf (a builtin) may look past `from`: a slash there is none of
+    // this link's. (An empty link: none; lastIndexOf would count a negative start from the end.)
+    const slash = to > from ? Math.max(from - 1, bytes.lastIndexOf(SLASH, to - 1)) : from - 1;
     const dirEnd = Math.max(from, slash);
-    if (!sameBytes(bytes, dirFrom, dirTo, from, dirEnd)) {
+    if (!sameBytes(words, bytes, dirFrom, dirTo, from, dirEnd)) {
       dirFrom = from;
       dirTo = dirEnd;
       dir = text(from, dirEnd);
@@ -139,9 +141,16 @@ const DASH = 0x2d;
 const LINK = [...'-link'].map((c) => c.charCodeAt(0));
 const PROC = [...'/proc/'].map((c) => c.charCodeAt(0));
 
-function sameBytes(bytes: Uint8Array, aFrom: number, aTo: number, bFrom: number, bTo: number): boolean {
-  if (aTo - aFrom !== bTo - bFrom) return false;
-  for (let k = 0; k < aTo - aFrom; k++) if (bytes[aFrom + k] !== bytes[bFrom + k]) return false;
+/**
+ * Whether two runs of `bytes` are equal, four bytes at a time through `words` (a DataView of
+ * `bytes`, which V8 compiles inline): most adjacent links share their directory, 60 bytes and more.
+ */
+function sameBytes(words: DataView, bytes: Uint8Array, aFrom: number, aTo: number, bFrom: number, bTo: number): boolean {
+  const n = aTo - aFrom;
+  if (n !== bTo - bFrom) return false;
+  let k = 0;
+  for (; k + 4 <= n; k += 4) if (words.getUint32(aFrom + k) !== words.getUint32(bFrom + k)) return false;
+  for (; k < n; k++) if (bytes[aFrom + k] !== bytes[bFrom + k]) return false;
   return true;
 }
 

@@ -68,7 +68,7 @@ export function writeRootRowJson(out: ByteChunks, r: RootSizeEntry, links: Packe
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** What comes before each value of a row, and after its last. */
-const KEYS = Object.fromEntries(
+export const KEYS = Object.fromEntries(
   [...['link', 'path', 'kind', 'group', 'closurePaths', 'closureNarSize', 'closureDiskBytes', 'exclusivePaths', 'exclusiveNarSize', 'exclusiveDiskBytes', 'ageSeconds']
     .map((key, i) => [key, Buffer.from(`${i === 0 ? '{' : ','}\n      "${key}": `, 'latin1')]), ['end', Buffer.from('\n    }', 'latin1')]],
 ) as Record<'link' | 'path' | 'kind' | 'group' | 'closurePaths' | 'closureNarSize' | 'closureDiskBytes' | 'exclusivePaths' | 'exclusiveNarSize' | 'exclusiveDiskBytes' | 'ageSeconds' | 'end', Buffer>;
@@ -97,7 +97,7 @@ function plainCopy(out: ByteChunks, packed: PackedStrings | undefined, at: numbe
 }
 
 /** Printable ASCII, no quote, no backslash: JSON writes such bytes as they are. */
-function plainBytes(bytes: Uint8Array, from: number, to: number): boolean {
+export function plainBytes(bytes: Uint8Array, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
     const c = bytes[k]!;
     if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return false;

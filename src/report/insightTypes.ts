@@ -51,11 +51,32 @@ export interface GroupSizeEntry {
 export interface RootRows {
   readonly length: number;
   at(index: number): RootSizeEntry | undefined;
-  /**
-   * The summed length of the rows' link, path and kind, when known without making the rows
-   * (text sizes its buffer by it: making 700k rows for that alone took a third of a second).
-   */
-  stringLength?(): number;
+  /** The same rows as columns, when they have them (text and JSON write them without making rows). */
+  readonly columns?: RootColumns;
+}
+
+/**
+ * Root rows as columns indexed by root, not by row: text and JSON write them root by root, each
+ * row at its place in the output (rootRowsText.ts, rootRowsJson.ts), reading every column in the
+ * order it is stored.
+ */
+export interface RootColumns {
+  /** Row k shows root order[k]: the rows shown, each root at most once. */
+  readonly order: Int32Array;
+  readonly roots: readonly Root[];
+  /** Three numbers per root: paths, narSize, diskBytes. */
+  readonly closure: Float64Array;
+  readonly exclusive: Float64Array;
+  /** Seconds since the link changed, NaN when unknown. */
+  readonly ages: Float64Array;
+  /** Root i's link is string i. */
+  readonly links: PackedStrings;
+  /** Root i's group is groupNames[group[i]]. */
+  readonly group: Int32Array;
+  readonly groupNames: readonly string[];
+  /** Root i's path is string pathAt[i] of `paths`; -1: it is not there (roots[i].path). */
+  readonly pathAt: Int32Array;
+  readonly paths: PackedStrings;
 }
 
 export interface RootSizesReport {

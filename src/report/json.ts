@@ -13,6 +13,9 @@ import { ByteChunks } from './byteChunks.js';
 import { groupRowJson, rootRowJson, whyBody, writeRootRowJson } from './insightJson.js';
 import { keptByPolicyJson } from './keptByPolicy.js';
 import { LazyRows } from './lazyRows.js';
+import { placeRootRowsJson, writeRootRowsJson } from './rootRowsJson.js';
+import type { JsonRowPlaces } from './rootRowsJson.js';
+import type { RootSizesReport } from './insightTypes.js';
 import { watchJson } from './watch.js';
 
 export const SCHEMA_VERSION = 1;
@@ -23,14 +26,16 @@ const num = (b: bigint | null): number | null => (b === null ? null : Number(b))
 export function renderJson(report: Report): Buffer {
   // roots --sizes has a row per root: 700k roots make 400 MB of JSON, near V8's longest string.
   if (report.command === 'root-sizes') {
-    // A row's keys, numbers and indentation take about 330 bytes besides its strings (see ByteChunks).
-    let expected = 4096;
-    for (let k = 0; k < report.roots.length; k++) {
+    const { columns } = report.roots;
+    const places = columns === undefined ? undefined : placeRootRowsJson(columns);
+    let expected = 4096 + (places?.total ?? 0);
+    for (let k = 0; places === undefined && k < report.roots.length; k++) {
+      // A row's keys, numbers and indentation take about 330 bytes besides its strings (see ByteChunks).
       const r = report.roots.at(k)!;
       expected += r.root.link.length + r.root.path.length + r.root.kind.length + r.group.length + 330;
     }
     for (const g of report.groups) expected += g.name.length + 300;
-    return jsonInPieces(toJson(report) as Record<string, unknown>, expected);
+    return jsonInPieces(rootSizesJson(report, places), expected);
   }
   // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
   return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
@@ -52,6 +57,12 @@ export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?
     if (v instanceof LazyRows) {
       const rows = v as LazyRows<unknown>;
       if (rows.items.length === 0) out.utf8('[]');
+      if (rows.writeAll !== undefined && rows.items.length > 0) {
+        out.write('[\n    ');
+        rows.writeAll(out);
+        out.utf8('\n  ]');
+        return;
+      }
       const write = rows.write;
       for (let j = 0; j < rows.items.length; j++) {
         const item = rows.items.at(j);
@@ -74,6 +85,15 @@ export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?
   });
   out.utf8(keys.length === 0 ? '\n' : '\n}\n');
   return out.bytes();
+}
+
+/** The JSON of `roots --sizes`, its root rows written from their columns when it has them (at `places`). */
+function rootSizesJson(report: RootSizesReport, places?: JsonRowPlaces): Record<string, unknown> {
+  const { columns } = report.roots;
+  const writeAll = columns === undefined ? undefined : (out: ByteChunks): void => writeRootRowsJson(out, columns, places ?? placeRootRowsJson(columns));
+  const roots = new LazyRows(report.roots, rootRowJson, (out, r) => writeRootRowJson(out, r, report.links, report.paths), writeAll);
+  const warnings = report.findings.map((f: Finding) => ({ code: f.code, path: display(f.path), message: f.message }));
+  return { schemaVersion: SCHEMA_VERSION, command: 'roots', storeDir: display(report.storeDir), roots, groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
 }
 
 function isFlat(object: Readonly<Record<string, unknown>>): boolean {
@@ -110,7 +130,7 @@ export function toJson(report: Report): object {
     case 'why':
       return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
     case 'root-sizes':
-      return { ...head, command: 'roots', roots: new LazyRows(report.roots, rootRowJson, (out, r) => writeRootRowJson(out, r, report.links, report.paths)), groups: new LazyRows(report.groups, groupRowJson), index: indexUse(report.index), warnings };
+      return rootSizesJson(report);
     case 'history':
       return { ...head, ...historyJson(report), warnings };
     case 'status':

@@ -16,7 +16,11 @@ export class LazyRows<T> {
    * @param write writes what `JSON.stringify(row(item), null, 6)` would (the same bytes), without
    *   making the row: jsonInPieces uses it where given.
    */
-  constructor(readonly items: Items<T>, readonly row: (item: T) => object, readonly write?: (out: ByteChunks, item: T) => void) {}
+  /**
+   * @param writeAll writes every item's JSON as write() would, joined by `,\n    ` (the items
+   *   written in another order than one by one): jsonInPieces uses it where given.
+   */
+  constructor(readonly items: Items<T>, readonly row: (item: T) => object, readonly write?: (out: ByteChunks, item: T) => void, readonly writeAll?: (out: ByteChunks) => void) {}
 
   toJSON(): object[] {
     return Array.from({ length: this.items.length }, (_, k) => this.row(this.items.at(k)!));

@@ -26,11 +26,19 @@ export interface PackedStrings {
   readonly head?: Uint8Array;
 }
 
-/** Packs binary strings (one join, one latin1 write: no buffer per string). */
-export function packLatin1(strings: readonly string[]): PackedStrings {
-  const offsets = new Uint32Array(strings.length + 1);
+/**
+ * Packs binary strings (one join, one latin1 write: no buffer per string).
+ * @param shared in shared memory (posted to a thread, shared, not copied): written there at
+ *   once, not packed and then copied (700k root links: 50 MB copied, 0.15 s).
+ */
+export function packLatin1(strings: readonly string[], shared = false): PackedStrings {
+  const offsets = new Uint32Array(shared ? new SharedArrayBuffer(4 * (strings.length + 1)) : new ArrayBuffer(4 * (strings.length + 1)));
   for (let i = 0; i < strings.length; i++) offsets[i + 1] = offsets[i]! + strings[i]!.length;
-  return { bytes: Buffer.from(strings.join(''), 'latin1'), offsets };
+  const text = strings.join('');
+  if (!shared) return { bytes: Buffer.from(text, 'latin1'), offsets };
+  const memory = new SharedArrayBuffer(text.length);
+  Buffer.from(memory).write(text, 0, 'latin1');
+  return { bytes: new Uint8Array(memory), offsets };
 }
 
 /** Indices of the packed strings in byte order; equal strings keep their index order. */

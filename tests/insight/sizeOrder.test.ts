@@ -7,10 +7,13 @@ describe('sizeOrder', () => {
   it('lists rows larger first by the sort key, ties in link order, as a stable sort of row objects does', () => {
     const rng = createRng(53);
     for (let round = 0; round < 400; round++) {
-      const n = rng.int(0, 30);
+      const n = rng.int(0, round % 10 === 0 ? 300 : 30);
       const rank = Int32Array.from(rng.shuffle([...Array(n).keys()]));
       // Few distinct values: ties are the common case (a Hydra store's roots are mostly alike).
-      const column = () => Float64Array.from({ length: 3 * n }, () => rng.pick([0, 1, 2, 4096, 2 ** 40]));
+      // Each radix digit of a value below 2^53 in play now and then; a fraction now and then (the comparator's case).
+      const wide = [2 ** 14 - 1, 2 ** 14, 2 ** 26 - 1, 2 ** 26, 2 ** 27 + 5, 2 ** 40 + 3, 2 ** 53 - 1, rng.int(0, 2 ** 53 - 1), rng.int(0, 2 ** 30)];
+      const values = [0, 1, 2, 4096, 2 ** 40, ...(round % 3 === 0 ? wide : []), ...(round % 50 === 1 ? [0.5] : [])];
+      const column = () => Float64Array.from({ length: 3 * n }, () => rng.pick(values));
       const exclusive = column();
       const closure = column();
       const ages = Float64Array.from({ length: n }, () => rng.pick([Number.NaN, 0, 60, 86_400]));

@@ -36,3 +36,17 @@ describe('byteOrder', () => {
     }
   });
 });
+
+describe('packLatin1 in shared memory', () => {
+  it('packs the same bytes and offsets, in SharedArrayBuffers', () => {
+    const rng = createRng(41);
+    for (let round = 0; round < 50; round++) {
+      const strings = Array.from({ length: rng.int(0, 20) }, () => Array.from({ length: rng.int(0, 5) }, () => rng.pick(['a', '/nix/', '\xe9', '\xff', '\x00'])).join(''));
+      const plain = packLatin1(strings);
+      const shared = packLatin1(strings, true);
+      expect([shared.bytes.buffer instanceof SharedArrayBuffer, shared.offsets.buffer instanceof SharedArrayBuffer]).toEqual([true, true]);
+      expect([...shared.bytes]).toEqual([...plain.bytes]);
+      expect([...shared.offsets]).toEqual([...plain.offsets]);
+    }
+  });
+});
