@@ -214,7 +214,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
-    const entries = requested === undefined ? readStoreEntries(settings, graph) : NO_ENTRIES;
+    const entries = requested === undefined ? await readStoreEntries(settings, graph) : NO_ENTRIES;
     // Nix frees this 8 MiB filler first so SQLite can work on a full disk (reference §1.2); here
     // only once the store and database are known to belong together.
     if (!request.dryRun) deletePath(`${settings.stateDir}/db/reserved`);

@@ -21,7 +21,7 @@ import type { KeepEdges } from '../graph/keepEdges.js';
 import { computeLiveness } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
-import { readStoreEntries, readStoreGraph } from '../snapshot/readStore.js';
+import { readStoreEntries, readStoreGraph, startStoreListing } from '../snapshot/readStore.js';
 import { diskUsageFile, livenessMemoFor, sizesMemoFile } from '../graph/cache/cacheLocations.js';
 import type { PageReport, ReportPageData, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
@@ -67,7 +67,9 @@ interface Early {
  * says the caller orders them itself), liveness, keep graph.
  */
 async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
-  // As `live` and `dead` read it: the store listing through its cache, root targets by id.
+  // As `live` and `dead` read it: the store listing through its cache (read on a thread meanwhile
+  // when that cannot stand in), root targets by id.
+  const listing = startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
   early.graph?.(graph, key);
   const edges = buildKeepEdges(graph, settings);
@@ -77,7 +79,7 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }), false, scope);
   early.roots?.(rootSet.roots);
-  const entries = readStoreEntries(settings, graph, key, lineage);
+  const entries = await readStoreEntries(settings, graph, key, lineage, listing);
   // As `live` and `dead`: the liveness kept from the last run for these very inputs, if any.
   const liveness = computeLiveness(graph, rootSet, entries, settings, undefined, livenessMemoFor(settings, key));
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);

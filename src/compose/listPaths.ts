@@ -15,7 +15,7 @@ import type { IndexedScan } from '../roots/index/withIndex.js';
 import type { TreeScan } from '../roots/readRootTrees.js';
 import type { RootSet } from '../roots/types.js';
 import type { ClassifyContext } from '../roots/classify.js';
-import { readStoreEntries, readStoreGraph, readValidPaths } from '../snapshot/readStore.js';
+import { readStoreEntries, readStoreGraph, readValidPaths, startStoreListing } from '../snapshot/readStore.js';
 import { livenessMemoFor } from '../graph/cache/cacheLocations.js';
 import { compareBytes } from '../store/bytes.js';
 
@@ -35,13 +35,17 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
+  // The store directory read on a thread while the database and the roots are, unless its cached
+  // listing is likely to stand in. Read before the roots, a path that appears meanwhile is one
+  // this run does not list, as if it had run a moment earlier; it deletes nothing. `gc` lists
+  // the store after the roots, in Nix's order (reference §5.5).
+  const listing = startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
-  // Roots first, then the store listing, in Nix's order (reference §5.5).
   // The graph's digest (none without the graph cache, or with ca-derivations) scopes kept decisions.
   // Decisions kept for the graph this one was refreshed from are translated through its lineage.
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);
-  const entries = readStoreEntries(settings, graph, key, lineage);
+  const entries = await readStoreEntries(settings, graph, key, lineage, listing);
   // The answer kept from the last run for these very inputs (a digest of all of them), if any.
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, livenessMemoFor(settings, key));
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).

@@ -295,6 +295,34 @@ export class PathTable {
     return this.find(name, this.prefix.length);
   }
 
+  /** Is path `id` the prefix followed by bytes[start .. end) (a store directory entry's name)? */
+  isNameBytes(id: number, bytes: Uint8Array, start: number, end: number): boolean {
+    return id >= 0 && id < this.size && this.nameEquals(id, bytes, start, end);
+  }
+
+  /** The id of the prefix followed by bytes[start .. end) (a store directory entry's name), or -1. */
+  idOfNameBytes(bytes: Uint8Array, start: number, end: number): number {
+    const mask = this.slots.length - 1;
+    // A name holds no '/', so hashBytes hashes all of it, as it hashes a full path after the prefix.
+    for (let slot = hashBytes(bytes, start, end, this.prefix) & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot]!;
+      if (id === EMPTY_SLOT) return -1;
+      if (this.nameEquals(id, bytes, start, end)) return id;
+    }
+  }
+
+  private nameEquals(id: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const from = this.offsets[id]!;
+    // The prefix's characters that are stored before each path: none, or all of them.
+    const omit = this.omitted.length;
+    const stored = this.prefix.length - omit;
+    if (this.offsets[id + 1]! - from !== stored + end - start) return false;
+    const own = this.bytes;
+    for (let k = 0; k < stored; k++) if (own[from + k] !== this.prefix.charCodeAt(omit + k)) return false;
+    for (let k = start, at = from + stored; k < end; k++, at++) if (bytes[k] !== own[at]) return false;
+    return true;
+  }
+
   /** The id of the path that is bytes[start .. end) (UTF-8 text as SQLite stores it), or -1. */
   idOfBytes(bytes: Uint8Array, start: number, end: number): number {
     const mask = this.slots.length - 1;

@@ -9,7 +9,9 @@ import { caDrvReader, graphValidPaths, loadGraph } from '../graph/loadGraph.js';
 import { PathTable } from '../graph/pathTable.js';
 import { loadGraphForSettings } from '../graph/cache/graphCache.js';
 import { storeListingFile } from '../graph/cache/cacheLocations.js';
-import { storeEntriesCached } from './storeListingCache.js';
+import { cachedListingIdentity, entriesOf, storeEntriesCached } from './storeListingCache.js';
+import { listOnThread, storeDirIdentity } from './listingThread.js';
+import type { EarlyListing } from './listingThread.js';
 import type { Finding } from '../roots/types.js';
 import type { GraphLineage } from '../graph/lineage.js';
 import type { StoreGraph } from '../graph/storeGraph.js';
@@ -62,16 +64,35 @@ export function readValidPaths(settings: Settings): { paths: PathTable; findings
 }
 
 /**
+ * For `live`, `dead`, `roots --sizes` and `report`, called first: the store directory read on a
+ * thread while the database is (listingThread.ts), unless the store listing cache records the
+ * directory as it is now (then it will most likely stand in for the readdir).
+ */
+export function startStoreListing(settings: Settings): EarlyListing | undefined {
+  const readAtNs = BigInt(Date.now()) * 1_000_000n;
+  const identity = storeDirIdentity(settings.realStoreDir);
+  if (identity === undefined) return undefined;
+  const file = storeListingFile(settings);
+  const kept = file === undefined ? undefined : cachedListingIdentity(file);
+  if (kept !== undefined && kept.dev === identity.dev && kept.ino === identity.ino && kept.mtimeNs === identity.mtimeNs && kept.ctimeNs === identity.ctimeNs) return undefined;
+  return listOnThread(settings.realStoreDir, identity, readAtNs);
+}
+
+/**
  * The store directory's entries in readdir order; refused when none of them is registered.
  * @param graphKey the graph cache's key for `graph` (live and dead): then through the store
  *   listing cache, next to the graph cache.
  * @param lineage where `graph` was refreshed from: a listing of that graph speeds up a new one.
+ * @param early the listing startStoreListing began, if it did.
  */
-export function readStoreEntries(settings: Settings, graph: StoreGraph, graphKey?: string, lineage?: GraphLineage): StoreEntries {
+export async function readStoreEntries(settings: Settings, graph: StoreGraph, graphKey?: string, lineage?: GraphLineage, early?: EarlyListing): Promise<StoreEntries> {
   const file = graphKey === undefined ? undefined : storeListingFile(settings);
-  const entries = file === undefined || graphKey === undefined
-    ? splitStoreEntries(listStore(settings.realStoreDir))
-    : storeEntriesCached(graph, { file, realStoreDir: settings.realStoreDir, graphKey, ...(lineage === undefined ? {} : { lineage }) }).entries;
+  let entries: StoreEntries;
+  if (file === undefined || graphKey === undefined) {
+    entries = early === undefined ? splitStoreEntries(listStore(settings.realStoreDir)) : entriesOf(graph, await early.listing);
+  } else {
+    entries = (await storeEntriesCached(graph, { file, realStoreDir: settings.realStoreDir, graphKey, ...(lineage === undefined ? {} : { lineage }) }, early)).entries;
+  }
   if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: [], entries: registeredEntries(entries, graph) });
   return entries;
 }

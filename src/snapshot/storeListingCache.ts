@@ -12,17 +12,19 @@
  * `gc` never uses it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoreGraph } from '../graph/storeGraph.js';
 import { translateIds } from '../graph/lineage.js';
 import type { GraphLineage } from '../graph/lineage.js';
-import { splitStoreEntries } from '../liveness/storeEntries.js';
 import type { StoreEntries } from '../liveness/storeEntries.js';
 import { canReuse } from '../roots/index/listing.js';
 import type { DirIdentity } from '../roots/index/listing.js';
+import type { PackedStrings } from '../store/byteOrder.js';
 import { fsPath } from '../store/bytes.js';
-import { listStore } from '../store/listStore.js';
+import type { EarlyListing } from './listingThread.js';
+import { listStorePacked, nameAt } from './packedListing.js';
+import type { PackedListing } from './packedListing.js';
 
 const MAGIC = Buffer.from('storegc-listing\n', 'latin1');
 const VERSION = 1;
@@ -48,28 +50,71 @@ interface Header {
   readonly junk: readonly string[];
 }
 
-/** The store's entries, from the cache when it may stand in for readdir; else read, and kept for next time. */
-export function storeEntriesCached(graph: StoreGraph, request: ListingCacheRequest): { entries: StoreEntries; reused: boolean } {
+/**
+ * The store's entries, from the cache when it may stand in for readdir; else read (by `early`'s
+ * thread when there is one: its identity was taken before it began), and kept for next time.
+ */
+export async function storeEntriesCached(graph: StoreGraph, request: ListingCacheRequest, early?: EarlyListing): Promise<{ entries: StoreEntries; reused: boolean }> {
   // Identity first, then the listing: a change in between shows as another identity next time.
-  const readAtNs = BigInt(Date.now()) * 1_000_000n;
-  const st = statSync(fsPath(request.realStoreDir), { bigint: true });
-  const identity: DirIdentity = { dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+  const readAtNs = early?.readAtNs ?? BigInt(Date.now()) * 1_000_000n;
+  const identity = early?.identity ?? identityNow(request.realStoreDir);
   const cached = readListing(request, graph);
-  if (cached !== undefined && cached.graphKey === request.graphKey && canReuse(cached, identity, request.marginNs)) return { entries: cached.entries, reused: true };
-
-  const entries = splitStoreEntries(listStore(request.realStoreDir));
-  const ids = matchNames(graph, entries.names, cached === undefined ? undefined : hintsOf(cached, request, graph.paths.size));
-  const unregistered: string[] = [];
-  entries.names.forEach((name, i) => {
-    if (ids[i] === -1) unregistered.push(name);
-  });
-  const result: StoreEntries = { ...entries, ids, unregistered };
+  if (cached !== undefined && cached.graphKey === request.graphKey && canReuse(cached, identity, request.marginNs)) {
+    early?.cancel();
+    return { entries: cached.entries, reused: true };
+  }
+  const listed = early === undefined ? listStorePacked(request.realStoreDir) : await early.listing;
+  const entries = entriesOf(graph, listed, cached === undefined ? undefined : hintsOf(cached, request, graph.paths.size));
   try {
-    writeListing(request, { identity, readAtNs, ids, unregistered, junk: entries.junk });
+    writeListing(request, { identity, readAtNs, ids: entries.ids, unregistered: entries.unregistered, junk: entries.junk });
   } catch {
     // Only a cache: the next run reads the directory again.
   }
-  return { entries: result, reused: false };
+  return { entries, reused: false };
+}
+
+function identityNow(realStoreDir: string): DirIdentity {
+  const st = statSync(fsPath(realStoreDir), { bigint: true });
+  return { dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+}
+
+/** A listing's entries with their graph ids (and names only if something asks for them). */
+export function entriesOf(graph: StoreGraph, listed: PackedListing, hints?: Int32Array): StoreEntries & { ids: Int32Array; unregistered: readonly string[] } {
+  const ids = matchNames(graph, listed.names, hints);
+  const unregistered: string[] = [];
+  for (let i = 0; i < ids.length; i++) if (ids[i] === -1) unregistered.push(nameAt(listed.names, i));
+  let names: string[] | undefined;
+  return {
+    ids,
+    unregistered,
+    junk: listed.junk,
+    get names(): string[] {
+      names ??= Array.from(ids, (_, i) => nameAt(listed.names, i));
+      return names;
+    },
+  };
+}
+
+/**
+ * The directory identity a listing cache file records, read from its header alone (nothing
+ * checked: only a hint whether a readdir will be needed), or undefined.
+ */
+export function cachedListingIdentity(file: string): DirIdentity | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(fsPath(file), 'r');
+    const head = Buffer.alloc(MAGIC.length + 8);
+    if (readSync(fd, head, 0, head.length, 0) !== head.length || !head.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+    if (head.readUInt32LE(MAGIC.length) !== VERSION) return undefined;
+    const json = Buffer.alloc(head.readUInt32LE(MAGIC.length + 4));
+    if (readSync(fd, json, 0, json.length, head.length) !== json.length) return undefined;
+    const { dir } = JSON.parse(json.toString('utf8')) as Header;
+    return { dev: BigInt(dir.dev), ino: BigInt(dir.ino), mtimeNs: BigInt(dir.mtimeNs), ctimeNs: BigInt(dir.ctimeNs) };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**
@@ -90,20 +135,23 @@ function hintsOf(cached: { graphKey: string; ids: Int32Array }, request: Listing
  * a name is first compared with the path of the next hint: readdir order mostly survives
  * entries added and removed. Every id is either so compared or looked up: hints only save work.
  */
-export function matchNames(graph: StoreGraph, names: readonly string[], hints?: Int32Array): Int32Array {
-  const ids = new Int32Array(names.length);
+export function matchNames(graph: StoreGraph, names: PackedStrings, hints?: Int32Array): Int32Array {
+  const { bytes, offsets } = names;
+  const count = offsets.length - 1;
+  const ids = new Int32Array(count);
   const { paths } = graph;
   let h = 0;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
+  for (let i = 0; i < count; i++) {
+    const start = offsets[i]!;
+    const end = offsets[i + 1]!;
     if (hints !== undefined) {
       while (h < hints.length && hints[h] === -1) h++;
-      if (h < hints.length && paths.isName(hints[h]!, name)) {
+      if (h < hints.length && paths.isNameBytes(hints[h]!, bytes, start, end)) {
         ids[i] = hints[h++]!;
         continue;
       }
     }
-    const id = paths.idOfName(name);
+    const id = paths.idOfNameBytes(bytes, start, end);
     ids[i] = id;
     // Resynchronise past a few hints that no longer come here (entries moved or gone).
     if (hints !== undefined && id !== -1) {

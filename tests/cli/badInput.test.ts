@@ -159,3 +159,28 @@ describe.runIf(HAVE_NIX)('a database storegc must not read', () => {
     expect(readdirSync(join(chroot, a.store)).filter((n) => n !== '.links')).toHaveLength(0);
   });
 });
+
+describe.runIf(HAVE_NIX)('a store directory that cannot be listed', () => {
+  // live and dead list it on a thread while the database is read (src/snapshot/listingThread.ts):
+  // its error must come back as the same one line, not as a thread's failure.
+  it('stops live, dead and gc with one line naming it, under --json too', () => {
+    const w = world();
+    const dead = w.addPath(hashOf(1), 'dead');
+    const moved = `${w.store}.moved`;
+    const { renameSync } = require('node:fs') as typeof import('node:fs');
+    renameSync(w.store, moved);
+    writeFileSync(w.store, 'not a directory');
+    for (const command of ['live', 'dead', 'gc']) {
+      const r = w.storegc([command, '--no-runtime-roots']);
+      expect(r.status, command).toBe(2);
+      expect(oneLine(r.stderr), command).toMatch(/store directory not found/);
+      const json = w.storegc([command, '--no-runtime-roots', '--json']);
+      expect(json.status, command).toBe(2);
+      expect(JSON.parse(json.stdout.toString()).error.code, command).toBe('store-missing');
+    }
+    const { rmSync } = require('node:fs') as typeof import('node:fs');
+    rmSync(w.store);
+    renameSync(moved, w.store);
+    expect(existsSync(dead)).toBe(true);
+  });
+});

@@ -31,7 +31,16 @@ describe('PathTable', () => {
       paths.forEach((p, i) => {
         expect(table.pathOf(idOf[i]!)).toBe(p);
         expect(table.idOf(p)).toBe(idOf[i]);
-        if (p.startsWith(`${STORE}/`)) expect(table.idOfName(p.slice(STORE.length + 1))).toBe(idOf[i]);
+        if (p.startsWith(`${STORE}/`)) {
+          const name = p.slice(STORE.length + 1);
+          expect(table.idOfName(name)).toBe(idOf[i]);
+          // A name as bytes within a larger buffer (a packed store listing).
+          const names = Buffer.from(`ab${name}c`, 'latin1');
+          expect(table.idOfNameBytes(names, 2, 2 + name.length)).toBe(idOf[i]);
+          expect(table.isNameBytes(idOf[i]!, names, 2, 2 + name.length)).toBe(true);
+          expect(table.isNameBytes(idOf[i]!, names, 2, 1 + name.length)).toBe(false);
+          if (idOf[i]! + 1 < table.size) expect(table.isNameBytes(idOf[i]! + 1, names, 2, 2 + name.length)).toBe(false);
+        }
         // As bytes within a larger buffer (a text column read from SQLite).
         const bytes = Buffer.from(`xy${p}z`, 'latin1');
         expect(table.idOfBytes(bytes, 2, 2 + p.length)).toBe(idOf[i]);
@@ -48,7 +57,10 @@ describe('PathTable', () => {
         if (known.has(p)) continue;
         expect(table.idOf(p)).toBe(-1);
         expect(table.idOfBytes(Buffer.from(p, 'latin1'), 0, p.length)).toBe(-1);
-        if (p.startsWith(`${STORE}/`)) expect(table.idOfName(p.slice(STORE.length + 1))).toBe(-1);
+        if (p.startsWith(`${STORE}/`)) {
+          expect(table.idOfName(p.slice(STORE.length + 1))).toBe(-1);
+          expect(table.idOfNameBytes(Buffer.from(p, 'latin1'), STORE.length + 1, p.length)).toBe(-1);
+        }
       }
     }), { numRuns: 300 });
   });
