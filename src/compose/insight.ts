@@ -79,7 +79,7 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }), false, scope);
   early.roots?.(rootSet.roots);
-  const entries = await readStoreEntries(settings, graph, key, lineage, listing);
+  const entries = await readStoreEntries(settings, graph, key, listing);
   // As `live` and `dead`: the liveness kept from the last run for these very inputs, if any.
   const liveness = computeLiveness(graph, rootSet, entries, settings, undefined, livenessMemoFor(settings, key));
   const sources = findKeepSources(liveness.nodes, liveness.state, rootSet.roots, liveness.rootIds);

@@ -45,7 +45,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   // Decisions kept for the graph this one was refreshed from are translated through its lineage.
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);
-  const entries = await readStoreEntries(settings, graph, key, lineage, listing);
+  const entries = await readStoreEntries(settings, graph, key, listing);
   // The answer kept from the last run for these very inputs (a digest of all of them), if any.
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, livenessMemoFor(settings, key));
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).

@@ -311,6 +311,41 @@ export class PathTable {
     }
   }
 
+  /**
+   * The id of each of `names` (store directory entries' names, distinct, in byte order), -1
+   * where none: one pass over both in byte order, since ids are byte-order ranks. Undefined when
+   * the table does not keep the prefix apart (then look each name up).
+   */
+  idsOfSortedNames(names: PackedStrings): Int32Array | undefined {
+    if (this.omitted !== this.prefix) return undefined;
+    const { bytes: theirs, offsets: at } = names;
+    const count = at.length - 1;
+    const ids = new Int32Array(count).fill(-1);
+    const own = this.bytes;
+    const offsets = this.offsets;
+    const size = this.size;
+    let id = 0;
+    for (let k = 0; k < count && id < size; k++) {
+      const start = at[k]!;
+      const end = at[k + 1]!;
+      // Past the paths before name k; then path `id` is name k, or comes after it.
+      for (; id < size; id++) {
+        const from = offsets[id]!;
+        const to = offsets[id + 1]!;
+        const shorter = Math.min(to - from, end - start);
+        let c = 0;
+        for (let b = 0; b < shorter && c === 0; b++) c = own[from + b]! - theirs[start + b]!;
+        if (c === 0) c = (to - from) - (end - start);
+        if (c > 0) break;
+        if (c === 0) {
+          ids[k] = id++;
+          break;
+        }
+      }
+    }
+    return ids;
+  }
+
   private nameEquals(id: number, bytes: Uint8Array, start: number, end: number): boolean {
     const from = this.offsets[id]!;
     // The prefix's characters that are stored before each path: none, or all of them.

@@ -1,7 +1,7 @@
 /**
  * Worker thread of `live`, `dead`, `roots --sizes` and `report` (listingThread.ts starts it):
  * reads the store directory while the main thread reads the database, and hands back the store
- * paths' names in one buffer (moved, not copied) and the junk names. A StoregcError comes back
+ * paths' names in byte order in one buffer (moved, not copied) and the junk names. A StoregcError comes back
  * with its code, path and hint.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,17 +15,18 @@ export type ListingAnswer =
   | { readonly bug: string };
 
 /** `a` alone in its own memory, so that moving its buffer moves nothing else (Buffer's small pool). */
-function own<T extends Uint8Array | Uint32Array>(a: T): T {
+function own<T extends Uint8Array | Uint32Array | Int32Array>(a: T): T {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
 }
 
 let answer: ListingAnswer;
 let moved: ArrayBuffer[] = [];
 try {
-  const { names, junk } = listStorePacked((workerData as { realStoreDir: string }).realStoreDir);
+  const { names, readdirIndex, junk } = listStorePacked((workerData as { realStoreDir: string }).realStoreDir);
   const packed = { bytes: own(names.bytes), offsets: own(names.offsets) };
-  answer = { listing: { names: packed, junk } };
-  moved = [packed.bytes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer];
+  const index = own(readdirIndex);
+  answer = { listing: { names: packed, readdirIndex: index, junk } };
+  moved = [packed.bytes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer, index.buffer as ArrayBuffer];
 } catch (error) {
   answer = error instanceof StoregcError
     ? { error: { code: error.code, path: error.path, message: error.message, hint: error.hint } }

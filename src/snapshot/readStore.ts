@@ -82,16 +82,15 @@ export function startStoreListing(settings: Settings): EarlyListing | undefined 
  * The store directory's entries in readdir order; refused when none of them is registered.
  * @param graphKey the graph cache's key for `graph` (live and dead): then through the store
  *   listing cache, next to the graph cache.
- * @param lineage where `graph` was refreshed from: a listing of that graph speeds up a new one.
  * @param early the listing startStoreListing began, if it did.
  */
-export async function readStoreEntries(settings: Settings, graph: StoreGraph, graphKey?: string, lineage?: GraphLineage, early?: EarlyListing): Promise<StoreEntries> {
+export async function readStoreEntries(settings: Settings, graph: StoreGraph, graphKey?: string, early?: EarlyListing): Promise<StoreEntries> {
   const file = graphKey === undefined ? undefined : storeListingFile(settings);
   let entries: StoreEntries;
   if (file === undefined || graphKey === undefined) {
     entries = early === undefined ? splitStoreEntries(listStore(settings.realStoreDir)) : entriesOf(graph, await early.listing);
   } else {
-    entries = (await storeEntriesCached(graph, { file, realStoreDir: settings.realStoreDir, graphKey, ...(lineage === undefined ? {} : { lineage }) }, early)).entries;
+    entries = (await storeEntriesCached(graph, { file, realStoreDir: settings.realStoreDir, graphKey }, early)).entries;
   }
   if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: [], entries: registeredEntries(entries, graph) });
   return entries;

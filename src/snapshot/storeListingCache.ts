@@ -6,17 +6,14 @@
  * the directory's identity (dev, ino, mtime, ctime) is unchanged and was already quiet for the
  * margin when the listing was read; and the graph is the same one (the graph cache's digest,
  * `CachedGraph.key`). Anything else, or a damaged file, means one readdir, as without it.
- * After that readdir, a listing of this graph or of the one it was refreshed from (its lineage)
- * still helps: an entry that is where it was last time is checked against the path its id names
- * (bytes compared, nothing hashed), so only new and moved entries are looked up.
+ * Otherwise the names, in byte order (packedListing.ts), are matched against the path table in
+ * one pass over both.
  * `gc` never uses it.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoreGraph } from '../graph/storeGraph.js';
-import { translateIds } from '../graph/lineage.js';
-import type { GraphLineage } from '../graph/lineage.js';
 import type { StoreEntries } from '../liveness/storeEntries.js';
 import { canReuse } from '../roots/index/listing.js';
 import type { DirIdentity } from '../roots/index/listing.js';
@@ -35,8 +32,6 @@ export interface ListingCacheRequest {
   readonly realStoreDir: string;
   /** The graph cache's digest of `graph`. */
   readonly graphKey: string;
-  /** Where `graph` was refreshed from (CachedGraph.lineage): a listing of that graph gives hints. */
-  readonly lineage?: GraphLineage;
   /** Tests only: the quiet time the directory needs before its listing is trusted. */
   readonly marginNs?: bigint;
 }
@@ -64,7 +59,7 @@ export async function storeEntriesCached(graph: StoreGraph, request: ListingCach
     return { entries: cached.entries, reused: true };
   }
   const listed = early === undefined ? listStorePacked(request.realStoreDir) : await early.listing;
-  const entries = entriesOf(graph, listed, cached === undefined ? undefined : hintsOf(cached, request, graph.paths.size));
+  const entries = entriesOf(graph, listed);
   try {
     writeListing(request, { identity, readAtNs, ids: entries.ids, unregistered: entries.unregistered, junk: entries.junk });
   } catch {
@@ -79,20 +74,40 @@ function identityNow(realStoreDir: string): DirIdentity {
 }
 
 /** A listing's entries with their graph ids (and names only if something asks for them). */
-export function entriesOf(graph: StoreGraph, listed: PackedListing, hints?: Int32Array): StoreEntries & { ids: Int32Array; unregistered: readonly string[] } {
-  const ids = matchNames(graph, listed.names, hints);
-  const unregistered: string[] = [];
-  for (let i = 0; i < ids.length; i++) if (ids[i] === -1) unregistered.push(nameAt(listed.names, i));
-  let names: string[] | undefined;
+export function entriesOf(graph: StoreGraph, listed: PackedListing): StoreEntries & { ids: Int32Array; unregistered: readonly string[] } {
+  const { names, readdirIndex } = listed;
+  const matched = matchNames(graph, names);
+  const count = matched.length;
+  const ids = new Int32Array(count);
+  const unmatched: number[] = [];
+  for (let k = 0; k < count; k++) {
+    ids[readdirIndex[k]!] = matched[k]!;
+    if (matched[k] === -1) unmatched.push(k);
+  }
+  // Unregistered names in readdir order.
+  unmatched.sort((x, y) => readdirIndex[x]! - readdirIndex[y]!);
+  const unregistered = unmatched.map((k) => nameAt(names, k));
+  let inReaddirOrder: string[] | undefined;
   return {
     ids,
     unregistered,
     junk: listed.junk,
     get names(): string[] {
-      names ??= Array.from(ids, (_, i) => nameAt(listed.names, i));
-      return names;
+      if (inReaddirOrder === undefined) {
+        inReaddirOrder = new Array<string>(count);
+        for (let k = 0; k < count; k++) inReaddirOrder[readdirIndex[k]!] = nameAt(names, k);
+      }
+      return inReaddirOrder;
     },
   };
+}
+
+/** The graph id of each of the names (in byte order), -1 where not valid. */
+export function matchNames(graph: StoreGraph, names: PackedStrings): Int32Array {
+  const merged = graph.paths.idsOfSortedNames(names);
+  if (merged !== undefined) return merged;
+  const { bytes, offsets } = names;
+  return Int32Array.from({ length: offsets.length - 1 }, (_, k) => graph.paths.idOfNameBytes(bytes, offsets[k]!, offsets[k + 1]!));
 }
 
 /**
@@ -115,55 +130,6 @@ export function cachedListingIdentity(file: string): DirIdentity | undefined {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/**
- * The ids of a listing read earlier, as ids of `graph`: as they are for the same graph, through
- * the lineage for the graph it was refreshed from (-1 for paths gone), else none.
- */
-function hintsOf(cached: { graphKey: string; ids: Int32Array }, request: ListingCacheRequest, size: number): Int32Array | undefined {
-  if (cached.graphKey === request.graphKey) return cached.ids;
-  const { lineage } = request;
-  if (lineage === undefined || cached.graphKey !== lineage.previousKey) return undefined;
-  const map = translateIds(lineage, size);
-  if (map === undefined) return undefined;
-  return cached.ids.map((id) => (id >= 0 && id < map.length ? map[id]! : -1));
-}
-
-/**
- * The graph id of each name (-1 when not valid). With hints (ids in an earlier readdir order),
- * a name is first compared with the path of the next hint: readdir order mostly survives
- * entries added and removed. Every id is either so compared or looked up: hints only save work.
- */
-export function matchNames(graph: StoreGraph, names: PackedStrings, hints?: Int32Array): Int32Array {
-  const { bytes, offsets } = names;
-  const count = offsets.length - 1;
-  const ids = new Int32Array(count);
-  const { paths } = graph;
-  let h = 0;
-  for (let i = 0; i < count; i++) {
-    const start = offsets[i]!;
-    const end = offsets[i + 1]!;
-    if (hints !== undefined) {
-      while (h < hints.length && hints[h] === -1) h++;
-      if (h < hints.length && paths.isNameBytes(hints[h]!, bytes, start, end)) {
-        ids[i] = hints[h++]!;
-        continue;
-      }
-    }
-    const id = paths.idOfNameBytes(bytes, start, end);
-    ids[i] = id;
-    // Resynchronise past a few hints that no longer come here (entries moved or gone).
-    if (hints !== undefined && id !== -1) {
-      for (let look = 1; look <= 8 && h + look < hints.length; look++) {
-        if (hints[h + look] === id) {
-          h += look + 1;
-          break;
-        }
-      }
-    }
-  }
-  return ids;
 }
 
 function readListing(request: ListingCacheRequest, graph: StoreGraph): { identity: DirIdentity; readAtNs: bigint; graphKey: string; ids: Int32Array; entries: StoreEntries } | undefined {

@@ -9,9 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PathTable } from '../../src/graph/pathTable.js';
 import type { StoreGraph } from '../../src/graph/storeGraph.js';
 import { entryIds } from '../../src/liveness/storeEntries.js';
-import { matchNames, storeEntriesCached } from '../../src/snapshot/storeListingCache.js';
+import { entriesOf, matchNames, storeEntriesCached } from '../../src/snapshot/storeListingCache.js';
+import { inByteOrder } from '../../src/snapshot/packedListing.js';
 import { listStore } from '../../src/store/listStore.js';
 import { packLatin1 } from '../../src/store/byteOrder.js';
+import { compareBytes as byBytes } from '../../src/store/bytes.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -81,16 +83,22 @@ describe('store listing cache', () => {
   });
 });
 
-describe('matchNames', () => {
-  it('gives every store entry its id whatever the hints say (stale, reordered, out of range or none)', () => {
+describe('matching a listing against the path table', () => {
+  it('gives every store entry its id and keeps readdir order, whether the table keeps the prefix apart or not', () => {
     const names = fc.uniqueArray(fc.integer({ min: 1, max: 60 }).map((i) => `${h(i)}-p${i}`), { maxLength: 40 });
-    fc.assert(fc.property(names, names, fc.array(fc.integer({ min: -1, max: 45 }), { maxLength: 50 }), fc.boolean(), (valid, listed, noise, fromValid) => {
+    fc.assert(fc.property(names, names, fc.boolean(), (valid, listed, outside) => {
       const store = '/nix/store';
-      const { table } = PathTable.build(`${store}/`, valid.map((n) => `${store}/${n}`));
+      // A path outside the store directory makes the table store whole paths (no omitted prefix).
+      const { table } = PathTable.build(`${store}/`, [...valid.map((n) => `${store}/${n}`), ...(outside ? ['/elsewhere/x'] : [])]);
       const graph = { storeDir: store, paths: table } as unknown as StoreGraph;
-      // Hints: right ids for most names in order (a listing of before), or noise.
-      const hints = fromValid ? Int32Array.from(listed, (n, i) => (noise[i] === 0 ? -1 : table.idOfName(n))) : Int32Array.from(noise);
-      expect(Array.from(matchNames(graph, packLatin1(listed), hints))).toEqual(listed.map((n) => table.idOfName(n)));
+      const sorted = inByteOrder(listed);
+      const expected = listed.map((n) => table.idOfName(n));
+      expect(Array.from(sorted.readdirIndex, (i) => listed[i])).toEqual([...listed].sort(byBytes));
+      expect(Array.from(matchNames(graph, sorted.names))).toEqual(Array.from(sorted.readdirIndex, (i) => expected[i]));
+      const entries = entriesOf(graph, { ...sorted, junk: [] });
+      expect(Array.from(entries.ids)).toEqual(expected);
+      expect(entries.unregistered).toEqual(listed.filter((n) => table.idOfName(n) === -1));
+      expect(entries.names).toEqual(listed);
     }), { numRuns: 500 });
   });
 });
