@@ -280,11 +280,6 @@ export class PathTable {
     return true;
   }
 
-  /** Is path `id` the store directory's entry `name` (`prefix + name`)? Bytes compared, nothing hashed. */
-  isName(id: number, name: string): boolean {
-    return id >= 0 && id < this.size && this.equals(id, name, this.prefix.length);
-  }
-
   /** The id of a full path, or -1. */
   idOf(path: string): number {
     return this.find(path, 0);
@@ -293,11 +288,6 @@ export class PathTable {
   /** The id of `prefix + name` (a store directory entry), without building that string; or -1. */
   idOfName(name: string): number {
     return this.find(name, this.prefix.length);
-  }
-
-  /** Is path `id` the prefix followed by bytes[start .. end) (a store directory entry's name)? */
-  isNameBytes(id: number, bytes: Uint8Array, start: number, end: number): boolean {
-    return id >= 0 && id < this.size && this.nameEquals(id, bytes, start, end);
   }
 
   /** The id of the prefix followed by bytes[start .. end) (a store directory entry's name), or -1. */
@@ -309,41 +299,6 @@ export class PathTable {
       if (id === EMPTY_SLOT) return -1;
       if (this.nameEquals(id, bytes, start, end)) return id;
     }
-  }
-
-  /**
-   * The id of each of `names` (store directory entries' names, distinct, in byte order), -1
-   * where none: one pass over both in byte order, since ids are byte-order ranks. Undefined when
-   * the table does not keep the prefix apart (then look each name up).
-   */
-  idsOfSortedNames(names: PackedStrings): Int32Array | undefined {
-    if (this.omitted !== this.prefix) return undefined;
-    const { bytes: theirs, offsets: at } = names;
-    const count = at.length - 1;
-    const ids = new Int32Array(count).fill(-1);
-    const own = this.bytes;
-    const offsets = this.offsets;
-    const size = this.size;
-    let id = 0;
-    for (let k = 0; k < count && id < size; k++) {
-      const start = at[k]!;
-      const end = at[k + 1]!;
-      // Past the paths before name k; then path `id` is name k, or comes after it.
-      for (; id < size; id++) {
-        const from = offsets[id]!;
-        const to = offsets[id + 1]!;
-        const shorter = Math.min(to - from, end - start);
-        let c = 0;
-        for (let b = 0; b < shorter && c === 0; b++) c = own[from + b]! - theirs[start + b]!;
-        if (c === 0) c = (to - from) - (end - start);
-        if (c > 0) break;
-        if (c === 0) {
-          ids[k] = id++;
-          break;
-        }
-      }
-    }
-    return ids;
   }
 
   private nameEquals(id: number, bytes: Uint8Array, start: number, end: number): boolean {
