@@ -7,6 +7,13 @@ import { StoregcError, errnoOf } from '../errors.js';
 import { BINARY_NAMES, display, fsPath } from './bytes.js';
 
 export function listStore(realStoreDir: string): string[] {
+  const names: string[] = [];
+  forEachStoreEntry(realStoreDir, (name) => void names.push(name));
+  return names;
+}
+
+/** Each entry's name in raw readdir order, minus `.links`, as it is read: no array of them all. */
+export function forEachStoreEntry(realStoreDir: string, use: (name: string) => void): void {
   let handle;
   try {
     // Synchronous: one directory has nothing to overlap with, and this is twice as fast.
@@ -18,14 +25,12 @@ export function listStore(realStoreDir: string): string[] {
     }
     throw new StoregcError('io', display(realStoreDir), `cannot read store directory (${errno ?? 'error'})`, errno === 'EACCES' || errno === 'EPERM' ? 'run as a user who can read it (usually root)' : 'check the file system');
   }
-  const names: string[] = [];
   try {
     for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync()) {
       const name = dirent.name;
-      if (name !== '.links') names.push(name);
+      if (name !== '.links') use(name);
     }
   } finally {
     handle.closeSync();
   }
-  return names;
 }

@@ -10,7 +10,8 @@ import { PathTable } from '../../src/graph/pathTable.js';
 import type { StoreGraph } from '../../src/graph/storeGraph.js';
 import { entryIds } from '../../src/liveness/storeEntries.js';
 import { entriesOf, matchNames, storeEntriesCached } from '../../src/snapshot/storeListingCache.js';
-import { inByteOrder } from '../../src/snapshot/packedListing.js';
+import { inByteOrder, listStorePacked, nameAt } from '../../src/snapshot/packedListing.js';
+import { splitStoreEntries } from '../../src/liveness/storeEntries.js';
 import { listStore } from '../../src/store/listStore.js';
 import { packLatin1 } from '../../src/store/byteOrder.js';
 import { compareBytes as byBytes } from '../../src/store/bytes.js';
@@ -91,7 +92,7 @@ describe('matching a listing against the path table', () => {
       // A path outside the store directory makes the table store whole paths (no omitted prefix).
       const { table } = PathTable.build(`${store}/`, [...valid.map((n) => `${store}/${n}`), ...(outside ? ['/elsewhere/x'] : [])]);
       const graph = { storeDir: store, paths: table } as unknown as StoreGraph;
-      const sorted = inByteOrder(listed);
+      const sorted = inByteOrder(packLatin1(listed));
       const expected = listed.map((n) => table.idOfName(n));
       expect(Array.from(sorted.readdirIndex, (i) => listed[i])).toEqual([...listed].sort(byBytes));
       expect(Array.from(matchNames(graph, sorted.names))).toEqual(Array.from(sorted.readdirIndex, (i) => expected[i]));
@@ -100,5 +101,20 @@ describe('matching a listing against the path table', () => {
       expect(entries.unregistered).toEqual(listed.filter((n) => table.idOfName(n) === -1));
       expect(entries.names).toEqual(listed);
     }), { numRuns: 500 });
+  });
+});
+
+describe('listStorePacked', () => {
+  it('packs the store paths of a big directory (its buffers grown many times) as listStore and the split see them', () => {
+    const root = mkdtempSync('/dev/shm/storegc-packed-');
+    dirs.push(root);
+    const names = [...Array.from({ length: 3000 }, (_, i) => `${h(i)}-p${i}${'x'.repeat(i % 50)}`), 'junk', 'x.lock'];
+    for (const n of names) writeFileSync(join(root, n), '');
+    const packed = listStorePacked(root);
+    const { names: valid, junk } = splitStoreEntries(listStore(root));
+    expect(junk).toEqual(packed.junk);
+    expect(Array.from(packed.readdirIndex, (i) => valid[i])).toEqual(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k)));
+    expect(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k))).toEqual([...valid].sort(byBytes));
+    expect(valid).toHaveLength(3000);
   });
 });
