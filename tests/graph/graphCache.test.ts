@@ -11,6 +11,7 @@ import { decode, encode } from '../../src/graph/cache/cacheFile.js';
 import { graphDifferences } from '../../src/graph/cache/compareGraphs.js';
 import { loadGraphCached } from '../../src/graph/cache/graphCache.js';
 import { loadGraph } from '../../src/graph/loadGraph.js';
+import { rowOf } from '../../src/graph/csr.js';
 import type { GraphCacheRequest } from '../../src/graph/cache/graphCache.js';
 import { NixDbReader } from '../../src/store/nixDb.js';
 import { NIX_28_SCHEMA } from '../support/nixDb.js';
@@ -172,6 +173,28 @@ describe('graph cache file', () => {
     } finally {
       chmodSync(join(w.stateDir, 'storegc'), 0o700);
     }
+  });
+
+  it('reads in full when a Refs or DerivationOutputs row was deleted other than with its path (the row counts differ)', () => {
+    const w = world();
+    const db = new Database(w.dbFile);
+    db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize) values (?, ?, ?, ?)').run(`${STORE}/cccccccccccccccccccccccccccccccc-c.drv`, 'sha256:0', 3, 30);
+    db.prepare('insert into Refs (referrer, reference) values (3, 1)').run();
+    db.prepare('insert into Refs (referrer, reference) values (3, 2)').run();
+    db.prepare('insert into DerivationOutputs (drv, id, path) values (3, ?, ?)').run('out', `${STORE}/dddddddddddddddddddddddddddddddd-d`);
+    db.prepare('insert into DerivationOutputs (drv, id, path) values (3, ?, ?)').run('dev', `${STORE}/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-e`);
+    load(w);
+    // Not the last row (that one is looked up by rowid): only the count tells.
+    db.prepare('delete from Refs where referrer = 2').run();
+    db.close();
+    const afterRefs = load(w);
+    expect(afterRefs.use).toMatchObject({ source: 'full', reason: 'Refs differ from the cache by more than Nix\'s own writes' });
+    expect([...rowOf(afterRefs.graph.references, afterRefs.graph.paths.idOf(`${STORE}/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b`))]).toEqual([]);
+    expect(load(w).use).toMatchObject({ source: 'unchanged' });
+    const again = new Database(w.dbFile);
+    again.prepare("delete from DerivationOutputs where id = 'out'").run();
+    again.close();
+    expect(load(w).use).toMatchObject({ source: 'full', reason: 'DerivationOutputs differ from the cache by more than Nix\'s own writes' });
   });
 
   it('never refreshes a database whose ValidPaths ids are not AUTOINCREMENT (they may be reused)', () => {
