@@ -56,7 +56,7 @@ interface World {
 
 /** Told what loadWorld knows as soon as it knows it. */
 interface Early {
-  /** With the graph cache's digest of it (none under --no-index). */
+  /** With the graph cache's key of it (none under --no-index). */
   readonly graph?: (graph: StoreGraph, key: string | undefined) => void;
   readonly roots?: (roots: readonly Root[]) => void;
   readonly edges?: (edges: KeepEdges) => void;
@@ -74,7 +74,7 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   early.graph?.(graph, key);
   const edges = buildKeepEdges(graph, settings);
   early.edges?.(edges);
-  // As `live` and `dead`: the graph's digest scopes the roots index's kept decisions ('unique'
+  // As `live` and `dead`: the graph's key scopes the roots index's kept decisions ('unique'
   // order makes roots of them again; 'sorted' classifies every entry).
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }), false, scope);

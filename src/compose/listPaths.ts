@@ -41,7 +41,7 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   // the store after the roots, in Nix's order (reference §5.5).
   const listing = startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
-  // The graph's digest (none without the graph cache, or with ca-derivations) scopes kept decisions.
+  // The graph's key (none without the graph cache, or with ca-derivations) scopes kept decisions.
   // Decisions kept for the graph this one was refreshed from are translated through its lineage.
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);

@@ -1,5 +1,5 @@
 /**
- * Where a graph came from, when it was refreshed from an earlier one: the earlier graph's digest
+ * Where a graph came from, when it was refreshed from an earlier one: the earlier graph's key
  * and the delta between them, as graph ids. Graph ids are ranks of the valid paths in byte order
  * (pathTable.ts), so the paths that stay keep their relative order and every earlier id has its
  * new id, or none, computable from the delta alone in one pass: no path is looked up. Caches
@@ -8,7 +8,7 @@
  */
 
 export interface GraphLineage {
-  /** The graph cache's digest of the graph this one was refreshed from. */
+  /** The graph cache's key of the graph this one was refreshed from. */
   readonly previousKey: string;
   /** How many paths that graph had. */
   readonly previousCount: number;

@@ -6,7 +6,7 @@
  * through a temporary link made in the store directory itself. So the saved usage stands in for
  * measuring only under the roots index's rule (src/roots/index/listing.ts) for the store
  * directory and for `.links` both: each unchanged since before the measure and quiet for the
- * margin then; and only for the same valid paths (the graph cache's digest, `CachedGraph.key`).
+ * margin then; and only for the same valid paths (the graph cache's key, `CachedGraph.key`).
  * Any path added or deleted, any optimisation, a damaged file: everything is measured again.
  *
  * A file gaining a link into `.links` without the store directory changing (optimising content
@@ -30,7 +30,7 @@ const DIGEST = 32;
 export interface DiskCacheRequest {
   readonly file: string;
   readonly realStoreDir: string;
-  /** The graph cache's digest of the valid paths measured (ids = path table ranks). */
+  /** The graph cache's key of the valid paths measured (ids = path table ranks). */
   readonly graphKey: string;
   /** Tests only: the quiet time the directories need before a measure is trusted. */
   readonly marginNs?: bigint;

@@ -4,7 +4,7 @@
  * against (-1 with its name where it is not valid), plus the junk names. It stands in for
  * reading the store directory again under the roots index's rule (src/roots/index/listing.ts):
  * the directory's identity (dev, ino, mtime, ctime) is unchanged and was already quiet for the
- * margin when the listing was read; and the graph is the same one (the graph cache's digest,
+ * margin when the listing was read; and the graph is the same one (the graph cache's key,
  * `CachedGraph.key`). Anything else, or a damaged file, means one readdir, as without it.
  * Otherwise the names, in byte order (packedListing.ts), are matched against the path table in
  * one pass over both.
@@ -30,7 +30,7 @@ const DIGEST = 32;
 export interface ListingCacheRequest {
   readonly file: string;
   readonly realStoreDir: string;
-  /** The graph cache's digest of `graph`. */
+  /** The graph cache's key of `graph`. */
   readonly graphKey: string;
   /** Tests only: the quiet time the directory needs before its listing is trusted. */
   readonly marginNs?: bigint;

@@ -38,6 +38,13 @@ function world(schema = NIX_28_SCHEMA): GraphCacheRequest & { file: string } {
   return { file: join(stateDir, 'storegc/graph-cache.bin'), stateDir, dbFile, storeDir: STORE };
 }
 
+/** A cache file with its graph's name zeroed. */
+function unnamed(file: Buffer): Buffer {
+  const name = Buffer.from(decode(file).key, 'hex');
+  const at = file.indexOf(name);
+  return Buffer.concat([file.subarray(0, at), Buffer.alloc(name.length), file.subarray(at + name.length)]);
+}
+
 function load(request: GraphCacheRequest) {
   const reader = NixDbReader.open(request.dbFile);
   try {
@@ -50,7 +57,8 @@ function load(request: GraphCacheRequest) {
 describe('graph cache file', () => {
   it('skips the refresh only for database files untouched since a quiet look, and sees the next write', () => {
     const w = world();
-    expect(load(w).use.source).toBe('full');
+    const first = load(w);
+    expect(first.use.source).toBe('full');
     // Just written: the files are not quiet yet, so the next run still compares rows.
     expect(load(w).use).toMatchObject({ source: 'unchanged', checked: 'rows' });
     expect(decode(readFileSync(w.file)).fingerprint).toBeUndefined();
@@ -60,6 +68,9 @@ describe('graph cache file', () => {
     expect(decode(readFileSync(w.file)).fingerprint).toMatch(/^db \d+:\d+:\d+:\d+:\d+ wal (none|\d+:\d+:\d+:\d+)$/);
     const trusted = load(w);
     expect(trusted.use).toMatchObject({ source: 'unchanged', checked: 'files' });
+    // Written again for the fingerprint, the same graph keeps its key (what is kept for it stands).
+    expect(trusted.key).toMatch(/^[0-9a-f]{56}$/);
+    expect(trusted.key).toBe(first.key);
     expect(trusted.graph.paths.size).toBe(2);
     // A commit right after: seen at once, however soon.
     const db = new Database(w.dbFile);
@@ -68,6 +79,9 @@ describe('graph cache file', () => {
     const after = load(w);
     expect(after.use).toMatchObject({ source: 'incremental', added: 1 });
     expect(after.graph.paths.size).toBe(3);
+    // Another graph, another key, and the next run reads it back under that key.
+    expect(after.key).not.toBe(first.key);
+    expect(load(w).key).toBe(after.key);
   });
 
   it('stays incremental when the last cached Refs row went with its invalidated path, and its rowid is reused', () => {
@@ -139,7 +153,8 @@ describe('graph cache file', () => {
       const { use, findings } = load(w);
       expect(use.source).toBe('full');
       expect(findings.map((f) => f.code)).toEqual(['index-rebuilt']);
-      expect(readFileSync(w.file).equals(good)).toBe(true);
+      // Rebuilt: the same bytes but for the graph's name, drawn anew (cacheFile.ts).
+      expect(unnamed(readFileSync(w.file)).equals(unnamed(good))).toBe(true);
     }
     // A version field changed in place (caught by the checksum before the version).
     const other = Buffer.from(good);

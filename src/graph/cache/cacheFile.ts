@@ -1,24 +1,25 @@
 /**
  * The graph cache file: magic, format version, a JSON header (the state dir, the database's
  * identity, the sections' lengths), then the graph built from the rows (graphBlob.ts; empty when
- * there is none) at an offset that is a multiple of 8, a SHA-256 of everything so far, then the
- * columns of CachedRows (numbers as raw float64 at multiples of 8 from the section's start, used
- * in place; text as UTF-8 bytes with an offset per row: textColumn.ts), and a SHA-256 of those. A run that finds the database untouched needs the graph
- * alone: `openCacheFile` reads the header and the graph (its arrays used in place, not copied)
- * and reads the rows only when asked — at 1.3M paths that is 254 of 551 MB read and hashed, and
- * no copy of either. The file's length is in its header, so a torn file is found at once; a
+ * there is none) at an offset that is a multiple of 8, a check field (checksum.ts: a CRC-32 of
+ * everything so far and the graph's random name, the key), then the columns of CachedRows
+ * (numbers as raw float64 at multiples of 8 from the section's start, used in place; text as
+ * UTF-8 bytes with an offset per row: textColumn.ts), and a CRC-32 of those. A run that finds the
+ * database untouched needs the graph alone: `openCacheFile` reads the header and the graph (its
+ * arrays used in place, not copied) and reads the rows only when asked — at 1.3M paths that is
+ * about half the file read and checked, and no copy of either. The file's length is in its header, so a torn file is found at once; a
  * damaged row is found when the rows are read. Written to a temporary file and renamed, so a
  * reader sees the old file or the new one.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { CHECK_LENGTH, checkField, crc32Of, crcIn, nameIn, nameOfKey, newGraphName } from './checksum.js';
 import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
 import { TextColumn } from './textColumn.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
-export const GRAPH_CACHE_VERSION = 5;
-const DIGEST = 32;
+export const GRAPH_CACHE_VERSION = 6;
+const DIGEST = CHECK_LENGTH;
 
 /** What the cache must match before any of its rows are used. */
 export interface CacheIdentity {
@@ -60,24 +61,29 @@ export interface CacheContent {
   readonly fingerprint?: string;
   /** The graph section, if any (graphBlob.ts), at an offset a multiple of 8 in its buffer. */
   readonly graph?: Buffer;
-  /** Names this content: the digest of header and graph (the store listing cache keys on it). */
+  /**
+   * Names this graph: random, drawn when it was first written and kept when the same graph is
+   * written again (the store listing cache, the liveness memo and the roots index's decisions key
+   * on it).
+   */
   readonly key: string;
   /** Where the graph came from, when it was refreshed from an earlier one (lineage.ts). */
   readonly lineage?: GraphLineage;
-  /** The rows (checked against their digest first). */
+  /** The rows (checked against their checksum first). */
   rows(): CachedRows;
 }
 
 /**
  * @param graph the graph built from exactly these rows (encodeGraph), if any.
  * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
+ * @param key the key this very graph was read with, to keep its name; a new one otherwise.
  */
-export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer {
-  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint, lineage));
+export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): Buffer {
+  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint, lineage, key));
 }
 
 /** `encode` as the pieces of the file: written as they are, nothing copied twice. */
-export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage): Buffer[] {
+export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): Buffer[] {
   const rowParts: Buffer[] = [];
   let rowsAt = 0;
   for (const name of NUMBER_COLUMNS) {
@@ -100,17 +106,14 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = [MAGIC, u32(GRAPH_CACHE_VERSION), u32(json.length), json];
   head.push(Buffer.alloc(pad(head.reduce((n, b) => n + b.length, 0))));
-  const hash = createHash('sha256');
-  for (const part of [...head, ...graphParts]) hash.update(part);
-  const rowsHash = createHash('sha256');
-  for (const part of rowParts) rowsHash.update(part);
-  return [...head, ...graphParts, hash.digest(), ...rowParts, rowsHash.digest()];
+  const name = (key === undefined ? undefined : nameOfKey(key)) ?? newGraphName();
+  return [...head, ...graphParts, checkField(crc32Of([...head, ...graphParts]), name), ...rowParts, checkField(crc32Of(rowParts))];
 }
 
 /** The key (CacheContent.key) of an encoded cache, from its parts. */
 export function keyOfParts(parts: readonly Buffer[], graph: readonly Buffer[] | undefined): string {
-  // The digest of header and graph follows the head (5 parts) and the graph's parts.
-  return parts[5 + (graph ?? []).length]!.toString('hex');
+  // The check field of header and graph follows the head (5 parts) and the graph's parts.
+  return nameIn(parts[5 + (graph ?? []).length]!);
 }
 
 /** A whole cache file in memory (tests, `index status`). */
@@ -132,8 +135,8 @@ export function openCacheFile(path: string | Buffer): CacheContent {
 function rowsAgain(path: string | Buffer, key: string): CachedRows {
   try {
     return withFile(path, (source) => {
-      // The graph section was checked when first read: here its stored digest alone says whether
-      // this is still that file (the rows have their own digest, checked when read).
+      // The graph section was checked when first read: here its stored name alone says whether
+      // this is still that file (the rows have their own checksum, checked when read).
       const content = parse(source, false);
       if (content.key !== key) throw new CacheDamaged('replaced while being read');
       return content.rows();
@@ -168,7 +171,7 @@ interface Source {
   read(at: number, length: number): Buffer;
 }
 
-/** @param checkGraph read the graph section and check it against its digest (else the digest is taken as read). */
+/** @param checkGraph read the graph section and check it against its checksum (else only the name is read). */
 function parse(source: Source, checkGraph = true): CacheContent {
   const fixed = MAGIC.length + 8;
   if (source.size < fixed + 2 * DIGEST) throw new CacheDamaged('not a storegc graph cache');
@@ -191,21 +194,20 @@ function parse(source: Source, checkGraph = true): CacheContent {
   const rowsAt = graphAt + graphLength + DIGEST;
   if (rowsAt + rowsLength + DIGEST !== source.size) throw new CacheDamaged('checksum mismatch (torn or damaged file: not the length its header says)');
   const graph = graphLength === 0 || !checkGraph ? undefined : source.read(graphAt, graphLength);
-  const digest = source.read(graphAt + graphLength, DIGEST);
+  const check = source.read(graphAt + graphLength, DIGEST);
   if (checkGraph) {
-    const hash = createHash('sha256').update(start).update(json).update(Buffer.alloc(graphAt - fixed - jsonLength));
-    if (graph !== undefined) hash.update(graph);
-    if (!hash.digest().equals(digest)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+    const parts = [start, json, Buffer.alloc(graphAt - fixed - jsonLength), ...(graph === undefined ? [] : [graph])];
+    if (crc32Of(parts) !== crcIn(check)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
   }
   return {
     identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno },
     ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}),
     ...(graph === undefined ? {} : { graph }),
-    key: digest.toString('hex'),
+    key: nameIn(check),
     ...(graph === undefined ? {} : lineageIn(header.lineage)),
     rows: () => {
       const body = source.read(rowsAt, rowsLength);
-      if (!createHash('sha256').update(body).digest().equals(source.read(rowsAt + rowsLength, DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+      if (crc32Of([body]) !== crcIn(source.read(rowsAt + rowsLength, DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
       return decodeRows(body, header.sequence);
     },
   };

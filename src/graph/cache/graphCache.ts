@@ -77,9 +77,9 @@ export interface GraphCacheRequest {
 export interface CachedGraph {
   readonly graph: StoreGraph;
   /**
-   * The digest of the cache file holding exactly this graph (read or written now); undefined
-   * when none does. Equal keys mean equal graphs: caches of what was matched against the graph
-   * (the store listing's ids) key on it.
+   * The name of this graph in the cache file holding it (read or written now: random, kept while
+   * the graph is the same; cacheFile.ts); undefined when none does. Equal keys mean equal graphs:
+   * caches of what was matched against the graph (the store listing's ids) key on it.
    */
   readonly key?: string;
   /**
@@ -120,7 +120,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   let rows: CachedRows;
   let use: GraphCacheUse;
   let reused = false;
-  // The refresh's delta, to say where the new graph came from (only from a stored graph with its digest).
+  // The refresh's delta, to say where the new graph came from (only from a stored graph with its key).
   let delta: { deletedIds: ReadonlySet<number>; watermark: number } | undefined;
   const graph = closing(() => db.snapshot(() => {
     let refreshed: RefreshedCache | undefined;
@@ -176,7 +176,8 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
       const graphParts = withGraph ? encodeGraph(graph) : undefined;
-      const parts = encodeParts(identity, rows!, graphParts, withGraph ? keep : undefined, lineage);
+      // The same graph written again (to keep a fingerprint) keeps its name.
+      const parts = encodeParts(identity, rows!, graphParts, withGraph ? keep : undefined, lineage, reused ? opened?.key : undefined);
       writeCache(file, parts);
       key = withGraph ? keyOfParts(parts, graphParts) : undefined;
     } catch (error) {

@@ -6,7 +6,7 @@
  * Classifying an entry depends on its name (and a link's target), the store dir and the graph's
  * ids and validity, nothing else. So decisions stand in for classifying again only for the same
  * listing (the one read at the same instant; the listing itself is reused under `canReuse`)
- * and the same scope: the graph cache's digest (equal digests, equal graphs) and store dir.
+ * and the same scope: the graph cache's key (equal keys, equal graphs) and store dir.
  * Links leaving the store are marked, never decided: their second hop can change without the
  * directory changing, so it is looked at in every scan.
  *
@@ -40,7 +40,7 @@ export interface DirDecisions {
 
 /** What decisions are kept for: they are used only where all of it is equal. */
 export interface DecisionScope {
-  /** The graph cache's digest and the store dir, as one string. */
+  /** The graph cache's key and the store dir, as one string. */
   readonly key: string;
   readonly storeDir: string;
   /** How many paths the graph has: a kept id at or above it is damage. */

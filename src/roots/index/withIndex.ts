@@ -39,7 +39,7 @@ export interface IndexedScan<T> {
 /**
  * @param rebuild ignore every cached listing (and drop them) — `index rebuild`.
  * @param decisions keep the decisions of classified listings, and offer those kept, in this
- *   scope (the graph's digest: see decisions.ts); the scan's `decisions` are saved.
+ *   scope (the graph's key: see decisions.ts); the scan's `decisions` are saved.
  */
 export async function withIndex<T extends { scan: TreeScan }>(settings: Settings, scan: (cache: ListingCache | undefined) => Promise<T>, rebuild = false, decisions?: DecisionScope): Promise<IndexedScan<T>> {
   const opened = openIndex(settings);

@@ -1,7 +1,7 @@
 /**
  * `dead` and `live` with kept root decisions print what they print with `--no-index`, after
  * changes that leave the roots directories untouched but change the graph (a path a root names
- * deleted, a path a dangling root names registered: the graph cache's digest changes, so the
+ * deleted, a path a dangling root names registered: the graph cache's key changes, so the
  * decisions kept for the old graph must not be used), and after changes to a roots directory;
  * damaged kept decisions are a warning and a rebuild, never used.
  */
