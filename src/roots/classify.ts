@@ -17,6 +17,21 @@ export type Decision =
 const IGNORE: Decision = { kind: 'ignore' };
 const ABSENT: Decision = { kind: 'ignore', absent: true };
 
+/** fileRootId: the name is not a store path's name (the file is ignored). */
+export const NOT_A_STORE_NAME = -1;
+/** fileRootId: named after a store path that is not valid (a root once it is registered). */
+export const NOT_VALID = -2;
+
+/**
+ * classifyEntry of a regular file named `base`, as the root's graph id alone (no Root, no
+ * string made), or NOT_A_STORE_NAME, or NOT_VALID.
+ */
+export function fileRootId(base: string, ids: NonNullable<ClassifyContext['ids']>): number {
+  if (!isValidBaseName(base)) return NOT_A_STORE_NAME;
+  const id = ids.idOfName(base);
+  return id === -1 ? NOT_VALID : id;
+}
+
 export interface ClassifyContext {
   readonly storeDir: string;
   readonly isValid: (path: string) => boolean;
@@ -30,12 +45,12 @@ export interface ClassifyContext {
 export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision {
   if (entry.type === 'file') {
     // A regular file named after a valid store path is a root; its contents are ignored.
-    const base = baseName(entry.path);
-    if (!isValidBaseName(base)) return IGNORE;
+    const base = entry.name ?? baseName(entry.path);
     if (ctx.ids !== undefined) {
-      const id = ctx.ids.idOfName(base);
-      return id === -1 ? ABSENT : { kind: 'root', root: { link: entry.path, path: `${ctx.storeDir}/${base}`, kind: 'file' }, id };
+      const id = fileRootId(base, ctx.ids);
+      return id === NOT_A_STORE_NAME ? IGNORE : id === NOT_VALID ? ABSENT : { kind: 'root', root: { link: entry.path, path: `${ctx.storeDir}/${base}`, kind: 'file' }, id };
     }
+    if (!isValidBaseName(base)) return IGNORE;
     const path = `${ctx.storeDir}/${base}`;
     return ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : ABSENT;
   }

@@ -9,10 +9,11 @@
  */
 import { display } from '../store/bytes.js';
 import { toStorePath } from '../store/storePath.js';
-import { classifyEntry, classifySecondHop, isAutoLink } from './classify.js';
+import { classifyEntry, classifySecondHop, fileRootId, isAutoLink, NOT_A_STORE_NAME } from './classify.js';
 import type { ClassifyContext, Decision } from './classify.js';
 import { isMissingEverywhere } from './followOutside.js';
-import { codeOf, INVALID, OUTSIDE } from './index/decisions.js';
+import { codeOf, INVALID, NOT_ROOT, OUTSIDE } from './index/decisions.js';
+import { baseName } from '../store/storePath.js';
 import type { DirDecisions } from './index/decisions.js';
 import type { RootTrees } from './readRootTrees.js';
 import type { DecidedDir } from './scanTree.js';
@@ -22,7 +23,7 @@ export interface TreeRoots {
   readonly roots: Root[];
   /** The graph id of each root (aligned with `roots`), -1 where the context gave none. */
   readonly rootIds: number[];
-  /** Roots of decided directories, as graph ids alone. */
+  /** Roots as graph ids alone: those of decided directories, and without asRoots regular files' (with ids). */
   readonly keptRootIds: number[];
   readonly findings: Finding[];
   /** Decisions made now for each listing the scan hands back for caching (when it was asked to keep them). */
@@ -31,8 +32,9 @@ export interface TreeRoots {
 
 /**
  * @param asRoots make a root (link, path, kind) of each decided entry kept as a root, with its
- *   id, as classifying it would (roots --sizes, which shows every link); otherwise such entries
- *   are only ids (keptRootIds: liveness needs nothing else). Needs the decided files' names.
+ *   id, as classifying it would (roots --sizes, which shows every link); otherwise such entries,
+ *   and regular files found roots when the context gives ids, are only ids (keptRootIds:
+ *   liveness needs nothing else). Needs the decided files' names.
  */
 export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: string, asRoots = false): TreeRoots {
   const roots: Root[] = [];
@@ -88,7 +90,7 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
       if (code >= 0 && asRoots) take({ kind: 'root', root: { link: `${dir}/${names![k]!}`, path: `${ctx.storeDir}/${names![k]!}`, kind: 'file' }, id: code });
       else if (code >= 0) keptRootIds.push(code);
       else if (code === INVALID && recheck) {
-        const decision = classifyEntry({ type: 'file', path: `${dir}/${names![k]!}` }, ctx);
+        const decision = classifyEntry({ type: 'file', path: `${dir}/${names![k]!}`, name: names![k]! }, ctx);
         take(decision);
         files[k] = codeOf(decision);
       }
@@ -114,12 +116,22 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
   };
 
   const record = spanRecorder(trees, made);
+  // Where liveness alone takes the roots (not asRoots, with ids), a regular file's root is its
+  // graph id alone, as a decided directory's: no Root and no path string for most roots.
+  const ids = asRoots ? undefined : ctx.ids;
   const { decided } = trees;
   let d = 0;
   for (let i = 0; ; i++) {
     while (d < decided.length && decided[d]!.at === i) i = takeDecided(decided[d++]!, i);
     if (i >= entries.length) break;
-    const decision = takeEntry(entries[i]!);
+    const entry = entries[i]!;
+    if (ids !== undefined && entry.type === 'file') {
+      const id = fileRootId(entry.name ?? baseName(entry.path), ids);
+      if (id >= 0) keptRootIds.push(id);
+      if (made !== undefined) record(i, id >= 0 ? id : id === NOT_A_STORE_NAME ? NOT_ROOT : INVALID);
+      continue;
+    }
+    const decision = takeEntry(entry);
     if (made !== undefined) record(i, codeOf(decision));
   }
   return { roots, rootIds, keptRootIds, findings, ...(made === undefined ? {} : { decisions: made }) };

@@ -142,7 +142,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const emit = (dir: string, listing: Listing, cached: boolean, entryCount = listing.files.length + listing.links.length): void => {
     counts.entryCount += entryCount;
     if (scope !== undefined && cached) spans.push({ dir, at: entries.length, files: listing.files.length, links: listing.links.length });
-    if (files) for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}` });
+    if (files) for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}`, name });
     for (const { name, target } of listing.links) {
       if (leaving === undefined || !isInStore(leaving, target)) entries.push({ type: 'symlink', path: `${dir}/${name}`, target });
     }

@@ -44,7 +44,8 @@ export interface Finding {
 
 /** An entry met while walking a roots tree (links are logical paths, binary strings). */
 export type TreeEntry =
-  | { readonly type: 'file'; readonly path: string }
+  /** `name`: the last component of `path`, when the scan had it as a listing's name (no slice of `path`). */
+  | { readonly type: 'file'; readonly path: string; readonly name?: string }
   | { readonly type: 'symlink'; readonly path: string; readonly target: string };
 
 export interface RootSet {
@@ -53,7 +54,8 @@ export interface RootSet {
   readonly rootIds?: readonly number[];
   /**
    * Further roots, as graph ids alone (no Root object, no link): entries of unchanged directories
-   * whose decisions the roots index kept for this graph. Only for liveness (order 'any').
+   * whose decisions the roots index kept for this graph, and regular files named after a valid
+   * path. Only for liveness (order 'any').
    */
   readonly keptRootIds?: Int32Array;
   /** Hash parts of temp roots: they protect every store entry sharing the hash (reference §5.6). */
