@@ -43,13 +43,14 @@ export interface FindRootsOptions {
 export async function findRoots(settings: Settings, isValid: (path: string) => boolean, options: FindRootsOptions = {}): Promise<RootSet & { readonly scan: TreeScan }> {
   const { mode = 'read', cache, order = 'sorted', ids } = options;
   const ctx: ClassifyContext = { storeDir: settings.storeDir, isValid, ...(ids === undefined ? {} : { ids }) };
-  // Kept decisions give roots as ids alone for liveness, which needs nothing else ('any'); in
-  // 'unique' order (roots --sizes) each becomes a root again, from the listing's names.
+  // Kept decisions, and regular files read now, give roots as ids alone for liveness, which needs
+  // nothing else ('any'); in 'unique' order (roots --sizes) each becomes a root again, from the
+  // listing's names, and in 'sorted' order (roots, why) every root is one with its link.
   const decided = ids === undefined || cache?.decisions === undefined ? undefined : cache.decisions;
   const scope = order === 'any' ? decided : order === 'unique' && decided !== undefined ? { ...decided, names: true } : undefined;
   const trees = await readRootTrees(settings, pLimit(settings.jobs), cache, options.io, true, scope);
   // With `ids` and in any order: each root's graph id, -1 where not known (temp roots).
-  const { roots, rootIds, keptRootIds, findings, decisions } = decideTrees(trees, ctx, settings.stateDir, order === 'unique');
+  const { roots, rootIds, keptRootIds, findings, decisions } = decideTrees(trees, ctx, settings.stateDir, order !== 'any');
   const scan: TreeScan = decisions === undefined ? trees.scan : { ...trees.scan, decisions };
 
   if (settings.runtimeRoots) {
