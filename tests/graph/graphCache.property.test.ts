@@ -236,7 +236,7 @@ function lineageMismatch(lineage: GraphLineage, before: StoreGraph, after: Store
  * @param pauseMs with `fingerprintMarginNs`: a pause before each step, longer than the kernel's
  *   timestamp tick, standing in for the margin a real run keeps (files quiet for 3 s).
  */
-function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigint, pauseMs = 0, patch: PatchOptions = {}): string[] {
+function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigint, pauseMs = 0, patch: PatchOptions = {}, rowsOnThreadFrom?: number): string[] {
   const dir = mkdtempSync('/dev/shm/storegc-gcache-');
   const world = new NixWorld(join(dir, 'var'));
   const cacheFile = join(dir, 'var/storegc/graph-cache.bin');
@@ -261,18 +261,20 @@ function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigi
       const reader = NixDbReader.open(world.dbFile);
       try {
         if (o.kind === 'concurrentWrite') {
-          // The writer commits after the cache's read transaction has begun: the cache must show
-          // the state before the write, and pick the write up on the next step.
+          // The writer commits after the cache's read transaction has taken its snapshot (the
+          // scan of ValidPaths is its first read, or follows one): the cache must show the state
+          // before the write, and pick the write up on the next step.
           expected = fullLoad(world.dbFile);
           const read = reader.validPathIdsAndSizes.bind(reader);
           reader.validPathIdsAndSizes = () => {
+            const scanned = read();
             world.apply(o);
-            return read();
+            return scanned;
           };
         } else {
           expected = fullLoad(world.dbFile);
         }
-        const request = { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh, patch, ...(fingerprintMarginNs === undefined ? {} : { fingerprintMarginNs }) };
+        const request = { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh, patch, ...(rowsOnThreadFrom === undefined ? {} : { rowsOnThreadFrom }), ...(fingerprintMarginNs === undefined ? {} : { fingerprintMarginNs }) };
         const loaded = loadGraphCached(reader, request);
         const { graph, use } = loaded;
         sources[use.source]++;
@@ -316,6 +318,14 @@ describe('graph cache', () => {
     expect(sources.patched).toBeGreaterThan(sources.incremental / 2);
     console.log(`graph cache steps: ${JSON.stringify(sources)}`);
   }, 60_000 + RUNS * 200);
+
+  it('equals a full load with the cached rows read on another thread', () => {
+    // Small caches' rows are read on the calling thread (a thread costs more than the read); here
+    // every one is read on its own thread, while the refresh scans ValidPaths.
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 12 }), (ops) => {
+      expect(run(ops, {}, undefined, 0, {}, 0)).toEqual([]);
+    }), { numRuns: Math.ceil(RUNS / 10) });
+  }, 120_000);
 
   it('equals a full load when untouched database files let it skip the refresh', () => {
     // The database files' fingerprint stands for the rows only once the files were quiet before

@@ -110,9 +110,9 @@ describe('graph cache file', () => {
     }
   });
 
-  it('reads only the graph while the database is untouched; damaged rows are found when they are read', () => {
+  it.each([['on this thread', undefined], ['on another thread', 0]])('reads only the graph while the database is untouched; damaged rows are found when they are read (%s)', (_, rowsOnThreadFrom) => {
     const w = world();
-    const request = { ...w, fingerprintMarginNs: 0n };
+    const request = { ...w, fingerprintMarginNs: 0n, ...(rowsOnThreadFrom === undefined ? {} : { rowsOnThreadFrom }) };
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     load(request);
     load(request);

@@ -12,6 +12,7 @@
  * reader sees the old file or the new one.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { SectionOnThread } from './rowsOnThread.js';
 import { CHECK_LENGTH, checkField, crc32Of, crcIn, nameIn, nameOfKey, newGraphName } from './checksum.js';
 import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
@@ -73,6 +74,12 @@ export interface CacheContent {
   rows(): CachedRows;
 }
 
+/** The rows being read on another thread (rowsOnThread.ts): `take` them once, or `close`. */
+export interface RowsSoon {
+  take(): CachedRows;
+  close(): void;
+}
+
 /**
  * @param graph the graph built from exactly these rows (encodeGraph), if any.
  * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
@@ -126,9 +133,58 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
  * The cache in `file`, the rows read from it only if asked for (the file is read again then, at
  * each call: nothing here keeps them, so the caller can let them go).
  */
-export function openCacheFile(path: string | Buffer): CacheContent {
-  const content = withFile(path, parse);
-  return { ...content, rows: () => rowsAgain(path, content.key) };
+export function openCacheFile(path: string | Buffer): CacheContent & { rowsSoon(fromBytes?: number): RowsSoon } {
+  const { section, ...content } = withFile(path, parse);
+  return { ...content, rows: () => rowsAgain(path, content.key), rowsSoon: (fromBytes = ROWS_ON_THREAD_FROM) => section.length >= fromBytes ? rowsSoon(path, content.key) : rowsHere(path, content.key) };
+}
+
+/**
+ * Rows sections smaller than this are read on the calling thread: starting a thread costs about
+ * what reading 8 MiB does (about 25,000 paths' rows).
+ */
+const ROWS_ON_THREAD_FROM = 8 << 20;
+
+/** RowsSoon on this thread, when they are taken. */
+function rowsHere(path: string | Buffer, key: string): RowsSoon {
+  return { take: () => rowsAgain(path, key), close: () => undefined };
+}
+
+/**
+ * `rowsAgain` with the bytes read and checked on another thread from now on, while the caller
+ * queries the database; read here when the thread cannot (or the file was replaced meanwhile).
+ */
+function rowsSoon(path: string | Buffer, key: string): RowsSoon {
+  let section: Section;
+  try {
+    section = withFile(path, (source) => {
+      const content = parse(source, false);
+      if (content.key !== key) throw new CacheDamaged('replaced while being read');
+      return content.section;
+    });
+  } catch {
+    // Said again, as rowsAgain says it, when the rows are taken.
+    return rowsHere(path, key);
+  }
+  const thread = new SectionOnThread({ path, dev: section.dev, ino: section.ino, at: section.at, length: section.length });
+  return {
+    take: () => {
+      const read = thread.take();
+      if (read === undefined) return rowsAgain(path, key);
+      if (read.crc !== section.crc) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+      return decodeRows(read.body, section.sequence);
+    },
+    close: () => thread.close(),
+  };
+}
+
+/** Where a file's rows section is, and what its check field says of it. */
+interface Section {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly at: number;
+  readonly length: number;
+  readonly crc: number;
+  readonly sequence: number;
 }
 
 /** The rows of the file, which must still hold the content named `key`. */
@@ -160,7 +216,8 @@ function withFile<T>(path: string | Buffer, use: (source: Source) => T): T {
       }
       return out;
     };
-    return use({ size: fstatSync(fd).size, read });
+    const st = fstatSync(fd, { bigint: true });
+    return use({ size: Number(st.size), dev: st.dev, ino: st.ino, read });
   } finally {
     closeSync(fd);
   }
@@ -168,11 +225,14 @@ function withFile<T>(path: string | Buffer, use: (source: Source) => T): T {
 
 interface Source {
   readonly size: number;
+  /** Device and inode of the file (0n for bytes in memory). */
+  readonly dev?: bigint;
+  readonly ino?: bigint;
   read(at: number, length: number): Buffer;
 }
 
 /** @param checkGraph read the graph section and check it against its checksum (else only the name is read). */
-function parse(source: Source, checkGraph = true): CacheContent {
+function parse(source: Source, checkGraph = true): CacheContent & { section: Section } {
   const fixed = MAGIC.length + 8;
   if (source.size < fixed + 2 * DIGEST) throw new CacheDamaged('not a storegc graph cache');
   const start = source.read(0, fixed);
@@ -195,6 +255,10 @@ function parse(source: Source, checkGraph = true): CacheContent {
   if (rowsAt + rowsLength + DIGEST !== source.size) throw new CacheDamaged('checksum mismatch (torn or damaged file: not the length its header says)');
   const graph = graphLength === 0 || !checkGraph ? undefined : source.read(graphAt, graphLength);
   const check = source.read(graphAt + graphLength, DIGEST);
+  const section: Section = {
+    dev: source.dev ?? 0n, ino: source.ino ?? 0n, at: rowsAt, length: rowsLength,
+    crc: crcIn(source.read(rowsAt + rowsLength, DIGEST)), sequence: header.sequence,
+  };
   if (checkGraph) {
     const parts = [start, json, Buffer.alloc(graphAt - fixed - jsonLength), ...(graph === undefined ? [] : [graph])];
     if (crc32Of(parts) !== crcIn(check)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
@@ -204,6 +268,7 @@ function parse(source: Source, checkGraph = true): CacheContent {
     ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}),
     ...(graph === undefined ? {} : { graph }),
     key: nameIn(check),
+    section,
     ...(graph === undefined ? {} : lineageIn(header.lineage)),
     rows: () => {
       const body = source.read(rowsAt, rowsLength);

@@ -26,6 +26,7 @@ import type { StoreGraph } from '../storeGraph.js';
 import { detachedRows, readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, encodeParts, keyOfParts } from './cacheFile.js';
+import type { RowsSoon } from './cacheFile.js';
 import { encodeGraph } from './graphBlob.js';
 import { graphCacheFile } from './cacheLocations.js';
 import { identityOf, readCache, writeCache } from './storedCache.js';
@@ -70,6 +71,8 @@ export interface GraphCacheRequest {
   readonly prefetchRefs?: boolean | 'unchecked';
   /** Tests only: Refs rows per page read on the other thread. */
   readonly prefetchPageRows?: number;
+  /** Tests only: the size from which the cached rows are read on another thread (cacheFile.ts; default 8 MiB). */
+  readonly rowsOnThreadFrom?: number;
   /** Tests only: how long the database files must have been quiet for their fingerprint to be kept. */
   readonly fingerprintMarginNs?: bigint;
 }
@@ -122,10 +125,12 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   let reused = false;
   // The refresh's delta, to say where the new graph came from (only from a stored graph with its key).
   let delta: { deletedIds: ReadonlySet<number>; watermark: number } | undefined;
+  // Cached rows to refresh: read on another thread while the database is queried (cacheFile.ts).
+  const soon = opened?.rows !== undefined ? opened.rowsSoon?.(request.rowsOnThreadFrom) : undefined;
   const graph = closing(() => db.snapshot(() => {
     let refreshed: RefreshedCache | undefined;
     try {
-      refreshed = opened === undefined ? undefined : refreshCached(db, opened, request);
+      refreshed = opened === undefined ? undefined : refreshCached(db, opened, request, soon);
       if (refreshed?.kind === 'current') {
         rows = refreshed.rows;
         use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
@@ -164,7 +169,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
     rows = all.rows();
     if (prefetch?.served === true) use = { ...use, refsOnThread: true };
     return built;
-  }), prefetch);
+  }), prefetch ?? soon);
   // Rewritten when the rows changed, to add the built graph it lacked (never with Realisations),
   // or to keep a fingerprint of files that have become quiet since.
   const addGraph = !reused && request.readDrvFile === undefined;
@@ -204,10 +209,12 @@ type RefreshedCache = (Extract<Refreshed, { kind: 'current' }> & { readonly wate
  * they changed, the result shares no memory with the rows read from the file (most of the file:
  * 300 MB at 1.3M paths), which are garbage once this returns, before a graph is patched or built.
  */
-function refreshCached(db: NixDbReader, opened: NonNullable<ReturnType<typeof readCache>>, request: GraphCacheRequest): RefreshedCache | undefined {
-  const cachedRows = opened.rows?.();
-  if (cachedRows === undefined) return undefined;
-  const refreshed = refreshRows(db, cachedRows, request.refresh, samePathIn(opened.graph, cachedRows));
+function refreshCached(db: NixDbReader, opened: NonNullable<ReturnType<typeof readCache>>, request: GraphCacheRequest, soon?: RowsSoon): RefreshedCache | undefined {
+  if (opened.rows === undefined) return undefined;
+  // The scan of ValidPaths first, while the rows are read on the other thread.
+  const scanned = soon === undefined ? undefined : db.validPathIdsAndSizes();
+  const cachedRows = soon === undefined ? opened.rows() : soon.take();
+  const refreshed = refreshRows(db, cachedRows, request.refresh, samePathIn(opened.graph, cachedRows), scanned);
   if (refreshed.kind !== 'current') return refreshed;
   return { ...refreshed, rows: refreshed.changed ? detachedRows(refreshed.rows, cachedRows) : refreshed.rows, watermark: cachedRows.sequence };
 }

@@ -63,8 +63,10 @@ export type Refreshed =
  * @param sameCachedPath whether the cached row `k` names the path the database now gives for its
  *   id; by default compares with the cached text column (the cache may answer from its stored
  *   graph instead, without parsing that column).
+ * @param scanned `db.validPathIdsAndSizes()` when the caller made it already in this transaction
+ *   (while the cached rows were read on another thread).
  */
-export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath.at(k)): Refreshed {
+export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath.at(k), scanned?: ReturnType<NixDbReader['validPathIdsAndSizes']>): Refreshed {
   const full = (reason: string): Refreshed => ({ kind: 'full', reason });
   const sequence = db.validPathsSequence();
   if (sequence === undefined || cached.sequence < 0) return full('ValidPaths ids are not AUTOINCREMENT: they may be reused');
@@ -72,7 +74,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const watermark = cached.sequence;
 
   // ValidPaths: every id and narSize, merged with the cache (both by id).
-  const now = db.validPathIdsAndSizes();
+  const now = scanned ?? db.validPathIdsAndSizes();
   const n = cached.vpId.length;
   const keep = new Uint8Array(n);
   const narSize = Float64Array.from(cached.vpNarSize);

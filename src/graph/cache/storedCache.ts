@@ -9,21 +9,22 @@ import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, CacheOutdated, openCacheFile } from './cacheFile.js';
-import type { CacheIdentity } from './cacheFile.js';
+import type { CacheIdentity, RowsSoon } from './cacheFile.js';
 import { decodeGraph } from './graphBlob.js';
 
 /**
  * The cached rows (read when called) if the file is intact and of this database, with the graph
  * built from them when it holds one for `graphStoreDir`; otherwise why not (a warning when
- * damaged or foreign). Rows found damaged when read throw CacheDamaged.
+ * damaged or foreign). Rows found damaged when read throw CacheDamaged. `rowsSoon` starts
+ * reading them on another thread (cacheFile.ts).
  */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: () => CachedRows; graph?: StoreGraph; key?: string; fingerprint?: string; lineage?: GraphLineage; reason?: string } | undefined {
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: () => CachedRows; rowsSoon?: (fromBytes?: number) => RowsSoon; graph?: StoreGraph; key?: string; fingerprint?: string; lineage?: GraphLineage; reason?: string } | undefined {
   try {
     const content = openCacheFile(fsPath(file));
     if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
     if (content.identity.dbDev !== identity.dbDev || content.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
     const graph = content.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(content.graph, graphStoreDir);
-    return { rows: content.rows, ...(graph === undefined ? {} : { graph, key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), ...(content.lineage === undefined ? {} : { lineage: content.lineage }) }) };
+    return { rows: content.rows, rowsSoon: content.rowsSoon, ...(graph === undefined ? {} : { graph, key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), ...(content.lineage === undefined ? {} : { lineage: content.lineage }) }) };
   } catch (error) {
     // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
     const code = (error as NodeJS.ErrnoException).code;
