@@ -3,7 +3,7 @@
  * and the delta between them, as graph ids. Graph ids are ranks of the valid paths in byte order
  * (pathTable.ts), so the paths that stay keep their relative order and every earlier id has its
  * new id, or none, computable from the delta alone in one pass: no path is looked up. Caches
- * keyed on the earlier digest (the roots index's kept decisions) translate their ids with it
+ * keyed on the earlier key (the roots index's kept decisions) translate their ids with it
  * instead of deciding everything again. Pure.
  */
 
