@@ -209,9 +209,19 @@ export class NixDbReader {
 
   /** Every ValidPaths id with its narSize (the one column Nix updates in place), by id. */
   validPathIdsAndSizes(): { ids: number[]; narSizes: (number | null)[] } {
-    const [ids, sizes] = this.handle().prepare(
-      'select json_group_array(id), json_group_array(narSize) from (select id, narSize from ValidPaths order by id)',
-    ).raw().get() as [string, string];
+    // A scan of the table itself goes by rowid (= id), and without the ordered subquery SQLite
+    // skips a copy of every row (at 1.3M paths 0.43-0.54 s against 0.59-0.66 s); the order is
+    // checked, not assumed (another plan could use an index), and asked for when it is not so.
+    const scan = this.columnsOfIdsAndSizes('select json_group_array(id), json_group_array(narSize) from ValidPaths');
+    const ids = scan.ids;
+    for (let k = 1; k < ids.length; k++) {
+      if (!(ids[k]! > ids[k - 1]!)) return this.columnsOfIdsAndSizes('select json_group_array(id), json_group_array(narSize) from (select id, narSize from ValidPaths order by id)');
+    }
+    return scan;
+  }
+
+  private columnsOfIdsAndSizes(query: string): { ids: number[]; narSizes: (number | null)[] } {
+    const [ids, sizes] = this.handle().prepare(query).raw().get() as [string, string];
     return { ids: JSON.parse(ids) as number[], narSizes: JSON.parse(sizes) as (number | null)[] };
   }
 

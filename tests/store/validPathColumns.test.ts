@@ -84,3 +84,24 @@ describe('NixDbReader.validPathColumns', () => {
     }
   });
 });
+
+describe('every ValidPaths id with its narSize', () => {
+  it('comes by id, even where an index would give the rows in another order', () => {
+    const file = database();
+    const reader = NixDbReader.open(file);
+    const expected = reader.validPathsAbove(0).map((r) => [r[0], r[3]]);
+    reader.close();
+    // An index of the operator's own, covering both columns: SQLite scans it, by narSize.
+    const db = new Database(file);
+    db.exec('create index ByNarSize on ValidPaths (narSize, id)');
+    expect(db.prepare('select json_group_array(id) from (select id, narSize from ValidPaths)').pluck().get()).not.toBe(JSON.stringify(expected.map((r) => r[0])));
+    db.close();
+    const again = NixDbReader.open(file);
+    try {
+      const { ids, narSizes } = again.validPathIdsAndSizes();
+      expect(ids.map((id, k) => [id, narSizes[k]])).toEqual(expected);
+    } finally {
+      again.close();
+    }
+  });
+});
