@@ -155,7 +155,8 @@ class NixWorld {
         if (id === undefined) return;
         db.transaction(() => {
           db.prepare('update ValidPaths set narSize = ?, hash = ? where id = ?').run(o.narSize === 0 ? null : 1000 + o.narSize, `sha256:${o.narSize}`, id);
-          for (const p of [o.pick, ...o.picks]) {
+          // Re-registered with references (itself among them), or with none: then ValidPaths alone changes.
+          for (const p of o.picks.length === 0 ? [] : [o.pick, ...o.picks]) {
             const ref = this.pick(p);
             if (ref !== undefined) db.prepare('insert or replace into Refs (referrer, reference) values (?, ?)').run(id, ref);
           }
@@ -366,7 +367,10 @@ describe('graph cache', () => {
   });
 
   it('is caught by the same property with narSize updates not looked for', () => {
-    const result = fc.check(fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => run(ops, { skipNarSizeCheck: true }).length === 0), { numRuns: RUNS });
+    // A path without references re-registered with another narSize: no Refs row changes with it.
+    const shortest: Op[] = [{ kind: 'register', count: 1, picks: [], drv: false, deriver: 0 }, { kind: 'reregister', pick: 0, picks: [], narSize: 3 }];
+    expect(run([...shortest])).toEqual([]);
+    const result = fc.check(fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => run(ops, { skipNarSizeCheck: true }).length === 0), { numRuns: RUNS, examples: [[[...shortest]]] });
     expect(result.failed).toBe(true);
     expect(JSON.stringify(result.counterexample)).toContain('reregister');
   });

@@ -147,8 +147,8 @@ describe('graph cache file', () => {
     expect(load(w).use.source).toBe('full');
     expect(load(w).use.source).toBe('unchanged');
     const good = readFileSync(w.file);
-    const { identity, rows } = decode(good);
-    for (const bad of [encode({ ...identity, stateDir: '/elsewhere' }, rows), Buffer.from('SQLite format 3\0 not a graph cache'), Buffer.alloc(0)]) {
+    const { identity, rows, graph } = decode(good);
+    for (const bad of [encode({ ...identity, stateDir: '/elsewhere' }, rows, [graph!]), Buffer.from('SQLite format 3\0 not a graph cache'), Buffer.alloc(0)]) {
       writeFileSync(w.file, bad);
       const { use, findings } = load(w);
       expect(use.source).toBe('full');
@@ -166,8 +166,8 @@ describe('graph cache file', () => {
   it('is not used for another database file, and says so without a warning', () => {
     const w = world();
     load(w);
-    const { identity, rows } = decode(readFileSync(w.file));
-    writeFileSync(w.file, encode({ ...identity, dbIno: identity.dbIno + 1 }, rows));
+    const { identity, rows, graph } = decode(readFileSync(w.file));
+    writeFileSync(w.file, encode({ ...identity, dbIno: identity.dbIno + 1 }, rows, [graph!]));
     const { use, findings } = load(w);
     expect(use).toMatchObject({ source: 'full', reason: 'another database file (inode changed)' });
     expect(findings).toEqual([]);

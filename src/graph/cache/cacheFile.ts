@@ -4,7 +4,8 @@
  * there is none) at an offset that is a multiple of 8, a check field (checksum.ts: a CRC-32 of
  * everything so far and the graph's random name, the key), then the columns of CachedRows
  * (numbers as raw float64 at multiples of 8 from the section's start, used in place; text as
- * UTF-8 bytes with an offset per row: textColumn.ts), and a CRC-32 of those. A run that finds the
+ * UTF-8 bytes with an offset per row: textColumn.ts; the paths only when there is no graph,
+ * which holds them otherwise), and a CRC-32 of those. A run that finds the
  * database untouched needs the graph alone: `openCacheFile` reads the header and the graph (its
  * arrays used in place, not copied) and reads the rows only when asked — at 1.3M paths that is
  * about half the file read and checked, and no copy of either. The file's length is in its header, so a torn file is found at once; a
@@ -19,7 +20,7 @@ import type { CachedRows } from './cachedRows.js';
 import { TextColumn } from './textColumn.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
-export const GRAPH_CACHE_VERSION = 6;
+export const GRAPH_CACHE_VERSION = 7;
 const DIGEST = CHECK_LENGTH;
 
 /** What the cache must match before any of its rows are used. */
@@ -54,6 +55,8 @@ interface Header extends CacheIdentity {
   readonly lineage?: StoredLineage;
   readonly graphLength: number;
   readonly rowsLength: number;
+  /** The rows section has no paths column: the graph holds each id's path (CachedRows.vpPath). */
+  readonly pathsInGraph?: boolean;
 }
 
 /** A cache file as read: the header's facts and the graph section, the rows on demand. */
@@ -101,7 +104,14 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
     rowParts.push(u32(column.length), u32(column instanceof Uint32Array ? 1 : 0), Buffer.alloc(gap), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
     rowsAt += 8 + gap + column.byteLength;
   }
-  for (const name of TEXT_COLUMNS) rowParts.push(...rows[name].parts());
+  // With a graph, the paths are its own (found by ValidPaths id): not written twice.
+  const pathsInGraph = graph !== undefined;
+  for (const name of TEXT_COLUMNS) {
+    const column = rows[name];
+    if (name === 'vpPath' && pathsInGraph) continue;
+    if (column === undefined) throw new Error('graph cache: rows without their paths can only be written with their graph');
+    rowParts.push(...column.parts());
+  }
   const graphParts = graph ?? [];
   const header: Header = {
     ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }),
@@ -109,6 +119,7 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
       lineage: { previousKey: lineage.previousKey, previousCount: lineage.previousCount, deleted: [...lineage.deleted], added: [...lineage.added] },
     }),
     graphLength: graphParts.reduce((n, b) => n + b.length, 0), rowsLength: rowParts.reduce((n, b) => n + b.length, 0),
+    ...(pathsInGraph ? { pathsInGraph } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = [MAGIC, u32(GRAPH_CACHE_VERSION), u32(json.length), json];
@@ -171,7 +182,7 @@ function rowsSoon(path: string | Buffer, key: string): RowsSoon {
       const read = thread.take();
       if (read === undefined) return rowsAgain(path, key);
       if (read.crc !== section.crc) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
-      return decodeRows(read.body, section.sequence);
+      return decodeRows(read.body, section);
     },
     close: () => thread.close(),
   };
@@ -185,6 +196,7 @@ interface Section {
   readonly length: number;
   readonly crc: number;
   readonly sequence: number;
+  readonly pathsInGraph: boolean;
 }
 
 /** The rows of the file, which must still hold the content named `key`. */
@@ -253,11 +265,13 @@ function parse(source: Source, checkGraph = true): CacheContent & { section: Sec
   if (!Number.isSafeInteger(graphLength) || !Number.isSafeInteger(rowsLength) || graphLength < 0 || rowsLength < 0) throw new CacheDamaged('header: bad lengths');
   const rowsAt = graphAt + graphLength + DIGEST;
   if (rowsAt + rowsLength + DIGEST !== source.size) throw new CacheDamaged('checksum mismatch (torn or damaged file: not the length its header says)');
+  const pathsInGraph = header.pathsInGraph === true;
+  if (pathsInGraph && graphLength === 0) throw new CacheDamaged('header: the paths are in a graph the file lacks');
   const graph = graphLength === 0 || !checkGraph ? undefined : source.read(graphAt, graphLength);
   const check = source.read(graphAt + graphLength, DIGEST);
   const section: Section = {
     dev: source.dev ?? 0n, ino: source.ino ?? 0n, at: rowsAt, length: rowsLength,
-    crc: crcIn(source.read(rowsAt + rowsLength, DIGEST)), sequence: header.sequence,
+    crc: crcIn(source.read(rowsAt + rowsLength, DIGEST)), sequence: header.sequence, pathsInGraph,
   };
   if (checkGraph) {
     const parts = [start, json, Buffer.alloc(graphAt - fixed - jsonLength), ...(graph === undefined ? [] : [graph])];
@@ -273,7 +287,7 @@ function parse(source: Source, checkGraph = true): CacheContent & { section: Sec
     rows: () => {
       const body = source.read(rowsAt, rowsLength);
       if (crc32Of([body]) !== crcIn(source.read(rowsAt + rowsLength, DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
-      return decodeRows(body, header.sequence);
+      return decodeRows(body, section);
     },
   };
 }
@@ -286,7 +300,7 @@ function lineageIn(stored: unknown): { lineage?: GraphLineage } {
   return { lineage: { previousKey: l.previousKey, previousCount: l.previousCount!, deleted: Int32Array.from(l.deleted), added: Int32Array.from(l.added) } };
 }
 
-function decodeRows(body: Buffer, sequence: number): CachedRows {
+function decodeRows(body: Buffer, { sequence, pathsInGraph }: Pick<Section, 'sequence' | 'pathsInGraph'>): CachedRows {
   let at = 0;
   const take = (length: number): Buffer => {
     if (at + length > body.length) throw new CacheDamaged('truncated');
@@ -307,6 +321,7 @@ function decodeRows(body: Buffer, sequence: number): CachedRows {
     columns[name] = kind === 1 ? new Uint32Array(source.buffer, source.byteOffset, n) : new Float64Array(source.buffer, source.byteOffset, n);
   }
   for (const name of TEXT_COLUMNS) {
+    if (name === 'vpPath' && pathsInGraph) continue;
     try {
       columns[name] = TextColumn.fromParts(take);
     } catch (error) {
@@ -317,7 +332,7 @@ function decodeRows(body: Buffer, sequence: number): CachedRows {
   const rows = columns as unknown as CachedRows;
   if (rows.vpNarSize.length !== rows.vpId.length || rows.vpRegTime.length !== rows.vpId.length
     || rows.refReferrer.length !== rows.refRowid.length || rows.refReference.length !== rows.refRowid.length || rows.doDrv.length !== rows.doRowid.length
-    || rows.vpPath.length !== rows.vpId.length || rows.vpDeriver.length !== rows.vpId.length || rows.doName.length !== rows.doRowid.length || rows.doPath.length !== rows.doRowid.length) {
+    || (rows.vpPath !== undefined && rows.vpPath.length !== rows.vpId.length) || rows.vpDeriver.length !== rows.vpId.length || rows.doName.length !== rows.doRowid.length || rows.doPath.length !== rows.doRowid.length) {
     throw new CacheDamaged('columns of different lengths');
   }
   return rows;

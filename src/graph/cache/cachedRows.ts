@@ -15,7 +15,12 @@ export interface CachedRows {
   /** sqlite_sequence for ValidPaths when read: every later path has a larger id; -1 without AUTOINCREMENT (never refreshed). */
   readonly sequence: number;
   readonly vpId: Float64Array;
-  readonly vpPath: TextColumn;
+  /**
+   * Absent in rows read from a cache file that holds their graph: each id's path is the graph's
+   * (its node with that ValidPaths id), and at 1.3M paths the column was a third of the file.
+   * Such rows can only patch that graph (patchGraph.ts), never build one.
+   */
+  readonly vpPath?: TextColumn;
   readonly vpDeriver: TextColumn;
   /** NaN where the column is null. */
   readonly vpNarSize: Float64Array;
@@ -95,17 +100,22 @@ const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
  * keep whole.
  */
 export function detachedRows(rows: CachedRows, old: CachedRows): CachedRows {
-  const oldBuffers = new Set<ArrayBufferLike>([...NUMBER_COLUMNS.map((name) => old[name].buffer), ...TEXT_COLUMNS.map((name) => old[name].buffer)]);
+  const oldBuffers = new Set<ArrayBufferLike>([...NUMBER_COLUMNS.map((name) => old[name].buffer), ...TEXT_COLUMNS.flatMap((name) => old[name]?.buffer ?? [])]);
   const out: Record<string, unknown> = { ...rows };
   for (const name of NUMBER_COLUMNS) if (oldBuffers.has(rows[name].buffer)) out[name] = rows[name].slice();
-  for (const name of TEXT_COLUMNS) if (oldBuffers.has(rows[name].buffer)) out[name] = rows[name].copy();
+  for (const name of TEXT_COLUMNS) if (rows[name] !== undefined && oldBuffers.has(rows[name].buffer)) out[name] = rows[name].copy();
   return out as unknown as CachedRows;
 }
 
-/** The rows as `buildGraph` reads them; Realisations (never cached) come from `db`. */
-export function rowSource(rows: CachedRows, db: Pick<NixDbReader, 'realisations'>): GraphRowSource {
+/**
+ * The rows as `buildGraph` reads them; Realisations (never cached) come from `db`. Undefined for
+ * rows without their paths (read with their graph: they can only patch it).
+ */
+export function rowSource(rows: CachedRows, db: Pick<NixDbReader, 'realisations'>): GraphRowSource | undefined {
+  const paths = rows.vpPath;
+  if (paths === undefined) return undefined;
   return {
-    validPathColumns: () => ({ ids: rows.vpId, narSize: rows.vpNarSize, registrationTime: rows.vpRegTime, paths: rows.vpPath, derivers: rows.vpDeriver }),
+    validPathColumns: () => ({ ids: rows.vpId, narSize: rows.vpNarSize, registrationTime: rows.vpRegTime, paths, derivers: rows.vpDeriver }),
     refChunks: () => [{ referrers: rows.refReferrer, references: rows.refReference }],
     *derivationOutputs(): IterableIterator<DerivationOutputRow> {
       for (let i = 0; i < rows.doDrv.length; i++) yield [rows.doDrv[i]!, rows.doName.at(i)!, rows.doPath.at(i)!];

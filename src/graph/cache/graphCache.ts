@@ -140,6 +140,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
         }
         const { watermark } = refreshed;
         delta = { deletedIds: refreshed.deletedIds, watermark };
+        let unpatched = 'no stored graph';
         if (opened?.graph !== undefined && request.readDrvFile === undefined) {
           const { since } = refreshed;
           const refreshedRows = refreshed.rows;
@@ -152,8 +153,13 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
             use = { ...use!, patched: true };
             return patched;
           }
+          unpatched = patched;
         }
-        return buildGraph(rowSource(rows, db), request.storeDir, request.readDrvFile);
+        const source = rowSource(rows, db);
+        if (source !== undefined) return buildGraph(source, request.storeDir, request.readDrvFile);
+        // Rows stored with their graph have no paths of their own: what the patch cannot do is a full load.
+        delta = undefined;
+        refreshed = { kind: 'full', reason: `the stored graph could not be patched (${unpatched})` };
       }
     } catch (error) {
       // A text column that does not parse (checked only when first read): as a damaged file.

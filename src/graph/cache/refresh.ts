@@ -60,14 +60,17 @@ export type Refreshed =
   | { readonly kind: 'full'; readonly reason: string };
 
 /**
- * @param sameCachedPath whether the cached row `k` names the path the database now gives for its
- *   id; by default compares with the cached text column (the cache may answer from its stored
- *   graph instead, without parsing that column).
+ * @param samePath whether the cached row `k` names the path the database now gives for its
+ *   id (the cache answers from its stored graph); by default compares with the cached paths
+ *   column, and without one (rows stored with their graph) the refresh cannot check: full load.
  * @param scanned `db.validPathIdsAndSizes()` when the caller made it already in this transaction
  *   (while the cached rows were read on another thread).
  */
-export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, sameCachedPath = (k: number, path: string | undefined): boolean => path === cached.vpPath.at(k), scanned?: ReturnType<NixDbReader['validPathIdsAndSizes']>): Refreshed {
+export function refreshRows(db: NixDbReader, cached: CachedRows, options: RefreshOptions = {}, samePath?: (k: number, path: string | undefined) => boolean, scanned?: ReturnType<NixDbReader['validPathIdsAndSizes']>): Refreshed {
   const full = (reason: string): Refreshed => ({ kind: 'full', reason });
+  const paths = cached.vpPath;
+  const sameCachedPath = samePath ?? (paths === undefined ? undefined : (k: number, path: string | undefined): boolean => path === paths.at(k));
+  if (sameCachedPath === undefined) return full('the cached rows\' paths are in a graph that was not read');
   const sequence = db.validPathsSequence();
   if (sequence === undefined || cached.sequence < 0) return full('ValidPaths ids are not AUTOINCREMENT: they may be reused');
   if (sequence < cached.sequence) return full('the database\'s path counter went back (another database?)');
@@ -119,7 +122,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const rows: CachedRows = {
     sequence,
     vpId: concat(vpIndex.map((k) => cached.vpId[k]!), added.map((r) => r[0]), m),
-    vpPath: cached.vpPath.select(keep, added.map((r) => r[1])),
+    ...(paths === undefined ? {} : { vpPath: paths.select(keep, added.map((r) => r[1])) }),
     vpDeriver: cached.vpDeriver.select(keep, added.map((r) => r[2])),
     vpNarSize: concat(vpIndex.map((k) => narSize[k]!), added.map((r) => r[3] ?? Number.NaN), m),
     vpRegTime: concat(vpIndex.map((k) => cached.vpRegTime[k]!), added.map((r) => r[4]), m),
