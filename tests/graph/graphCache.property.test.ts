@@ -294,6 +294,10 @@ function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigi
           if (diffAgain.length > 0) return [`after ${JSON.stringify(o)}, read again from the stored graph:`, ...diffAgain];
           const badAgain = checkLineage(again);
           if (badAgain !== undefined) return [`after ${JSON.stringify(o)}, read again: lineage: ${badAgain}`];
+          // The same graph read back keeps its name and the lineage it was written with.
+          if (again.use.source === 'unchanged' && loaded.key !== undefined && (again.key !== loaded.key || again.lineage?.previousKey !== loaded.lineage?.previousKey)) {
+            return [`after ${JSON.stringify(o)}, read again: key ${again.key} lineage ${again.lineage?.previousKey}, written as ${loaded.key} lineage ${loaded.lineage?.previousKey}`];
+          }
         }
       } finally {
         reader.close();

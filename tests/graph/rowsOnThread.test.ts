@@ -22,15 +22,23 @@ describe('a file section read on another thread', () => {
     const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251));
     writeFileSync(file, bytes);
     const { dev, ino } = statSync(file, { bigint: true });
-    const read = new SectionOnThread({ path: file, dev, ino, at: 1000, length: 50_000 }).take();
+    const [read] = new SectionOnThread({ path: file, dev, ino, sections: [{ at: 1000, length: 50_000 }] }).take()!;
     expect(read?.body.equals(bytes.subarray(1000, 51_000))).toBe(true);
     expect(read?.crc).toBe(crc32(bytes.subarray(1000, 51_000)));
+    // Two sections, in order, the first's CRC continuing one of what precedes it.
+    const head = crc32(bytes.subarray(0, 10));
+    const both = new SectionOnThread({ path: file, dev, ino, sections: [{ at: 10, length: 5000, crc: head }, { at: 60_000, length: 0 }, { at: 70_000, length: 30_000 }] }).take()!;
+    expect(both.map((b) => b.body.length)).toEqual([5000, 0, 30_000]);
+    expect(both[0]!.crc).toBe(crc32(bytes.subarray(0, 5010)));
+    expect(both[1]!.crc).toBe(0);
+    expect(both[2]!.body.equals(bytes.subarray(70_000))).toBe(true);
+    expect(both[2]!.crc).toBe(crc32(bytes.subarray(70_000)));
     // Replaced by rename: same name, other inode.
     writeFileSync(join(dir, 'new.bin'), bytes);
     renameSync(join(dir, 'new.bin'), file);
-    expect(new SectionOnThread({ path: file, dev, ino, at: 1000, length: 50_000 }).take()).toBeUndefined();
+    expect(new SectionOnThread({ path: file, dev, ino, sections: [{ at: 1000, length: 50_000 }] }).take()).toBeUndefined();
     // Shorter than the section: nothing either.
     const now = statSync(file, { bigint: true });
-    expect(new SectionOnThread({ path: file, dev: now.dev, ino: now.ino, at: 90_000, length: 50_000 }).take()).toBeUndefined();
+    expect(new SectionOnThread({ path: file, dev: now.dev, ino: now.ino, sections: [{ at: 1000, length: 10 }, { at: 90_000, length: 50_000 }] }).take()).toBeUndefined();
   });
 });

@@ -63,7 +63,9 @@ interface Header extends CacheIdentity {
 export interface CacheContent {
   readonly identity: CacheIdentity;
   readonly fingerprint?: string;
-  /** The graph section, if any (graphBlob.ts), at an offset a multiple of 8 in its buffer. */
+  /** The file holds a graph section (read now or later: `graph`, `soon`). */
+  readonly hasGraph: boolean;
+  /** The graph section if it was read now (graphBlob.ts), at an offset a multiple of 8 in its buffer. */
   readonly graph?: Buffer;
   /**
    * Names this graph: random, drawn when it was first written and kept when the same graph is
@@ -77,9 +79,12 @@ export interface CacheContent {
   rows(): CachedRows;
 }
 
-/** The rows being read on another thread (rowsOnThread.ts): `take` them once, or `close`. */
-export interface RowsSoon {
-  take(): CachedRows;
+/**
+ * The rows, and the graph section when it was not read at first, being read on another thread
+ * (rowsOnThread.ts): `take` them once (checked against their checksums), or `close`.
+ */
+export interface SectionsSoon {
+  take(): { readonly graph?: Buffer; readonly rows: CachedRows };
   close(): void;
 }
 
@@ -141,51 +146,70 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
 }
 
 /**
- * The cache in `file`, the rows read from it only if asked for (the file is read again then, at
- * each call: nothing here keeps them, so the caller can let them go).
+ * The cache in `file`, its graph read now if `graphNow` says so given the header's database
+ * fingerprint (else by `soon`), the rows only if asked for (the file is read again then, at each
+ * call: nothing here keeps them, so the caller can let them go).
  */
-export function openCacheFile(path: string | Buffer): CacheContent & { rowsSoon(fromBytes?: number): RowsSoon } {
-  const { section, ...content } = withFile(path, parse);
-  return { ...content, rows: () => rowsAgain(path, content.key), rowsSoon: (fromBytes = ROWS_ON_THREAD_FROM) => section.length >= fromBytes ? rowsSoon(path, content.key) : rowsHere(path, content.key) };
+export function openCacheFile(path: string | Buffer, graphNow: (fingerprint: string | undefined) => boolean = () => true): CacheContent & { soon(fromBytes?: number): SectionsSoon } {
+  const { section, graphSection, ...content } = withFile(path, (source) => parse(source, graphNow));
+  const withGraph = content.hasGraph && content.graph === undefined;
+  return {
+    ...content,
+    rows: () => rowsAgain(path, content.key),
+    soon: (fromBytes = ON_THREAD_FROM) => section.length + (withGraph ? graphSection.length : 0) >= fromBytes ? sectionsSoon(path, content.key, withGraph) : sectionsHere(path, content.key, withGraph),
+  };
 }
 
 /**
- * Rows sections smaller than this are read on the calling thread: starting a thread costs about
- * what reading 8 MiB does (about 25,000 paths' rows).
+ * Sections smaller than this together are read on the calling thread: starting a thread costs
+ * about what reading 8 MiB does (about 25,000 paths' rows).
  */
-const ROWS_ON_THREAD_FROM = 8 << 20;
+const ON_THREAD_FROM = 8 << 20;
 
-/** RowsSoon on this thread, when they are taken. */
-function rowsHere(path: string | Buffer, key: string): RowsSoon {
-  return { take: () => rowsAgain(path, key), close: () => undefined };
+/** SectionsSoon on this thread, when they are taken. */
+function sectionsHere(path: string | Buffer, key: string, withGraph: boolean): SectionsSoon {
+  return { take: () => (withGraph ? graphAndRowsAgain(path, key) : { rows: rowsAgain(path, key) }), close: () => undefined };
 }
 
 /**
- * `rowsAgain` with the bytes read and checked on another thread from now on, while the caller
- * queries the database; read here when the thread cannot (or the file was replaced meanwhile).
+ * `sectionsHere` with the bytes read and checked on another thread from now on, while the
+ * caller queries the database; read here when the thread cannot (or the file was replaced
+ * meanwhile).
  */
-function rowsSoon(path: string | Buffer, key: string): RowsSoon {
-  let section: Section;
+function sectionsSoon(path: string | Buffer, key: string, withGraph: boolean): SectionsSoon {
+  let found: { section: Section; graphSection: GraphSection };
   try {
-    section = withFile(path, (source) => {
+    found = withFile(path, (source) => {
       const content = parse(source, false);
       if (content.key !== key) throw new CacheDamaged('replaced while being read');
-      return content.section;
+      return content;
     });
   } catch {
     // Said again, as rowsAgain says it, when the rows are taken.
-    return rowsHere(path, key);
+    return sectionsHere(path, key, withGraph);
   }
-  const thread = new SectionOnThread({ path, dev: section.dev, ino: section.ino, at: section.at, length: section.length });
+  const { section, graphSection } = found;
+  const rowsPart = { at: section.at, length: section.length };
+  const thread = new SectionOnThread({ path, dev: section.dev, ino: section.ino, sections: withGraph ? [graphSection, rowsPart] : [rowsPart] });
   return {
     take: () => {
       const read = thread.take();
-      if (read === undefined) return rowsAgain(path, key);
-      if (read.crc !== section.crc) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
-      return decodeRows(read.body, section);
+      if (read === undefined) return sectionsHere(path, key, withGraph).take();
+      const rows = read[read.length - 1]!;
+      if (rows.crc !== section.crc || (withGraph && read[0]!.crc !== graphSection.check)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+      return { ...(withGraph ? { graph: read[0]!.body } : {}), rows: decodeRows(rows.body, section) };
     },
     close: () => thread.close(),
   };
+}
+
+/** Where a file's graph section is; `crc`: that of the header before it, which its check continues. */
+interface GraphSection {
+  readonly at: number;
+  readonly length: number;
+  readonly crc: number;
+  /** The CRC its check field holds (of the header and the graph). */
+  readonly check: number;
 }
 
 /** Where a file's rows section is, and what its check field says of it. */
@@ -201,13 +225,18 @@ interface Section {
 
 /** The rows of the file, which must still hold the content named `key`. */
 function rowsAgain(path: string | Buffer, key: string): CachedRows {
+  return graphAndRowsAgain(path, key, false).rows;
+}
+
+/** The rows, and with `withGraph` the graph section checked, of the file, which must still hold the content named `key`. */
+function graphAndRowsAgain(path: string | Buffer, key: string, withGraph = true): { graph?: Buffer; rows: CachedRows } {
   try {
     return withFile(path, (source) => {
-      // The graph section was checked when first read: here its stored name alone says whether
-      // this is still that file (the rows have their own checksum, checked when read).
-      const content = parse(source, false);
+      // Without the graph, its stored name alone says whether this is still the file first
+      // read (the rows have their own checksum, checked when read).
+      const content = parse(source, withGraph);
       if (content.key !== key) throw new CacheDamaged('replaced while being read');
-      return content.rows();
+      return { ...(content.graph === undefined ? {} : { graph: content.graph }), rows: content.rows() };
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -243,8 +272,11 @@ interface Source {
   read(at: number, length: number): Buffer;
 }
 
-/** @param checkGraph read the graph section and check it against its checksum (else only the name is read). */
-function parse(source: Source, checkGraph = true): CacheContent & { section: Section } {
+/**
+ * @param graphNow read the graph section and check it against its checksum (else only the name
+ *   is read), or whether to, given the header's fingerprint.
+ */
+function parse(source: Source, graphNow: boolean | ((fingerprint: string | undefined) => boolean) = true): CacheContent & { section: Section; graphSection: GraphSection } {
   const fixed = MAGIC.length + 8;
   if (source.size < fixed + 2 * DIGEST) throw new CacheDamaged('not a storegc graph cache');
   const start = source.read(0, fixed);
@@ -267,23 +299,26 @@ function parse(source: Source, checkGraph = true): CacheContent & { section: Sec
   if (rowsAt + rowsLength + DIGEST !== source.size) throw new CacheDamaged('checksum mismatch (torn or damaged file: not the length its header says)');
   const pathsInGraph = header.pathsInGraph === true;
   if (pathsInGraph && graphLength === 0) throw new CacheDamaged('header: the paths are in a graph the file lacks');
+  const fingerprint = typeof header.fingerprint === 'string' ? header.fingerprint : undefined;
+  const checkGraph = typeof graphNow === 'boolean' ? graphNow : graphNow(fingerprint);
   const graph = graphLength === 0 || !checkGraph ? undefined : source.read(graphAt, graphLength);
   const check = source.read(graphAt + graphLength, DIGEST);
+  const headParts = [start, json, Buffer.alloc(graphAt - fixed - jsonLength)];
+  const graphSection: GraphSection = { at: graphAt, length: graphLength, crc: crc32Of(headParts), check: crcIn(check) };
   const section: Section = {
     dev: source.dev ?? 0n, ino: source.ino ?? 0n, at: rowsAt, length: rowsLength,
     crc: crcIn(source.read(rowsAt + rowsLength, DIGEST)), sequence: header.sequence, pathsInGraph,
   };
-  if (checkGraph) {
-    const parts = [start, json, Buffer.alloc(graphAt - fixed - jsonLength), ...(graph === undefined ? [] : [graph])];
-    if (crc32Of(parts) !== crcIn(check)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
-  }
+  if (checkGraph && crc32Of([...headParts, ...(graph === undefined ? [] : [graph])]) !== graphSection.check) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
   return {
     identity: { stateDir: header.stateDir, dbDev: header.dbDev, dbIno: header.dbIno },
-    ...(typeof header.fingerprint === 'string' ? { fingerprint: header.fingerprint } : {}),
+    ...(fingerprint === undefined ? {} : { fingerprint }),
+    hasGraph: graphLength > 0,
     ...(graph === undefined ? {} : { graph }),
     key: nameIn(check),
     section,
-    ...(graph === undefined ? {} : lineageIn(header.lineage)),
+    graphSection,
+    ...(graphLength === 0 ? {} : lineageIn(header.lineage)),
     rows: () => {
       const body = source.read(rowsAt, rowsLength);
       if (crc32Of([body]) !== crcIn(source.read(rowsAt + rowsLength, DIGEST))) throw new CacheDamaged('checksum mismatch (torn or damaged file)');

@@ -26,10 +26,10 @@ import type { StoreGraph } from '../storeGraph.js';
 import { detachedRows, readAllRows, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, encodeParts, keyOfParts } from './cacheFile.js';
-import type { RowsSoon } from './cacheFile.js';
 import { encodeGraph } from './graphBlob.js';
 import { graphCacheFile } from './cacheLocations.js';
 import { identityOf, readCache, writeCache } from './storedCache.js';
+import type { StoredSoon } from './storedCache.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { DbFingerprint } from './dbFingerprint.js';
 import { refreshRows } from './refresh.js';
@@ -111,9 +111,11 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   }
   const findings: Finding[] = [];
   const identity = identityOf(request);
-  const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined);
   // Before the read transaction: a commit after this moment shows in the next run's fingerprint.
   const fingerprint = fingerprintDb(request.dbFile);
+  // The stored graph is read now only if the database files are untouched since (nothing else
+  // to read then); otherwise beside the rows, on another thread, while SQLite scans ValidPaths.
+  const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined, (stored) => stored === fingerprint.key);
   if (opened?.rows !== undefined && opened.graph !== undefined && opened.fingerprint === fingerprint.key) {
     return { graph: opened.graph, key: opened.key, ...lineageField(opened.lineage), use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
   }
@@ -125,26 +127,29 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   let reused = false;
   // The refresh's delta, to say where the new graph came from (only from a stored graph with its key).
   let delta: { deletedIds: ReadonlySet<number>; watermark: number } | undefined;
-  // Cached rows to refresh: read on another thread while the database is queried (cacheFile.ts).
-  const soon = opened?.rows !== undefined ? opened.rowsSoon?.(request.rowsOnThreadFrom) : undefined;
+  // Cached rows (and graph) to refresh: read on another thread while the database is queried (cacheFile.ts).
+  const soon = opened?.soon?.(request.rowsOnThreadFrom);
+  // The stored graph, once read.
+  let stored = opened?.graph;
   const graph = closing(() => db.snapshot(() => {
     let refreshed: RefreshedCache | undefined;
     try {
-      refreshed = opened === undefined ? undefined : refreshCached(db, opened, request, soon);
+      refreshed = soon === undefined ? undefined : refreshCached(db, stored, request, soon);
+      if (refreshed?.graph !== undefined) stored = refreshed.graph;
       if (refreshed?.kind === 'current') {
         rows = refreshed.rows;
         use = { file, source: refreshed.changed ? 'incremental' : 'unchanged', ...(refreshed.changed ? {} : { checked: 'rows' as const }), added: refreshed.added, deleted: refreshed.deleted };
-        if (!refreshed.changed && opened?.graph !== undefined) {
+        if (!refreshed.changed && stored !== undefined) {
           reused = true;
-          return opened.graph;
+          return stored;
         }
         const { watermark } = refreshed;
         delta = { deletedIds: refreshed.deletedIds, watermark };
         let unpatched = 'no stored graph';
-        if (opened?.graph !== undefined && request.readDrvFile === undefined) {
+        if (stored !== undefined && request.readDrvFile === undefined) {
           const { since } = refreshed;
           const refreshedRows = refreshed.rows;
-          const patched = patchGraph(opened.graph, {
+          const patched = patchGraph(stored, {
             deletedDbIds: refreshed.deletedIds, ...since, watermark,
             // The refreshed rows: the cached ones kept, in order, then those registered since (above the watermark).
             derivers: () => ({ ids: refreshedRows.vpId, derivers: refreshedRows.vpDeriver }),
@@ -183,7 +188,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   let key = reused ? opened?.key : undefined;
   // The same graph keeps the lineage it was written with; a refreshed one gets the step it was made by.
   const lineage = reused ? opened?.lineage
-    : delta !== undefined && opened?.graph !== undefined && opened.key !== undefined && withGraph ? lineageOf(opened.key, opened.graph.dbIds, delta.deletedIds, graph.dbIds, delta.watermark) : undefined;
+    : delta !== undefined && stored !== undefined && opened?.key !== undefined && withGraph ? lineageOf(opened.key, stored.dbIds, delta.deletedIds, graph.dbIds, delta.watermark) : undefined;
   if (request.write !== false && (use!.source !== 'unchanged' || addGraph || (withGraph && keep !== undefined && keep !== opened?.fingerprint))) {
     try {
       const graphParts = withGraph ? encodeGraph(graph) : undefined;
@@ -207,22 +212,27 @@ function prefetchOptions(db: NixDbReader, request: GraphCacheRequest, before: Db
   };
 }
 
-/** A refresh of the cached rows; when current, with the watermark they were cached at. */
-type RefreshedCache = (Extract<Refreshed, { kind: 'current' }> & { readonly watermark: number }) | Extract<Refreshed, { kind: 'full' }>;
+/**
+ * A refresh of the cached rows; when current, with the watermark they were cached at; with the
+ * stored graph when it was read beside the rows.
+ */
+type RefreshedCache = ((Extract<Refreshed, { kind: 'current' }> & { readonly watermark: number }) | Extract<Refreshed, { kind: 'full' }>) & { readonly graph?: StoreGraph };
 
 /**
- * The cached rows brought up to date (refresh.ts). When
- * they changed, the result shares no memory with the rows read from the file (most of the file:
- * 300 MB at 1.3M paths), which are garbage once this returns, before a graph is patched or built.
+ * The cached rows brought up to date (refresh.ts), the rows (and the stored graph, unless read
+ * already: `stored`) taken from `soon` after the scan of ValidPaths. When they changed, the
+ * result shares no memory with the rows read from the file, which are garbage once this returns,
+ * before a graph is patched or built.
  */
-function refreshCached(db: NixDbReader, opened: NonNullable<ReturnType<typeof readCache>>, request: GraphCacheRequest, soon?: RowsSoon): RefreshedCache | undefined {
-  if (opened.rows === undefined) return undefined;
-  // The scan of ValidPaths first, while the rows are read on the other thread.
-  const scanned = soon === undefined ? undefined : db.validPathIdsAndSizes();
-  const cachedRows = soon === undefined ? opened.rows() : soon.take();
-  const refreshed = refreshRows(db, cachedRows, request.refresh, samePathIn(opened.graph, cachedRows), scanned);
-  if (refreshed.kind !== 'current') return refreshed;
-  return { ...refreshed, rows: refreshed.changed ? detachedRows(refreshed.rows, cachedRows) : refreshed.rows, watermark: cachedRows.sequence };
+function refreshCached(db: NixDbReader, stored: StoreGraph | undefined, request: GraphCacheRequest, soon: StoredSoon): RefreshedCache {
+  const scanned = db.validPathIdsAndSizes();
+  const taken = soon.take();
+  const graph = taken.graph ?? stored;
+  const cachedRows = taken.rows;
+  const refreshed = refreshRows(db, cachedRows, request.refresh, samePathIn(graph, cachedRows), scanned);
+  const withGraph = taken.graph === undefined ? {} : { graph: taken.graph };
+  if (refreshed.kind !== 'current') return { ...refreshed, ...withGraph };
+  return { ...refreshed, rows: refreshed.changed ? detachedRows(refreshed.rows, cachedRows) : refreshed.rows, watermark: cachedRows.sequence, ...withGraph };
 }
 
 /** `run`'s result, `resource` closed however it ends. */

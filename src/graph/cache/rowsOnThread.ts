@@ -1,12 +1,14 @@
 /**
- * The graph cache file's rows section read on a second thread while this one runs the refresh's
- * scan of ValidPaths (refresh.ts): the two take about as long (at 1.3M paths 238 MB read and
- * checked against 0.35-0.7 s of SQLite), and ran one after the other.
+ * Sections of the graph cache file (the rows, and the graph when the database changed since it
+ * was written) read on a second thread while this one runs the refresh's scan of ValidPaths
+ * (refresh.ts): at 1.3M paths 278 MB read and checked against 0.5-1.2 s of SQLite, which ran one
+ * after the other.
  *
  * The thread opens the file itself and reads only if it is the very file the caller parsed
  * (device and inode: the cache is written to a temporary file and renamed, so a file's bytes
- * never change once it has its name). It hands back the bytes (moved, not copied) and their
- * CRC-32; anything else, or no thread, and `take` answers undefined: the caller reads them itself.
+ * never change once it has its name). It hands back each section's bytes (moved, not copied) and
+ * its CRC-32 (continued from the CRC given with it); anything else, or no thread, and `take`
+ * answers undefined: the caller reads them itself.
  * As in refsPrefetch.ts, the caller's work is synchronous (inside its read transaction), so it
  * waits on shared memory and takes the answer with receiveMessageOnPort. The worker's code is a
  * string evaluated in the thread: it runs the same from the sources (tests) as from dist.
@@ -33,14 +35,21 @@ try {
   try {
     const st = fstatSync(fd, { bigint: true });
     if (st.dev !== workerData.dev || st.ino !== workerData.ino) throw new Error('another file under that name');
-    const body = Buffer.allocUnsafeSlow(workerData.length);
-    for (let at = 0; at < body.length;) {
-      const n = readSync(fd, body, at, body.length - at, workerData.at + at);
-      if (n === 0) throw new Error('shorter than it was');
-      at += n;
+    const bodies = [];
+    const crcs = [];
+    for (const section of workerData.sections) {
+      const body = Buffer.allocUnsafeSlow(section.length);
+      for (let at = 0; at < body.length;) {
+        const n = readSync(fd, body, at, body.length - at, section.at + at);
+        if (n === 0) throw new Error('shorter than it was');
+        at += n;
+      }
+      // An empty buffer's CRC is the one it continues (zlib answers 0 for its null pointer).
+      crcs.push(body.length === 0 ? section.crc : crc32(body, section.crc));
+      bodies.push(body.buffer);
     }
-    answer = { body: body.buffer, crc: body.length === 0 ? 0 : crc32(body) };
-    moved = [body.buffer];
+    answer = { bodies, crcs };
+    moved = bodies;
   } finally {
     closeSync(fd);
   }
@@ -52,12 +61,12 @@ report(${FINISHED});
 `;
 
 /** Which bytes of which file (as the caller's fstat saw it). */
-export interface FileSection {
+export interface FileSections {
   readonly path: string | Buffer;
   readonly dev: bigint;
   readonly ino: bigint;
-  readonly at: number;
-  readonly length: number;
+  /** Read in this order; `crc`: the CRC-32 the section's continues (of what precedes it in its check), 0 for none. */
+  readonly sections: readonly { readonly at: number; readonly length: number; readonly crc?: number }[];
 }
 
 export class SectionOnThread {
@@ -66,22 +75,25 @@ export class SectionOnThread {
   private readonly worker: Worker;
   private done = false;
 
-  constructor(section: FileSection) {
+  constructor(file: FileSections) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const workerData = { phase: this.phase.buffer, port: port2, path: section.path, dev: section.dev, ino: section.ino, at: section.at, length: section.length };
+    const sections = file.sections.map((s) => ({ at: s.at, length: s.length, crc: s.crc ?? 0 }));
+    const workerData = { phase: this.phase.buffer, port: port2, path: file.path, dev: file.dev, ino: file.ino, sections };
     this.worker = new Worker(WORKER_CODE, { eval: true, workerData, transferList: [port2] });
     this.worker.unref();
   }
 
-  /** The section's bytes and their CRC-32, or undefined (read them yourself). Once. */
-  take(): { body: Buffer; crc: number } | undefined {
+  /** Each section's bytes and CRC-32, in order, or undefined (read them yourself). Once. */
+  take(): { body: Buffer; crc: number }[] | undefined {
     if (this.done) return undefined;
     try {
       if (!this.waitFor(STARTED, START_TIMEOUT_MS)) return undefined;
       this.waitFor(FINISHED);
-      const message = receiveMessageOnPort(this.port)?.message as { body?: ArrayBuffer; crc?: number } | undefined;
-      return message?.body === undefined || message.crc === undefined ? undefined : { body: Buffer.from(message.body), crc: message.crc };
+      const message = receiveMessageOnPort(this.port)?.message as { bodies?: ArrayBuffer[]; crcs?: number[] } | undefined;
+      if (message?.bodies === undefined || message.crcs === undefined) return undefined;
+      const { bodies, crcs } = message;
+      return bodies.map((body, i) => ({ body: Buffer.from(body), crc: crcs[i]! }));
     } finally {
       this.close();
     }

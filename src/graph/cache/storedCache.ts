@@ -9,22 +9,63 @@ import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, CacheOutdated, openCacheFile } from './cacheFile.js';
-import type { CacheIdentity, RowsSoon } from './cacheFile.js';
+import type { CacheIdentity } from './cacheFile.js';
 import { decodeGraph } from './graphBlob.js';
 
+/** The rows, and the stored graph when it was not read at first, being read (cacheFile.ts). */
+export interface StoredSoon {
+  /** @throws CacheDamaged when either does not check or decode. */
+  take(): { readonly graph?: StoreGraph; readonly rows: CachedRows };
+  close(): void;
+}
+
+/** A cache file found intact and of this database, as readCache gives it. */
+export interface OpenedCache {
+  /** The cached rows, read when called. */
+  readonly rows: () => CachedRows;
+  /** The rows, and the graph if it was not read now, read from now on on another thread. */
+  readonly soon: (fromBytes?: number) => StoredSoon;
+  /** The stored graph, when it was read now. */
+  readonly graph?: StoreGraph;
+  /** The file holds a graph that `soon` reads (it may still turn out to be another store dir's). */
+  readonly graphLater: boolean;
+  /** The header's facts of the stored graph (its key, the database fingerprint, its lineage). */
+  readonly key?: string;
+  readonly fingerprint?: string;
+  readonly lineage?: GraphLineage;
+}
+
 /**
- * The cached rows (read when called) if the file is intact and of this database, with the graph
- * built from them when it holds one for `graphStoreDir`; otherwise why not (a warning when
- * damaged or foreign). Rows found damaged when read throw CacheDamaged. `rowsSoon` starts
- * reading them on another thread (cacheFile.ts).
+ * The cache if the file is intact and of this database: the rows (read when asked), with the
+ * graph built from them when it holds one for `graphStoreDir` — read and checked now if
+ * `graphNow` says so given the fingerprint its header holds (the database untouched since:
+ * nothing else to read), else by `soon`, beside the rows; otherwise why not (a warning when
+ * damaged or foreign). Rows found damaged when read throw CacheDamaged.
  */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string): { rows?: () => CachedRows; rowsSoon?: (fromBytes?: number) => RowsSoon; graph?: StoreGraph; key?: string; fingerprint?: string; lineage?: GraphLineage; reason?: string } | undefined {
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string, graphNow: (fingerprint: string | undefined) => boolean = () => true): (Partial<OpenedCache> & { reason?: string }) | undefined {
   try {
-    const content = openCacheFile(fsPath(file));
+    const content = openCacheFile(fsPath(file), (fingerprint) => graphStoreDir !== undefined && graphNow(fingerprint));
     if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
     if (content.identity.dbDev !== identity.dbDev || content.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
     const graph = content.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(content.graph, graphStoreDir);
-    return { rows: content.rows, rowsSoon: content.rowsSoon, ...(graph === undefined ? {} : { graph, key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), ...(content.lineage === undefined ? {} : { lineage: content.lineage }) }) };
+    const graphLater = graphStoreDir !== undefined && content.hasGraph && content.graph === undefined;
+    const soon = (fromBytes?: number): StoredSoon => {
+      const sections = content.soon(fromBytes);
+      return {
+        take: () => {
+          const taken = sections.take();
+          try {
+            const later = taken.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(taken.graph, graphStoreDir);
+            return { ...(later === undefined ? {} : { graph: later }), rows: taken.rows };
+          } catch (error) {
+            throw error instanceof RangeError || error instanceof SyntaxError ? new CacheDamaged(error.message) : error;
+          }
+        },
+        close: () => sections.close(),
+      };
+    };
+    const facts = { key: content.key, ...(content.fingerprint === undefined ? {} : { fingerprint: content.fingerprint }), ...(content.lineage === undefined ? {} : { lineage: content.lineage }) };
+    return { rows: content.rows, soon, graphLater, ...(graph === undefined && !graphLater ? {} : { ...(graph === undefined ? {} : { graph }), ...facts }) };
   } catch (error) {
     // No file there (a non-directory in the path is the same): nothing to read; writing will say why it cannot.
     const code = (error as NodeJS.ErrnoException).code;
