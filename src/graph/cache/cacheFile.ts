@@ -13,6 +13,7 @@
  * reader sees the old file or the new one.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mapFile } from '../../store/mapFile.js';
 import { SectionOnThread } from './rowsOnThread.js';
 import { CHECK_LENGTH, checkField, crc32Of, crcIn, nameIn, nameOfKey, newGraphName } from './checksum.js';
 import type { GraphLineage } from '../lineage.js';
@@ -150,15 +151,20 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
  * fingerprint (else by `soon`), the rows only if asked for (the file is read again then, at each
  * call: nothing here keeps them, so the caller can let them go).
  */
-export function openCacheFile(path: string | Buffer, graphNow: (fingerprint: string | undefined) => boolean = () => true): CacheContent & { soon(fromBytes?: number): SectionsSoon } {
-  const { section, graphSection, ...content } = withFile(path, (source) => parse(source, graphNow));
+export function openCacheFile(path: string | Buffer, graphNow: (fingerprint: string | undefined) => boolean = () => true, mapFrom = MAP_FROM): CacheContent & { soon(fromBytes?: number): SectionsSoon } {
+  const { section, graphSection, mapped, ...content } = withFile(path, (source) => ({ ...parse(source, graphNow), mapped: source.mapped === true }), mapFrom);
   const withGraph = content.hasGraph && content.graph === undefined;
+  // A mapped file's sections cost no reading: only their checks, here.
+  const onThread = (fromBytes: number): boolean => !mapped && section.length + (withGraph ? graphSection.length : 0) >= fromBytes;
   return {
     ...content,
-    rows: () => rowsAgain(path, content.key),
-    soon: (fromBytes = ON_THREAD_FROM) => section.length + (withGraph ? graphSection.length : 0) >= fromBytes ? sectionsSoon(path, content.key, withGraph) : sectionsHere(path, content.key, withGraph),
+    rows: () => rowsAgain(path, content.key, mapFrom),
+    soon: (fromBytes = ON_THREAD_FROM) => (onThread(fromBytes) ? sectionsSoon(path, content.key, withGraph) : sectionsHere(path, content.key, withGraph, mapFrom)),
   };
 }
+
+/** Cache files from this size are mapped (store/mapFile.ts), where the machine can: a smaller one is read at once. */
+export const MAP_FROM = 1 << 20;
 
 /**
  * Sections smaller than this together are read on the calling thread: starting a thread costs
@@ -167,8 +173,8 @@ export function openCacheFile(path: string | Buffer, graphNow: (fingerprint: str
 const ON_THREAD_FROM = 8 << 20;
 
 /** SectionsSoon on this thread, when they are taken. */
-function sectionsHere(path: string | Buffer, key: string, withGraph: boolean): SectionsSoon {
-  return { take: () => (withGraph ? graphAndRowsAgain(path, key) : { rows: rowsAgain(path, key) }), close: () => undefined };
+function sectionsHere(path: string | Buffer, key: string, withGraph: boolean, mapFrom = MAP_FROM): SectionsSoon {
+  return { take: () => graphAndRowsAgain(path, key, withGraph, mapFrom), close: () => undefined };
 }
 
 /**
@@ -224,12 +230,12 @@ interface Section {
 }
 
 /** The rows of the file, which must still hold the content named `key`. */
-function rowsAgain(path: string | Buffer, key: string): CachedRows {
-  return graphAndRowsAgain(path, key, false).rows;
+function rowsAgain(path: string | Buffer, key: string, mapFrom = MAP_FROM): CachedRows {
+  return graphAndRowsAgain(path, key, false, mapFrom).rows;
 }
 
 /** The rows, and with `withGraph` the graph section checked, of the file, which must still hold the content named `key`. */
-function graphAndRowsAgain(path: string | Buffer, key: string, withGraph = true): { graph?: Buffer; rows: CachedRows } {
+function graphAndRowsAgain(path: string | Buffer, key: string, withGraph: boolean, mapFrom = MAP_FROM): { graph?: Buffer; rows: CachedRows } {
   try {
     return withFile(path, (source) => {
       // Without the graph, its stored name alone says whether this is still the file first
@@ -237,16 +243,28 @@ function graphAndRowsAgain(path: string | Buffer, key: string, withGraph = true)
       const content = parse(source, withGraph);
       if (content.key !== key) throw new CacheDamaged('replaced while being read');
       return { ...(content.graph === undefined ? {} : { graph: content.graph }), rows: content.rows() };
-    });
+    }, mapFrom);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw code === undefined ? error : new CacheDamaged(`cannot be read again (${code})`);
   }
 }
 
-function withFile<T>(path: string | Buffer, use: (source: Source) => T): T {
+/** @param mapFrom files from this size are mapped where the machine can (store/mapFile.ts); smaller ones are read. */
+function withFile<T>(path: string | Buffer, use: (source: Source) => T, mapFrom = MAP_FROM): T {
   const fd = openSync(path, 'r');
   try {
+    const st = fstatSync(fd, { bigint: true });
+    const size = Number(st.size);
+    const mapped = size >= mapFrom ? mapFile(fd, size) : undefined;
+    if (mapped !== undefined) {
+      // Views of the mapping, at the file's own offsets (sections start at multiples of 8).
+      const view = (at: number, length: number): Buffer => {
+        if (at + length > mapped.length) throw new CacheDamaged('checksum mismatch (torn or damaged file: shorter than it was)');
+        return mapped.subarray(at, at + length);
+      };
+      return use({ size, dev: st.dev, ino: st.ino, read: view, mapped: true });
+    }
     // Each section in a buffer of its own (offset 0): its typed arrays can be used in place.
     const read = (at: number, length: number): Buffer => {
       const out = Buffer.allocUnsafeSlow(length);
@@ -257,8 +275,7 @@ function withFile<T>(path: string | Buffer, use: (source: Source) => T): T {
       }
       return out;
     };
-    const st = fstatSync(fd, { bigint: true });
-    return use({ size: Number(st.size), dev: st.dev, ino: st.ino, read });
+    return use({ size, dev: st.dev, ino: st.ino, read });
   } finally {
     closeSync(fd);
   }
@@ -269,6 +286,8 @@ interface Source {
   /** Device and inode of the file (0n for bytes in memory). */
   readonly dev?: bigint;
   readonly ino?: bigint;
+  /** The file is mapped: `read` answers views of it, not copies. */
+  readonly mapped?: boolean;
   read(at: number, length: number): Buffer;
 }
 

@@ -7,8 +7,9 @@
  *
  * Layout: a JSON header (store dir, unbuilt output derivers), then each array as its length in
  * elements, padding to a multiple of 8 from the section's start, and its raw bytes, in a fixed
- * order; decodeGraph uses the arrays in place where they are so aligned in memory. The cache
- * file's checksum covers it.
+ * order, then padding to a multiple of 8 (so that what follows in the cache file is aligned too);
+ * decodeGraph uses the arrays in place where they are so aligned in memory. The cache file's
+ * checksum covers it.
  */
 import type { Csr } from '../csr.js';
 import { PathTable } from '../pathTable.js';
@@ -37,6 +38,7 @@ export function encodeGraph(graph: StoreGraph): Buffer[] {
     parts.push(u32(a.length), Buffer.alloc(gap), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     at += 4 + gap + a.byteLength;
   }
+  parts.push(Buffer.alloc(pad(at)));
   return parts;
 }
 
@@ -81,6 +83,7 @@ export function decodeGraph(blob: Buffer, storeDir: string): StoreGraph | undefi
     return { start, list };
   };
   const [references, referrers, outputs, derivers] = [csr(), csr(), csr(), csr()];
+  take(pad(at));
   if (at !== blob.length || [isDrv, dbIds, narSize, registrationTime, deriver].some((a) => a.length !== n)) throw new RangeError('graph section: arrays do not fit the paths');
   return {
     storeDir, paths, isDrv, dbIds, narSize, registrationTime, deriver, references, referrers, outputs, derivers,

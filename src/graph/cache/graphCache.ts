@@ -69,6 +69,8 @@ export interface GraphCacheRequest {
   readonly patch?: PatchOptions;
   /** Tests only: false reads Refs on this thread in a full load; 'unchecked' takes the other thread's rows of whatever state. */
   readonly prefetchRefs?: boolean | 'unchecked';
+  /** Tests only: the cache file is mapped from this size (cacheFile.ts MAP_FROM; Infinity: read, never mapped). */
+  readonly mapFrom?: number;
   /** Tests only: Refs rows per page read on the other thread. */
   readonly prefetchPageRows?: number;
   /** Tests only: the size from which the cached rows are read on another thread (cacheFile.ts; default 8 MiB). */
@@ -115,7 +117,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   const fingerprint = fingerprintDb(request.dbFile);
   // The stored graph is read now only if the database files are untouched since (nothing else
   // to read then); otherwise beside the rows, on another thread, while SQLite scans ValidPaths.
-  const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined, (stored) => stored === fingerprint.key);
+  const opened = request.rebuild ? undefined : readCache(file, identity, findings, request.readDrvFile === undefined ? request.storeDir : undefined, (stored) => stored === fingerprint.key, request.mapFrom);
   if (opened?.rows !== undefined && opened.graph !== undefined && opened.fingerprint === fingerprint.key) {
     return { graph: opened.graph, key: opened.key, ...lineageField(opened.lineage), use: { file, source: 'unchanged', checked: 'files', added: 0, deleted: 0 }, findings };
   }

@@ -41,10 +41,11 @@ export interface OpenedCache {
  * `graphNow` says so given the fingerprint its header holds (the database untouched since:
  * nothing else to read), else by `soon`, beside the rows; otherwise why not (a warning when
  * damaged or foreign). Rows found damaged when read throw CacheDamaged.
+ * @param mapFrom map the file from this size where the machine can (cacheFile.ts MAP_FROM; tests).
  */
-export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string, graphNow: (fingerprint: string | undefined) => boolean = () => true): (Partial<OpenedCache> & { reason?: string }) | undefined {
+export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string, graphNow: (fingerprint: string | undefined) => boolean = () => true, mapFrom?: number): (Partial<OpenedCache> & { reason?: string }) | undefined {
   try {
-    const content = openCacheFile(fsPath(file), (fingerprint) => graphStoreDir !== undefined && graphNow(fingerprint));
+    const content = openCacheFile(fsPath(file), (fingerprint) => graphStoreDir !== undefined && graphNow(fingerprint), mapFrom);
     if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
     if (content.identity.dbDev !== identity.dbDev || content.identity.dbIno !== identity.dbIno) return { reason: 'another database file (inode changed)' };
     const graph = content.graph === undefined || graphStoreDir === undefined ? undefined : decodeGraph(content.graph, graphStoreDir);
