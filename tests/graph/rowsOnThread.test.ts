@@ -33,6 +33,10 @@ describe('a file section read on another thread', () => {
     expect(both[1]!.crc).toBe(0);
     expect(both[2]!.body.equals(bytes.subarray(70_000))).toBe(true);
     expect(both[2]!.crc).toBe(crc32(bytes.subarray(70_000)));
+    // Checks only (the caller has the file mapped): the same CRCs, read 4 KiB at a time, no bytes.
+    const checked = new SectionOnThread({ path: file, dev, ino, sections: [{ at: 10, length: 5000, crc: head }, { at: 60_000, length: 0 }, { at: 70_000, length: 30_000 }], checkOnly: true, chunkBytes: 4096 }).take()!;
+    expect(checked.map((b) => b.crc)).toEqual(both.map((b) => b.crc));
+    expect(checked.map((b) => b.body.length)).toEqual([0, 0, 0]);
     // Replaced by rename: same name, other inode.
     writeFileSync(join(dir, 'new.bin'), bytes);
     renameSync(join(dir, 'new.bin'), file);

@@ -152,14 +152,58 @@ export function decode(file: Buffer): { identity: CacheIdentity; rows: CachedRow
  * call: nothing here keeps them, so the caller can let them go).
  */
 export function openCacheFile(path: string | Buffer, graphNow: (fingerprint: string | undefined) => boolean = () => true, mapFrom = MAP_FROM): CacheContent & { soon(fromBytes?: number): SectionsSoon } {
-  const { section, graphSection, mapped, ...content } = withFile(path, (source) => ({ ...parse(source, graphNow), mapped: source.mapped === true }), mapFrom);
+  const { section, graphSection, mapping, ...content } = withFile(path, (source) => ({ ...parse(source, graphNow), mapping: source.mapping }), mapFrom);
   const withGraph = content.hasGraph && content.graph === undefined;
-  // A mapped file's sections cost no reading: only their checks, here.
-  const onThread = (fromBytes: number): boolean => !mapped && section.length + (withGraph ? graphSection.length : 0) >= fromBytes;
+  const onThread = (fromBytes: number): boolean => section.length + (withGraph ? graphSection.length : 0) >= fromBytes;
   return {
     ...content,
     rows: () => rowsAgain(path, content.key, mapFrom),
-    soon: (fromBytes = ON_THREAD_FROM) => (onThread(fromBytes) ? sectionsSoon(path, content.key, withGraph) : sectionsHere(path, content.key, withGraph, mapFrom)),
+    soon: (fromBytes = ON_THREAD_FROM) => {
+      if (mapping !== undefined) return onThread(fromBytes) ? sectionsChecked(path, mapping, section, withGraph ? graphSection : undefined) : sectionsIn(mapping, withGraph);
+      return onThread(fromBytes) ? sectionsSoon(path, content.key, withGraph) : sectionsHere(path, content.key, withGraph, mapFrom);
+    },
+  };
+}
+
+/** SectionsSoon of a file mapped when it was opened (its content never changes), checked here when taken. */
+function sectionsIn(mapping: Buffer, withGraph: boolean): SectionsSoon {
+  return {
+    take: () => {
+      const content = parse(mappedSource(mapping), withGraph);
+      return { ...(content.graph === undefined ? {} : { graph: content.graph }), rows: content.rows() };
+    },
+    close: () => undefined,
+  };
+}
+
+/**
+ * `sectionsIn` with the checksums computed on another thread from now on (it reads the same
+ * file, same device and inode, through a buffer of its own), while the caller queries the
+ * database: taken, the sections are views of the mapping, used once their CRCs match.
+ */
+function sectionsChecked(path: string | Buffer, mapping: Buffer, section: Section, graphSection: GraphSection | undefined): SectionsSoon {
+  const rowsPart = { at: section.at, length: section.length };
+  const thread = new SectionOnThread({ path, dev: section.dev, ino: section.ino, sections: graphSection === undefined ? [rowsPart] : [graphSection, rowsPart], checkOnly: true });
+  return {
+    take: () => {
+      const read = thread.take();
+      if (read === undefined) return sectionsIn(mapping, graphSection !== undefined).take();
+      if (read[read.length - 1]!.crc !== section.crc || (graphSection !== undefined && read[0]!.crc !== graphSection.check)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+      const graph = graphSection === undefined ? undefined : mapping.subarray(graphSection.at, graphSection.at + graphSection.length);
+      return { ...(graph === undefined ? {} : { graph }), rows: decodeRows(mapping.subarray(section.at, section.at + section.length), section) };
+    },
+    close: () => thread.close(),
+  };
+}
+
+/** A mapped file as a Source: views of it. */
+function mappedSource(mapping: Buffer, dev?: bigint, ino?: bigint): Source {
+  return {
+    size: mapping.length, mapping, ...(dev === undefined ? {} : { dev }), ...(ino === undefined ? {} : { ino }),
+    read: (at, length) => {
+      if (at + length > mapping.length) throw new CacheDamaged('checksum mismatch (torn or damaged file: shorter than it was)');
+      return mapping.subarray(at, at + length);
+    },
   };
 }
 
@@ -256,15 +300,9 @@ function withFile<T>(path: string | Buffer, use: (source: Source) => T, mapFrom 
   try {
     const st = fstatSync(fd, { bigint: true });
     const size = Number(st.size);
-    const mapped = size >= mapFrom ? mapFile(fd, size) : undefined;
-    if (mapped !== undefined) {
-      // Views of the mapping, at the file's own offsets (sections start at multiples of 8).
-      const view = (at: number, length: number): Buffer => {
-        if (at + length > mapped.length) throw new CacheDamaged('checksum mismatch (torn or damaged file: shorter than it was)');
-        return mapped.subarray(at, at + length);
-      };
-      return use({ size, dev: st.dev, ino: st.ino, read: view, mapped: true });
-    }
+    // Views of the mapping, at the file's own offsets (sections start at multiples of 8).
+    const mapping = size >= mapFrom ? mapFile(fd, size) : undefined;
+    if (mapping !== undefined) return use(mappedSource(mapping, st.dev, st.ino));
     // Each section in a buffer of its own (offset 0): its typed arrays can be used in place.
     const read = (at: number, length: number): Buffer => {
       const out = Buffer.allocUnsafeSlow(length);
@@ -286,8 +324,8 @@ interface Source {
   /** Device and inode of the file (0n for bytes in memory). */
   readonly dev?: bigint;
   readonly ino?: bigint;
-  /** The file is mapped: `read` answers views of it, not copies. */
-  readonly mapped?: boolean;
+  /** The file, mapped: `read` answers views of it, not copies. */
+  readonly mapping?: Buffer;
   read(at: number, length: number): Buffer;
 }
 

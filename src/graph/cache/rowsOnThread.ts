@@ -37,16 +37,22 @@ try {
     if (st.dev !== workerData.dev || st.ino !== workerData.ino) throw new Error('another file under that name');
     const bodies = [];
     const crcs = [];
+    // Checks only: each section read through one reused buffer, its CRC continued chunk by chunk.
+    const chunk = workerData.checkOnly ? Buffer.allocUnsafeSlow(workerData.chunkBytes) : undefined;
     for (const section of workerData.sections) {
-      const body = Buffer.allocUnsafeSlow(section.length);
-      for (let at = 0; at < body.length;) {
-        const n = readSync(fd, body, at, body.length - at, section.at + at);
+      let crc = section.crc;
+      const body = chunk === undefined ? Buffer.allocUnsafeSlow(section.length) : undefined;
+      for (let at = 0; at < section.length;) {
+        const into = body ?? chunk;
+        const offset = body === undefined ? 0 : at;
+        const n = readSync(fd, into, offset, Math.min(into.length - offset, section.length - at), section.at + at);
         if (n === 0) throw new Error('shorter than it was');
+        // An empty piece's CRC is the one it continues (zlib answers 0 for a null pointer).
+        if (body === undefined) crc = crc32(into.subarray(0, n), crc);
         at += n;
       }
-      // An empty buffer's CRC is the one it continues (zlib answers 0 for its null pointer).
-      crcs.push(body.length === 0 ? section.crc : crc32(body, section.crc));
-      bodies.push(body.buffer);
+      crcs.push(body === undefined ? crc : body.length === 0 ? section.crc : crc32(body, section.crc));
+      if (body !== undefined) bodies.push(body.buffer);
     }
     answer = { bodies, crcs };
     moved = bodies;
@@ -67,6 +73,10 @@ export interface FileSections {
   readonly ino: bigint;
   /** Read in this order; `crc`: the CRC-32 the section's continues (of what precedes it in its check), 0 for none. */
   readonly sections: readonly { readonly at: number; readonly length: number; readonly crc?: number }[];
+  /** Only their CRCs are wanted (the caller has the file mapped): no bytes come back. */
+  readonly checkOnly?: boolean;
+  /** With checkOnly: bytes read at a time (tests; 4 MiB). */
+  readonly chunkBytes?: number;
 }
 
 export class SectionOnThread {
@@ -79,12 +89,12 @@ export class SectionOnThread {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const sections = file.sections.map((s) => ({ at: s.at, length: s.length, crc: s.crc ?? 0 }));
-    const workerData = { phase: this.phase.buffer, port: port2, path: file.path, dev: file.dev, ino: file.ino, sections };
+    const workerData = { phase: this.phase.buffer, port: port2, path: file.path, dev: file.dev, ino: file.ino, sections, checkOnly: file.checkOnly === true, chunkBytes: file.chunkBytes ?? 4 << 20 };
     this.worker = new Worker(WORKER_CODE, { eval: true, workerData, transferList: [port2] });
     this.worker.unref();
   }
 
-  /** Each section's bytes and CRC-32, in order, or undefined (read them yourself). Once. */
+  /** Each section's bytes (none when only checked) and CRC-32, in order, or undefined (read them yourself). Once. */
   take(): { body: Buffer; crc: number }[] | undefined {
     if (this.done) return undefined;
     try {
@@ -93,7 +103,7 @@ export class SectionOnThread {
       const message = receiveMessageOnPort(this.port)?.message as { bodies?: ArrayBuffer[]; crcs?: number[] } | undefined;
       if (message?.bodies === undefined || message.crcs === undefined) return undefined;
       const { bodies, crcs } = message;
-      return bodies.map((body, i) => ({ body: Buffer.from(body), crc: crcs[i]! }));
+      return crcs.map((crc, i) => ({ body: bodies[i] === undefined ? Buffer.alloc(0) : Buffer.from(bodies[i]!), crc }));
     } finally {
       this.close();
     }
