@@ -80,7 +80,7 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const now = scanned ?? db.validPathIdsAndSizes();
   const n = cached.vpId.length;
   const keep = new Uint8Array(n);
-  const narSize = Float64Array.from(cached.vpNarSize);
+  const narSize = cached.vpNarSize.slice();
   const deleted = new Set<number>();
   const narSizes = new Map<number, number>();
   let i = 0;
@@ -116,27 +116,27 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const since: RowsSince = { added, narSizes, refs: refs.fresh, outputs: outs.fresh };
   if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false, deletedIds: deleted, since };
 
-  const vpIndex: number[] = [];
-  for (let k = 0; k < n; k++) if (keep[k]) vpIndex.push(k);
-  const m = vpIndex.length + added.length;
+  let keptCount = 0;
+  for (let k = 0; k < n; k++) keptCount += keep[k]!;
+  // The kept rows' numbers, in order, then the added rows': straight into typed arrays.
+  const column = (from: Float64Array, tail: number[]): Float64Array => {
+    const out = new Float64Array(keptCount + tail.length);
+    let at = 0;
+    for (let k = 0; k < n; k++) if (keep[k] === 1) out[at++] = from[k]!;
+    out.set(tail, at);
+    return out;
+  };
   const rows: CachedRows = {
     sequence,
-    vpId: concat(vpIndex.map((k) => cached.vpId[k]!), added.map((r) => r[0]), m),
+    vpId: column(cached.vpId, added.map((r) => r[0])),
     ...(paths === undefined ? {} : { vpPath: paths.select(keep, added.map((r) => r[1])) }),
     vpDeriver: cached.vpDeriver.select(keep, added.map((r) => r[2])),
-    vpNarSize: concat(vpIndex.map((k) => narSize[k]!), added.map((r) => r[3] ?? Number.NaN), m),
-    vpRegTime: concat(vpIndex.map((k) => cached.vpRegTime[k]!), added.map((r) => r[4]), m),
+    vpNarSize: column(narSize, added.map((r) => r[3] ?? Number.NaN)),
+    vpRegTime: column(cached.vpRegTime, added.map((r) => r[4])),
     ...refs.rows,
     ...outs.rows,
   };
   return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true, deletedIds: deleted, since };
-}
-
-function concat(a: number[], b: number[], length: number): Float64Array {
-  const out = new Float64Array(length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 type RefColumns = Pick<CachedRows, 'refRowid' | 'refReferrer' | 'refReference'>;
