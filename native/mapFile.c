@@ -1,5 +1,5 @@
 /*
- * storegc's one native function: a file's bytes mapped into memory (mmap, private, read-write
+ * A file's bytes mapped into memory (mmap, private, read-write
  * copy-on-write) as an ArrayBuffer, unmapped when the buffer is collected. Reading a cache file
  * into fresh memory costs a page fault per 4 KiB page, each zero-filled first (on some virtual
  * machines ~12 us a page: a 278 MB cache read took 0.86 s); the file's own pages, already in the
@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "native.h"
 
 static void unmap(napi_env env, void *data, void *hint) {
   (void)env;
@@ -19,7 +20,7 @@ static void unmap(napi_env env, void *data, void *hint) {
 }
 
 /* mapFile(fd, length): ArrayBuffer of the file's first `length` bytes (length > 0). */
-static napi_value map_file(napi_env env, napi_callback_info info) {
+napi_value map_file(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
@@ -44,11 +45,4 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return buffer;
-}
-
-NAPI_MODULE_INIT() {
-  napi_value fn;
-  if (napi_create_function(env, "mapFile", NAPI_AUTO_LENGTH, map_file, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "mapFile", fn) != napi_ok) return NULL;
-  return exports;
 }

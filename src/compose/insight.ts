@@ -34,6 +34,7 @@ import { compareBytes, display } from '../store/bytes.js';
 import { packLatin1, rankPairs } from '../store/byteOrder.js';
 import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
+import { native } from '../store/native.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
 import { DiskThread } from '../insight/diskThread.js';
@@ -121,8 +122,11 @@ export async function reportRootSizes(settings: Settings, sort: SizeSort, top: n
   return (await withSizes(settings, 'unique', (world, onDisk) => rootSizesOf(settings, world, onDisk, sort, top, now))).report;
 }
 
-/** The share of the root links' lstats on the times thread; the rest go to the disk thread. */
-const SPLIT = 0.6;
+/**
+ * The share of the root links' lstats on the times thread; the rest go to the disk thread, which
+ * also orders the links. Native lstats (native/linkTimes.c) all fit beside the ordering.
+ */
+const split = (): number => (native() === null ? 0.6 : 1);
 
 /** Where the disk measures of rootSizesOf come from: the worker thread, and the link times asked for. */
 interface OnDisk {
@@ -171,7 +175,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
         });
         // Split between the two threads: the disk thread has little else to do while the
         // sizes come from their memo, and 700k lstats on one thread were the critical path.
-        const half = Math.ceil(roots.length * SPLIT);
+        const half = Math.ceil(roots.length * split());
         times = Promise.all([timesThread.linkTimes(links, instead, 0, half), thread.linkTimes(links, instead, half)]).then(([a, b]) => {
           const all = new Float64Array(a.length + b.length);
           all.set(a);

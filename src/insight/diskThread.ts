@@ -14,6 +14,7 @@ import type { PathTable } from '../graph/pathTable.js';
 import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { DiskAnswer, DiskJob, DiskTask } from './diskWorker.js';
+import type { TimesBy } from './linkTimes.js';
 import { readDiskCache, takeStamp } from './diskUsageCache.js';
 import type { DiskCacheRequest, DiskStamp } from './diskUsageCache.js';
 import type { SavedUsage } from './measureDisk.js';
@@ -75,8 +76,8 @@ export class DiskThread {
    * Per link from .. to: the mtime in ms of the link itself, or of the file `instead` gives for
    * it (none: null); NaN for none or a file gone or unreadable by now.
    */
-  async linkTimes(links: PackedStrings, instead: readonly (readonly [number, string | null])[], from = 0, to = links.offsets.length - 1): Promise<Float64Array> {
-    const answer = await this.ask({ kind: 'times', links: sharedStrings(links), instead: instead.filter(([i]) => i >= from && i < to), from, to });
+  async linkTimes(links: PackedStrings, instead: readonly (readonly [number, string | null])[], from = 0, to = links.offsets.length - 1, by?: TimesBy): Promise<Float64Array> {
+    const answer = await this.ask({ kind: 'times', links: sharedStrings(links), instead: instead.filter(([i]) => i >= from && i < to), from, to, ...(by === undefined ? {} : { by }) });
     if (!('mtimes' in answer)) throw new Error('disk worker: no link times');
     return answer.mtimes;
   }

@@ -13,6 +13,7 @@ import { StoregcError } from '../errors.js';
 import { stringOrder } from '../store/byteOrder.js';
 import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { linkTimes } from './linkTimes.js';
+import type { TimesBy } from './linkTimes.js';
 import { aliveOnly, measureSizes } from './rootSizes.js';
 import { orderGraph } from './graphOrder.js';
 import type { Csr } from '../graph/csr.js';
@@ -38,6 +39,8 @@ export type DiskTask =
     /** The links to do: from .. to. */
     readonly from: number;
     readonly to: number;
+    /** Tests only: read the times in Node even where the native helper loads. */
+    readonly by?: TimesBy;
   }
   | {
     /** stringOrder (store/byteOrder.ts) of the packed strings. */
@@ -175,10 +178,7 @@ parentPort?.on('message', (job: DiskJob) => {
   let answer: DiskAnswer;
   try {
     if (job.kind === 'times') {
-      const { bytes, offsets } = job.links;
-      const instead = new Map(job.instead.map(([i, file]) => [i, file === null ? null : Buffer.from(file, 'latin1')]));
-      const at = job.from;
-      const mtimes = linkTimes(job.to - at, (k) => (instead.has(at + k) ? instead.get(at + k)! : bytes.subarray(offsets[at + k]!, offsets[at + k + 1]!)));
+      const mtimes = linkTimes(job.links, job.from, job.to, new Map(job.instead), job.by);
       parentPort!.postMessage({ id: job.id, mtimes } satisfies DiskAnswer, [mtimes.buffer as ArrayBuffer]);
       return;
     }

@@ -1,43 +1,25 @@
 /**
- * A file's bytes mapped into memory by storegc's native helper (native/mapFile.c, built by
- * `npm ci` with node-gyp), copy-on-write: reading a cache into fresh memory costs a zero-filled
+ * A file's bytes mapped into memory by storegc's native helper (native/mapFile.c; native.ts),
+ * copy-on-write: reading a cache into fresh memory costs a zero-filled
  * page fault per 4 KiB (on some virtual machines ~12 us a page: 0.86 s for a 278 MB graph cache),
  * where mapping the file's pages, already in the page cache, costs a fraction of that. Where the
  * helper is not built or does not load, `mapFile` answers undefined and callers read the file.
  * A mapped file must not shrink while mapped (reading past its end faults): storegc's caches are
  * written to a temporary name and renamed, never rewritten in place.
  */
-import { createRequire } from 'node:module';
-
-interface NativeHelper {
-  mapFile(fd: number, length: number): ArrayBuffer;
-}
-
-let helper: NativeHelper | null | undefined;
-
-function loadHelper(): NativeHelper | null {
-  if (helper !== undefined) return helper;
-  try {
-    // From src/store/ (tests), dist/store/ and dist/cli/ (the bundle) alike: the package's build/.
-    const requireNative = createRequire(import.meta.url);
-    helper = requireNative('../../build/Release/storegc_native.node') as NativeHelper;
-  } catch {
-    helper = null;
-  }
-  return helper;
-}
+import { native } from './native.js';
 
 /** Whether this machine maps files (the native helper is built and loads). */
 export function canMapFiles(): boolean {
-  return loadHelper() !== null;
+  return native() !== null;
 }
 
 /** The first `length` bytes of the open file `fd`, mapped copy-on-write; undefined where they cannot be. */
 export function mapFile(fd: number, length: number): Buffer | undefined {
-  const native = loadHelper();
-  if (native === null || !(length > 0)) return undefined;
+  const helper = native();
+  if (helper === null || !(length > 0)) return undefined;
   try {
-    return Buffer.from(native.mapFile(fd, length));
+    return Buffer.from(helper.mapFile(fd, length));
   } catch {
     return undefined;
   }

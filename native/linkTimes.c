@@ -1,0 +1,71 @@
+/*
+ * The root links' times for `roots --sizes`: one lstat per link in a loop, as the links lie
+ * packed (bytes and offsets, src/store/byteOrder.ts), each mtime in ms the way Node's
+ * `mtimeMs` computes it. From JavaScript each lstat costs two to three times the system call
+ * (a path converted, a Stats object with four Dates made and dropped): 700k links took 1.3 s
+ * against 0.77 s here.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "native.h"
+
+static int typed(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length) {
+  bool is;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, value, &is) != napi_ok || !is) return 0;
+  if (napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) != napi_ok) return 0;
+  return type == want;
+}
+
+/*
+ * linkTimes(bytes: Uint8Array, offsets: Uint32Array, from, to, out: Float64Array): out[i - from]
+ * = the mtime (ms) of the file named by bytes[offsets[i] .. offsets[i + 1]) for i in [from, to);
+ * NaN where it is gone (ENOENT, ENOTDIR) or unreadable (EACCES). Any other error throws, its
+ * code the errno's name, naming the path.
+ */
+napi_value link_times(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  void *bytes, *offsets, *out;
+  size_t nbytes, noffsets, nout;
+  int64_t from, to;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
+      !typed(env, argv[0], napi_uint8_array, &bytes, &nbytes) || !typed(env, argv[1], napi_uint32_array, &offsets, &noffsets) ||
+      napi_get_value_int64(env, argv[2], &from) != napi_ok || napi_get_value_int64(env, argv[3], &to) != napi_ok ||
+      !typed(env, argv[4], napi_float64_array, &out, &nout) || from < 0 || to < from || (size_t)to >= noffsets || nout < (size_t)(to - from)) {
+    napi_throw_type_error(env, NULL, "linkTimes(bytes: Uint8Array, offsets: Uint32Array, from, to, out: Float64Array)");
+    return NULL;
+  }
+  const unsigned char *b = bytes;
+  const uint32_t *at = offsets;
+  double *times = out;
+  char path[PATH_MAX];
+  struct stat st;
+  for (int64_t i = from; i < to; i++) {
+    uint32_t start = at[i], end = at[i + 1];
+    size_t length = end - start;
+    if (end < start || end > nbytes || length >= sizeof path || memchr(b + start, 0, length) != NULL) {
+      napi_throw_range_error(env, NULL, "linkTimes: a link's bytes are outside the buffer, too long or hold a NUL");
+      return NULL;
+    }
+    memcpy(path, b + start, length);
+    path[length] = 0;
+    if (lstat(path, &st) == 0) {
+      times[i - from] = (double)st.st_mtim.tv_sec * 1e3 + (double)st.st_mtim.tv_nsec / 1e6;
+    } else if (errno == ENOENT || errno == ENOTDIR || errno == EACCES) {
+      times[i - from] = NAN;
+    } else {
+      char message[PATH_MAX + 64];
+      snprintf(message, sizeof message, "lstat '%s': %s", path, strerror(errno));
+      napi_throw_error(env, errno_name(errno), message);
+      return NULL;
+    }
+  }
+  return NULL;
+}
