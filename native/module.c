@@ -19,6 +19,6 @@ static int export(napi_env env, napi_value exports, const char *name, napi_callb
 }
 
 NAPI_MODULE_INIT() {
-  if (!export(env, exports, "mapFile", map_file) || !export(env, exports, "linkTimes", link_times)) return NULL;
+  if (!export(env, exports, "mapFile", map_file) || !export(env, exports, "linkTimes", link_times) || !export(env, exports, "unlinkEach", unlink_each)) return NULL;
   return exports;
 }

@@ -1,16 +1,27 @@
 /**
- * Recursive deletion of one store entry, as Nix's deletePath (reference §10.2): directories
+ * Recursive deletion of store entries, as Nix's deletePath (reference §10.2): directories
  * lacking u+rwx are made accessible first (store dirs are 0555), files are never chmod'ed.
  * Bytes freed count non-directories whose link count is 1 or 2 (2 = an optimised file plus its
  * `.links` entry, which the `.links` pass then removes): `bytes` is their st_size (what Nix
  * reports), `diskBytes` their st_blocks * 512 (the disk space released).
+ *
+ * Entries are deleted a directory (or a batch of store paths) at a time: each is looked at
+ * (lstat), directories and hard-linked files are deleted one by one as Nix does, and the files
+ * with one link (nobody else's) are unlinked together, several at once, by the native helper
+ * (native/unlinkEach.c: on a disk an unlink mostly waits, and sixteen in flight finish in a
+ * fifth of the time of one) or one by one where it does not load.
  */
 import { chmodSync, lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { errnoOf } from '../errors.js';
 import { fsPath } from '../store/bytes.js';
+import { native } from '../store/native.js';
 import { crashPoint } from './crashPoint.js';
 import type { Freed } from './measure.js';
+
+/** Unlinks in flight at once on each thread that deletes (fileDeleter.ts: DELETE_WORKERS of them). */
+const UNLINK_THREADS = 8;
+const ENOENT = 2;
 
 /** Deletes `path` recursively; returns Nix's count of bytes freed (apparent sizes). */
 export function deletePath(path: string): number {
@@ -37,34 +48,64 @@ export function newLinkLock(): SharedArrayBuffer {
 
 /** Deletes `path` recursively; returns both measures of what it freed. */
 export function deletePathMeasured(path: string): Freed {
-  const freed: Freed = { bytes: 0, diskBytes: 0 };
-  deleteBuffer(fsPath(path), freed);
-  return freed;
+  const [outcome] = deletePathsMeasured([path]);
+  if (outcome instanceof Error) throw outcome;
+  return outcome!;
 }
 
-function lstatOrMissing(path: Buffer): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return undefined;
-    throw error;
-  }
+/** How files of one link are unlinked: together by the native helper where it loads, or one by one. */
+export type UnlinkBy = 'native' | 'node';
+
+/**
+ * Deletes each of `paths` recursively: what each freed, or the first error met deleting it.
+ * @param by tests only: 'node' unlinks one by one even where the native helper loads.
+ */
+export function deletePathsMeasured(paths: readonly string[], by: UnlinkBy = 'native'): (Freed | Error)[] {
+  return deleteEach(paths.map(fsPath), by);
 }
 
-function unlinkCounted(path: Buffer, st: Stats, freed: Freed): void {
-  ignoreMissing(() => unlinkSync(path));
-  if (st.nlink <= 2) {
-    freed.bytes += st.size;
-    freed.diskBytes += st.blocks * 512;
-  }
+function deleteEach(paths: readonly Buffer[], by: UnlinkBy): (Freed | Error)[] {
+  const outcomes: (Freed | Error)[] = paths.map(() => ({ bytes: 0, diskBytes: 0 }));
+  // Files of one link: unlinked together below, with the stat each was counted by.
+  const alone: number[] = [];
+  const stats: Stats[] = [];
+  paths.forEach((path, k) => {
+    try {
+      const st = lstatOrMissing(path);
+      if (st === undefined) return;
+      if (!st.isDirectory() && st.nlink === 1) {
+        alone.push(k);
+        stats[k] = st;
+      } else {
+        deleteOne(path, st, outcomes[k] as Freed, by);
+      }
+    } catch (error) {
+      outcomes[k] = error as Error;
+    }
+  });
+  const errnos = unlinkAll(alone.map((k) => paths[k]!), by);
+  alone.forEach((k, j) => {
+    const errno = errnos[j]!;
+    if (errno !== 0 && errno !== ENOENT) {
+      // Once more on its own, for Node's own error (or a success, if it was passing).
+      try {
+        ignoreMissing(() => unlinkSync(paths[k]!));
+      } catch (error) {
+        outcomes[k] = error as Error;
+        return;
+      }
+    }
+    count(outcomes[k] as Freed, stats[k]!);
+    crashPoint('file-unlinked');
+  });
+  return outcomes;
 }
 
-function deleteBuffer(path: Buffer, freed: Freed): void {
-  const st = lstatOrMissing(path);
-  if (st === undefined) return;
+/** Deletes one entry that is a directory or a hard-linked file, as Nix does. */
+function deleteOne(path: Buffer, st: Stats, freed: Freed, by: UnlinkBy): void {
   if (!st.isDirectory()) {
     const lock = sharedLinks;
-    if (st.nlink > 1 && lock !== undefined) {
+    if (lock !== undefined) {
       while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
       try {
         // Looked at again under the lock: another thread may have unlinked a sibling link since.
@@ -83,9 +124,56 @@ function deleteBuffer(path: Buffer, freed: Freed): void {
   if ((st.mode & 0o700) !== 0o700) chmodSync(path, st.mode | 0o700);
   crashPoint('dir-opened');
   const slash = Buffer.from('/');
-  for (const name of readdirSync(path, { encoding: 'buffer' })) deleteBuffer(Buffer.concat([path, slash, name]), freed);
+  const inside = deleteEach(readdirSync(path, { encoding: 'buffer' }).map((name) => Buffer.concat([path, slash, name])), by);
+  for (const outcome of inside) {
+    if (outcome instanceof Error) throw outcome;
+    freed.bytes += outcome.bytes;
+    freed.diskBytes += outcome.diskBytes;
+  }
   ignoreMissing(() => rmdirSync(path));
   crashPoint('dir-removed');
+}
+
+/** Each path unlinked, several at once where the native helper loads: 0 or the errno of each. */
+function unlinkAll(paths: readonly Buffer[], by: UnlinkBy): Int32Array {
+  const errnos = new Int32Array(paths.length);
+  const helper = paths.length > 1 && by === 'native' ? native() : null;
+  if (helper !== null) {
+    const offsets = new Uint32Array(paths.length + 1);
+    paths.forEach((p, k) => (offsets[k + 1] = offsets[k]! + p.length));
+    helper.unlinkEach(Buffer.concat(paths), offsets, UNLINK_THREADS, errnos);
+    return errnos;
+  }
+  paths.forEach((path, k) => {
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      // Any errno but ENOENT is unlinked again by the caller, for its error.
+      errnos[k] = errnoOf(error) === 'ENOENT' ? ENOENT : -1;
+    }
+  });
+  return errnos;
+}
+
+function lstatOrMissing(path: Buffer): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function unlinkCounted(path: Buffer, st: Stats, freed: Freed): void {
+  ignoreMissing(() => unlinkSync(path));
+  count(freed, st);
+}
+
+function count(freed: Freed, st: Stats): void {
+  if (st.nlink <= 2) {
+    freed.bytes += st.size;
+    freed.diskBytes += st.blocks * 512;
+  }
 }
 
 function ignoreMissing(op: () => void): void {

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { armCrashPoints } from './crashPoint.js';
 import type { CrashArming } from './crashPoint.js';
-import { deletePathMeasured, shareLinkLock } from './deletePath.js';
+import { deletePathsMeasured, shareLinkLock } from './deletePath.js';
 
 export interface DeleteWorkerData {
   readonly arming: CrashArming | null;
@@ -24,12 +24,6 @@ export interface DeleteJob {
 export type DeleteOutcome = { readonly bytes: number; readonly diskBytes: number } | { readonly error: string };
 
 parentPort?.on('message', (job: DeleteJob) => {
-  const outcomes: DeleteOutcome[] = job.paths.map((path) => {
-    try {
-      return deletePathMeasured(path);
-    } catch (error) {
-      return { error: (error as Error).message };
-    }
-  });
+  const outcomes: DeleteOutcome[] = deletePathsMeasured(job.paths).map((outcome) => (outcome instanceof Error ? { error: outcome.message } : outcome));
   parentPort?.postMessage(outcomes);
 });

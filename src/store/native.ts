@@ -1,5 +1,5 @@
 /**
- * storegc's native helper (native/: `mapFile` and `linkTimes`), built by `npm ci` with node-gyp
+ * storegc's native helper (native/: `mapFile`, `linkTimes` and `unlinkEach`), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -10,6 +10,8 @@ export interface NativeHelper {
   mapFile(fd: number, length: number): ArrayBuffer;
   /** native/linkTimes.c */
   linkTimes(bytes: Uint8Array, offsets: Uint32Array, from: number, to: number, out: Float64Array): void;
+  /** native/unlinkEach.c */
+  unlinkEach(bytes: Uint8Array, offsets: Uint32Array, threads: number, errnos: Int32Array): void;
 }
 
 let helper: NativeHelper | null | undefined;
