@@ -29,21 +29,24 @@ export function deletePath(path: string): number {
 }
 
 /**
- * A lock shared by threads deleting at once (several delete workers). A file with one link is
- * nobody else's; but whether a hard-linked file counts depends on its link count just before its
- * unlink (Nix counts it at 2 or fewer), so looking and unlinking must not interleave with another
- * thread's on the same inode. Held around lstat + unlink of hard-linked files only: then every
- * inode's count is what some sequential order gives, and Nix's rule gives the same total in any
- * order (the deletions that see 2 and 1 links are always the last ones).
+ * Locks shared by threads deleting at once (several delete workers), one per stripe of inode
+ * numbers. A file with one link is nobody else's; but whether a hard-linked file counts depends
+ * on its link count just before its unlink (Nix counts it at 2 or fewer), so looking and
+ * unlinking must not interleave with another thread's on the same inode. The inode's lock is
+ * held around lstat + unlink of hard-linked files only: then every inode's count is what some
+ * sequential order gives, and Nix's rule gives the same total in any order (the deletions that
+ * see 2 and 1 links are always the last ones). Other inodes' files (an optimised store's are
+ * all hard-linked) go on meanwhile on the other threads.
  */
 let sharedLinks: Int32Array | undefined;
+const LOCK_STRIPES = 64;
 
 export function shareLinkLock(lock: SharedArrayBuffer): void {
   sharedLinks = new Int32Array(lock);
 }
 
 export function newLinkLock(): SharedArrayBuffer {
-  return new SharedArrayBuffer(4);
+  return new SharedArrayBuffer(4 * LOCK_STRIPES);
 }
 
 /** Deletes `path` recursively; returns both measures of what it freed. */
@@ -106,14 +109,16 @@ function deleteOne(path: Buffer, st: Stats, freed: Freed, by: UnlinkBy): void {
   if (!st.isDirectory()) {
     const lock = sharedLinks;
     if (lock !== undefined) {
-      while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
+      // The same inode has the same number, hence the same stripe, on every thread.
+      const stripe = st.ino % lock.length;
+      while (Atomics.compareExchange(lock, stripe, 0, 1) !== 0) Atomics.wait(lock, stripe, 1);
       try {
         // Looked at again under the lock: another thread may have unlinked a sibling link since.
         const now = lstatOrMissing(path);
         if (now !== undefined) unlinkCounted(path, now, freed);
       } finally {
-        Atomics.store(lock, 0, 0);
-        Atomics.notify(lock, 0, 1);
+        Atomics.store(lock, stripe, 0);
+        Atomics.notify(lock, stripe, 1);
       }
     } else {
       unlinkCounted(path, st, freed);
