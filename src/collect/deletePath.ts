@@ -21,6 +21,12 @@ import type { Freed } from './measure.js';
 
 /** Unlinks in flight at once on each thread that deletes (fileDeleter.ts: DELETE_WORKERS of them). */
 const UNLINK_THREADS = 8;
+/**
+ * Files per native thread at least: starting a thread costs tens of microseconds, as much as an
+ * unlink waits on a disk and ten times what one costs on tmpfs; a directory of a few files is
+ * unlinked one by one.
+ */
+const FILES_PER_THREAD = 8;
 const ENOENT = 2;
 
 /** Deletes `path` recursively; returns Nix's count of bytes freed (apparent sizes). */
@@ -142,11 +148,12 @@ function deleteOne(path: Buffer, st: Stats, freed: Freed, by: UnlinkBy): void {
 /** Each path unlinked, several at once where the native helper loads: 0 or the errno of each. */
 function unlinkAll(paths: readonly Buffer[], by: UnlinkBy): Int32Array {
   const errnos = new Int32Array(paths.length);
-  const helper = paths.length > 1 && by === 'native' ? native() : null;
+  const threads = Math.min(UNLINK_THREADS, Math.floor(paths.length / FILES_PER_THREAD));
+  const helper = threads > 1 && by === 'native' ? native() : null;
   if (helper !== null) {
     const offsets = new Uint32Array(paths.length + 1);
     paths.forEach((p, k) => (offsets[k + 1] = offsets[k]! + p.length));
-    helper.unlinkEach(Buffer.concat(paths), offsets, UNLINK_THREADS, errnos);
+    helper.unlinkEach(Buffer.concat(paths), offsets, threads, errnos);
     return errnos;
   }
   paths.forEach((path, k) => {
