@@ -50,8 +50,16 @@ napi_value link_times(napi_env env, napi_callback_info info) {
   for (int64_t i = from; i < to; i++) {
     uint32_t start = at[i], end = at[i + 1];
     size_t length = end - start;
-    if (end < start || end > nbytes || length >= sizeof path || memchr(b + start, 0, length) != NULL) {
-      napi_throw_range_error(env, NULL, "linkTimes: a link's bytes are outside the buffer, too long or hold a NUL");
+    if (end < start || end > nbytes) {
+      napi_throw_range_error(env, NULL, "linkTimes: a link's bytes are outside the buffer");
+      return NULL;
+    }
+    if (length >= sizeof path || memchr(b + start, 0, length) != NULL) {
+      // What lstat(2) would answer (or Node, for a NUL): thrown as a failed lstat would be.
+      int code = length >= sizeof path ? ENAMETOOLONG : EINVAL;
+      char message[128];
+      snprintf(message, sizeof message, "lstat of a link of %zu bytes: %s", length, strerror(code));
+      napi_throw_error(env, errno_name(code), message);
       return NULL;
     }
     memcpy(path, b + start, length);

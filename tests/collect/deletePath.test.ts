@@ -92,7 +92,7 @@ describe('unlinkEach (native/unlinkEach.c)', () => {
     const names = Array.from({ length: 100 }, (_, i) => join(dir, `u${i}`));
     for (const name of names) writeFileSync(name, 'u');
     mkdirSync(join(dir, 'adir'));
-    const all = [...names, join(dir, 'gone'), join(dir, 'adir')];
+    const all = [...names, join(dir, 'gone'), join(dir, 'adir'), join(dir, 'x'.repeat(5000))];
     const offsets = new Uint32Array(all.length + 1);
     all.forEach((p, k) => (offsets[k + 1] = offsets[k]! + p.length));
     const errnos = new Int32Array(all.length).fill(-1);
@@ -100,6 +100,8 @@ describe('unlinkEach (native/unlinkEach.c)', () => {
     expect(Array.from(errnos.subarray(0, 100))).toEqual(names.map(() => 0));
     expect(errnos[100]).toBe(constants.errno.ENOENT);
     expect(errnos[101]).toBe(constants.errno.EISDIR);
+    // A name longer than PATH_MAX is not tried: its errno is what unlink(2) would say.
+    expect(errnos[102]).toBe(constants.errno.ENAMETOOLONG);
     for (const name of names) expect(existsSync(name)).toBe(false);
     expect(existsSync(join(dir, 'adir'))).toBe(true);
   });

@@ -65,6 +65,7 @@ describe('linkTimes', () => {
       symlinkSync('loop', join(dir, 'loop'));
       const packed = packLatin1([join(dir, 'file'), join(dir, 'loop', 'x')]);
       expect(() => linkTimes(packed, 0, 2, new Map(), by)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+      expect(() => linkTimes(packLatin1([join(dir, 'x'.repeat(5000))]), 0, 1, new Map(), by)).toThrow(expect.objectContaining({ code: 'ENAMETOOLONG' }));
     });
   }
 
