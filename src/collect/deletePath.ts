@@ -74,19 +74,21 @@ export function deletePathsMeasured(paths: readonly string[], by: UnlinkBy = 'na
 }
 
 function deleteEach(paths: readonly Buffer[], by: UnlinkBy): (Freed | Error)[] {
-  const outcomes: (Freed | Error)[] = paths.map(() => ({ bytes: 0, diskBytes: 0 }));
-  // Files of one link: unlinked together below, with the stat each was counted by.
+  const outcomes: (Freed | Error)[] = new Array(paths.length);
+  // Files of one link, counted now (Nix counts a file by its stat before the unlink) and
+  // unlinked together below; no Stats kept meanwhile (a batch's thousands were a worker's 10 MB).
   const alone: number[] = [];
-  const stats: Stats[] = [];
   paths.forEach((path, k) => {
+    const freed: Freed = { bytes: 0, diskBytes: 0 };
+    outcomes[k] = freed;
     try {
       const st = lstatOrMissing(path);
       if (st === undefined) return;
       if (!st.isDirectory() && st.nlink === 1) {
         alone.push(k);
-        stats[k] = st;
+        count(freed, st);
       } else {
-        deleteOne(path, st, outcomes[k] as Freed, by);
+        deleteOne(path, st, freed, by);
       }
     } catch (error) {
       outcomes[k] = error as Error;
@@ -104,7 +106,6 @@ function deleteEach(paths: readonly Buffer[], by: UnlinkBy): (Freed | Error)[] {
         return;
       }
     }
-    count(outcomes[k] as Freed, stats[k]!);
     crashPoint('file-unlinked');
   });
   return outcomes;
