@@ -15,14 +15,6 @@
 #include <sys/stat.h>
 #include "native.h"
 
-static int typed(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length) {
-  bool is;
-  napi_typedarray_type type;
-  if (napi_is_typedarray(env, value, &is) != napi_ok || !is) return 0;
-  if (napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) != napi_ok) return 0;
-  return type == want;
-}
-
 /*
  * linkTimes(bytes: Uint8Array, offsets: Uint32Array, from, to, out: Float64Array): out[i - from]
  * = the mtime (ms) of the file named by bytes[offsets[i] .. offsets[i + 1]) for i in [from, to);
@@ -32,29 +24,23 @@ static int typed(napi_env env, napi_value value, napi_typedarray_type want, void
 napi_value link_times(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
-  void *bytes, *offsets, *out;
-  size_t nbytes, noffsets, nout;
+  struct packed links;
+  void *out;
+  size_t nout;
   int64_t from, to;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
-      !typed(env, argv[0], napi_uint8_array, &bytes, &nbytes) || !typed(env, argv[1], napi_uint32_array, &offsets, &noffsets) ||
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || !packed_strings(env, argv[0], argv[1], &links) ||
       napi_get_value_int64(env, argv[2], &from) != napi_ok || napi_get_value_int64(env, argv[3], &to) != napi_ok ||
-      !typed(env, argv[4], napi_float64_array, &out, &nout) || from < 0 || to < from || (size_t)to >= noffsets || nout < (size_t)(to - from)) {
-    napi_throw_type_error(env, NULL, "linkTimes(bytes: Uint8Array, offsets: Uint32Array, from, to, out: Float64Array)");
+      !typed_array(env, argv[4], napi_float64_array, &out, &nout) || from < 0 || to < from || (size_t)to > links.count || nout < (size_t)(to - from)) {
+    napi_throw_type_error(env, NULL, "linkTimes(bytes: Uint8Array, offsets: Uint32Array, from, to, out: Float64Array), the offsets within the bytes");
     return NULL;
   }
-  const unsigned char *b = bytes;
-  const uint32_t *at = offsets;
   double *times = out;
   char path[PATH_MAX];
   struct stat st;
   for (int64_t i = from; i < to; i++) {
-    uint32_t start = at[i], end = at[i + 1];
-    size_t length = end - start;
-    if (end < start || end > nbytes) {
-      napi_throw_range_error(env, NULL, "linkTimes: a link's bytes are outside the buffer");
-      return NULL;
-    }
-    if (length >= sizeof path || memchr(b + start, 0, length) != NULL) {
+    uint32_t start = links.offsets[i];
+    size_t length = links.offsets[i + 1] - start;
+    if (length >= sizeof path || memchr(links.bytes + start, 0, length) != NULL) {
       // What lstat(2) would answer (or Node, for a NUL): thrown as a failed lstat would be.
       int code = length >= sizeof path ? ENAMETOOLONG : EINVAL;
       char message[128];
@@ -62,7 +48,7 @@ napi_value link_times(napi_env env, napi_callback_info info) {
       napi_throw_error(env, errno_name(code), message);
       return NULL;
     }
-    memcpy(path, b + start, length);
+    memcpy(path, links.bytes + start, length);
     path[length] = 0;
     if (lstat(path, &st) == 0) {
       times[i - from] = (double)st.st_mtim.tv_sec * 1e3 + (double)st.st_mtim.tv_nsec / 1e6;

@@ -13,6 +13,26 @@ const char *errno_name(int errnum) {
   return name == NULL ? "EUNKNOWN" : name;
 }
 
+int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length) {
+  bool is;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, value, &is) != napi_ok || !is) return 0;
+  if (napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) != napi_ok) return 0;
+  return type == want;
+}
+
+int packed_strings(napi_env env, napi_value bytes, napi_value offsets, struct packed *out) {
+  void *b, *at;
+  size_t nbytes, noffsets;
+  if (!typed_array(env, bytes, napi_uint8_array, &b, &nbytes) || !typed_array(env, offsets, napi_uint32_array, &at, &noffsets) || noffsets < 1) return 0;
+  const uint32_t *o = at;
+  for (size_t i = 0; i + 1 < noffsets; i++) if (o[i + 1] < o[i] || o[i + 1] > nbytes) return 0;
+  out->bytes = b;
+  out->offsets = o;
+  out->count = noffsets - 1;
+  return 1;
+}
+
 static int export(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value value;
   return napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &value) == napi_ok && napi_set_named_property(env, exports, name, value) == napi_ok;

@@ -2,6 +2,7 @@
 #ifndef STOREGC_NATIVE_H
 #define STOREGC_NATIVE_H
 #include <node_api.h>
+#include <stdint.h>
 
 /* mapFile.c */
 napi_value map_file(napi_env env, napi_callback_info info);
@@ -11,5 +12,16 @@ napi_value link_times(napi_env env, napi_callback_info info);
 napi_value unlink_each(napi_env env, napi_callback_info info);
 /* module.c: "ENOENT" for ENOENT, as Node names error codes. */
 const char *errno_name(int errnum);
+
+/* module.c: strings packed as src/store/byteOrder.ts packs them: string i is bytes[offsets[i] .. offsets[i + 1]). */
+struct packed {
+  const unsigned char *bytes;
+  const uint32_t *offsets;
+  size_t count;
+};
+/* A typed array argument of the kind wanted: its data and element count; 0 if it is not one. */
+int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length);
+/* Packed strings from a Uint8Array and a Uint32Array argument, every string within the bytes; 0 if not. */
+int packed_strings(napi_env env, napi_value bytes, napi_value offsets, struct packed *out);
 
 #endif

@@ -48,14 +48,6 @@ static void *work(void *arg) {
   }
 }
 
-static int typed(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length) {
-  bool is;
-  napi_typedarray_type type;
-  if (napi_is_typedarray(env, value, &is) != napi_ok || !is) return 0;
-  if (napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) != napi_ok) return 0;
-  return type == want;
-}
-
 /*
  * unlinkEach(bytes: Uint8Array, offsets: Uint32Array, threads, errnos: Int32Array): unlinks the
  * files named by bytes[offsets[i] .. offsets[i + 1]) on up to `threads` threads, errnos[i] = 0 or
@@ -65,26 +57,18 @@ static int typed(napi_env env, napi_value value, napi_typedarray_type want, void
 napi_value unlink_each(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
-  void *bytes, *offsets, *errnos;
-  size_t nbytes, noffsets, nerrnos;
+  struct packed paths;
+  void *errnos;
+  size_t nerrnos;
   int32_t threads;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 ||
-      !typed(env, argv[0], napi_uint8_array, &bytes, &nbytes) || !typed(env, argv[1], napi_uint32_array, &offsets, &noffsets) ||
-      napi_get_value_int32(env, argv[2], &threads) != napi_ok || !typed(env, argv[3], napi_int32_array, &errnos, &nerrnos) ||
-      noffsets < 1 || nerrnos < noffsets - 1 || threads < 1) {
-    napi_throw_type_error(env, NULL, "unlinkEach(bytes: Uint8Array, offsets: Uint32Array, threads, errnos: Int32Array)");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !packed_strings(env, argv[0], argv[1], &paths) ||
+      napi_get_value_int32(env, argv[2], &threads) != napi_ok || !typed_array(env, argv[3], napi_int32_array, &errnos, &nerrnos) ||
+      nerrnos < paths.count || threads < 1) {
+    napi_throw_type_error(env, NULL, "unlinkEach(bytes: Uint8Array, offsets: Uint32Array, threads, errnos: Int32Array), the offsets within the bytes");
     return NULL;
   }
-  const uint32_t *at = offsets;
-  int64_t count = (int64_t)noffsets - 1;
-  const unsigned char *b = bytes;
-  for (int64_t i = 0; i < count; i++) {
-    if (at[i + 1] < at[i] || at[i + 1] > nbytes) {
-      napi_throw_range_error(env, NULL, "unlinkEach: a path's bytes are outside the buffer");
-      return NULL;
-    }
-  }
-  struct batch batch = { .bytes = b, .offsets = at, .errnos = errnos, .count = count };
+  int64_t count = (int64_t)paths.count;
+  struct batch batch = { .bytes = paths.bytes, .offsets = paths.offsets, .errnos = errnos, .count = count };
   atomic_init(&batch.next, 0);
   int n = threads > MAX_THREADS ? MAX_THREADS : threads;
   if (n > count) n = (int)count;
