@@ -10,6 +10,12 @@ napi_value map_file(napi_env env, napi_callback_info info);
 napi_value link_times(napi_env env, napi_callback_info info);
 /* unlinkEach.c */
 napi_value unlink_each(napi_env env, napi_callback_info info);
+/* byteOrder.c */
+napi_value byte_order(napi_env env, napi_callback_info info);
+napi_value gather(napi_env env, napi_callback_info info);
+napi_value share_prefix(napi_env env, napi_callback_info info);
+/* listDir.c */
+napi_value list_dir(napi_env env, napi_callback_info info);
 /* module.c: "ENOENT" for ENOENT, as Node names error codes. */
 const char *errno_name(int errnum);
 

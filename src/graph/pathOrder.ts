@@ -4,10 +4,13 @@
  * (21 bits) make one float64 key, and a numeric sort of the keys does the work of a string sort
  * at a fraction of its cost. Equal keys (paths sharing those six chars) are put in order by
  * comparing the bytes. Paths that do not fit that shape, or too many of them, are sorted by
- * byteOrder (store/byteOrder.ts). Works on the packed bytes: no string per path. Pure.
+ * byteOrder (store/byteOrder.ts). Works on the packed bytes: no string per path. Pure. Where
+ * the native helper loads, its sort (native/byteOrder.c) does all of this at once.
  */
 import { byteOrder, packLatin1 } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
+import type { By } from '../store/native.js';
+import { helperBy } from '../store/native.js';
 
 /** Index bits in a sort key: up to 2^21 - 1 = 2,097,151 paths per sort pass. */
 const INDEX_BITS = 21;
@@ -18,18 +21,19 @@ const RANK = new Uint8Array(256).fill(255);
 for (let i = 0; i < BASE32.length; i++) RANK[BASE32.charCodeAt(i)] = i;
 
 /** Indices of `paths` (binary strings) in byte order. */
-export function sortedOrder(paths: readonly string[], prefixLength: number): Int32Array {
-  return sortedOrderOfBytes(packLatin1(paths), prefixLength);
+export function sortedOrder(paths: readonly string[], prefixLength: number, by?: By): Int32Array {
+  return sortedOrderOfBytes(packLatin1(paths), prefixLength, false, by);
 }
 
 /**
  * Indices of the packed paths in byte order; the first `prefixLength` bytes are usually shared.
  * @param shared known: every path shares its first `prefixLength` bytes (not checked again).
  */
-export function sortedOrderOfBytes(packed: PackedStrings, prefixLength: number, shared = false): Int32Array {
+export function sortedOrderOfBytes(packed: PackedStrings, prefixLength: number, shared = false, by?: By): Int32Array {
+  if (helperBy(by) !== null) return byteOrder(packed, by);
   const { bytes, offsets } = packed;
   const n = offsets.length - 1;
-  if (n >= MAX_FAST_SORT || !(shared || sharePrefix(packed, prefixLength))) return byteOrder(packed);
+  if (n >= MAX_FAST_SORT || !(shared || sharePrefix(packed, prefixLength))) return byteOrder(packed, 'node');
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const at = offsets[i]!;
@@ -38,7 +42,7 @@ export function sortedOrderOfBytes(packed: PackedStrings, prefixLength: number, 
     for (let k = prefixLength; k < prefixLength + 6; k++) {
       // Past the end, or outside the alphabet: no exact numeric key.
       const rank = k < length ? RANK[bytes[at + k]!]! : 255;
-      if (rank === 255) return byteOrder(packed);
+      if (rank === 255) return byteOrder(packed, 'node');
       key = key * 32 + rank;
     }
     keys[i] = key * MAX_FAST_SORT + i;

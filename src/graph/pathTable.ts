@@ -7,8 +7,9 @@
  * directory, so a million paths cost three typed arrays, not a million Map entries and strings.
  * Strings are made only at the edges (`pathOf`), for rendering.
  */
-import { packLatin1 } from '../store/byteOrder.js';
+import { gather, packLatin1, sharePrefix } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
+import type { By } from '../store/native.js';
 import { sortedOrderOfBytes } from './pathOrder.js';
 
 const EMPTY_SLOT = -1;
@@ -42,28 +43,14 @@ export class PathTable {
    * packLatin1's): sorted and copied byte by byte, no string per path.
    * @returns the table and, for each packed index, the id its path got.
    */
-  static fromPacked(prefix: string, packed: PackedStrings): { table: PathTable; idOf: Int32Array } {
-    const { bytes: from, offsets: at } = packed;
-    const n = at.length - 1;
-    const head = Buffer.from(prefix, 'latin1');
-    let underPrefix = true;
-    for (let i = 0; i < n && underPrefix; i++) {
-      if (at[i + 1]! - at[i]! < head.length) underPrefix = false;
-      for (let k = 0; k < head.length && underPrefix; k++) underPrefix = from[at[i]! + k] === head[k];
-    }
-    const order = sortedOrderOfBytes(packed, prefix.length, underPrefix);
+  static fromPacked(prefix: string, packed: PackedStrings, by?: By): { table: PathTable; idOf: Int32Array } {
+    const n = packed.offsets.length - 1;
+    const underPrefix = sharePrefix(packed, Buffer.from(prefix, 'latin1'), by);
+    const order = sortedOrderOfBytes(packed, prefix.length, underPrefix, by);
     const omitted = underPrefix ? prefix : '';
-    const skip = omitted.length;
-    const offsets = new Uint32Array(n + 1);
-    for (let id = 0; id < n; id++) offsets[id + 1] = offsets[id]! + at[order[id]! + 1]! - at[order[id]!]! - skip;
-    const bytes = Buffer.allocUnsafe(offsets[n]!);
+    const { bytes, offsets } = gather(packed, order, omitted.length, by);
     const idOf = new Int32Array(n);
-    for (let id = 0, to = 0; id < n; id++) {
-      const i = order[id]!;
-      // Byte by byte: a native copy per path costs more than the forty-odd bytes it moves.
-      for (let k = at[i]! + skip, end = at[i + 1]!; k < end; k++) bytes[to++] = from[k]!;
-      idOf[i] = id;
-    }
+    for (let id = 0; id < n; id++) idOf[order[id]!] = id;
     const slots = new Int32Array(slotCount(n)).fill(EMPTY_SLOT);
     const table = new PathTable(bytes, offsets, slots, prefix, omitted);
     for (let id = 0; id < n; id++) table.insert(id);

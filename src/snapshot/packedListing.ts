@@ -8,9 +8,12 @@
  */
 import { sortedOrderOfBytes } from '../graph/pathOrder.js';
 import type { PathTable } from '../graph/pathTable.js';
+import { byteOrder, gather } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
-import { forEachStoreEntry } from '../store/listStore.js';
-import { isValidBaseName } from '../store/storePath.js';
+import { forEachStoreEntry, listStoreNative } from '../store/listStore.js';
+import { helperBy } from '../store/native.js';
+import type { By, NativeHelper } from '../store/native.js';
+import { isValidBaseName, isValidBaseNameAt } from '../store/storePath.js';
 
 export interface PackedListing {
   /** Names of the entries that parse as store paths, in byte order (distinct: one directory's). */
@@ -21,7 +24,9 @@ export interface PackedListing {
   readonly junk: readonly string[];
 }
 
-export function listStorePacked(realStoreDir: string): PackedListing {
+export function listStorePacked(realStoreDir: string, by?: By): PackedListing {
+  const helper = helperBy(by);
+  if (helper !== null) return listedNatively(helper, realStoreDir);
   // Packed as read, no string kept per entry: at 1.3M entries an array of the names and the
   // joined copies of them were 200 MB more at the run's peak, which this thread shares.
   let bytes = Buffer.allocUnsafe(1 << 16);
@@ -39,7 +44,44 @@ export function listStorePacked(realStoreDir: string): PackedListing {
     bytes.write(name, at, 'latin1');
     offsets[++count] = at + name.length;
   });
-  return { ...inByteOrder({ bytes: bytes.subarray(0, offsets[count]!), offsets: offsets.subarray(0, count + 1) }), junk };
+  return { ...inByteOrder({ bytes: bytes.subarray(0, offsets[count]!), offsets: offsets.subarray(0, count + 1) }, 'node'), junk };
+}
+
+/**
+ * The same through the native helper: the directory read in one call (native/listDir.c), all its
+ * names put in byte order at once (junk among them), and the store paths' names copied out in
+ * that order: 200k entries in 0.1 s against 0.35 s through Node's Dir and the sort above.
+ */
+function listedNatively(helper: NativeHelper, realStoreDir: string): PackedListing {
+  const all = listStoreNative(helper, realStoreDir);
+  const { bytes, offsets } = all;
+  const n = offsets.length - 1;
+  // Each store path's place among them in readdir order; -1 for junk and `.links`.
+  const rank = new Int32Array(n).fill(-1);
+  const junk: string[] = [];
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const from = offsets[i]!;
+    const to = offsets[i + 1]!;
+    if (isValidBaseNameAt(bytes, from, to)) rank[i] = count++;
+    else if (!isLinksDir(bytes, from, to)) junk.push(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1'));
+  }
+  const order = byteOrder(all, 'native');
+  const kept = new Int32Array(count);
+  const readdirIndex = new Int32Array(count);
+  for (let k = 0, j = 0; k < n; k++) {
+    const i = order[k]!;
+    if (rank[i]! === -1) continue;
+    kept[j] = i;
+    readdirIndex[j++] = rank[i]!;
+  }
+  return { names: gather(all, kept, 0, 'native'), readdirIndex, junk };
+}
+
+const LINKS = Buffer.from('.links', 'latin1');
+
+function isLinksDir(bytes: Uint8Array, from: number, to: number): boolean {
+  return to - from === LINKS.length && LINKS.every((b, k) => bytes[from + k] === b);
 }
 
 /** `a` in twice the room (at least `need`), its contents copied. */
@@ -50,18 +92,9 @@ function grown<T extends Buffer | Uint32Array>(a: T, need: number): T {
 }
 
 /** Packed names (in readdir order) repacked in byte order, with where each was. */
-export function inByteOrder(names: PackedStrings): { names: PackedStrings; readdirIndex: Int32Array } {
-  const { bytes, offsets } = names;
-  const order = sortedOrderOfBytes(names, 0, true);
-  const count = order.length;
-  const sortedOffsets = new Uint32Array(count + 1);
-  const sorted = new Uint8Array(offsets[count] ?? 0);
-  for (let k = 0, at = 0; k < count; k++) {
-    const i = order[k]!;
-    for (let b = offsets[i]!, end = offsets[i + 1]!; b < end; b++) sorted[at++] = bytes[b]!;
-    sortedOffsets[k + 1] = at;
-  }
-  return { names: { bytes: sorted, offsets: sortedOffsets }, readdirIndex: order };
+export function inByteOrder(names: PackedStrings, by?: By): { names: PackedStrings; readdirIndex: Int32Array } {
+  const order = sortedOrderOfBytes(names, 0, true, by);
+  return { names: gather(names, order, 0, by), readdirIndex: order };
 }
 
 /** Name `k` of the packed names, as a binary string. */

@@ -6,7 +6,11 @@
  * of the next four bytes and the position in the range, with the typed-array sort that
  * takes no comparator; only runs of equal bytes go on, four bytes further. Working on bytes, not
  * strings, it never flattens a string made by concatenation, and can run on another thread. Pure.
+ * Where the native helper loads it sorts instead (native/byteOrder.c: a C sort of the same order,
+ * several times faster); this is the sort without it.
  */
+import { helperBy } from './native.js';
+import type { By } from './native.js';
 
 const WIDTH = 4;
 /** Each byte as its value + 1 (0: past the end), in base 257: 4 bytes need 33 bits. */
@@ -42,10 +46,15 @@ export function packLatin1(strings: readonly string[], shared = false): PackedSt
 }
 
 /** Indices of the packed strings in byte order; equal strings keep their index order. */
-export function byteOrder(packed: PackedStrings): Int32Array {
+export function byteOrder(packed: PackedStrings, by?: By): Int32Array {
   const { bytes, offsets } = packed;
   const count = offsets.length - 1;
   const order = new Int32Array(count);
+  const helper = helperBy(by);
+  if (helper !== null) {
+    helper.byteOrder(bytes, offsets, order);
+    return order;
+  }
   for (let i = 0; i < count; i++) order[i] = i;
   let keys = new Float64Array(0);
   // Ranges [from, to) still to sort, and how many leading bytes their strings share.
@@ -115,6 +124,45 @@ function compareStrings(packed: PackedStrings, a: number, b: number): number {
     if (d !== 0) return d;
   }
   return la - lb;
+}
+
+/** Does every packed string begin with `head`? */
+export function sharePrefix(packed: PackedStrings, head: Uint8Array, by?: By): boolean {
+  const { bytes, offsets } = packed;
+  const helper = helperBy(by);
+  if (helper !== null) return helper.sharePrefix(bytes, offsets, head);
+  const n = offsets.length - 1;
+  for (let i = 0; i < n; i++) {
+    const at = offsets[i]!;
+    if (offsets[i + 1]! - at < head.length) return false;
+    for (let k = 0; k < head.length; k++) if (bytes[at + k] !== head[k]) return false;
+  }
+  return true;
+}
+
+/**
+ * String order[k] of `packed`, without its first `skip` bytes, as string k of the result: the
+ * strings repacked in the order given (the caller knows each to be at least `skip` long).
+ */
+export function gather(packed: PackedStrings, order: Int32Array, skip: number, by?: By): { bytes: Buffer; offsets: Uint32Array } {
+  const { bytes: from, offsets: at } = packed;
+  const n = order.length;
+  let total = 0;
+  for (let k = 0; k < n; k++) total += at[order[k]! + 1]! - at[order[k]!]! - skip;
+  const bytes = Buffer.allocUnsafe(total);
+  const offsets = new Uint32Array(n + 1);
+  const helper = helperBy(by);
+  if (helper !== null) {
+    helper.gather(from, at, order, skip, bytes, offsets);
+    return { bytes, offsets };
+  }
+  for (let k = 0, to = 0; k < n; k++) {
+    const i = order[k]!;
+    // Byte by byte: a native copy per string costs more than the forty-odd bytes it moves.
+    for (let b = at[i]! + skip, end = at[i + 1]!; b < end; b++) bytes[to++] = from[b]!;
+    offsets[k + 1] = to;
+  }
+  return { bytes, offsets };
 }
 
 /** Byte order of the packed strings, and for each position whether its string equals the one before. */

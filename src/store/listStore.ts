@@ -5,6 +5,8 @@
 import { opendirSync } from 'node:fs';
 import { StoregcError, errnoOf } from '../errors.js';
 import { BINARY_NAMES, display, fsPath } from './bytes.js';
+import type { PackedStrings } from './byteOrder.js';
+import type { NativeHelper } from './native.js';
 
 export function listStore(realStoreDir: string): string[] {
   const names: string[] = [];
@@ -19,11 +21,7 @@ export function forEachStoreEntry(realStoreDir: string, use: (name: string) => v
     // Synchronous: one directory has nothing to overlap with, and this is twice as fast.
     handle = opendirSync(fsPath(realStoreDir), BINARY_NAMES);
   } catch (error) {
-    const errno = errnoOf(error);
-    if (errno === 'ENOENT' || errno === 'ENOTDIR') {
-      throw new StoregcError('store-missing', display(realStoreDir), 'store directory not found', 'set --store-dir or NIX_STORE_DIR (or --root) to the store location');
-    }
-    throw new StoregcError('io', display(realStoreDir), `cannot read store directory (${errno ?? 'error'})`, errno === 'EACCES' || errno === 'EPERM' ? 'run as a user who can read it (usually root)' : 'check the file system');
+    throw storeDirError(realStoreDir, error);
   }
   try {
     for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync()) {
@@ -33,4 +31,25 @@ export function forEachStoreEntry(realStoreDir: string, use: (name: string) => v
   } finally {
     handle.closeSync();
   }
+}
+
+/**
+ * The store directory's names in raw readdir order, packed, `.links` among them, read by the
+ * native helper (native/listDir.c) in one call.
+ */
+export function listStoreNative(helper: NativeHelper, realStoreDir: string): PackedStrings {
+  try {
+    return helper.listDir(fsPath(realStoreDir));
+  } catch (error) {
+    throw storeDirError(realStoreDir, error);
+  }
+}
+
+/** What a failure to read the store directory tells the user. */
+function storeDirError(realStoreDir: string, error: unknown): StoregcError {
+  const errno = errnoOf(error);
+  if (errno === 'ENOENT' || errno === 'ENOTDIR') {
+    return new StoregcError('store-missing', display(realStoreDir), 'store directory not found', 'set --store-dir or NIX_STORE_DIR (or --root) to the store location');
+  }
+  return new StoregcError('io', display(realStoreDir), `cannot read store directory (${errno ?? 'error'})`, errno === 'EACCES' || errno === 'EPERM' ? 'run as a user who can read it (usually root)' : 'check the file system');
 }

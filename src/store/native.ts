@@ -1,5 +1,6 @@
 /**
- * storegc's native helper (native/: `mapFile`, `linkTimes` and `unlinkEach`), built by `npm ci` with node-gyp
+ * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
+ * `sharePrefix` and `listDir`), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -12,6 +13,20 @@ export interface NativeHelper {
   linkTimes(bytes: Uint8Array, offsets: Uint32Array, from: number, to: number, out: Float64Array): void;
   /** native/unlinkEach.c */
   unlinkEach(bytes: Uint8Array, offsets: Uint32Array, threads: number, errnos: Int32Array): void;
+  /** native/byteOrder.c */
+  byteOrder(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array): void;
+  gather(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array, skip: number, outBytes: Uint8Array, outOffsets: Uint32Array): void;
+  sharePrefix(bytes: Uint8Array, offsets: Uint32Array, head: Uint8Array): boolean;
+  /** native/listDir.c */
+  listDir(path: Uint8Array): { bytes: Uint8Array; offsets: Uint32Array };
+}
+
+/** Where a job is done: by the native helper (when it loads) or in plain Node. Tests ask for each. */
+export type By = 'native' | 'node';
+
+/** The helper for a job asked of `by` (undefined: the helper when it loads), or null for plain Node. */
+export function helperBy(by?: By): NativeHelper | null {
+  return by === 'node' ? null : native();
 }
 
 let helper: NativeHelper | null | undefined;

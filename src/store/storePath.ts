@@ -44,6 +44,15 @@ export function isValidBaseName(base: string): boolean {
   return true;
 }
 
+/** isValidBaseName of the name bytes[from .. to) (latin1: a byte is a char), with no string made. */
+export function isValidBaseNameAt(bytes: Uint8Array, from: number, to: number): boolean {
+  const length = to - from;
+  if (length < HASH_LENGTH + 2 || length > HASH_LENGTH + 1 + MAX_NAME_LENGTH) return false;
+  for (let k = from; k < from + HASH_LENGTH; k++) if (!(CHAR_CLASS[bytes[k]!]! & 1)) return false;
+  for (let k = from + HASH_LENGTH + 1; k < to; k++) if (!(CHAR_CLASS[bytes[k]!]! & 2)) return false;
+  return true;
+}
+
 /** The 32-character hash part of a full store path (protection of temp roots is by hash part). */
 export function hashPartOf(storeDir: string, path: string): string {
   return path.slice(storeDir.length + 1, storeDir.length + 1 + HASH_LENGTH);

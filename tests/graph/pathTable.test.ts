@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PathTable } from '../../src/graph/pathTable.js';
 import { sortedOrder } from '../../src/graph/pathOrder.js';
+import { packLatin1 } from '../../src/store/byteOrder.js';
+import { native } from '../../src/store/native.js';
 
 const STORE = '/nix/store';
 const base32 = fc.constantFrom(...'0123456789abcdfghijklmnpqrsvwxyz'.split(''));
@@ -19,12 +21,18 @@ const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 
 
 describe('PathTable', () => {
   // Tables where every path is under the store dir take a shorter comparison: both kinds are checked.
+  it('has the native helper here (npm ci builds it)', () => {
+    expect(native()).not.toBeNull();
+  });
+
   it.each([
-    ['some paths outside the store dir', path],
-    ['every path under the store dir', path.filter((p) => p.startsWith(`${STORE}/`))],
-  ])('gives each path its rank in byte order and finds it again, by path or by store name (%s)', (_, paths0) => {
+    ['some paths outside the store dir', path, 'native'],
+    ['every path under the store dir', path.filter((p) => p.startsWith(`${STORE}/`)), 'native'],
+    ['some paths outside the store dir', path, 'node'],
+    ['every path under the store dir', path.filter((p) => p.startsWith(`${STORE}/`)), 'node'],
+  ] as const)('gives each path its rank in byte order and finds it again, by path or by store name (%s, %s)', (_, paths0, by) => {
     fc.assert(fc.property(fc.uniqueArray(paths0, { maxLength: 300 }), fc.array(path, { maxLength: 20 }), (paths, probes) => {
-      const { table, idOf } = PathTable.build(`${STORE}/`, paths);
+      const { table, idOf } = PathTable.fromPacked(`${STORE}/`, packLatin1(paths), by);
       const sorted = [...paths].sort(byBytes);
       expect(table.size).toBe(paths.length);
       for (let id = 0; id < sorted.length; id++) expect(table.pathOf(id)).toBe(sorted[id]);
@@ -63,9 +71,9 @@ describe('PathTable', () => {
     }), { numRuns: 300 });
   });
 
-  it('sorts store paths like a byte-order string sort, ties in the key included', () => {
+  it.each(['native', 'node'] as const)('sorts store paths like a byte-order string sort, ties in the key included (%s)', (by) => {
     fc.assert(fc.property(fc.uniqueArray(path, { maxLength: 500 }), (paths) => {
-      const order = Array.from(sortedOrder(paths, STORE.length + 1), (i) => paths[i]!);
+      const order = Array.from(sortedOrder(paths, STORE.length + 1, by), (i) => paths[i]!);
       expect(order).toEqual([...paths].sort(byBytes));
     }), { numRuns: 300 });
   });

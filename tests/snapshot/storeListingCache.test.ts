@@ -105,16 +105,29 @@ describe('matching a listing against the path table', () => {
 });
 
 describe('listStorePacked', () => {
-  it('packs the store paths of a big directory (its buffers grown many times) as listStore and the split see them', () => {
+  it.each(['native', 'node'] as const)('packs the store paths of a big directory (its buffers grown many times) as listStore and the split see them (%s)', (by) => {
     const root = mkdtempSync('/dev/shm/storegc-packed-');
     dirs.push(root);
-    const names = [...Array.from({ length: 3000 }, (_, i) => `${h(i)}-p${i}${'x'.repeat(i % 50)}`), 'junk', 'x.lock'];
-    for (const n of names) writeFileSync(join(root, n), '');
-    const packed = listStorePacked(root);
+    // Junk of every kind: too short, a bad hash char, a bad name char, bytes that are not UTF-8.
+    const junkNames = ['junk', 'x.lock', `${h(1).slice(0, 31)}e-bad-hash`, `${h(2)}-bad name`, `${h(3)}-caf\xe9`, '\xff\xfe'];
+    const names = [...Array.from({ length: 3000 }, (_, i) => `${h(i)}-p${i}${'x'.repeat(i % 50)}`), ...junkNames];
+    for (const n of names) writeFileSync(Buffer.from(join(root, n), 'latin1'), '');
+    mkdirSync(join(root, '.links'));
+    const packed = listStorePacked(root, by);
     const { names: valid, junk } = splitStoreEntries(listStore(root));
     expect(junk).toEqual(packed.junk);
+    expect([...junk].sort()).toEqual([...junkNames].sort());
     expect(Array.from(packed.readdirIndex, (i) => valid[i])).toEqual(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k)));
     expect(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k))).toEqual([...valid].sort(byBytes));
     expect(valid).toHaveLength(3000);
+  });
+
+  it.each(['native', 'node'] as const)('says the store directory is missing, naming it (%s)', (by) => {
+    const root = mkdtempSync('/dev/shm/storegc-packed-');
+    dirs.push(root);
+    writeFileSync(join(root, 'file'), '');
+    for (const missing of [join(root, 'none'), join(root, 'file')]) {
+      expect(() => listStorePacked(missing, by)).toThrow(expect.objectContaining({ code: 'store-missing', path: missing }));
+    }
   });
 });

@@ -1,15 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { byteOrder, packLatin1, rankPairs, stringOrder } from '../../src/store/byteOrder.js';
+import { byteOrder, gather, packLatin1, rankPairs, sharePrefix, stringOrder } from '../../src/store/byteOrder.js';
+import { native } from '../../src/store/native.js';
 import { createRng } from '../support/prng.js';
 
+const BY = ['native', 'node'] as const;
+
 describe('byteOrder', () => {
-  it('sorts binary strings by bytes, equal ones in index order, as a stable string sort does', () => {
+  it('has the native helper here (npm ci builds it)', () => {
+    expect(native()).not.toBeNull();
+  });
+
+  it.each(BY)('sorts binary strings by bytes, equal ones in index order, as a stable string sort does (%s)', (by) => {
     const rng = createRng(9);
     const alphabet = ['', 'a', 'b', '/', '-', '\x00', '\xff', 'ab', '/nix/var/nix/gcroots/hydra/', 'x'.repeat(7)];
     for (let round = 0; round < 300; round++) {
-      const strings = Array.from({ length: rng.int(0, 60) }, () => Array.from({ length: rng.int(0, 6) }, () => rng.pick(alphabet)).join(''));
+      // Some rounds share a long prefix (root links): the native sort skips it.
+      const head = rng.pick(['', '', '/nix/var/nix/gcroots/hydra/']);
+      const strings = Array.from({ length: rng.int(0, 60) }, () => head + Array.from({ length: rng.int(0, 6) }, () => rng.pick(alphabet)).join(''));
       const expected = strings.map((s, i) => ({ s, i })).sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i)).map((x) => x.i);
-      expect([...byteOrder(packLatin1(strings))], JSON.stringify(strings)).toEqual(expected);
+      // In shared memory too, as another thread hands strings over.
+      expect([...byteOrder(packLatin1(strings, round % 2 === 1), by)], JSON.stringify(strings)).toEqual(expected);
+    }
+  });
+
+  it.each(BY)('repacks strings in a given order without a prefix, and tells whether all share one (%s)', (by) => {
+    const rng = createRng(12);
+    for (let round = 0; round < 200; round++) {
+      const strings = Array.from({ length: rng.int(0, 30) }, () => Array.from({ length: rng.int(0, 5) }, () => rng.pick(['/n', 'ab', '\x00', '\xff', 'z'])).join(''));
+      const packed = packLatin1(strings);
+      const head = rng.pick(['', '/n', '/nab', 'ab']);
+      expect(sharePrefix(packed, Buffer.from(head, 'latin1'), by)).toBe(strings.every((s) => s.startsWith(head)));
+      const order = Int32Array.from(strings.map((_, i) => i).sort(() => rng.int(0, 2) - 1));
+      const skip = Math.min(rng.int(0, 3), ...strings.map((s) => s.length));
+      const { bytes, offsets } = gather(packed, order, skip, by);
+      expect([...order].map((_, k) => bytes.toString('latin1', offsets[k]!, offsets[k + 1]!))).toEqual([...order].map((i) => strings[i]!.slice(skip)));
     }
   });
 
