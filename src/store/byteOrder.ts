@@ -85,13 +85,20 @@ export function byteOrder(packed: PackedStrings, by?: By): Int32Array {
     key.sort();
     const before = order.slice(from, to);
     for (let k = 0; k < size; k++) order[from + k] = before[key[k]! % POSITION]!;
-    // Equal bytes: strings equal for four more; equal strings if they end there.
+    // Equal bytes: strings equal for four more; equal strings if they all end there. One that
+    // ends there is in the run with longer ones (`ab` with `abc` and `abb`, past the shared
+    // prefix): then the run goes on, and it sorts first.
     for (let run = 0; run < size;) {
       const chars = Math.floor(key[run]! / POSITION);
       let end = run + 1;
-      while (end < size && Math.floor(key[end]! / POSITION) === chars) end++;
-      const i = order[from + run]!;
-      if (end - run > 1 && offsets[i + 1]! - offsets[i]! > depth + WIDTH) ranges.push(from + run, from + end, depth + WIDTH);
+      let longer = false;
+      for (; end < size && Math.floor(key[end]! / POSITION) === chars; end++) {
+        const i = order[from + end]!;
+        longer ||= offsets[i + 1]! - offsets[i]! > depth + WIDTH;
+      }
+      const first = order[from + run]!;
+      longer ||= offsets[first + 1]! - offsets[first]! > depth + WIDTH;
+      if (end - run > 1 && longer) ranges.push(from + run, from + end, depth + WIDTH);
       run = end;
     }
   }

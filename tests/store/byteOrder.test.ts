@@ -23,6 +23,24 @@ describe('byteOrder', () => {
     }
   });
 
+  it.each(BY)('goes on past a string that ends where four more bytes end, when longer ones share them (%s)', (by) => {
+    // Regression: past the shared `/g/`, the JavaScript sort took `auto` (first in readdir order,
+    // four bytes long) to mean its whole run ended there, and left `auto-2` before `auto-1`.
+    const links = ['/g/auto', '/g/auto-2', '/g/auto-1', '/g/x'];
+    expect(Array.from(byteOrder(packLatin1(links), by), (i) => links[i])).toEqual([...links].sort());
+  });
+
+  it.each(BY)('sorts many strings the same way, equal and near-equal ones among them (%s)', (by) => {
+    // Enough for the native radix sort (from 4096); many share their first 8 bytes or are equal.
+    const rng = createRng(13);
+    const alphabet = ['a', 'b', '\x00', '\xff', 'abcdefgh', '0123'];
+    for (const count of [4096, 20_000]) {
+      const strings = Array.from({ length: count }, () => Array.from({ length: rng.int(0, 5) }, () => rng.pick(alphabet)).join(''));
+      const expected = strings.map((s, i) => ({ s, i })).sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i)).map((x) => x.i);
+      expect([...byteOrder(packLatin1(strings), by)]).toEqual(expected);
+    }
+  });
+
   it.each(BY)('repacks strings in a given order without a prefix, and tells whether all share one (%s)', (by) => {
     const rng = createRng(12);
     for (let round = 0; round < 200; round++) {
