@@ -26,9 +26,14 @@ export class Pace {
   timed<T>(slowMs: number, batch: () => T): T {
     const t0 = performance.now();
     const result = batch();
-    if (performance.now() - t0 <= slowMs) this.slowInARow = 0;
-    else if (++this.slowInARow >= SLOW_BATCHES) this.fast = false;
+    this.noted(performance.now() - t0, slowMs);
     return result;
+  }
+
+  /** Notes a blocking batch that took `ms`, slow beyond `slowMs`. */
+  noted(ms: number, slowMs: number): void {
+    if (ms <= slowMs) this.slowInARow = 0;
+    else if (++this.slowInARow >= SLOW_BATCHES) this.fast = false;
   }
 
   /**

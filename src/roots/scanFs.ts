@@ -5,7 +5,11 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { lstat, opendir, readlink } from 'node:fs/promises';
 import type { BigIntStats, Dirent } from 'node:fs';
-import { BINARY_NAMES, fsPathFast } from '../store/bytes.js';
+import { getSystemErrorName } from 'node:util';
+import { packLatin1 } from '../store/byteOrder.js';
+import { BINARY_NAMES, display, fsPath, fsPathFast } from '../store/bytes.js';
+import { helperBy } from '../store/native.js';
+import type { By, NativeHelper } from '../store/native.js';
 import { NamePacker } from './index/listing.js';
 import type { DirIdentity, PackedNames } from './index/listing.js';
 import type { Pace } from './pace.js';
@@ -38,6 +42,11 @@ export interface ScanFs {
   readlink(path: string): Promise<string>;
   /** The same, blocking (see Pace). */
   readlinkNow(path: string): string;
+  /**
+   * The targets of the links `names` of `dir` at once, blocking (see Pace): each a target or
+   * the error its readlink gave. Undefined where this file system cannot (then one by one).
+   */
+  readlinksNow?(dir: string, names: readonly string[]): (string | Error)[] | undefined;
 }
 
 const DIR_BATCH = BINARY_NAMES.bufferSize;
@@ -49,7 +58,14 @@ const kindOf = (d: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink()
 
 const nodeStat = (st: BigIntStats): NodeStat => ({ kind: kindOf(st), dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs });
 
-export const nodeScanFs: ScanFs = {
+/** The file system itself, through the native helper where it loads (`by` 'node': never). */
+export function scanFsBy(by?: By): ScanFs {
+  const helper = helperBy(by);
+  return helper === null ? plainScanFs : { ...plainScanFs, list: (dir, pace, packFiles) => listWith(helper, dir, pace, packFiles), readlinksNow: (dir, names) => readLinksWith(helper, dir, names) };
+}
+
+/** Plain Node: a readdir batch and a readlink at a time. */
+const plainScanFs: ScanFs = {
   async stat(path) {
     return nodeStat(await lstat(fsPathFast(path), { bigint: true }));
   },
@@ -98,3 +114,68 @@ export const nodeScanFs: ScanFs = {
     return readlinkSync(fsPathFast(path), { encoding: 'latin1' });
   },
 };
+
+export const nodeScanFs: ScanFs = scanFsBy();
+
+/** readlinksNow through the native helper (native/readLinks.c): one call for them all. */
+function readLinksWith(helper: NativeHelper, dir: string, names: readonly string[]): (string | Error)[] {
+  const paths = names.map((name) => `${dir}/${name}`);
+  const packed = packLatin1(paths);
+  const errnos = new Int32Array(names.length);
+  const { bytes, offsets } = helper.readLinks(packed.bytes, packed.offsets, errnos);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return paths.map((path, i) => (errnos[i] === 0 ? text.toString('latin1', offsets[i], offsets[i + 1]) : systemError(errnos[i]!, 'readlink', path)));
+}
+
+/** `list` through the native helper while the pace allows blocking calls. */
+async function listWith(helper: NativeHelper, dir: string, pace: Pace, packFiles = false): Promise<DirEntries> {
+  return (pace.blockingNow ? listedNatively(helper, dir, pace, packFiles) : undefined) ?? plainScanFs.list(dir, pace, packFiles);
+}
+
+/** d_type values (dirent.h) of the entries a scan takes. */
+const DT_UNKNOWN = 0;
+const DT_DIR = 4;
+const DT_REG = 8;
+const DT_LNK = 10;
+
+/**
+ * `list` through the native helper (native/listDir.c): the whole directory in one blocking call,
+ * the pace told how long it took for its size. Undefined when an entry's type is unknown (a file
+ * system without d_type): then Node's Dir reads it, as before.
+ */
+function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles: boolean): DirEntries | undefined {
+  const t0 = performance.now();
+  let listed;
+  try {
+    listed = helper.listDir(fsPath(dir), true);
+  } catch (error) {
+    const errno = (error as { code?: unknown }).code;
+    throw typeof errno === 'string' ? Object.assign(new Error(`${errno}: opendir '${display(dir)}'`), { code: errno }) : error;
+  }
+  const { bytes, offsets, types } = listed as Required<typeof listed>;
+  const count = types.length;
+  pace.noted(performance.now() - t0, SLOW_DIR_BATCH_MS * Math.max(1, count / DIR_BATCH));
+  if (types.includes(DT_UNKNOWN)) return undefined;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const files: string[] = [];
+  const links: string[] = [];
+  const dirs: string[] = [];
+  const packer = packFiles ? new NamePacker() : undefined;
+  for (let i = 0; i < count; i++) {
+    const type = types[i];
+    if (type !== DT_REG && type !== DT_LNK && type !== DT_DIR) continue;
+    const name = text.toString('latin1', offsets[i], offsets[i + 1]);
+    if (type === DT_REG) {
+      if (packer === undefined) files.push(name);
+      else packer.add(name);
+    } else if (type === DT_LNK) links.push(name);
+    else dirs.push(name);
+  }
+  return { files, packedFiles: packer?.done(), links, dirs };
+}
+
+/** An error as Node's fs makes one for a failed system call: its code the errno's name. */
+function systemError(errno: number, syscall: string, path: string): Error {
+  const code = getSystemErrorName(-errno);
+  return Object.assign(new Error(`${code}: ${syscall} '${display(path)}'`), { code, errno: -errno, syscall, path });
+}

@@ -201,7 +201,17 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
       complete = false;
       findings.push(unreadableRoot(`${dir}/${name}`, error));
     };
-    await pace.each(linkNames, LINK_BATCH, SLOW_BATCH_MS, (name, k) => {
+    // All at once where the file system can (the native helper) and the pace allows; the pace is
+    // told how long they took for their number.
+    const t0 = performance.now();
+    const atOnce = pace.blockingNow && linkNames.length > 0 ? fs.readlinksNow?.(dir, linkNames) : undefined;
+    if (atOnce !== undefined) {
+      pace.noted(performance.now() - t0, SLOW_BATCH_MS * Math.max(1, linkNames.length / LINK_BATCH));
+      atOnce.forEach((target, k) => {
+        if (typeof target === 'string') read[k] = { name: linkNames[k]!, target };
+        else failed(linkNames[k]!, target);
+      });
+    } else await pace.each(linkNames, LINK_BATCH, SLOW_BATCH_MS, (name, k) => {
       try {
         read[k] = { name, target: fs.readlinkNow(`${dir}/${name}`) };
       } catch (error) {

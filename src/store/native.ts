@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix` and `listDir`), built by `npm ci` with node-gyp
+ * `sharePrefix`, `listDir` and `readLinks`), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -18,7 +18,9 @@ export interface NativeHelper {
   gather(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array, skip: number, outBytes: Uint8Array, outOffsets: Uint32Array): void;
   sharePrefix(bytes: Uint8Array, offsets: Uint32Array, head: Uint8Array): boolean;
   /** native/listDir.c */
-  listDir(path: Uint8Array): { bytes: Uint8Array; offsets: Uint32Array };
+  listDir(path: Uint8Array, types?: boolean): { bytes: Uint8Array; offsets: Uint32Array; types?: Uint8Array };
+  /** native/readLinks.c */
+  readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
 }
 
 /** Where a job is done: by the native helper (when it loads) or in plain Node. Tests ask for each. */
