@@ -1,7 +1,7 @@
 /**
  * Which tree entries are roots (reference §3.2-3.3). Pure: validity comes in as a predicate.
  */
-import { canonPath, dirName, baseName, isInStore, isValidBaseName, toStorePath } from '../store/storePath.js';
+import { canonPath, dirName, baseName, isInStore, isValidBaseName, isValidBaseNameAt, toStorePath } from '../store/storePath.js';
 import type { Root, TreeEntry } from './types.js';
 
 export type Decision =
@@ -32,6 +32,13 @@ export function fileRootId(base: string, ids: NonNullable<ClassifyContext['ids']
   return id === -1 ? NOT_VALID : id;
 }
 
+/** fileRootId of the name bytes[from .. to) (latin1), with no string made. */
+export function fileRootIdAt(bytes: Uint8Array, from: number, to: number, ids: NonNullable<ClassifyContext['ids']>): number {
+  if (!isValidBaseNameAt(bytes, from, to)) return NOT_A_STORE_NAME;
+  const id = ids.idOfNameBytes(bytes, from, to);
+  return id === -1 ? NOT_VALID : id;
+}
+
 export interface ClassifyContext {
   readonly storeDir: string;
   readonly isValid: (path: string) => boolean;
@@ -39,7 +46,7 @@ export interface ClassifyContext {
    * Instead of `isValid`, when given: the path's graph id, -1 when not valid (its store name
    * alone for `idOfName`), so that liveness need not look each root up again.
    */
-  readonly ids?: { idOf(path: string): number; idOfName(name: string): number };
+  readonly ids?: { idOf(path: string): number; idOfName(name: string): number; idOfNameBytes(bytes: Uint8Array, start: number, end: number): number };
 }
 
 export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision {

@@ -9,14 +9,14 @@
  */
 import { display } from '../store/bytes.js';
 import { toStorePath } from '../store/storePath.js';
-import { classifyEntry, classifySecondHop, fileRootId, isAutoLink, NOT_A_STORE_NAME } from './classify.js';
+import { classifyEntry, classifySecondHop, fileRootId, fileRootIdAt, isAutoLink, NOT_A_STORE_NAME } from './classify.js';
 import type { ClassifyContext, Decision } from './classify.js';
 import { isMissingEverywhere } from './followOutside.js';
 import { codeOf, INVALID, NOT_ROOT, OUTSIDE } from './index/decisions.js';
 import { baseName } from '../store/storePath.js';
 import type { DirDecisions } from './index/decisions.js';
 import type { RootTrees } from './readRootTrees.js';
-import type { DecidedDir } from './scanTree.js';
+import type { DecidedDir, FileSpan } from './scanTree.js';
 import type { Finding, Root, TreeEntry } from './types.js';
 
 export interface TreeRoots {
@@ -115,13 +115,32 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
     return i;
   };
 
+  /** A directory's regular files, packed: each name's id alone where that is all liveness needs, else an entry each. */
+  const takeFiles = ({ dir, names }: FileSpan): void => {
+    const { bytes } = names;
+    for (let from = 0, k = 0; k < names.count; k++) {
+      let to = bytes.indexOf(0, from);
+      if (to === -1) to = bytes.length;
+      if (ids !== undefined) {
+        const id = fileRootIdAt(bytes, from, to, ids);
+        if (id >= 0) keptRootIds.push(id);
+      } else {
+        const name = bytes.toString('latin1', from, to);
+        takeEntry({ type: 'file', path: `${dir}/${name}`, name });
+      }
+      from = to + 1;
+    }
+  };
+
   const record = spanRecorder(trees, made);
   // Where liveness alone takes the roots (not asRoots, with ids), a regular file's root is its
   // graph id alone, as a decided directory's: no Root and no path string for most roots.
   const ids = asRoots ? undefined : ctx.ids;
-  const { decided } = trees;
+  const { decided, fileSpans } = trees;
   let d = 0;
+  let f = 0;
   for (let i = 0; ; i++) {
+    while (f < fileSpans.length && fileSpans[f]!.at === i) takeFiles(fileSpans[f++]!);
     while (d < decided.length && decided[d]!.at === i) i = takeDecided(decided[d++]!, i);
     if (i >= entries.length) break;
     const entry = entries[i]!;

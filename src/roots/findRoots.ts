@@ -48,7 +48,8 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   // listing's names, and in 'sorted' order (roots, why) every root is one with its link.
   const decided = ids === undefined || cache?.decisions === undefined ? undefined : cache.decisions;
   const scope = order === 'any' ? decided : order === 'unique' && decided !== undefined ? { ...decided, names: true } : undefined;
-  const trees = await readRootTrees(settings, pLimit(settings.jobs), cache, options.io, true, scope);
+  // Where liveness alone takes the roots, regular files come packed, looked up by their bytes.
+  const trees = await readRootTrees(settings, pLimit(settings.jobs), cache, options.io, true, scope, order === 'any' && ids !== undefined);
   // With `ids` and in any order: each root's graph id, -1 where not known (temp roots).
   const { roots, rootIds, keptRootIds, findings, decisions } = decideTrees(trees, ctx, settings.stateDir, order !== 'any');
   const scan: TreeScan = decisions === undefined ? trees.scan : { ...trees.scan, decisions };

@@ -16,7 +16,7 @@ import type { DecisionScope, DirDecisions } from './index/decisions.js';
 import type { OutsideLink } from './index/rootsIndex.js';
 import { Pace } from './pace.js';
 import { scanTrees } from './scanTree.js';
-import type { DecidedDir, DirSpan, ListingCache, ScanResult } from './scanTree.js';
+import type { DecidedDir, DirSpan, FileSpan, ListingCache, ScanResult } from './scanTree.js';
 import type { ScanFs } from './scanFs.js';
 import type { Finding, TreeEntry } from './types.js';
 
@@ -38,6 +38,8 @@ export interface RootTrees {
   /** With `decisions`: directories decided by an earlier scan (no entries), and where each cached listing's entries are. */
   readonly decided: readonly DecidedDir[];
   readonly spans: readonly DirSpan[];
+  /** With `packedFileRoots`: each directory's regular files, packed (scanTree.ts). */
+  readonly fileSpans: readonly FileSpan[];
 }
 
 const OUTSIDE_BATCH = 64;
@@ -63,8 +65,9 @@ export interface TreeIo {
  *   emitted, and for unchanged directories not even read from the index; nor are symlinks into
  *   the store (only those leaving it are looked at further).
  * @param decisions use the cache's kept decisions in this scope (with `files` only; see scanTree.ts).
+ * @param packedFileRoots regular files as packed spans, without a cache (see scanTree.ts).
  */
-export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true, decisions?: DecisionScope): Promise<RootTrees> {
+export async function readRootTrees(settings: Settings, limit: LimitFunction, cache?: ListingCache, io: TreeIo = {}, files = true, decisions?: DecisionScope, packedFileRoots = false): Promise<RootTrees> {
   const extra = await expandExtraRoots(settings.extraRoots, settings.root);
   const tops = rootTops(settings, extra.tops);
   const started = performance.now();
@@ -73,7 +76,7 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
   const pace = new Pace(io.blocking ?? true);
   // Without files (`index update`) only links leaving the store matter: they are looked at below.
   const leaving = files ? undefined : settings.storeDir;
-  const scan = await scanTrees(tops, limit, { cache, startNs, files, leaving, pace, decisions, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
+  const scan = await scanTrees(tops, limit, { cache, startNs, files, leaving, pace, decisions, packedFileRoots, ...(io.fs === undefined ? {} : { fs: io.fs }), ...(io.marginNs === undefined ? {} : { marginNs: io.marginNs }) });
   const looks = new Map<string, OutsideLooks>();
   const outside: OutsideLink[] = [];
   const record = (link: string, target: string, found: OutsideLooks): void => {
@@ -94,5 +97,6 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
     scan: { listings: scan.listings, reused: scan.reused, read: scan.read, startNs, entries: scan.entryCount, outside, scanMs: performance.now() - started },
     decided: scan.decided,
     spans: scan.spans,
+    fileSpans: scan.fileSpans,
   };
 }

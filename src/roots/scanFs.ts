@@ -160,18 +160,33 @@ function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles
   const files: string[] = [];
   const links: string[] = [];
   const dirs: string[] = [];
-  const packer = packFiles ? new NamePacker() : undefined;
+  let packedBytes = 0;
+  let packedCount = 0;
   for (let i = 0; i < count; i++) {
     const type = types[i];
+    if (type === DT_REG && packFiles) {
+      packedBytes += offsets[i + 1]! - offsets[i]! + 1;
+      packedCount++;
+      continue;
+    }
     if (type !== DT_REG && type !== DT_LNK && type !== DT_DIR) continue;
     const name = text.toString('latin1', offsets[i], offsets[i + 1]);
-    if (type === DT_REG) {
-      if (packer === undefined) files.push(name);
-      else packer.add(name);
-    } else if (type === DT_LNK) links.push(name);
+    if (type === DT_REG) files.push(name);
+    else if (type === DT_LNK) links.push(name);
     else dirs.push(name);
   }
-  return { files, packedFiles: packer?.done(), links, dirs };
+  return { files, packedFiles: packFiles ? packedNames(text, offsets, types, packedBytes, packedCount) : undefined, links, dirs };
+}
+
+/** The regular files' names NUL-joined (as NamePacker packs them), copied from the listing's bytes. */
+function packedNames(text: Buffer, offsets: Uint32Array, types: Uint8Array, size: number, count: number): PackedNames {
+  const bytes = Buffer.allocUnsafe(Math.max(0, size - 1));
+  for (let i = 0, at = 0; i < types.length; i++) {
+    if (types[i] !== DT_REG) continue;
+    if (at > 0) bytes[at++] = 0;
+    at += text.copy(bytes, at, offsets[i], offsets[i + 1]);
+  }
+  return { bytes, count };
 }
 
 /** An error as Node's fs makes one for a failed system call: its code the errno's name. */

@@ -13,7 +13,7 @@ import { treeDigest } from './treeDigest.js';
 
 export interface Comparison {
   readonly layout: StoreLayout;
-  readonly storegc: { readonly roots: RunResult; readonly live: RunResult; readonly dead: RunResult; readonly liveJson: RunResult };
+  readonly storegc: { readonly roots: RunResult; readonly live: RunResult; readonly dead: RunResult; readonly liveJson: RunResult; readonly deadNoIndex: RunResult };
   readonly nix: { readonly roots: RunResult; readonly live: RunResult; readonly dead: RunResult };
 }
 
@@ -40,6 +40,8 @@ export async function compareWithNix(spec: StoreSpec, root: string, opts: Compar
       live: await runStoregcAsync(root, ['live']),
       dead: await runStoregcAsync(root, ['dead']),
       liveJson: await runStoregcAsync(root, ['live', '--json']),
+      // Without the roots index the scan hands regular-file roots over packed (scanTree.ts).
+      deadNoIndex: await runStoregcAsync(root, ['dead', '--no-index']),
     };
     const watched = (): string => treeDigest(root, { mtimes: false, ignore: isNixScratch });
     const pristine = opts.keepStore === true ? watched() : '';
@@ -80,6 +82,7 @@ export function expectConformance(c: Comparison, expect: ExpectStatic = globalEx
   }
   expectSameBytes(c.storegc.roots.stdout, c.nix.roots.stdout, 'storegc roots vs nix-store --gc --print-roots', expect);
   expectSameBytes(c.storegc.dead.stdout, c.nix.dead.stdout, 'storegc dead vs nix-store --gc --print-dead', expect);
+  expectSameBytes(c.storegc.deadNoIndex.stdout, c.nix.dead.stdout, 'storegc dead --no-index vs nix-store --gc --print-dead', expect);
   const { kept, junk } = splitJunkLines(c.nix.live.stdout, c.layout.storeDir);
   expectSameBytes(c.storegc.live.stdout, kept, 'storegc live vs nix-store --gc --print-live without junk', expect);
   const json = parseJson(c.storegc.liveJson.stdout);

@@ -65,6 +65,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 interface Ids {
   idOf(p: string): number;
   idOfName(n: string): number;
+  idOfNameBytes(bytes: Uint8Array, start: number, end: number): number;
   readonly size: number;
   readonly digest: string;
 }
@@ -79,6 +80,7 @@ function idsOf(valid: ReadonlySet<string>, storeDir: string, epoch: number): Ids
   return {
     idOf: (p) => rank.get(p) ?? -1,
     idOfName: (n) => rank.get(`${storeDir}/${n}`) ?? -1,
+    idOfNameBytes: (bytes, start, end) => rank.get(`${storeDir}/${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end)}`) ?? -1,
     size: sorted.length,
     digest: createHash('sha256').update(`${epoch}\n${sorted.join('\n')}`).digest('hex'),
   };

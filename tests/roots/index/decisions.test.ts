@@ -107,7 +107,7 @@ describe('kept decisions in the roots index', () => {
 });
 
 describe('a decided directory', () => {
-  const ids = { idOf: (p: string) => [`${STORE}/${h('a')}-one`, `${STORE}/${h('b')}-two`, `${STORE}/${h('c')}-three`].indexOf(p), idOfName: (n: string) => ids.idOf(`${STORE}/${n}`) };
+  const ids = { idOf: (p: string) => [`${STORE}/${h('a')}-one`, `${STORE}/${h('b')}-two`, `${STORE}/${h('c')}-three`].indexOf(p), idOfName: (n: string) => ids.idOf(`${STORE}/${n}`), idOfNameBytes: (b: Uint8Array, from: number, to: number) => ids.idOfName(Buffer.from(b).toString('latin1', from, to)) };
   const ctx = { storeDir: STORE, isValid: (p: string) => ids.idOf(p) !== -1, ids };
   const looks = new Map([[`${DIR}/out`, [{ kind: 'link' as const, target: `${STORE}/${h('f')}-missing` }]]]);
   const scan = { listings: new Map(), reused: 1, read: 0, startNs: 0n, entries: 6, outside: [], scanMs: 0 };
@@ -116,9 +116,9 @@ describe('a decided directory', () => {
   it('gives the roots and the findings, in order, that classifying it again gives', () => {
     const fresh: RootTrees = {
       entries: [...listing.files.map((n) => ({ type: 'file' as const, path: `${DIR}/${n}` })), ...links],
-      looks, findings: [], scan, decided: [], spans: [{ dir: DIR, at: 0, files: 3, links: 3 }],
+      looks, findings: [], scan, decided: [], spans: [{ dir: DIR, at: 0, files: 3, links: 3 }], fileSpans: [],
     };
-    const decided: RootTrees = { entries: [links[1]!], looks, findings: [], scan, decided: [{ dir: DIR, at: 0, links: listing.links, decisions }], spans: [] };
+    const decided: RootTrees = { entries: [links[1]!], looks, findings: [], scan, decided: [{ dir: DIR, at: 0, links: listing.links, decisions }], spans: [], fileSpans: [] };
     const a = decideTrees(fresh, ctx, STATE);
     const b = decideTrees(decided, ctx, STATE);
     expect(a.decisions!.get(DIR)).toEqual(decisions);
