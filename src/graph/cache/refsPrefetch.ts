@@ -11,17 +11,15 @@
  * the two looks, and both snapshots are the state at the first. Otherwise, or when the thread
  * fails, the caller reads Refs itself (`take` returns undefined).
  *
- * The caller's work is synchronous (it runs inside its read transaction), so this thread waits on
- * shared memory and takes the rows with receiveMessageOnPort, never through the event loop. The
- * worker's code is a string evaluated in the thread: it runs the same from the sources (tests)
- * as from dist, and needs nothing but better-sqlite3, whose location is handed to it.
+ * The caller's work is synchronous (it runs inside its read transaction), so it waits for this
+ * thread on shared memory (syncThread.ts), and gives up on it when it stops making progress.
+ * The worker's code needs nothing but better-sqlite3, whose location is handed to it.
  */
 import { createRequire } from 'node:module';
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import type { IdColumn } from './cachedRows.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { DbFingerprint } from './dbFingerprint.js';
+import { SyncThread } from './syncThread.js';
 
 /** Refs by rowid, as columns. */
 export interface RefColumns {
@@ -31,20 +29,13 @@ export interface RefColumns {
   readonly references: IdColumn;
 }
 
-/** Phases the worker reports in shared memory, in order. */
-const STARTED = 1;
+/** Phases the worker reports in shared memory, in order (after syncThread.ts's STARTED). */
 const HOLDS_SNAPSHOT = 2;
 const FINISHED = 3;
 /** Refs rows per page read. */
 const PAGE_ROWS = 100_000;
-/** How long a thread may take to start running at all before it is given up on. */
-const START_TIMEOUT_MS = 10_000;
 
 const WORKER_CODE = `
-const { workerData } = require('node:worker_threads');
-const phase = new Int32Array(workerData.phase);
-const report = (p) => { Atomics.store(phase, 0, p); Atomics.notify(phase, 0); };
-report(${STARTED});
 const port = workerData.port;
 let db;
 try {
@@ -80,6 +71,7 @@ try {
       column.set(chunk, count);
     }
     count += n;
+    beat();
     if (n < workerData.pageRows || last === null) break;
     after = last;
   }
@@ -112,23 +104,20 @@ export interface PrefetchOptions {
   readonly checkSameState?: boolean;
   /** Tests only: rows per page read. */
   readonly pageRows?: number;
+  /** Tests only: how long the thread may make no progress before it is given up on. */
+  readonly stallMs?: number;
 }
 
 export class RefsPrefetch {
-  private readonly phase = new Int32Array(new SharedArrayBuffer(4));
-  private readonly port: MessagePort;
-  private readonly worker: Worker;
+  private readonly thread: SyncThread;
   private done = false;
   /** Whether `take` returned the thread's rows. */
   served = false;
 
   constructor(private readonly options: PrefetchOptions) {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = { phase: this.phase.buffer, port: port2, file: options.file, sqlite, rowids: options.rowids, pageRows: options.pageRows ?? PAGE_ROWS };
-    this.worker = new Worker(WORKER_CODE, { eval: true, workerData, transferList: [port2] });
-    this.worker.unref();
+    const data = { file: options.file, sqlite, rowids: options.rowids, pageRows: options.pageRows ?? PAGE_ROWS };
+    this.thread = new SyncThread(WORKER_CODE, data, FINISHED, options.stallMs === undefined ? {} : { stallMs: options.stallMs });
   }
 
   /**
@@ -138,16 +127,14 @@ export class RefsPrefetch {
   take(): RefColumns | undefined {
     if (this.done) return undefined;
     try {
-      if (!this.waitFor(STARTED, START_TIMEOUT_MS)) return undefined;
-      this.waitFor(HOLDS_SNAPSHOT);
+      if (!this.thread.waitFor(HOLDS_SNAPSHOT)) return undefined;
       // Both transactions hold their snapshot now (or the worker failed: its message says so).
       const { before, marginNs, dbFile, checkSameState = true } = this.options;
       const sameState = isQuiet(before, marginNs) && fingerprintDb(dbFile).key === before.key;
       if (!sameState && checkSameState) return undefined;
-      this.waitFor(FINISHED);
-      const message = receiveMessageOnPort(this.port)?.message as { columns?: RefColumns } | undefined;
-      this.served = message?.columns !== undefined;
-      return message?.columns;
+      const columns = this.thread.answer<{ columns?: RefColumns }>()?.columns;
+      this.served = columns !== undefined;
+      return columns;
     } finally {
       this.close();
     }
@@ -157,18 +144,6 @@ export class RefsPrefetch {
   close(): void {
     if (this.done) return;
     this.done = true;
-    this.port.close();
-    if (Atomics.load(this.phase, 0) !== FINISHED) void this.worker.terminate();
-  }
-
-  /** Blocks until the worker reached `phase`; false when `timeoutMs` passed first. */
-  private waitFor(phase: number, timeoutMs = Infinity): boolean {
-    const until = Date.now() + timeoutMs;
-    for (let now = Atomics.load(this.phase, 0); now < phase; now = Atomics.load(this.phase, 0)) {
-      const left = until - Date.now();
-      if (left <= 0) return false;
-      Atomics.wait(this.phase, 0, now, Math.min(left, 1000));
-    }
-    return true;
+    this.thread.close();
   }
 }

@@ -10,24 +10,17 @@
  * its CRC-32 (continued from the CRC given with it); anything else, or no thread, and `take`
  * answers undefined: the caller reads them itself.
  * As in refsPrefetch.ts, the caller's work is synchronous (inside its read transaction), so it
- * waits on shared memory and takes the answer with receiveMessageOnPort. The worker's code is a
- * string evaluated in the thread: it runs the same from the sources (tests) as from dist.
+ * waits for this thread on shared memory (syncThread.ts), and gives up on it when it stops
+ * making progress.
  */
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { SyncThread } from './syncThread.js';
 
-const STARTED = 1;
+/** The phase the worker reports once its answer is posted (after syncThread.ts's STARTED). */
 const FINISHED = 2;
-/** How long a thread may take to start running at all before it is given up on. */
-const START_TIMEOUT_MS = 10_000;
 
 const WORKER_CODE = `
-const { workerData } = require('node:worker_threads');
 const { closeSync, fstatSync, openSync, readSync } = require('node:fs');
 const { crc32 } = require('node:zlib');
-const phase = new Int32Array(workerData.phase);
-const report = (p) => { Atomics.store(phase, 0, p); Atomics.notify(phase, 0); };
-report(${STARTED});
 let answer;
 let moved = [];
 try {
@@ -50,6 +43,7 @@ try {
         // An empty piece's CRC is the one it continues (zlib answers 0 for a null pointer).
         if (body === undefined) crc = crc32(into.subarray(0, n), crc);
         at += n;
+        beat();
       }
       crcs.push(body === undefined ? crc : body.length === 0 ? section.crc : crc32(body, section.crc));
       if (body !== undefined) bodies.push(body.buffer);
@@ -80,27 +74,20 @@ export interface FileSections {
 }
 
 export class SectionOnThread {
-  private readonly phase = new Int32Array(new SharedArrayBuffer(4));
-  private readonly port: MessagePort;
-  private readonly worker: Worker;
+  private readonly thread: SyncThread;
   private done = false;
 
   constructor(file: FileSections) {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
     const sections = file.sections.map((s) => ({ at: s.at, length: s.length, crc: s.crc ?? 0 }));
-    const workerData = { phase: this.phase.buffer, port: port2, path: file.path, dev: file.dev, ino: file.ino, sections, checkOnly: file.checkOnly === true, chunkBytes: file.chunkBytes ?? 4 << 20 };
-    this.worker = new Worker(WORKER_CODE, { eval: true, workerData, transferList: [port2] });
-    this.worker.unref();
+    const data = { path: file.path, dev: file.dev, ino: file.ino, sections, checkOnly: file.checkOnly === true, chunkBytes: file.chunkBytes ?? 4 << 20 };
+    this.thread = new SyncThread(WORKER_CODE, data, FINISHED);
   }
 
   /** Each section's bytes (none when only checked) and CRC-32, in order, or undefined (read them yourself). Once. */
   take(): { body: Buffer; crc: number }[] | undefined {
     if (this.done) return undefined;
     try {
-      if (!this.waitFor(STARTED, START_TIMEOUT_MS)) return undefined;
-      this.waitFor(FINISHED);
-      const message = receiveMessageOnPort(this.port)?.message as { bodies?: ArrayBuffer[]; crcs?: number[] } | undefined;
+      const message = this.thread.answer<{ bodies?: ArrayBuffer[]; crcs?: number[] }>();
       if (message?.bodies === undefined || message.crcs === undefined) return undefined;
       const { bodies, crcs } = message;
       return crcs.map((crc, i) => ({ body: bodies[i] === undefined ? Buffer.alloc(0) : Buffer.from(bodies[i]!), crc }));
@@ -113,18 +100,6 @@ export class SectionOnThread {
   close(): void {
     if (this.done) return;
     this.done = true;
-    this.port.close();
-    if (Atomics.load(this.phase, 0) !== FINISHED) void this.worker.terminate();
-  }
-
-  /** Blocks until the worker reached `phase`; false when `timeoutMs` passed first. */
-  private waitFor(phase: number, timeoutMs = Infinity): boolean {
-    const until = Date.now() + timeoutMs;
-    for (let now = Atomics.load(this.phase, 0); now < phase; now = Atomics.load(this.phase, 0)) {
-      const left = until - Date.now();
-      if (left <= 0) return false;
-      Atomics.wait(this.phase, 0, now, Math.min(left, 1000));
-    }
-    return true;
+    this.thread.close();
   }
 }
