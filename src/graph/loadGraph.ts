@@ -29,7 +29,8 @@ export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
  */
 export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile, prefetched?: () => RefColumns | undefined): StoreGraph {
   const source: GraphRowSource = {
-    validPathColumns: () => graphValidPaths(db.validPathColumns()),
+    // Without the store directory before each path: buildGraph's table keeps it once.
+    validPathColumns: () => graphValidPaths(db.validPathColumns(undefined, `${storeDir}/`)),
     refChunks: () => {
       const refs = prefetched?.();
       return refs === undefined ? db.refChunks() : [refs];
@@ -62,23 +63,28 @@ export interface GraphValidPaths {
   readonly registrationTime: Float64Array;
   readonly paths: TextColumn;
   readonly derivers: TextColumn;
+  /** Left out before every path and non-empty deriver (ValidPathColumns.prefix), if anything is. */
+  readonly prefix?: string;
 }
 
 /** The columns as read from the database (nixDb.ts), their text as TextColumns. */
 export function graphValidPaths(columns: ValidPathColumns): GraphValidPaths {
-  const { ids, narSize, registrationTime, paths, derivers } = columns;
-  return { ids, narSize, registrationTime, paths: TextColumn.fromLengths(paths.bytes, paths.lengths), derivers: TextColumn.fromLengths(derivers.bytes, derivers.lengths) };
+  const { ids, narSize, registrationTime, paths, derivers, prefix } = columns;
+  return { ids, narSize, registrationTime, paths: TextColumn.fromLengths(paths.bytes, paths.lengths), derivers: TextColumn.fromLengths(derivers.bytes, derivers.lengths), ...(prefix === undefined ? {} : { prefix }) };
 }
 
 /** The StoreGraph of one consistent set of rows (the caller holds the snapshot). */
 export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: ReadDrvFile): StoreGraph {
   // ValidPaths in table order; ids become ranks in byte order of the paths (reports list paths
   // by id), given by the path table. No Map keyed by path: lookups go through the table.
-  const { ids, narSize: narSizes, registrationTime: times, paths, derivers } = db.validPathColumns();
+  const { ids, narSize: narSizes, registrationTime: times, paths, derivers, prefix } = db.validPathColumns();
   const n = ids.length;
   const { bytes: pathBytes, offsets: pathAt, nulls: nullPaths } = paths.raw;
   if (nullPaths.includes(1)) throw new Error('ValidPaths has a row without a path');
-  const { table, idOf: rankOfRow } = PathTable.fromPacked(`${storeDir}/`, { bytes: pathBytes, offsets: pathAt });
+  // The paths (and derivers) came as store names when every one is under the store directory.
+  const names = prefix === `${storeDir}/`;
+  if (prefix !== undefined && !names) throw new Error(`ValidPaths read without '${prefix}', not the store directory`);
+  const { table, idOf: rankOfRow } = PathTable.fromPacked(`${storeDir}/`, { bytes: pathBytes, offsets: pathAt }, undefined, names);
   const narSize = new Float64Array(n);
   const registrationTime = new Float64Array(n);
   const dbIds = new Float64Array(n);
@@ -99,7 +105,7 @@ export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: R
     registrationTime[dense] = times[i]!;
     if (endsWithDrv(pathBytes, pathAt[i]!, pathAt[i + 1]!)) isDrv[dense] = 1;
     // A null or empty deriver column names none.
-    if (deriverAt[i + 1]! > deriverAt[i]!) deriverIds[dense] = table.idOfBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!);
+    if (deriverAt[i + 1]! > deriverAt[i]!) deriverIds[dense] = names ? table.idOfNameBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!) : table.idOfBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!);
   }
   const id = n;
 

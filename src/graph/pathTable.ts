@@ -41,14 +41,15 @@ export class PathTable {
   /**
    * The table of distinct paths packed as bytes (a text column as SQLite stores it, or
    * packLatin1's): sorted and copied byte by byte, no string per path.
+   * @param names the strings are what follows `prefix` in each path (store names): none is checked.
    * @returns the table and, for each packed index, the id its path got.
    */
-  static fromPacked(prefix: string, packed: PackedStrings, by?: By): { table: PathTable; idOf: Int32Array } {
+  static fromPacked(prefix: string, packed: PackedStrings, by?: By, names = false): { table: PathTable; idOf: Int32Array } {
     const n = packed.offsets.length - 1;
-    const underPrefix = sharePrefix(packed, Buffer.from(prefix, 'latin1'), by);
-    const order = sortedOrderOfBytes(packed, prefix.length, underPrefix, by);
+    const underPrefix = names || sharePrefix(packed, Buffer.from(prefix, 'latin1'), by);
+    const order = names ? sortedOrderOfBytes(packed, 0, true, by) : sortedOrderOfBytes(packed, prefix.length, underPrefix, by);
     const omitted = underPrefix ? prefix : '';
-    const { bytes, offsets } = gather(packed, order, omitted.length, by);
+    const { bytes, offsets } = gather(packed, order, names ? 0 : omitted.length, by);
     const idOf = new Int32Array(n);
     for (let id = 0; id < n; id++) idOf[order[id]!] = id;
     const slots = new Int32Array(slotCount(n)).fill(EMPTY_SLOT);

@@ -53,9 +53,9 @@ export function readValidPaths(settings: Settings): { paths: PathTable; findings
   }
   const db = NixDbReader.open(dbFileOf(settings));
   try {
-    const { paths } = graphValidPaths(db.validPathColumns());
+    const { paths, prefix } = graphValidPaths(db.validPathColumns(undefined, `${settings.storeDir}/`));
     if (paths.raw.nulls.includes(1)) throw new Error('ValidPaths has a row without a path');
-    const { table } = PathTable.fromPacked(`${settings.storeDir}/`, paths.raw);
+    const { table } = PathTable.fromPacked(`${settings.storeDir}/`, paths.raw, undefined, prefix !== undefined);
     if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: table.bounds() });
     return { paths: table, findings: [] };
   } finally {

@@ -27,14 +27,17 @@ const ROWS: [string, string | null, number | null][] = [
   ['/elsewhere/outside-the-store', null, 1],
 ];
 
-function database(): string {
+/** The rows without the one outside the store directory: then they are read without it. */
+const UNDER_STORE = ROWS.filter(([path]) => path.startsWith(`${STORE}/`));
+
+function database(rows = ROWS): string {
   const dir = tempDir('storegc-columns-');
   writeFileSync(join(dir, 'schema'), '10');
   const file = join(dir, 'db.sqlite');
   const db = new Database(file);
   db.exec(NIX_28_SCHEMA);
   const put = db.prepare('insert into ValidPaths (path, hash, registrationTime, deriver, narSize) values (?, ?, ?, ?, ?)');
-  ROWS.forEach(([path, deriver, narSize], i) => put.run(path, 'sha256:00', 1000 + i, deriver, narSize));
+  rows.forEach(([path, deriver, narSize], i) => put.run(path, 'sha256:00', 1000 + i, deriver, narSize));
   // A gap in the ids, as deletions leave.
   put.run(`${STORE}/99990000000000000000000000000000-gone`, 'sha256:00', 1500, null, 3);
   db.prepare(`delete from ValidPaths where path = '${STORE}/99990000000000000000000000000000-gone'`).run();
@@ -59,13 +62,44 @@ describe('NixDbReader.validPathColumns', () => {
     }
   });
 
-  it('builds a graph that finds paths and derivers by their bytes', () => {
-    const reader = NixDbReader.open(database());
+  it.each([1, 2, 100])('reads every path and deriver without the store directory when all are under it, %i rows per page', (pageRows) => {
+    const reader = NixDbReader.open(database(UNDER_STORE));
+    try {
+      const rows = [...reader.validPaths()];
+      const columns = graphValidPaths(reader.validPathColumns(pageRows, `${STORE}/`));
+      const name = (text: string | null): string | null => (text === null || text === '' ? text : text.slice(STORE.length + 1));
+      expect(columns.prefix).toBe(`${STORE}/`);
+      expect(Array.from(columns.ids)).toEqual(rows.map((r) => r[0]));
+      expect(columns.paths.values()).toEqual(rows.map((r) => name(r[1])));
+      expect(columns.derivers.values()).toEqual(rows.map((r) => name(r[2])));
+    } finally {
+      reader.close();
+    }
+  });
+
+  it.each([
+    ['a path', [...UNDER_STORE, ['/elsewhere/outside-the-store', null, 1]]],
+    ['a deriver', [...UNDER_STORE, [`${STORE}/1111aaaa000000000000000000000000-x`, '/elsewhere/x.drv', 1]]],
+    ['a path only starting like it', [...UNDER_STORE, [`${STORE}x/1111aaaa000000000000000000000000-x`, null, 1]]],
+  ] as const)('reads them whole when %s is not under the store directory', (_, rows) => {
+    const reader = NixDbReader.open(database(rows as typeof ROWS));
+    try {
+      const columns = graphValidPaths(reader.validPathColumns(2, `${STORE}/`));
+      expect(columns.prefix).toBeUndefined();
+      expect(columns.paths.values()).toEqual([...reader.validPaths()].map((r) => r[1]));
+      expect(columns.derivers.values()).toEqual([...reader.validPaths()].map((r) => r[2]));
+    } finally {
+      reader.close();
+    }
+  });
+
+  it.each([['with a path outside the store directory', ROWS], ['with every path under it (read as names)', UNDER_STORE]] as const)('builds a graph that finds paths and derivers by their bytes, %s', (_, rows) => {
+    const reader = NixDbReader.open(database(rows as typeof ROWS));
     try {
       const graph = loadGraph(reader, STORE);
       const id = (path: string): number => graph.paths.idOf(fromText(path));
       const [drv, out, emptyDeriver, nonAscii, last] = ROWS.map((r) => r[0]);
-      expect(graph.paths.size).toBe(ROWS.length + 1);
+      expect(graph.paths.size).toBe(rows.length + 1);
       expect(graph.paths.pathOf(id(nonAscii!))).toBe(fromText(nonAscii!));
       expect(graph.deriver[id(out!)]).toBe(id(drv!));
       expect(graph.deriver[id(last!)]).toBe(id(out!));
@@ -78,7 +112,7 @@ describe('NixDbReader.validPathColumns', () => {
       expect(graph.narSize[id(nonAscii!)]).toBe(0);
       expect(graph.narSize[id(ROWS[2]![0])]).toBeNaN();
       expect(graph.narSize[id(`${STORE}/eeee0000000000000000000000000000-after-gap`)]).toBe(5);
-      expect(id('/elsewhere/outside-the-store')).not.toBe(-1);
+      if (rows === ROWS) expect(id('/elsewhere/outside-the-store')).not.toBe(-1);
     } finally {
       reader.close();
     }
