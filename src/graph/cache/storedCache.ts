@@ -101,7 +101,13 @@ export function writeCache(file: string, parts: readonly Buffer[]): void {
     }
     renameSync(fsPath(temp), fsPath(file));
   } catch (error) {
-    rmSync(fsPath(temp), { force: true });
+    // The temporary file gone if it can be: the error that stopped the write is the one to tell
+    // (a failed removal is left for the next write under this pid to replace).
+    try {
+      rmSync(fsPath(temp), { force: true });
+    } catch {
+      // kept as it is
+    }
     throw error;
   }
 }
