@@ -278,6 +278,62 @@ export class PathTable {
     return this.find(name, this.prefix.length);
   }
 
+  /**
+   * The id of each of `names` (store names, distinct, in any order), -1 where none. Many names
+   * are sorted and walked beside the table in byte order (ids are byte-order ranks): memory is
+   * read in order, where a lookup each costs two cache misses (96k file roots at 200k paths: 50
+   * ms). Few names, or a table that keeps whole paths, are looked up one by one.
+   */
+  idsOfNames(names: PackedStrings): Int32Array {
+    const { bytes, offsets } = names;
+    const count = offsets.length - 1;
+    const merged = count * 8 < this.size ? undefined : this.idsOfNamesInOrder(names);
+    return merged ?? Int32Array.from({ length: count }, (_, k) => this.idOfNameBytes(bytes, offsets[k]!, offsets[k + 1]!));
+  }
+
+  private idsOfNamesInOrder(names: PackedStrings): Int32Array | undefined {
+    if (this.omitted !== this.prefix) return undefined;
+    const order = sortedOrderOfBytes(names, 0, true);
+    const sorted = this.idsOfSortedNames(gather(names, order, 0));
+    if (sorted === undefined) return undefined;
+    const ids = new Int32Array(order.length);
+    for (let k = 0; k < order.length; k++) ids[order[k]!] = sorted[k]!;
+    return ids;
+  }
+
+  /**
+   * The id of each of `names` (store names, distinct, in byte order), -1 where none: one pass
+   * over both in byte order. Undefined when the table keeps whole paths (then look each up).
+   */
+  idsOfSortedNames(names: PackedStrings): Int32Array | undefined {
+    if (this.omitted !== this.prefix) return undefined;
+    const { bytes: own, offsets } = this;
+    const { bytes: theirs, offsets: at } = names;
+    const count = at.length - 1;
+    const ids = new Int32Array(count).fill(-1);
+    const size = this.size;
+    let id = 0;
+    for (let k = 0; k < count && id < size; k++) {
+      const start = at[k]!;
+      const end = at[k + 1]!;
+      // Past the paths before name k; then path `id` is name k, or comes after it.
+      for (; id < size; id++) {
+        const from = offsets[id]!;
+        const to = offsets[id + 1]!;
+        const shorter = Math.min(to - from, end - start);
+        let c = 0;
+        for (let b = 0; b < shorter && c === 0; b++) c = own[from + b]! - theirs[start + b]!;
+        if (c === 0) c = (to - from) - (end - start);
+        if (c > 0) break;
+        if (c === 0) {
+          ids[k] = id++;
+          break;
+        }
+      }
+    }
+    return ids;
+  }
+
   /** The id of the prefix followed by bytes[start .. end) (a store directory entry's name), or -1. */
   idOfNameBytes(bytes: Uint8Array, start: number, end: number): number {
     const mask = this.slots.length - 1;

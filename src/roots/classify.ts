@@ -3,6 +3,7 @@
  */
 import { canonPath, dirName, baseName, isInStore, isValidBaseName, isValidBaseNameAt, toStorePath } from '../store/storePath.js';
 import type { Root, TreeEntry } from './types.js';
+import type { PackedStrings } from '../store/byteOrder.js';
 
 export type Decision =
   /** `id`: the root's graph id, when the context looks ids up (`idOf`). */
@@ -46,7 +47,13 @@ export interface ClassifyContext {
    * Instead of `isValid`, when given: the path's graph id, -1 when not valid (its store name
    * alone for `idOfName`), so that liveness need not look each root up again.
    */
-  readonly ids?: { idOf(path: string): number; idOfName(name: string): number; idOfNameBytes(bytes: Uint8Array, start: number, end: number): number };
+  readonly ids?: {
+    idOf(path: string): number;
+    idOfName(name: string): number;
+    idOfNameBytes(bytes: Uint8Array, start: number, end: number): number;
+    /** Many names at once (PathTable.idsOfNames), when the context can. */
+    idsOfNames?(names: PackedStrings): Int32Array;
+  };
 }
 
 export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision {

@@ -11,9 +11,10 @@ import { display } from '../store/bytes.js';
 import { toStorePath } from '../store/storePath.js';
 import { classifyEntry, classifySecondHop, fileRootId, fileRootIdAt, isAutoLink, NOT_A_STORE_NAME } from './classify.js';
 import type { ClassifyContext, Decision } from './classify.js';
+import type { PackedStrings } from '../store/byteOrder.js';
 import { isMissingEverywhere } from './followOutside.js';
 import { codeOf, INVALID, NOT_ROOT, OUTSIDE } from './index/decisions.js';
-import { baseName } from '../store/storePath.js';
+import { baseName, isValidBaseNameAt } from '../store/storePath.js';
 import type { DirDecisions } from './index/decisions.js';
 import type { RootTrees } from './readRootTrees.js';
 import type { DecidedDir, FileSpan } from './scanTree.js';
@@ -115,20 +116,12 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
     return i;
   };
 
-  /** A directory's regular files, packed: each name's id alone where that is all liveness needs, else an entry each. */
+  /** A directory's regular files, packed, as an entry each (where liveness takes more than ids). */
   const takeFiles = ({ dir, names }: FileSpan): void => {
-    const { bytes } = names;
-    for (let from = 0, k = 0; k < names.count; k++) {
-      let to = bytes.indexOf(0, from);
-      if (to === -1) to = bytes.length;
-      if (ids !== undefined) {
-        const id = fileRootIdAt(bytes, from, to, ids);
-        if (id >= 0) keptRootIds.push(id);
-      } else {
-        const name = bytes.toString('latin1', from, to);
-        takeEntry({ type: 'file', path: `${dir}/${name}`, name });
-      }
-      from = to + 1;
+    const text = Buffer.from(names.bytes.buffer, names.bytes.byteOffset, names.bytes.byteLength);
+    for (let k = 0; k + 1 < names.offsets.length; k++) {
+      const name = text.toString('latin1', names.offsets[k], names.offsets[k + 1]);
+      takeEntry({ type: 'file', path: `${dir}/${name}`, name });
     }
   };
 
@@ -136,7 +129,11 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
   // Where liveness alone takes the roots (not asRoots, with ids), a regular file's root is its
   // graph id alone, as a decided directory's: no Root and no path string for most roots.
   const ids = asRoots ? undefined : ctx.ids;
-  const { decided, fileSpans } = trees;
+  const { decided } = trees;
+  // Where liveness takes ids alone, every directory's regular files at once, as graph ids; else
+  // each file as an entry, at its place.
+  if (ids !== undefined) takeFileRootIds(trees.fileSpans, ids, keptRootIds);
+  const fileSpans = ids !== undefined ? [] : trees.fileSpans;
   let d = 0;
   let f = 0;
   for (let i = 0; ; i++) {
@@ -154,6 +151,38 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
     if (made !== undefined) record(i, codeOf(decision));
   }
   return { roots, rootIds, keptRootIds, findings, ...(made === undefined ? {} : { decisions: made }) };
+}
+
+/**
+ * Adds to `found` the graph ids of the regular files of `spans` that are roots (named after a
+ * valid path): looked up together (ids.idsOfNames sorts them and walks them beside the path
+ * table), else one by one.
+ */
+function takeFileRootIds(spans: readonly FileSpan[], ids: NonNullable<ClassifyContext['ids']>, found: number[]): void {
+  if (spans.length === 0) return;
+  // One directory's names as they are; several directories' in one buffer.
+  const names = spans.length === 1 ? spans[0]!.names : joinPacked(spans.map((s) => s.names));
+  const { bytes, offsets } = names;
+  const count = offsets.length - 1;
+  const idOf = ids.idsOfNames?.(names);
+  for (let n = 0; n < count; n++) {
+    // fileRootId: a root if the name parses as a store name and is a valid path's.
+    const id = idOf === undefined ? fileRootIdAt(bytes, offsets[n]!, offsets[n + 1]!, ids) : idOf[n]! >= 0 && isValidBaseNameAt(bytes, offsets[n]!, offsets[n + 1]!) ? idOf[n]! : -1;
+    if (id >= 0) found.push(id);
+  }
+}
+
+/** Packed strings one list after the other. */
+function joinPacked(lists: readonly PackedStrings[]): PackedStrings {
+  const bytes = Buffer.concat(lists.map((l) => l.bytes.subarray(l.offsets[0], l.offsets[l.offsets.length - 1])));
+  const offsets = new Uint32Array(lists.reduce((n, l) => n + l.offsets.length - 1, 0) + 1);
+  let k = 0;
+  let base = 0;
+  for (const l of lists) {
+    for (let i = 1; i < l.offsets.length; i++) offsets[++k] = base + l.offsets[i]! - l.offsets[0]!;
+    base += l.offsets[l.offsets.length - 1]! - l.offsets[0]!;
+  }
+  return { bytes, offsets };
 }
 
 /** Decisions for every span, and a function that writes the code of entry `i` into its span's (entries come in order). */

@@ -6,7 +6,8 @@ import { lstatSync, readlinkSync } from 'node:fs';
 import { lstat, opendir, readlink } from 'node:fs/promises';
 import type { BigIntStats, Dirent } from 'node:fs';
 import { getSystemErrorName } from 'node:util';
-import { packLatin1 } from '../store/byteOrder.js';
+import { gather, packLatin1 } from '../store/byteOrder.js';
+import type { PackedStrings } from '../store/byteOrder.js';
 import { BINARY_NAMES, display, fsPath, fsPathFast } from '../store/bytes.js';
 import { helperBy } from '../store/native.js';
 import type { By, NativeHelper } from '../store/native.js';
@@ -16,15 +17,21 @@ import type { Pace } from './pace.js';
 
 export type NodeKind = 'dir' | 'file' | 'link' | 'other';
 
+/** How a listing's regular files are packed, if they are (DirEntries). */
+export type FilePacking = 'joined' | 'strings';
+
 export interface NodeStat extends DirIdentity {
   readonly kind: NodeKind;
 }
 
 /** A directory's entries by type (from d_type); other types (fifos, sockets, devices) dropped. */
 export interface DirEntries {
-  /** Empty when the file names were asked for packed (`packedFiles`). */
+  /** Empty when the file names were asked for packed (`packedFiles` or `fileNames`). */
   readonly files: string[];
+  /** Asked for 'joined': NUL-joined, as the roots index keeps them. */
   readonly packedFiles?: PackedNames | undefined;
+  /** Asked for 'strings': one after the other with their offsets, as the path table looks them up. */
+  readonly fileNames?: PackedStrings | undefined;
   readonly links: string[];
   readonly dirs: string[];
 }
@@ -36,9 +43,10 @@ export interface ScanFs {
   statNow(path: string): NodeStat;
   /**
    * The entries of a directory with their types from readdir (d_type), no stat per entry.
-   * @param packFiles give the file names packed (`packedFiles`), not as an array of strings.
+   * @param packFiles give the file names packed ('joined': `packedFiles`; 'strings':
+   *   `fileNames`), not as an array of strings.
    */
-  list(dir: string, pace: Pace, packFiles?: boolean): Promise<DirEntries>;
+  list(dir: string, pace: Pace, packFiles?: FilePacking): Promise<DirEntries>;
   readlink(path: string): Promise<string>;
   /** The same, blocking (see Pace). */
   readlinkNow(path: string): string;
@@ -72,7 +80,7 @@ const plainScanFs: ScanFs = {
   statNow(path) {
     return nodeStat(lstatSync(fsPathFast(path), { bigint: true }));
   },
-  async list(dir, pace, packFiles = false) {
+  async list(dir, pace, packFiles) {
     // opendir, not readdir: libuv's scandir sorts the names, which for a Hydra directory of a
     // million roots costs more than reading them.
     const handle = await opendir(fsPathFast(dir), BINARY_NAMES);
@@ -87,7 +95,10 @@ const plainScanFs: ScanFs = {
       } else if (d.isSymbolicLink()) links.push(d.name);
       else if (d.isDirectory()) dirs.push(d.name);
     };
-    const out = (): DirEntries => ({ files, packedFiles: packer?.done(), links, dirs });
+    const out = (): DirEntries => {
+      const joined = packer?.done();
+      return packFiles === 'strings' ? { files, fileNames: unjoined(joined!), links, dirs } : { files, packedFiles: joined, links, dirs };
+    };
     /** One batch read blocking; true at the end of the directory. */
     const batchNow = (): boolean => {
       for (let n = 0; n < DIR_BATCH; n++) {
@@ -128,7 +139,7 @@ function readLinksWith(helper: NativeHelper, dir: string, names: readonly string
 }
 
 /** `list` through the native helper while the pace allows blocking calls. */
-async function listWith(helper: NativeHelper, dir: string, pace: Pace, packFiles = false): Promise<DirEntries> {
+async function listWith(helper: NativeHelper, dir: string, pace: Pace, packFiles?: FilePacking): Promise<DirEntries> {
   return (pace.blockingNow ? listedNatively(helper, dir, pace, packFiles) : undefined) ?? plainScanFs.list(dir, pace, packFiles);
 }
 
@@ -143,7 +154,7 @@ const DT_LNK = 10;
  * the pace told how long it took for its size. Undefined when an entry's type is unknown (a file
  * system without d_type): then Node's Dir reads it, as before.
  */
-function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles: boolean): DirEntries | undefined {
+function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles: FilePacking | undefined): DirEntries | undefined {
   const t0 = performance.now();
   let listed;
   try {
@@ -164,7 +175,7 @@ function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles
   let packedCount = 0;
   for (let i = 0; i < count; i++) {
     const type = types[i];
-    if (type === DT_REG && packFiles) {
+    if (type === DT_REG && packFiles !== undefined) {
       packedBytes += offsets[i + 1]! - offsets[i]! + 1;
       packedCount++;
       continue;
@@ -175,7 +186,28 @@ function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles
     else if (type === DT_LNK) links.push(name);
     else dirs.push(name);
   }
-  return { files, packedFiles: packFiles ? packedNames(text, offsets, types, packedBytes, packedCount) : undefined, links, dirs };
+  if (packFiles === 'joined') return { files, packedFiles: packedNames(text, offsets, types, packedBytes, packedCount), links, dirs };
+  if (packFiles === 'strings') return { files, fileNames: fileNamesOf(listed as PackedStrings, types, packedCount), links, dirs };
+  return { files, links, dirs };
+}
+
+/** The regular files' names one after the other (copied by the native helper: byteOrder.c gather). */
+function fileNamesOf(listed: PackedStrings, types: Uint8Array, count: number): PackedStrings {
+  const which = new Int32Array(count);
+  for (let i = 0, k = 0; i < types.length; i++) if (types[i] === DT_REG) which[k++] = i;
+  return gather(listed, which, 0, 'native');
+}
+
+/** NUL-joined names (NamePacker's) one after the other, with their offsets. */
+function unjoined(names: PackedNames): PackedStrings {
+  const { bytes: from, count } = names;
+  const bytes = Buffer.allocUnsafe(Math.max(0, from.length - Math.max(0, count - 1)));
+  const offsets = new Uint32Array(count + 1);
+  for (let b = 0, at = 0, k = 0; b <= from.length && count > 0; b++) {
+    if (b === from.length || from[b] === 0) offsets[++k] = at;
+    else bytes[at++] = from[b]!;
+  }
+  return { bytes, offsets };
 }
 
 /** The regular files' names NUL-joined (as NamePacker packs them), copied from the listing's bytes. */

@@ -29,6 +29,7 @@ import type { DecisionScope, DirDecisions } from './index/decisions.js';
 import { Pace } from './pace.js';
 import { nodeScanFs } from './scanFs.js';
 import type { NodeKind, ScanFs } from './scanFs.js';
+import type { PackedStrings } from '../store/byteOrder.js';
 import type { Finding, TreeEntry } from './types.js';
 
 /** Cached listings, looked up one directory at a time (without file names if not wanted). */
@@ -56,7 +57,7 @@ export interface DecidedDir {
 export interface FileSpan {
   readonly dir: string;
   readonly at: number;
-  readonly names: PackedNames;
+  readonly names: PackedStrings;
 }
 
 /** The entries of one directory whose listing is handed back for caching: files, then links. */
@@ -156,9 +157,9 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const fileSpans: FileSpan[] = [];
   const packFileRoots = files && opts.packedFileRoots === true && cache === undefined;
   /** @param cached the listing is handed back for caching (its decisions may be kept). */
-  const emit = (dir: string, listing: Listing, cached: boolean, entryCount = listing.files.length + listing.links.length, packedFiles?: PackedNames): void => {
+  const emit = (dir: string, listing: Listing, cached: boolean, entryCount = listing.files.length + listing.links.length, fileNames?: PackedStrings): void => {
     counts.entryCount += entryCount;
-    if (packFileRoots && packedFiles !== undefined && packedFiles.count > 0) fileSpans.push({ dir, at: entries.length, names: packedFiles });
+    if (fileNames !== undefined && fileNames.offsets.length > 1) fileSpans.push({ dir, at: entries.length, names: fileNames });
     if (scope !== undefined && cached) spans.push({ dir, at: entries.length, files: listing.files.length, links: listing.links.length });
     if (files) for (const name of listing.files) entries.push({ type: 'file', path: `${dir}/${name}`, name });
     for (const { name, target } of listing.links) {
@@ -185,12 +186,12 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   };
 
   const readFresh = async (dir: string, identity?: DirIdentity): Promise<void> => {
-    const { listing, packedFiles, complete } = await readListing(dir);
+    const { listing, packedFiles, fileNames, complete } = await readListing(dir);
     counts.read++;
-    const entryCount = (packedFiles?.count ?? listing.files.length) + listing.links.length;
+    const entryCount = (packedFiles?.count ?? (fileNames === undefined ? listing.files.length : fileNames.offsets.length - 1)) + listing.links.length;
     const cached = identity !== undefined && complete;
     if (cached) listings.set(dir, { identity, readAtNs: startNs, listing, packedFiles, entries: entryCount });
-    emit(dir, listing, cached, entryCount, packedFiles);
+    emit(dir, listing, cached, entryCount, fileNames);
   };
 
   const readCached = async (dir: string): Promise<void> => {
@@ -209,10 +210,10 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     await readFresh(dir, st);
   };
 
-  const readListing = async (dir: string): Promise<{ listing: Listing; packedFiles: PackedNames | undefined; complete: boolean }> => {
+  const readListing = async (dir: string): Promise<{ listing: Listing; packedFiles: PackedNames | undefined; fileNames: PackedStrings | undefined; complete: boolean }> => {
     // Files not wanted as entries are only counted and saved, or looked up by their bytes: packed
     // as read, no strings kept.
-    const { files: fileNames, packedFiles, links: linkNames, dirs } = await fs.list(dir, pace, !files || packFileRoots);
+    const { files: names, packedFiles, fileNames, links: linkNames, dirs } = await fs.list(dir, pace, !files ? 'joined' : packFileRoots ? 'strings' : undefined);
     // In listing order, however the readlinks finish: a scan gives its roots in one order.
     const read: ({ name: string; target: string } | undefined)[] = new Array(linkNames.length);
     let complete = true;
@@ -245,7 +246,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     });
     const links: { name: string; target: string }[] = [];
     for (const link of read) if (link !== undefined) links.push(link);
-    return { listing: { files: fileNames, links, dirs }, packedFiles, complete };
+    return { listing: { files: names, links, dirs }, packedFiles, fileNames, complete };
   };
 
   /** A path expected to be a directory turned out not to be one: take it as Nix would. */

@@ -7,7 +7,6 @@
  * listing thread's work (listingWorker.ts), done while the main thread reads the database.
  */
 import { sortedOrderOfBytes } from '../graph/pathOrder.js';
-import type { PathTable } from '../graph/pathTable.js';
 import { byteOrder, gather } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
 import { forEachStoreEntry, listStoreNative } from '../store/listStore.js';
@@ -100,38 +99,4 @@ export function inByteOrder(names: PackedStrings, by?: By): { names: PackedStrin
 /** Name `k` of the packed names, as a binary string. */
 export function nameAt(names: PackedStrings, k: number): string {
   return Buffer.from(names.bytes.buffer, names.bytes.byteOffset, names.bytes.byteLength).toString('latin1', names.offsets[k]!, names.offsets[k + 1]!);
-}
-
-/**
- * The id in `table` of each of `names` (store directory entries' names, distinct, in byte
- * order), -1 where none: one pass over both in byte order, since ids are byte-order ranks.
- * Undefined when the table does not keep the prefix apart (then look each name up).
- */
-export function idsOfSortedNames(table: PathTable, names: PackedStrings): Int32Array | undefined {
-  const { prefix, omitted, bytes: own, offsets } = table.parts();
-  if (omitted !== prefix) return undefined;
-  const { bytes: theirs, offsets: at } = names;
-  const count = at.length - 1;
-  const ids = new Int32Array(count).fill(-1);
-  const size = table.size;
-  let id = 0;
-  for (let k = 0; k < count && id < size; k++) {
-    const start = at[k]!;
-    const end = at[k + 1]!;
-    // Past the paths before name k; then path `id` is name k, or comes after it.
-    for (; id < size; id++) {
-      const from = offsets[id]!;
-      const to = offsets[id + 1]!;
-      const shorter = Math.min(to - from, end - start);
-      let c = 0;
-      for (let b = 0; b < shorter && c === 0; b++) c = own[from + b]! - theirs[start + b]!;
-      if (c === 0) c = (to - from) - (end - start);
-      if (c > 0) break;
-      if (c === 0) {
-        ids[k] = id++;
-        break;
-      }
-    }
-  }
-  return ids;
 }

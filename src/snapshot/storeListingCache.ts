@@ -20,7 +20,7 @@ import type { DirIdentity } from '../roots/index/listing.js';
 import type { PackedStrings } from '../store/byteOrder.js';
 import { fsPath } from '../store/bytes.js';
 import type { EarlyListing } from './listingThread.js';
-import { idsOfSortedNames, listStorePacked, nameAt } from './packedListing.js';
+import { listStorePacked, nameAt } from './packedListing.js';
 import type { PackedListing } from './packedListing.js';
 
 const MAGIC = Buffer.from('storegc-listing\n', 'latin1');
@@ -104,7 +104,7 @@ export function entriesOf(graph: StoreGraph, listed: PackedListing): StoreEntrie
 
 /** The graph id of each of the names (in byte order), -1 where not valid. */
 export function matchNames(graph: StoreGraph, names: PackedStrings): Int32Array {
-  const merged = idsOfSortedNames(graph.paths, names);
+  const merged = graph.paths.idsOfSortedNames(names);
   if (merged !== undefined) return merged;
   const { bytes, offsets } = names;
   return Int32Array.from({ length: offsets.length - 1 }, (_, k) => graph.paths.idOfNameBytes(bytes, offsets[k]!, offsets[k + 1]!));

@@ -71,6 +71,18 @@ describe('PathTable', () => {
     }), { numRuns: 300 });
   });
 
+  it('finds many names at once as it finds each (sorted and walked beside the table, or one by one)', () => {
+    const under = path.filter((p) => p.startsWith(`${STORE}/`) && !p.slice(STORE.length + 1).includes('/'));
+    fc.assert(fc.property(fc.uniqueArray(under, { maxLength: 200 }), fc.uniqueArray(under, { maxLength: 400 }), (paths, asked) => {
+      const { table } = PathTable.build(`${STORE}/`, paths);
+      // Names in any order, some valid, some not; many (walked) or few (looked up) for the table's size.
+      const many = [...new Set([...asked, ...paths.slice(0, 50)])].map((p) => p.slice(STORE.length + 1));
+      for (const names of [many, many.slice(0, 3)]) {
+        expect(Array.from(table.idsOfNames(packLatin1(names)))).toEqual(names.map((n) => table.idOfName(n)));
+      }
+    }), { numRuns: 300 });
+  });
+
   it.each(['native', 'node'] as const)('sorts store paths like a byte-order string sort, ties in the key included (%s)', (by) => {
     fc.assert(fc.property(fc.uniqueArray(path, { maxLength: 500 }), (paths) => {
       const order = Array.from(sortedOrder(paths, STORE.length + 1, by), (i) => paths[i]!);

@@ -52,6 +52,18 @@ describe('the scanner through the native helper', () => {
     expect([a.entryCount, a.read]).toEqual([b.entryCount, b.read]);
   });
 
+  it('hands regular files over packed, a directory at a time, the same both ways', async () => {
+    const top = tree();
+    const scan = async (by: 'native' | 'node') => scanTrees([top], pLimit(4), { fs: scanFsBy(by), pace: new Pace(), packedFileRoots: true });
+    const [a, b] = [await scan('native'), await scan('node')];
+    const spans = (r: typeof a) => r.fileSpans.map(({ dir, at, names }) => ({ dir, at, names: Array.from({ length: names.offsets.length - 1 }, (_, k) => Buffer.from(names.bytes).toString('latin1', names.offsets[k], names.offsets[k + 1])) }));
+    expect(spans(a)).toEqual(spans(b));
+    expect(a.entries).toEqual(b.entries);
+    // Every regular file is in a span, none is an entry: 1000 in big/, one at the top.
+    expect(spans(a).flatMap((s) => s.names).sort()).toEqual(['0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a-file-root', ...Array.from({ length: 1000 }, (_, i) => `f${3 * i}`)].sort());
+    expect(a.entries.some((e) => e.type === 'file')).toBe(false);
+  });
+
   it('reads many links at once, each target or the error readlink gives', () => {
     const top = tree();
     const fs = scanFsBy('native');
