@@ -33,6 +33,8 @@ export interface DirEntries {
   /** Asked for 'strings': one after the other with their offsets, as the path table looks them up. */
   readonly fileNames?: PackedStrings | undefined;
   readonly links: string[];
+  /** Each link's target or the error its readlink gave, when the listing read them too (native). */
+  readonly linkTargets?: (string | Error)[] | undefined;
   readonly dirs: string[];
 }
 
@@ -158,18 +160,20 @@ function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles
   const t0 = performance.now();
   let listed;
   try {
-    listed = helper.listDir(fsPath(dir), true);
+    listed = helper.listDir(fsPath(dir), true, true);
   } catch (error) {
     const errno = (error as { code?: unknown }).code;
     throw typeof errno === 'string' ? Object.assign(new Error(`${errno}: opendir '${display(dir)}'`), { code: errno }) : error;
   }
-  const { bytes, offsets, types } = listed as Required<typeof listed>;
+  const { bytes, offsets, types, targets, targetOffsets, linkErrnos } = listed as Required<typeof listed>;
   const count = types.length;
   pace.noted(performance.now() - t0, SLOW_DIR_BATCH_MS * Math.max(1, count / DIR_BATCH));
   if (types.includes(DT_UNKNOWN)) return undefined;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const targetText = Buffer.from(targets.buffer, targets.byteOffset, targets.byteLength);
   const files: string[] = [];
   const links: string[] = [];
+  const linkTargets: (string | Error)[] = [];
   const dirs: string[] = [];
   let packedBytes = 0;
   let packedCount = 0;
@@ -182,13 +186,18 @@ function listedNatively(helper: NativeHelper, dir: string, pace: Pace, packFiles
     }
     if (type !== DT_REG && type !== DT_LNK && type !== DT_DIR) continue;
     const name = text.toString('latin1', offsets[i], offsets[i + 1]);
-    if (type === DT_REG) files.push(name);
-    else if (type === DT_LNK) links.push(name);
-    else dirs.push(name);
+    if (type === DT_REG) {
+      files.push(name);
+    } else if (type === DT_LNK) {
+      const k = links.push(name) - 1;
+      linkTargets.push(linkErrnos[k] === 0 ? targetText.toString('latin1', targetOffsets[k], targetOffsets[k + 1]) : systemError(linkErrnos[k]!, 'readlink', `${dir}/${name}`));
+    } else {
+      dirs.push(name);
+    }
   }
-  if (packFiles === 'joined') return { files, packedFiles: packedNames(text, offsets, types, packedBytes, packedCount), links, dirs };
-  if (packFiles === 'strings') return { files, fileNames: fileNamesOf(listed as PackedStrings, types, packedCount), links, dirs };
-  return { files, links, dirs };
+  if (packFiles === 'joined') return { files, packedFiles: packedNames(text, offsets, types, packedBytes, packedCount), links, linkTargets, dirs };
+  if (packFiles === 'strings') return { files, fileNames: fileNamesOf(listed as PackedStrings, types, packedCount), links, linkTargets, dirs };
+  return { files, links, linkTargets, dirs };
 }
 
 /** The regular files' names one after the other (copied by the native helper: byteOrder.c gather). */

@@ -213,7 +213,7 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
   const readListing = async (dir: string): Promise<{ listing: Listing; packedFiles: PackedNames | undefined; fileNames: PackedStrings | undefined; complete: boolean }> => {
     // Files not wanted as entries are only counted and saved, or looked up by their bytes: packed
     // as read, no strings kept.
-    const { files: names, packedFiles, fileNames, links: linkNames, dirs } = await fs.list(dir, pace, !files ? 'joined' : packFileRoots ? 'strings' : undefined);
+    const { files: names, packedFiles, fileNames, links: linkNames, linkTargets, dirs } = await fs.list(dir, pace, !files ? 'joined' : packFileRoots ? 'strings' : undefined);
     // In listing order, however the readlinks finish: a scan gives its roots in one order.
     const read: ({ name: string; target: string } | undefined)[] = new Array(linkNames.length);
     let complete = true;
@@ -223,10 +223,11 @@ export async function scanTrees(tops: readonly string[], limit: LimitFunction, o
     };
     // All at once where the file system can (the native helper) and the pace allows; the pace is
     // told how long they took for their number.
+    // (Read with the listing itself where the file system can: then already here.)
     const t0 = performance.now();
-    const atOnce = pace.blockingNow && linkNames.length > 0 ? fs.readlinksNow?.(dir, linkNames) : undefined;
+    const atOnce = linkTargets ?? (pace.blockingNow && linkNames.length > 0 ? fs.readlinksNow?.(dir, linkNames) : undefined);
     if (atOnce !== undefined) {
-      pace.noted(performance.now() - t0, SLOW_BATCH_MS * Math.max(1, linkNames.length / LINK_BATCH));
+      if (linkTargets === undefined) pace.noted(performance.now() - t0, SLOW_BATCH_MS * Math.max(1, linkNames.length / LINK_BATCH));
       atOnce.forEach((target, k) => {
         if (typeof target === 'string') read[k] = { name: linkNames[k]!, target };
         else failed(linkNames[k]!, target);

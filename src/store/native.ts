@@ -18,7 +18,10 @@ export interface NativeHelper {
   gather(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array, skip: number, outBytes: Uint8Array, outOffsets: Uint32Array): void;
   sharePrefix(bytes: Uint8Array, offsets: Uint32Array, head: Uint8Array): boolean;
   /** native/listDir.c */
-  listDir(path: Uint8Array, types?: boolean): { bytes: Uint8Array; offsets: Uint32Array; types?: Uint8Array };
+  listDir(path: Uint8Array, types?: boolean, links?: boolean): {
+    bytes: Uint8Array; offsets: Uint32Array; types?: Uint8Array;
+    targets?: Uint8Array; targetOffsets?: Uint32Array; linkErrnos?: Int32Array;
+  };
   /** native/readLinks.c */
   readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
 }
