@@ -24,7 +24,7 @@ export interface TreeRoots {
   readonly roots: Root[];
   /** The graph id of each root (aligned with `roots`), -1 where the context gave none. */
   readonly rootIds: number[];
-  /** Roots as graph ids alone: those of decided directories, and without asRoots regular files' (with ids). */
+  /** Roots as graph ids alone: those of decided directories, and without asRoots every root found with its id. */
   readonly keptRootIds: number[];
   readonly findings: Finding[];
   /** Decisions made now for each listing the scan hands back for caching (when it was asked to keep them). */
@@ -34,7 +34,7 @@ export interface TreeRoots {
 /**
  * @param asRoots make a root (link, path, kind) of each decided entry kept as a root, with its
  *   id, as classifying it would (roots --sizes, which shows every link); otherwise such entries,
- *   and regular files found roots when the context gives ids, are only ids (keptRootIds:
+ *   and every root found with its id when the context gives ids, are only ids (keptRootIds:
  *   liveness needs nothing else). Needs the decided files' names.
  */
 export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: string, asRoots = false): TreeRoots {
@@ -43,8 +43,15 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
   const keptRootIds: number[] = [];
   const findings: Finding[] = [...trees.findings];
 
+  // Where liveness alone takes the roots (not asRoots, with ids), a root found with its id is
+  // that id alone: no Root kept per link (140k at 1.3M paths).
+  const idsAlone = !asRoots && ctx.ids !== undefined;
   const take = (decision: Decision): void => {
     if (decision.kind === 'root') {
+      if (idsAlone && decision.id !== undefined && decision.id >= 0) {
+        keptRootIds.push(decision.id);
+        return;
+      }
       roots.push(decision.root);
       rootIds.push(decision.id ?? -1);
     } else if (decision.kind === 'invalid') {
