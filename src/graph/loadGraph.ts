@@ -63,7 +63,7 @@ export interface GraphValidPaths {
   readonly registrationTime: Float64Array;
   readonly paths: TextColumn;
   readonly derivers: TextColumn;
-  /** Left out before every path and non-empty deriver (ValidPathColumns.prefix), if anything is. */
+  /** Left out before every path (ValidPathColumns.prefix), if anything is. */
   readonly prefix?: string;
 }
 
@@ -81,7 +81,7 @@ export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: R
   const n = ids.length;
   const { bytes: pathBytes, offsets: pathAt, nulls: nullPaths } = paths.raw;
   if (nullPaths.includes(1)) throw new Error('ValidPaths has a row without a path');
-  // The paths (and derivers) came as store names when every one is under the store directory.
+  // The paths came as store names when every one is under the store directory.
   const names = prefix === `${storeDir}/`;
   if (prefix !== undefined && !names) throw new Error(`ValidPaths read without '${prefix}', not the store directory`);
   const { table, idOf: rankOfRow } = PathTable.fromPacked(`${storeDir}/`, { bytes: pathBytes, offsets: pathAt }, undefined, names);
@@ -105,7 +105,7 @@ export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: R
     registrationTime[dense] = times[i]!;
     if (endsWithDrv(pathBytes, pathAt[i]!, pathAt[i + 1]!)) isDrv[dense] = 1;
     // A null or empty deriver column names none.
-    if (deriverAt[i + 1]! > deriverAt[i]!) deriverIds[dense] = names ? table.idOfNameBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!) : table.idOfBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!);
+    if (deriverAt[i + 1]! > deriverAt[i]!) deriverIds[dense] = table.idOfBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!);
   }
   const id = n;
 

@@ -30,7 +30,7 @@ export interface ValidPathColumns {
   readonly registrationTime: Float64Array;
   readonly paths: TextBytes;
   readonly derivers: TextBytes;
-  /** Left out before every path and non-empty deriver, when asked for and all start with it. */
+  /** Left out before every path, when asked for and all start with it (derivers are whole). */
   readonly prefix?: string;
 }
 /** Realisations.drvPath (`sha256:<base-16 hash modulo>`), outputName, outputPath (a ValidPaths id). */
@@ -117,9 +117,9 @@ export class NixDbReader {
    * with each row's length in bytes (null for a null column); the numbers as JSON arrays
    * (null narSize: NaN).
    * @param pageRows rows per page (tests: pages of a few rows).
-   * @param prefix left out of every path and non-empty deriver (the store directory and a
-   *   slash: 57 of 101 bytes per path at 1.3M paths, 74 MB the blobs did not hold twice), when
-   *   all start with it; otherwise they are read whole (`prefix` absent from the answer).
+   * @param prefix left out of every path (the store directory and a slash: 57 of 101 bytes per
+   *   path at 1.3M paths, 74 MB the blobs did not hold twice), when all start with it; otherwise
+   *   they are read whole (`prefix` absent from the answer). Derivers are read whole.
    */
   validPathColumns(pageRows = CHUNK, prefix?: string): ValidPathColumns {
     // The blobs are the database's own text encoding: UTF-8 in every database Nix makes.
@@ -134,23 +134,29 @@ export class NixDbReader {
   }
 
   /**
-   * The pages of validPathColumns, and their join; with `prefix`, every path and non-empty
-   * deriver without it, or undefined when one does not start with it (then read them whole).
+   * The pages of validPathColumns, and their join; with `prefix`, every path without it, or
+   * undefined when one does not start with it (then read them whole). Derivers come whole.
    */
   private pagedColumns(pageRows: number, prefix?: string): ValidPathColumns | undefined {
+    // Every path starts with the prefix when the least and the greatest do (paths between two
+    // strings share what both start with); each is one step down the path index.
+    if (prefix !== undefined) {
+      const least: unknown = this.handle().prepare('select min(path) from ValidPaths').pluck().get();
+      const greatest: unknown = this.handle().prepare('select max(path) from ValidPaths').pluck().get();
+      const under = (p: unknown): boolean => typeof p === 'string' && p.startsWith(prefix);
+      if (least !== null && !(under(least) && under(greatest))) return undefined;
+    }
     const from = prefix === undefined ? 1 : prefix.length + 1;
-    const under = prefix === undefined ? '1' : `min(substr(path, 1, ${prefix.length}) = :prefix and (deriver is null or deriver = '' or substr(deriver, 1, ${prefix.length}) = :prefix))`;
     const page = this.handle().prepare(
       `select cast(group_concat(substr(path, ${from}), '') as blob), json_group_array(octet_length(path) - ${from - 1}),
-              cast(group_concat(substr(deriver, ${from}), '') as blob), json_group_array(case when deriver = '' then 0 else octet_length(deriver) - ${from - 1} end),
-              json_group_array(id), json_group_array(narSize), json_group_array(registrationTime), max(id), count(*), ${under}
-       from (select id, path, deriver, narSize, registrationTime from ValidPaths where id > :after order by id limit ${pageRows})`,
+              cast(group_concat(deriver, '') as blob), json_group_array(octet_length(deriver)),
+              json_group_array(id), json_group_array(narSize), json_group_array(registrationTime), max(id), count(*)
+       from (select id, path, deriver, narSize, registrationTime from ValidPaths where id > ? order by id limit ${pageRows})`,
     ).raw();
     // Each page's blobs and parsed arrays, joined at the end.
     const pages: { paths: Buffer | null; pathLengths: (number | null)[]; derivers: Buffer | null; deriverLengths: (number | null)[]; ids: number[]; narSizes: (number | null)[]; times: number[] }[] = [];
     for (let after = 0; ;) {
-      const [paths, pathLengths, derivers, deriverLengths, ids, narSizes, times, last, count, all] = page.get({ after, ...(prefix === undefined ? {} : { prefix }) }) as [Buffer | null, string, Buffer | null, string, string, string, string, number | null, number, number | null];
-      if (count > 0 && all !== 1) return undefined;
+      const [paths, pathLengths, derivers, deriverLengths, ids, narSizes, times, last, count] = page.get(after) as [Buffer | null, string, Buffer | null, string, string, string, string, number | null, number];
       // group_concat skips nulls, and is null when every row is: the lengths say which.
       pages.push({ paths, derivers, pathLengths: JSON.parse(pathLengths), deriverLengths: JSON.parse(deriverLengths), ids: JSON.parse(ids), narSizes: JSON.parse(narSizes), times: JSON.parse(times) });
       if (count < pageRows || last === null) break;
