@@ -15,7 +15,7 @@ import type { IndexedScan } from '../roots/index/withIndex.js';
 import type { TreeScan } from '../roots/readRootTrees.js';
 import type { RootSet } from '../roots/types.js';
 import type { ClassifyContext } from '../roots/classify.js';
-import { readStoreEntries, readStoreGraph, readValidPaths, startStoreListing } from '../snapshot/readStore.js';
+import { readInFull, readStoreEntries, readStoreGraph, readValidPaths, startStoreListing } from '../snapshot/readStore.js';
 import { livenessMemoFor } from '../graph/cache/cacheLocations.js';
 import { compareBytes } from '../store/bytes.js';
 
@@ -23,8 +23,8 @@ import { compareBytes } from '../store/bytes.js';
  * Roots through the roots index (cached listings of unchanged directories); validity from the DB
  * now, or, with `scope`, the decisions kept for unchanged directories and this very graph.
  */
-function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any', ids?: ClassifyContext['ids'], scope?: DecisionScope): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
-  return withIndex(settings, (cache) => findRoots(settings, isValid, { cache, order, ids }), false, scope);
+function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean, order: 'sorted' | 'any', ids?: ClassifyContext['ids'], scope?: DecisionScope, storeListed?: Promise<unknown>): Promise<IndexedScan<RootSet & { scan: TreeScan }>> {
+  return withIndex(settings, (cache) => findRoots(settings, isValid, { cache, order, ids, storeListed }), false, scope);
 }
 
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
@@ -35,16 +35,21 @@ export async function reportRoots(settings: Settings): Promise<RootsReport> {
 }
 
 export async function reportPaths(settings: Settings, command: 'live' | 'dead'): Promise<PathsReport> {
-  // The store directory read on a thread while the database and the roots are, unless its cached
-  // listing is likely to stand in. Read before the roots, a path that appears meanwhile is one
-  // this run does not list, as if it had run a moment earlier; it deletes nothing. `gc` lists
-  // the store after the roots, in Nix's order (reference §5.5).
-  const listing = startStoreListing(settings);
+  // The store directory read on a thread, unless its cached listing is likely to stand in: while
+  // the database is, or after it when it is read in full (on two cores, a listing beside that
+  // read slowed it by more than it saved), and before the temp roots (a build registers its
+  // output's temp root before it creates the output, so every entry listed that no valid path
+  // names has its temp root read). An entry that appears later is one this run does not list, as
+  // if it had run a moment earlier; it deletes nothing. `gc` lists the store after the roots, in
+  // Nix's order (reference §5.5).
+  const late = readInFull(settings);
+  const early = late ? undefined : startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
+  const listing = late ? startStoreListing(settings) : early;
   // The graph's key (none without the graph cache, or with ca-derivations) scopes kept decisions.
   // Decisions kept for the graph this one was refreshed from are translated through its lineage.
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope);
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope, listing?.listing);
   const entries = await readStoreEntries(settings, graph, key, listing);
   // The answer kept from the last run for these very inputs (a digest of all of them), if any.
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, livenessMemoFor(settings, key));

@@ -38,6 +38,8 @@ export interface FindRootsOptions {
   readonly ids?: ClassifyContext['ids'] | undefined;
   /** Tests only: the scanner's file system and clock. */
   readonly io?: TreeIo;
+  /** A read of the store directory under way: the temp roots are read once it is done (reportPaths). */
+  readonly storeListed?: Promise<unknown> | undefined;
 }
 
 export async function findRoots(settings: Settings, isValid: (path: string) => boolean, options: FindRootsOptions = {}): Promise<RootSet & { readonly scan: TreeScan }> {
@@ -68,6 +70,8 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
     }
   }
 
+  // Its failure is told where the listing is taken.
+  await options.storeListed?.catch(() => undefined);
   const temp = await readTempRoots(settings.stateDir, settings.storeDir, mode === 'collect');
   findings.push(...temp.findings);
   roots.push(...temp.roots);

@@ -3,12 +3,13 @@
  * store directory's entries, each checked against the other (the database must belong to the
  * store: see store/storeMatch.ts). Only reads.
  */
+import { existsSync } from 'node:fs';
 import { dbFileOf } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { caDrvReader, graphValidPaths, loadGraph } from '../graph/loadGraph.js';
 import { PathTable } from '../graph/pathTable.js';
 import { loadGraphForSettings } from '../graph/cache/graphCache.js';
-import { storeListingFile } from '../graph/cache/cacheLocations.js';
+import { graphCacheFile, storeListingFile } from '../graph/cache/cacheLocations.js';
 import { cachedListingIdentity, entriesOf, storeEntriesCached } from './storeListingCache.js';
 import { listOnThread, storeDirIdentity } from './listingThread.js';
 import type { EarlyListing } from './listingThread.js';
@@ -17,6 +18,7 @@ import type { GraphLineage } from '../graph/lineage.js';
 import type { StoreGraph } from '../graph/storeGraph.js';
 import { registeredEntries, splitStoreEntries } from '../liveness/storeEntries.js';
 import type { StoreEntries } from '../liveness/storeEntries.js';
+import { fsPath } from '../store/bytes.js';
 import { listStore } from '../store/listStore.js';
 import { NixDbReader } from '../store/nixDb.js';
 import { checkStoreMatch } from '../store/storeMatch.js';
@@ -64,9 +66,19 @@ export function readValidPaths(settings: Settings): { paths: PathTable; findings
 }
 
 /**
- * For `live`, `dead`, `roots --sizes` and `report`, called first: the store directory read on a
- * thread while the database is (listingThread.ts), unless the store listing cache records the
- * directory as it is now (then it will most likely stand in for the readdir).
+ * Will the database be read in full (no graph cache file to read it from)? Then two threads read
+ * it (refsPrefetch.ts), and a store listing beside them slows it by more than it saves.
+ */
+export function readInFull(settings: Settings): boolean {
+  const file = graphCacheFile(settings);
+  return file === undefined || caDrvReader(settings) !== undefined || !existsSync(fsPath(file));
+}
+
+/**
+ * For `live`, `dead` (after the database when it is read in full), `roots --sizes` and `report`
+ * (first): the store
+ * directory read on a thread while the rest is (listingThread.ts), unless the store listing
+ * cache records the directory as it is now (then it will most likely stand in for the readdir).
  */
 export function startStoreListing(settings: Settings): EarlyListing | undefined {
   const readAtNs = BigInt(Date.now()) * 1_000_000n;
