@@ -41,6 +41,17 @@ describe('byteOrder', () => {
     }
   });
 
+  it.each(BY)('sorts deep runs of shared bytes, as root links per user and project share them (%s)', (by) => {
+    // Runs of 4096+ strings that share 8 more bytes, then 8 more, some ending inside them and
+    // some with NUL bytes there: the native sort takes each such run as a range of its own.
+    const rng = createRng(14);
+    const dirs = ['/var/gcroots/per-user/user-1/', '/var/gcroots/per-user/user-1/proj-1/', '/var/gcroots/per-user/user-1/proj-10/', '/var/gcroots/hydra/', '/var/gcroots/hydra/\x00\x00'];
+    const alphabet = ['', 'a', '\x00', '\x00\x00\x00\x00\x00\x00\x00\x00', 'pkg-', '0123456789'];
+    const strings = Array.from({ length: 30_000 }, () => rng.pick(dirs) + Array.from({ length: rng.int(0, 4) }, () => rng.pick(alphabet)).join(''));
+    const expected = strings.map((s, i) => ({ s, i })).sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i)).map((x) => x.i);
+    expect([...byteOrder(packLatin1(strings), by)]).toEqual(expected);
+  });
+
   it.each(BY)('repacks strings in a given order without a prefix, and tells whether all share one (%s)', (by) => {
     const rng = createRng(12);
     for (let round = 0; round < 200; round++) {
