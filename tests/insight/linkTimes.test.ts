@@ -74,4 +74,29 @@ describe('linkTimes', () => {
     const packed = packLatin1(links);
     expect(Array.from(linkTimes(packed, 0, links.length, new Map(), 'native'))).toEqual(Array.from(linkTimes(packed, 0, links.length, new Map(), 'node')));
   });
+
+  it('gives the same times both ways for links of many directories, in and out of order', () => {
+    // The native loop opens each directory once and stats its links by name: a directory met
+    // again after another, one reached through a symlink, one that is gone, one that is a
+    // file, a name right under /, and a link that names a directory with a trailing slash.
+    const { dir } = tree();
+    for (const [sub, time] of [['a', T1], ['b', T2]] as const) {
+      mkdirSync(join(dir, sub));
+      for (const name of ['x', 'y']) {
+        writeFileSync(join(dir, sub, name), name);
+        utimesSync(join(dir, sub, name), time, time);
+      }
+    }
+    symlinkSync('a', join(dir, 'via'));
+    const links = [
+      join(dir, 'a', 'x'), join(dir, 'a', 'y'), join(dir, 'b', 'x'), join(dir, 'a', 'y'), join(dir, 'via', 'x'), join(dir, 'via'),
+      join(dir, 'gone', 'x'), join(dir, 'gone', 'y'), join(dir, 'file', 'x'), join(dir, 'b', 'y'), '/tmp', `${join(dir, 'sub')}/`, join(dir, 'b', 'none'),
+    ];
+    const packed = packLatin1(links);
+    const native = Array.from(linkTimes(packed, 0, links.length, new Map(), 'native'));
+    expect(native).toEqual(Array.from(linkTimes(packed, 0, links.length, new Map(), 'node')));
+    expect(native.slice(0, 5).map((t) => Math.round(t / 1000))).toEqual([T1, T1, T2, T1, T1].map(Math.round));
+    expect(native.slice(6, 9).every(Number.isNaN)).toBe(true);
+    expect(Number.isNaN(native[12]!)).toBe(true);
+  });
 });
