@@ -9,6 +9,7 @@ import { armCrashPoints } from '../collect/crashPoint.js';
 import type { Command } from 'commander';
 import { StoregcError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
+import { writeStdoutNow } from './stdoutNow.js';
 import { display } from '../store/bytes.js';
 import { buildProgram } from './program.js';
 import type { Outcome, Runtime } from './program.js';
@@ -54,7 +55,14 @@ function print({ report, format, quiet, exitCode }: Outcome): void {
     if (report.event === 'check' && report.error !== undefined) process.stderr.write(`storegc: warning: a run failed and is recorded as such; watch goes on: ${report.error.message}\n`);
     if (report.event === 'stopped') process.stderr.write(`storegc: watch stopped by ${report.signal}${report.interruptedRun ? ', which stopped the run in progress (the next run deletes the rest)' : ''}\n`);
   }
-  process.stdout.write(RENDERERS[format](report));
+  // A report of a row per root comes in pieces, each written before the next is made in the same memory.
+  let pieces = false;
+  const rest = RENDERERS[format](report, (bytes) => {
+    pieces = true;
+    writeStdoutNow(bytes);
+  });
+  if (pieces) writeStdoutNow(rest);
+  else process.stdout.write(rest);
 }
 
 /** What a kept path means, per reason, in words a user can act on. */

@@ -14,6 +14,18 @@ const DOT = 0x2e;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** Where a ByteChunks with a sink hands its bytes as it goes: used at once, the buffer is written again. */
+export type ByteSink = (bytes: Buffer) => void;
+
+/**
+ * Without a sink, the whole text is kept; with one, what is written is handed to it whenever the
+ * buffer is full, and the buffer used again: one window of at most SINK_WINDOW bytes (or the
+ * largest single reservation) stays in memory. A 400 MB report then touches 16 MB of fresh
+ * memory, not 400 (a first touch of a page costs more than the writes into it here: 400 MB
+ * took 150 ms on its own) and is never held whole.
+ */
+export const SINK_WINDOW = 16 << 20;
+
 export class ByteChunks {
   private readonly full: Buffer[] = [];
   private current: Buffer;
@@ -25,9 +37,13 @@ export class ByteChunks {
    *   a text within it is never copied. Each buffer is memory outside V8's heap, and V8 answers
    *   every 64 MB or so of that with a full collection of its heap (hundreds of ms with 700k rows
    *   in it): one buffer of 200 MB costs one, 200 chunks and their concatenation cost several.
+   *   With a sink, at most SINK_WINDOW.
+   * @param sink where the bytes go as they are made (see ByteSink): bytes() then answers the rest.
+   * @param window with a sink, how much is made before it is handed over (placedRows.ts; tests
+   *   make it small).
    */
-  constructor(expected: number = CHUNK) {
-    this.current = Buffer.allocUnsafe(Math.max(CHUNK, Math.ceil(expected)));
+  constructor(expected: number = CHUNK, readonly sink?: ByteSink, readonly window: number = SINK_WINDOW) {
+    this.current = Buffer.allocUnsafe(sink === undefined ? Math.max(CHUNK, Math.ceil(expected)) : window);
   }
 
   write(text: string): void {
@@ -119,6 +135,7 @@ export class ByteChunks {
     this.used = position;
   }
 
+  /** What was written (with a sink: what it has not been handed yet). */
   bytes(): Buffer {
     if (this.full.length === 0) return this.current.subarray(0, this.used);
     return Buffer.concat([...this.full, this.current.subarray(0, this.used)]);
@@ -211,8 +228,13 @@ export class ByteChunks {
 
   private room(bytes: number): void {
     if (this.used + bytes <= this.current.length) return;
-    this.full.push(this.current.subarray(0, this.used));
-    this.current = Buffer.allocUnsafe(Math.max(CHUNK, bytes));
+    if (this.sink !== undefined) {
+      if (this.used > 0) this.sink(this.current.subarray(0, this.used));
+      if (bytes > this.current.length) this.current = Buffer.allocUnsafe(bytes);
+    } else {
+      this.full.push(this.current.subarray(0, this.used));
+      this.current = Buffer.allocUnsafe(Math.max(CHUNK, bytes));
+    }
     this.used = 0;
   }
 }

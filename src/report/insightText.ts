@@ -1,6 +1,7 @@
 /** Text for `why` and `roots --sizes`. */
 import type { Chain } from '../insight/whyAlive.js';
 import { ByteChunks } from './byteChunks.js';
+import type { ByteSink } from './byteChunks.js';
 import type { RootSizesReport, WhyReport } from './insightTypes.js';
 import { KindEnds, numbers, placeRootRows, writeRootRows } from './rootRowsText.js';
 
@@ -28,7 +29,7 @@ function chainText(chain: Chain): string {
 const ARROW = Buffer.from(' -> ', 'latin1');
 
 /** A table of roots, then one of groups: exclusive and closure paths, MiB on disk and narSize MiB. */
-export function renderRootSizesText(report: RootSizesReport): Buffer {
+export function renderRootSizesText(report: RootSizesReport, sink?: ByteSink): Buffer {
   const header = `${'excl.paths'.padStart(10)} ${'excl.MiB'.padStart(10)} ${'excl.nar'.padStart(10)}  ${'paths'.padStart(7)} ${'MiB'.padStart(10)} ${'nar MiB'.padStart(10)}  ${'age'.padStart(5)}  `;
   const { columns } = report.roots;
   const places = columns === undefined ? undefined : placeRootRows(columns);
@@ -41,7 +42,7 @@ export function renderRootSizesText(report: RootSizesReport): Buffer {
     }
   }
   for (const g of report.groups) expected += g.name.length + 110;
-  const out = new ByteChunks(expected);
+  const out = new ByteChunks(expected, sink);
   out.write(`${header}root\n`);
   if (columns === undefined || places === undefined) writeRows(out, report);
   else writeRootRows(out, columns, places);

@@ -10,6 +10,7 @@ import type { GcReport, IndexReport, PathsReport, Report } from './types.js';
 import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import { ByteChunks } from './byteChunks.js';
+import type { ByteSink } from './byteChunks.js';
 import { groupRowJson, rootRowJson, whyBody, writeRootRowJson } from './insightJson.js';
 import { keptByPolicyJson } from './keptByPolicy.js';
 import { LazyRows } from './lazyRows.js';
@@ -23,7 +24,7 @@ export const SCHEMA_VERSION = 1;
 /** A byte count for JSON: a number (exact below 2^53, which any file system size is). */
 const num = (b: bigint | null): number | null => (b === null ? null : Number(b));
 
-export function renderJson(report: Report): Buffer {
+export function renderJson(report: Report, sink?: ByteSink): Buffer {
   // roots --sizes has a row per root: 700k roots make 400 MB of JSON, near V8's longest string.
   if (report.command === 'root-sizes') {
     const { columns } = report.roots;
@@ -35,7 +36,7 @@ export function renderJson(report: Report): Buffer {
       expected += r.root.link.length + r.root.path.length + r.root.kind.length + r.group.length + 330;
     }
     for (const g of report.groups) expected += g.name.length + 300;
-    return jsonInPieces(rootSizesJson(report, places), expected);
+    return jsonInPieces(rootSizesJson(report, places), expected, sink);
   }
   // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
   return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
@@ -45,9 +46,10 @@ export function renderJson(report: Report): Buffer {
  * `JSON.stringify(value, null, 2)` and a newline, as bytes, made a top-level key and an array
  * element at a time, so that no string holds the whole text.
  * @param expected about how many bytes it takes (ByteChunks).
+ * @param sink where pieces of it may go as they are made (ByteChunks).
  */
-export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?: number): Buffer {
-  const out = new ByteChunks(expected);
+export function jsonInPieces(value: Readonly<Record<string, unknown>>, expected?: number, sink?: ByteSink): Buffer {
+  const out = new ByteChunks(expected, sink);
   // JSON.stringify leaves out keys whose value is undefined, a function or a symbol.
   const keys = Object.keys(value).filter((k) => !['undefined', 'function', 'symbol'].includes(typeof value[k]));
   if (keys.length === 0) out.utf8('{}');

@@ -10,7 +10,8 @@ import { display } from '../store/bytes.js';
 import { ByteChunks, numberLength } from './byteChunks.js';
 import { KEYS, plainBytes } from './insightJson.js';
 import type { RootColumns } from './insightTypes.js';
-import type { RowPlaces } from './rootRowsText.js';
+import { writePlaced } from './placedRows.js';
+import type { RowPlaces } from './placedRows.js';
 
 const QUOTE = 0x22;
 const EMPTY = new Uint8Array(0);
@@ -85,15 +86,13 @@ export function placeRootRowsJson(c: RootColumns): JsonRowPlaces {
 }
 
 /** The rows of `c` at their places, root by root: the text of the rows joined by `,\n    `. */
-export function writeRootRowsJson(out: ByteChunks, c: RootColumns, { place, total, plain }: JsonRowPlaces): void {
+export function writeRootRowsJson(out: ByteChunks, c: RootColumns, places: JsonRowPlaces): void {
   const { order, roots, closure, exclusive, ages, links, pathAt, paths, group, groupNames } = c;
+  const { plain } = places;
   const head = paths.head ?? EMPTY;
   const strings = new Quoted();
   const first = order.length > 0 ? order[0]! : -1;
-  const base = out.reserve(total);
-  for (let i = 0; i < roots.length; i++) {
-    if (place[i] === -1) continue;
-    out.seek(base + place[i]!);
+  writePlaced(out, order, places, (i) => {
     if (i !== first) out.put(SEPARATOR);
     const root = roots[i]!;
     out.put(KEYS.link);
@@ -124,10 +123,8 @@ export function writeRootRowsJson(out: ByteChunks, c: RootColumns, { place, tota
     out.put(KEYS.ageSeconds);
     writeNumber(out, Number.isNaN(ages[i]!) ? null : ages[i]!);
     out.put(KEYS.end);
-  }
-  out.seek(base + total);
+  });
 }
-
 
 /** head + bytes[from, to) in quotes. */
 function quote(out: ByteChunks, head: Uint8Array, bytes: Uint8Array, from: number, to: number): void {

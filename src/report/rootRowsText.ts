@@ -9,6 +9,8 @@
  */
 import { ByteChunks, numberLength, tenthsLength } from './byteChunks.js';
 import type { RootColumns } from './insightTypes.js';
+import { writePlaced } from './placedRows.js';
+import type { RowPlaces } from './placedRows.js';
 
 const MIB = 1024 * 1024;
 const [DAY, HOUR, MINUTE] = [0x64, 0x68, 0x6d];
@@ -75,11 +77,6 @@ export class KindEnds {
   }
 }
 
-/** Where each root's row starts in the rows' text (-1: not shown), and the text's length. */
-export interface RowPlaces {
-  readonly place: Float64Array;
-  readonly total: number;
-}
 
 /** The places of the rows of `c`, from their lengths, in the order c.order gives. */
 export function placeRootRows(c: RootColumns): RowPlaces {
@@ -107,14 +104,11 @@ export function placeRootRows(c: RootColumns): RowPlaces {
 }
 
 /** The rows of `c` at their places, root by root. */
-export function writeRootRows(out: ByteChunks, c: RootColumns, { place, total }: RowPlaces): void {
+export function writeRootRows(out: ByteChunks, c: RootColumns, places: RowPlaces): void {
   const { roots, closure: cl, exclusive: ex, ages, links, pathAt, paths } = c;
   const head = paths.head ?? EMPTY;
   const ends = new KindEnds();
-  const base = out.reserve(total);
-  for (let i = 0; i < roots.length; i++) {
-    if (place[i] === -1) continue;
-    out.seek(base + place[i]!);
+  writePlaced(out, c.order, places, (i) => {
     numbers(out, ex[3 * i]!, ex[3 * i + 2]!, ex[3 * i + 1]!, cl[3 * i]!, cl[3 * i + 2]!, cl[3 * i + 1]!, ages[i]!);
     out.copy(links.bytes, links.offsets[i]!, links.offsets[i + 1]!);
     out.put(ARROW);
@@ -125,6 +119,5 @@ export function writeRootRows(out: ByteChunks, c: RootColumns, { place, total }:
       out.copy(paths.bytes, paths.offsets[p]!, paths.offsets[p + 1]!);
     } else out.write(root.path);
     out.put(ends.of(root.kind));
-  }
-  out.seek(base + total);
+  });
 }

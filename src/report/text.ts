@@ -1,6 +1,7 @@
 /** Output byte-identical to `nix-store --gc --print-roots | --print-live | --print-dead` (§15). */
 import { toBytes } from '../store/bytes.js';
 import { ByteChunks } from './byteChunks.js';
+import type { ByteSink } from './byteChunks.js';
 import { renderIndexText } from './indexText.js';
 import { renderRootSizesText, renderWhyText } from './insightText.js';
 import { formatMiB, summaryLine } from './mib.js';
@@ -10,7 +11,7 @@ import { keptByPolicyText } from './keptByPolicy.js';
 import { watchText } from './watch.js';
 import type { GcReport, Report } from './types.js';
 
-export function renderText(report: Report): Buffer {
+export function renderText(report: Report, sink?: ByteSink): Buffer {
   switch (report.command) {
     case 'roots':
       return toBytes(report.roots.map((r) => `${r.link} -> ${r.path}\n`).join(''));
@@ -25,7 +26,7 @@ export function renderText(report: Report): Buffer {
     case 'why':
       return toBytes(renderWhyText(report));
     case 'root-sizes':
-      return renderRootSizesText(report);
+      return renderRootSizesText(report, sink);
     case 'history':
       return toBytes(historyText(report));
     case 'status': {

@@ -5,6 +5,7 @@ import type { IndexReport } from '../compose/indexCommands.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import type { PageReport, RootSizesReport, WhyReport } from './insightTypes.js';
 import type { HistoryReport } from './history.js';
+import type { ByteSink } from './byteChunks.js';
 import type { StatusReport } from '../compose/status.js';
 import type { WatchReport } from '../compose/watch.js';
 
@@ -33,4 +34,8 @@ export type Report = RootsReport | PathsReport | GcReport | IndexReport | WhyRep
 export type { GcReport, HistoryReport, StatusReport, IndexReport, PageReport, RootSizesReport, WhyReport, WatchReport };
 
 /** A renderer turns a report into the bytes for stdout. */
-export type Renderer = (report: Report) => Buffer;
+/**
+ * A report's output. A sink, where given, may be handed the output in pieces as it is made (a
+ * report of a row per root, ByteChunks); what is returned comes after them.
+ */
+export type Renderer = (report: Report, sink?: ByteSink) => Buffer;

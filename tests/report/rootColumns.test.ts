@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { renderRootSizesText } from '../../src/report/insightText.js';
 import type { RootColumns, RootSizeEntry, RootSizesReport } from '../../src/report/insightTypes.js';
 import { renderJson } from '../../src/report/json.js';
+import { ByteChunks } from '../../src/report/byteChunks.js';
+import { placeRootRows, writeRootRows } from '../../src/report/rootRowsText.js';
+import { placeRootRowsJson, writeRootRowsJson } from '../../src/report/rootRowsJson.js';
 import type { Root } from '../../src/roots/types.js';
 import { packLatin1 } from '../../src/store/byteOrder.js';
 import { createRng } from '../support/prng.js';
@@ -50,6 +53,52 @@ describe('roots --sizes rows written from their columns', () => {
     for (let round = 0; round < 300; round++) {
       const { byRows, byColumns } = reports(rng);
       expect(renderJson(byColumns).toString('utf8')).toBe(renderJson(byRows).toString('utf8'));
+    }
+  });
+});
+
+describe('roots --sizes rows handed to a sink a window at a time', () => {
+  /** What `write` makes, handed to a sink in windows of `window` bytes, joined. */
+  const inPieces = (window: number, write: (out: ByteChunks) => void): { text: string; pieces: number } => {
+    const pieces: Buffer[] = [];
+    // Each piece copied: the sink's buffer is written again after it returns.
+    const out = new ByteChunks(0, (bytes) => pieces.push(Buffer.from(bytes)), window);
+    write(out);
+    pieces.push(Buffer.from(out.bytes()));
+    return { text: Buffer.concat(pieces).toString('latin1'), pieces: pieces.length };
+  };
+
+  it('are the text and the JSON written whole, for windows from one byte to all of it', () => {
+    const rng = createRng(33);
+    let windowed = 0;
+    for (let round = 0; round < 200; round++) {
+      const { byColumns } = reports(rng);
+      const columns = byColumns.roots.columns!;
+      const whole = new ByteChunks();
+      writeRootRows(whole, columns, placeRootRows(columns));
+      const wholeJson = new ByteChunks();
+      writeRootRowsJson(wholeJson, columns, placeRootRowsJson(columns));
+      const window = rng.pick([1, 7, 100, 300, 1 << 20]);
+      const text = inPieces(window, (out) => writeRootRows(out, columns, placeRootRows(columns)));
+      const json = inPieces(window, (out) => writeRootRowsJson(out, columns, placeRootRowsJson(columns)));
+      expect(text.text).toBe(whole.bytes().toString('latin1'));
+      expect(json.text).toBe(wholeJson.bytes().toString('latin1'));
+      if (text.pieces > 2) windowed++;
+    }
+    // Most rounds with rows and a small window went through several windows.
+    expect(windowed).toBeGreaterThan(50);
+  });
+
+  it('make the same report through a sink as without', () => {
+    const rng = createRng(34);
+    for (let round = 0; round < 50; round++) {
+      const { byColumns } = reports(rng);
+      const pieces: Buffer[] = [];
+      const rest = renderJson(byColumns, (bytes) => pieces.push(Buffer.from(bytes)));
+      expect(Buffer.concat([...pieces, rest]).toString('utf8')).toBe(renderJson(byColumns).toString('utf8'));
+      pieces.length = 0;
+      const textRest = renderRootSizesText(byColumns, (bytes) => pieces.push(Buffer.from(bytes)));
+      expect(Buffer.concat([...pieces, textRest]).toString('latin1')).toBe(renderRootSizesText(byColumns).toString('latin1'));
     }
   });
 });
