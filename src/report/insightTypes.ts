@@ -110,13 +110,20 @@ export interface ReportPageData {
     /** What `storegc gc` would free now, counted as `gc --dry-run` counts it. */
     readonly gcFreesBytes: number;
   };
-  /** As in `roots --sizes --json`. */
+  /** As in `roots --sizes --json`: those with the largest exclusive size, at most PAGE_ROWS (compose/insight.ts) of each. */
   readonly roots: readonly object[];
   readonly groups: readonly object[];
+  /** How many roots and groups there are. */
+  readonly rootsTotal: number;
+  readonly groupsTotal: number;
   readonly edges: readonly string[];
   /** The newest recorded gc runs, oldest first, and how many are recorded; null without a run history. */
   readonly history: { readonly runs: readonly HistoryPoint[]; readonly total: number } | null;
-  /** Live paths; parent (index, -1 at a chain start) and edge kind on a shortest chain; the root row of each start. */
+}
+
+/** The page's data as `report --json FILE` writes it: with every live path's shortest chain. */
+export interface ReportPageJson extends ReportPageData {
+  /** Live paths; parent (index, -1 at a chain start) and edge kind on a shortest chain; the root row of each start shown. */
   readonly live: {
     readonly paths: readonly string[];
     readonly parent: readonly number[];

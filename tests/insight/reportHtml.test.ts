@@ -9,6 +9,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PAGE_ROWS } from '../../src/compose/insight.js';
+import { StoreBuilder } from '../support/builder.js';
+import { materializeStore, releaseStore } from '../support/materialize.js';
+import { runStoregc } from '../support/run.js';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'cli', 'storegc.js');
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
@@ -88,5 +92,41 @@ if (!existsSync(CHROMIUM) && process.env.CI === 'true') throw new Error('chromiu
     mkdirSync(SHOTS, { recursive: true });
     chromium([`--screenshot=${join(SHOTS, 'report-history.png')}`, `file://${html}`]);
     expect(existsSync(join(SHOTS, 'report-history.png'))).toBe(true);
+  });
+
+  it('shows the roots with the largest exclusive size of a store with more of them, and the chain of every live path', () => {
+    // PAGE_ROWS + 5 roots, each keeping a path of its own and, beyond it, a shared one: five are
+    // not shown, and the chain of a path kept by one of them says so.
+    const b = new StoreBuilder(41);
+    const shared = b.path('shared-lib', { narSize: 4096 });
+    for (let i = 0; i < PAGE_ROWS + 5; i++) b.fileRoot('gcroots/hydra', b.path(`app-${i}`, { refs: [shared], narSize: (i + 1) * 1024 }));
+    const root = join(tmp, 'many');
+    const layout = materializeStore(b.build(), root);
+    try {
+      const html = join(tmp, 'many.html');
+      const json = join(tmp, 'many.json');
+      const run = runStoregc(root, ['report', '--html', html, '--json', json, '--no-runtime-roots']);
+      expect(run.status, run.stderr.toString()).toBe(0);
+      const page = (JSON.parse(readFileSync(json, 'utf8')) as { page: { roots: { link: string }[]; rootsTotal: number; live: { paths: string[] } } }).page;
+      const all = (JSON.parse(runStoregc(root, ['roots', '--sizes', '--json', '--sort', 'exclusive']).stdout.toString('utf8')) as { roots: { link: string; path: string }[] }).roots;
+      expect(page.rootsTotal).toBe(PAGE_ROWS + 5);
+      expect(page.roots.map((r) => r.link)).toEqual(all.slice(0, PAGE_ROWS).map((r) => r.link));
+      expect(page.live.paths).toHaveLength(PAGE_ROWS + 6);
+
+      const hidden = all[PAGE_ROWS]!.path;
+      const notShown = chromium(['--dump-dom', `file://${html}#why=${hidden}`]);
+      expect(notShown).toContain('data-ready="true"');
+      expect(count(notShown, 'class="root-row"')).toBe(PAGE_ROWS);
+      expect(notShown).toContain(`Roots: the 1,000 of ${(PAGE_ROWS + 5).toLocaleString('en')} roots with the largest exclusive size`);
+      expect(notShown).toContain(`${hidden} is alive:\n${hidden} (kept by a root not among the roots shown: storegc why names it)\n</div>`);
+      // The shared path: a root's path (shown or not), then the reference to it.
+      const sharedPath = `${layout.storeDir}/${shared}`;
+      const chain = /<div id="chain">([^<]*)<\/div>/.exec(chromium(['--dump-dom', `file://${html}#why=${sharedPath}`]))![1]!.split('\n');
+      expect(chain[0]).toBe(`${sharedPath} is alive:`);
+      expect(chain[2]).toBe(`  -[reference]-&gt; ${sharedPath}`);
+      expect(chain).toHaveLength(3);
+    } finally {
+      releaseStore(root);
+    }
   });
 });
