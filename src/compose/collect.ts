@@ -45,10 +45,11 @@ import type { AutoRootRemoval } from '../policy/autoRootAge.js';
 import { readAutoRoots } from '../roots/autoRoots.js';
 import { pruneAgedRoots } from '../collect/pruneAgedRoots.js';
 import { removeGenerations } from '../collect/removeGenerations.js';
-import { readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/readStore.js';
+import { listStoreNow, readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/readStore.js';
 import { findRoots } from '../roots/findRoots.js';
 import { readTempRoots } from '../roots/tempRoots.js';
 import { isRootSourceFailure } from '../roots/types.js';
+import { withMoreRoots, withoutRoots } from '../roots/someRoots.js';
 import type { Finding, Root, RootKind } from '../roots/types.js';
 import { display } from '../store/bytes.js';
 import { NixDbWriter } from '../store/nixDbWriter.js';
@@ -196,10 +197,15 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     const removedLinks = new Set(request.dryRun ? [...generations.map((g) => g.link), ...aged.map((a) => a.target)] : []);
 
     enter('roots');
-    const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { mode: request.dryRun ? 'read' : 'collect' });
-    const kept = removedLinks.size === 0 ? found.roots : found.roots.filter((r) => !removedLinks.has(r.link));
+    // The store directory read on a thread meanwhile (a whole-store run's); the temp roots are read
+    // once it is done, as `dead` reads them: an entry it saw has its temp root read (Nix registers
+    // a temp root before it creates the path).
+    const listing = request.paths === undefined ? listStoreNow(settings) : undefined;
+    // Roots in the order found (liveness flags them; nothing here lists them), looked up by id.
+    const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { mode: request.dryRun ? 'read' : 'collect', order: 'unique', ids: graph.paths, storeListed: listing?.listing });
     const recent = request.keepRecentSeconds === undefined ? [] : recentRoots(graph, request.keepRecentSeconds, Date.now() / 1000);
-    const rootSet = { ...found, roots: recent.length === 0 ? kept : [...kept, ...recent] };
+    const kept = removedLinks.size === 0 ? found : withoutRoots(found, (r) => removedLinks.has(r.link));
+    const rootSet = recent.length === 0 ? { ...found, ...kept } : { ...found, ...withMoreRoots(kept, recent) };
     for (const h of rootSet.tempHashParts) tempHashParts.add(h);
     const unreadable = rootSet.findings.find(isRootSourceFailure);
     if (unreadable !== undefined && !request.allowUnreadableRoots) {
@@ -214,7 +220,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
 
     enter('liveness');
     const requested = request.paths?.map((p) => checkRequested(settings.storeDir, p));
-    const entries = requested === undefined ? await readStoreEntries(settings, graph) : NO_ENTRIES;
+    const entries = requested === undefined ? await readStoreEntries(settings, graph, undefined, listing) : NO_ENTRIES;
     // Nix frees this 8 MiB filler first so SQLite can work on a full disk (reference §1.2); here
     // only once the store and database are known to belong together.
     if (!request.dryRun) deletePath(`${settings.stateDir}/db/reserved`);

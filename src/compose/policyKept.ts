@@ -12,6 +12,7 @@ import { keptByRoots } from '../policy/keptByPolicy.js';
 import type { KeptByPolicy, KeptTally } from '../policy/keptByPolicy.js';
 import { KEEP_RECENT_LINK } from '../policy/keepRecent.js';
 import type { Root, RootSet } from '../roots/types.js';
+import { withoutRoots } from '../roots/someRoots.js';
 
 export interface RootPolicies {
   /** --keep-recent was given. */
@@ -22,7 +23,7 @@ export interface RootPolicies {
 
 export function keptByRootPolicies(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, settings: Settings, full: Liveness, policies: RootPolicies): KeptByPolicy {
   const without = (leaveOut: (r: Root) => boolean): KeptTally =>
-    keptByRoots(full, computeLiveness(graph, { ...rootSet, roots: rootSet.roots.filter((r) => !leaveOut(r)) }, entries, settings));
+    keptByRoots(full, computeLiveness(graph, { ...rootSet, ...withoutRoots(rootSet, leaveOut) }, entries, settings));
   const out: { -readonly [K in keyof KeptByPolicy]: KeptByPolicy[K] } = {};
   if (policies.keepRecent) out.keepRecent = without((r) => r.kind === 'policy' && r.link === KEEP_RECENT_LINK);
   if (policies.retainedGenerations !== undefined) {

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { dbFileOf } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
-import { caDrvReader, graphValidPaths, loadGraph } from '../graph/loadGraph.js';
+import { caDrvReader, graphValidPaths } from '../graph/loadGraph.js';
 import { PathTable } from '../graph/pathTable.js';
-import { loadGraphForSettings } from '../graph/cache/graphCache.js';
+import { loadGraphCached, loadGraphForSettings } from '../graph/cache/graphCache.js';
 import { graphCacheFile, storeListingFile } from '../graph/cache/cacheLocations.js';
 import { cachedListingIdentity, entriesOf, storeEntriesCached } from './storeListingCache.js';
 import { listOnThread, storeDirIdentity } from './listingThread.js';
@@ -36,7 +36,9 @@ export function validateDatabase(settings: Settings): void {
 export function readStoreGraph(settings: Settings, cached: boolean): { graph: StoreGraph; findings: Finding[]; key?: string; lineage?: GraphLineage } {
   const db = NixDbReader.open(dbFileOf(settings));
   try {
-    const { graph, findings, key, lineage } = cached ? loadGraphForSettings(db, settings) : { graph: loadGraph(db, settings.storeDir, caDrvReader(settings)), findings: [], key: undefined, lineage: undefined };
+    // In full, Refs read meanwhile on another core (refsPrefetch.ts: its rows used only where both
+    // reads provably saw one state of the database).
+    const { graph, findings, key, lineage } = cached ? loadGraphForSettings(db, settings) : { ...loadGraphCached(db, { file: undefined, stateDir: settings.stateDir, dbFile: dbFileOf(settings), storeDir: settings.storeDir, readDrvFile: caDrvReader(settings) }), key: undefined, lineage: undefined };
     if (!settings.force) checkStoreMatch({ ...matchOf(settings), validPaths: graph.paths.bounds() });
     return { graph, findings, ...(key === undefined ? {} : { key, ...(lineage === undefined ? {} : { lineage }) }) };
   } finally {
@@ -88,6 +90,17 @@ export function startStoreListing(settings: Settings): EarlyListing | undefined 
   const kept = file === undefined ? undefined : cachedListingIdentity(file);
   if (kept !== undefined && kept.dev === identity.dev && kept.ino === identity.ino && kept.mtimeNs === identity.mtimeNs && kept.ctimeNs === identity.ctimeNs) return undefined;
   return listOnThread(settings.realStoreDir, identity, readAtNs);
+}
+
+/**
+ * For `gc`: the store directory read on a thread while the roots are (listingThread.ts), never
+ * through the store listing cache; undefined where the directory cannot be looked at (then
+ * readStoreEntries reads it and says why).
+ */
+export function listStoreNow(settings: Settings): EarlyListing | undefined {
+  const readAtNs = BigInt(Date.now()) * 1_000_000n;
+  const identity = storeDirIdentity(settings.realStoreDir);
+  return identity === undefined ? undefined : listOnThread(settings.realStoreDir, identity, readAtNs);
 }
 
 /**
