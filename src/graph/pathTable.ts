@@ -302,7 +302,7 @@ export class PathTable {
   }
 
   /**
-   * The id of each of `names` (store names, distinct, in byte order), -1 where none: one pass
+   * The id of each of `names` (store names in byte order, equal ones allowed), -1 where none: one pass
    * over both in byte order. Undefined when the table keeps whole paths (then look each up).
    */
   idsOfSortedNames(names: PackedStrings): Int32Array | undefined {
@@ -326,7 +326,7 @@ export class PathTable {
         if (c === 0) c = (to - from) - (end - start);
         if (c > 0) break;
         if (c === 0) {
-          ids[k] = id++;
+          ids[k] = id;
           break;
         }
       }

@@ -83,6 +83,17 @@ describe('PathTable', () => {
     }), { numRuns: 300 });
   });
 
+  it('finds a name asked for more than once each time (file roots of one path in two directories)', () => {
+    // Regression: walked beside the table, the second of two equal names was compared with the
+    // path after its match and came back -1.
+    const under = path.filter((p) => p.startsWith(`${STORE}/`) && !p.slice(STORE.length + 1).includes('/'));
+    fc.assert(fc.property(fc.uniqueArray(under, { minLength: 1, maxLength: 100 }), fc.array(fc.nat(), { minLength: 1, maxLength: 300 }), (paths, picks) => {
+      const { table } = PathTable.build(`${STORE}/`, paths);
+      const names = picks.map((k) => paths[k % paths.length]!.slice(STORE.length + 1));
+      expect(Array.from(table.idsOfNames(packLatin1(names)))).toEqual(names.map((n) => table.idOfName(n)));
+    }), { numRuns: 300 });
+  });
+
   it.each(['native', 'node'] as const)('sorts store paths like a byte-order string sort, ties in the key included (%s)', (by) => {
     fc.assert(fc.property(fc.uniqueArray(path, { maxLength: 500 }), (paths) => {
       const order = Array.from(sortedOrder(paths, STORE.length + 1, by), (i) => paths[i]!);
