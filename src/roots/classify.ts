@@ -40,6 +40,20 @@ export function fileRootIdAt(bytes: Uint8Array, from: number, to: number, ids: N
   return id === -1 ? NOT_VALID : id;
 }
 
+/**
+ * fileRootId of `base` from its id looked up already (`found`: ids.idOfName's answer, or
+ * PathTable.idsOfNames' for many names at once).
+ */
+export function fileRootIdFound(base: string, found: number): number {
+  if (!isValidBaseName(base)) return NOT_A_STORE_NAME;
+  return found === -1 ? NOT_VALID : found;
+}
+
+/** classifyEntry of the regular file `link` named `base`, from its fileRootId. */
+export function fileDecision(link: string, base: string, id: number, storeDir: string): Decision {
+  return id === NOT_A_STORE_NAME ? IGNORE : id === NOT_VALID ? ABSENT : { kind: 'root', root: { link, path: `${storeDir}/${base}`, kind: 'file' }, id };
+}
+
 export interface ClassifyContext {
   readonly storeDir: string;
   readonly isValid: (path: string) => boolean;
@@ -60,10 +74,7 @@ export function classifyEntry(entry: TreeEntry, ctx: ClassifyContext): Decision 
   if (entry.type === 'file') {
     // A regular file named after a valid store path is a root; its contents are ignored.
     const base = entry.name ?? baseName(entry.path);
-    if (ctx.ids !== undefined) {
-      const id = fileRootId(base, ctx.ids);
-      return id === NOT_A_STORE_NAME ? IGNORE : id === NOT_VALID ? ABSENT : { kind: 'root', root: { link: entry.path, path: `${ctx.storeDir}/${base}`, kind: 'file' }, id };
-    }
+    if (ctx.ids !== undefined) return fileDecision(entry.path, base, fileRootId(base, ctx.ids), ctx.storeDir);
     if (!isValidBaseName(base)) return IGNORE;
     const path = `${ctx.storeDir}/${base}`;
     return ctx.isValid(path) ? { kind: 'root', root: { link: entry.path, path, kind: 'file' } } : ABSENT;
