@@ -65,10 +65,11 @@ interface Early {
 }
 
 /**
- * The store as `live` sees it: roots (each once; sorted as `roots` lists them, unless `order`
- * says the caller orders them itself), liveness, keep graph.
+ * The store as `live` sees it: roots (each once, in the order found, with their graph ids: the
+ * callers order rows themselves, and a chain starts at the first root by link of its source,
+ * keepSources.ts), liveness, keep graph.
  */
-async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' | 'unique' = 'sorted'): Promise<World> {
+async function loadWorld(settings: Settings, early: Early = {}): Promise<World> {
   // As `live` and `dead` read it: the store listing through its cache (read on a thread meanwhile
   // when that cannot stand in), root targets by id.
   const listing = startStoreListing(settings);
@@ -76,10 +77,10 @@ async function loadWorld(settings: Settings, early: Early = {}, order: 'sorted' 
   early.graph?.(graph, key);
   const edges = buildKeepEdges(graph, settings);
   early.edges?.(edges);
-  // As `live` and `dead`: the graph's key scopes the roots index's kept decisions ('unique'
-  // order makes roots of them again; 'sorted' classifies every entry).
+  // As `live` and `dead`: the graph's key scopes the roots index's kept decisions (made roots of
+  // again, with their links). Sorting 700k roots by link cost 1.3 s of `why` and `report`.
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
-  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order, ids: graph.paths }), false, scope);
+  const { result: rootSet, index, findings } = await withIndex(settings, (cache) => findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { cache, order: 'unique', ids: graph.paths }), false, scope);
   early.roots?.(rootSet.roots);
   const entries = await readStoreEntries(settings, graph, key, listing);
   // As `live` and `dead`: the liveness kept from the last run for these very inputs, if any.
@@ -120,7 +121,7 @@ export type { SizeSort };
 
 export async function reportRootSizes(settings: Settings, sort: SizeSort, top: number | undefined, now: number = Date.now()): Promise<RootSizesReport> {
   // The rows are sorted below (ties by link, then path): sorting 700k roots by link first would cost seconds.
-  return (await withSizes(settings, 'unique', (world, onDisk) => rootSizesOf(settings, world, onDisk, sort, top, now))).report;
+  return (await withSizes(settings, (world, onDisk) => rootSizesOf(settings, world, onDisk, sort, top, now))).report;
 }
 
 /**
@@ -147,7 +148,7 @@ interface OnDisk {
  * idle; usually read back from diskUsageCache.ts), then the other live nodes' and the sizes in
  * rootSizesOf; the other reads the root links' times as soon as the roots are known.
  */
-async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
+async function withSizes<T>(settings: Settings, use: (world: World, onDisk: OnDisk) => Promise<T>): Promise<T> {
   const thread = new DiskThread();
   // The root links' times on a thread of their own: 700k lstats (4 s) need nothing else, and
   // behind them on the disk thread the sizes waited for them.
@@ -188,7 +189,7 @@ async function withSizes<T>(settings: Settings, order: 'sorted' | 'unique', use:
         times.catch(() => undefined);
         linkOrder.catch(() => undefined);
       },
-    }, order);
+    });
     return await use(world, { thread, times: times!, links: links!, linkOrder: linkOrder!, memo });
   } finally {
     thread.close();
@@ -259,8 +260,7 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
  * shortest chain to every live path, written as one self-contained page (and the data as JSON).
  */
 export async function writeReportPage(settings: Settings, htmlFile: string, jsonFile: string | undefined, now: number = Date.now()): Promise<PageReport> {
-  // Sorted roots: a path's chain starts at the first root (by link) that keeps it.
-  return withSizes(settings, 'sorted', (world, onDisk) => writePage(settings, world, onDisk, htmlFile, jsonFile, now));
+  return withSizes(settings, (world, onDisk) => writePage(settings, world, onDisk, htmlFile, jsonFile, now));
 }
 
 /**

@@ -14,11 +14,21 @@ import { hashPartOf } from '../store/storePath.js';
 export interface KeepSources {
   /** Source node ids, ascending. */
   readonly nodes: Int32Array;
-  /** For each source node, the roots that keep it, in the order given (roots sorted by link). */
+  /**
+   * For each source node, the roots that keep it: those that keep it by path, then temp roots
+   * (by hash part), each by link then path (the first is the root a chain starts at).
+   */
   readonly rootsOf: ReadonlyMap<number, readonly Root[]>;
   /** For each root (by its index in the roots given), the source nodes it keeps. */
   readonly targets: Csr;
 }
+
+const byClassLinkPath = (a: Root, b: Root): number => {
+  const ta = a.kind === 'temp' ? 1 : 0;
+  const tb = b.kind === 'temp' ? 1 : 0;
+  if (ta !== tb) return ta - tb;
+  return a.link < b.link ? -1 : a.link > b.link ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+};
 
 /** @param rootIds node of each root's path (Liveness.rootIds), when known: saves looking them up. */
 export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[], rootIds?: Int32Array): KeepSources {
@@ -64,17 +74,16 @@ export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: r
   let rootsOf: Map<number, Root[]> | undefined;
   const byNode = (): Map<number, Root[]> => {
     const map = new Map<number, Root[]>();
-    // Roots in their order, those kept by path before those kept by hash part.
-    for (const temp of [false, true]) {
-      roots.forEach((root, i) => {
-        if ((root.kind === 'temp') !== temp) return;
-        for (let k = start[i]!; k < start[i + 1]!; k++) {
-          const held = map.get(list[k]!);
-          if (held === undefined) map.set(list[k]!, [root]);
-          else held.push(root);
-        }
-      });
-    }
+    roots.forEach((root, i) => {
+      for (let k = start[i]!; k < start[i + 1]!; k++) {
+        const held = map.get(list[k]!);
+        if (held === undefined) map.set(list[k]!, [root]);
+        else held.push(root);
+      }
+    });
+    // Those kept by path before those kept by hash part, each by link then path: the order of
+    // `roots` sorted (dedupeRoots), whatever order the roots came in.
+    for (const held of map.values()) if (held.length > 1) held.sort(byClassLinkPath);
     return map;
   };
   return {
