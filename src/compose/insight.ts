@@ -31,7 +31,7 @@ import { withIndex } from '../roots/index/withIndex.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import type { Finding, Root, RootSet } from '../roots/types.js';
 import type { StoreGraph } from '../graph/storeGraph.js';
-import { compareBytes, display } from '../store/bytes.js';
+import { display } from '../store/bytes.js';
 import { packLatin1, rankPairs } from '../store/byteOrder.js';
 import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
@@ -45,7 +45,7 @@ import { sizeOrder } from '../insight/sizeOrder.js';
 import type { SizeSort } from '../insight/sizeOrder.js';
 import type { DiskUsage, Sizes } from '../insight/rootSizes.js';
 import { allChains, shortestChain, shortestParents } from '../insight/whyAlive.js';
-import type { Chain } from '../insight/whyAlive.js';
+import type { Chains } from '../insight/whyAlive.js';
 
 interface World {
   readonly rootSet: RootSet;
@@ -105,12 +105,12 @@ export async function explainPaths(settings: Settings, args: readonly string[], 
   const reverse = all ? reverseKeepEdges(world.edges) : undefined;
   const paths: WhyEntry[] = ids.map((id) => {
     const alive = (state[id]! & ALIVE) !== 0;
-    let chains: Chain[] = [];
+    let chains: Chains = [];
     if (alive && parents !== undefined) {
       const chain = shortestChain(keepWorld, parents, id);
       chains = chain === null ? [] : [chain];
     } else if (alive && reverse !== undefined) {
-      chains = allChains(keepWorld, reverse, id).sort((a, b) => a.steps.length - b.steps.length || compareBytes(a.root.link, b.root.link));
+      chains = allChains(keepWorld, reverse, id);
     }
     return { path: nodes.pathOf(id), alive, chains };
   });

@@ -11,12 +11,14 @@
  * - every root's own shortest chain (`--all`): one BFS from the path over reverse keep edges gives
  *   each ancestor its distance to the path; the sources among the ancestors are the roots that
  *   keep it, and from each, a greedy walk to a neighbour one step closer is a shortest chain. Cost:
- *   O(ancestors) + O(chain length x degree) per root, not O(roots x graph).
+ *   O(ancestors) + O(chain length x degree) per root, not O(roots x graph); each chain is made
+ *   when asked for (a path every one of 700k roots keeps has 700k chains, written one by one).
  */
 import { EDGE_NAMES, reverseKeepEdges } from '../graph/keepEdges.js';
 import type { EdgeKindName, KeepEdges } from '../graph/keepEdges.js';
 import type { NodeTable } from '../liveness/nodeTable.js';
 import type { Root } from '../roots/types.js';
+import { compareBytes } from '../store/bytes.js';
 import type { KeepSources } from './keepSources.js';
 
 export interface ChainStep {
@@ -30,6 +32,12 @@ export interface Chain {
   /** The node the steps start from: the root's path, or for a temp root a path sharing its hash part. */
   readonly start: string;
   readonly steps: readonly ChainStep[];
+}
+
+/** Chains made one at a time, when asked for (report/lazyRows.ts Items). */
+export interface Chains {
+  readonly length: number;
+  at(index: number): Chain | undefined;
 }
 
 export interface KeepWorld {
@@ -92,10 +100,11 @@ export function shortestChain(world: KeepWorld, parents: ShortestParents, id: nu
 }
 
 /**
- * For every root that keeps `id`, its own shortest chain; roots in the order of `sources`
- * (source node ascending, then the given root order). Empty when nothing keeps it.
+ * For every root that keeps `id`, its own shortest chain: shortest first, then by root link (then
+ * in the order of `sources`: source node ascending, then its roots' order). Empty when nothing
+ * keeps it. Each chain is made when asked for.
  */
-export function allChains(world: KeepWorld, reverse: KeepEdges, id: number): Chain[] {
+export function allChains(world: KeepWorld, reverse: KeepEdges, id: number): Chains {
   const { nodes, edges, sources } = world;
   const n = nodes.size;
   const validCount = edges.csr.start.length - 1;
@@ -116,18 +125,28 @@ export function allChains(world: KeepWorld, reverse: KeepEdges, id: number): Cha
       }
     }
   }
-  const chains: Chain[] = [];
-  const { start, list, } = edges.csr;
+  // Each (source, root) pair that keeps it, in sources' order, then sorted (stably).
+  const from: number[] = [];
+  const roots: Root[] = [];
   for (const s of sources.nodes) {
     if (dist[s] === -1) continue;
+    for (const root of sources.rootsOf.get(s)!) {
+      from.push(s);
+      roots.push(root);
+    }
+  }
+  const order = Array.from(from.keys()).sort((a, b) => dist[from[a]!]! - dist[from[b]!]! || compareBytes(roots[a]!.link, roots[b]!.link));
+  const { start, list } = edges.csr;
+  const chainAt = (k: number): Chain => {
+    const s = from[order[k]!]!;
     const path = [s];
     const kinds: number[] = [];
     let x = s;
     while (x !== id) {
       let next = -1;
-      for (let k = start[x]!; k < start[x + 1]!; k++) {
-        if (dist[list[k]!] === dist[x]! - 1) {
-          next = k;
+      for (let e = start[x]!; e < start[x + 1]!; e++) {
+        if (dist[list[e]!] === dist[x]! - 1) {
+          next = e;
           break;
         }
       }
@@ -135,9 +154,9 @@ export function allChains(world: KeepWorld, reverse: KeepEdges, id: number): Cha
       x = list[next]!;
       path.push(x);
     }
-    for (const root of sources.rootsOf.get(s)!) chains.push(chainOf(world, root, path, kinds));
-  }
-  return chains;
+    return chainOf(world, roots[order[k]!]!, path, kinds);
+  };
+  return { length: order.length, at: (k) => (k >= 0 && k < order.length ? chainAt(k) : undefined) };
 }
 
 export { reverseKeepEdges };

@@ -9,20 +9,42 @@ import type { Sizes } from '../insight/rootSizes.js';
 import type { PackedStrings } from '../store/byteOrder.js';
 import type { ByteChunks } from './byteChunks.js';
 import { display } from '../store/bytes.js';
-import type { GroupSizeEntry, RootSizeEntry, RootSizesReport, WhyReport } from './insightTypes.js';
+import type { GroupSizeEntry, RootSizeEntry, RootSizesReport, WhyEntry, WhyReport } from './insightTypes.js';
+import type { Chain } from '../insight/whyAlive.js';
+import { LazyRows } from './lazyRows.js';
 
-export function whyBody(report: WhyReport): object {
-  return {
-    paths: report.paths.map((p) => ({
-      path: display(p.path),
-      alive: p.alive,
-      chains: p.chains.map((c) => ({
-        root: { link: display(c.root.link), path: display(c.root.path), kind: c.root.kind },
-        start: display(c.start),
-        steps: c.steps.map((s) => ({ from: display(s.from), to: display(s.to), edge: s.edge })),
-      })),
-    })),
-  };
+/** why's `paths`: each entry written a chain at a time (`why --all` of a path 700k roots keep). */
+export function whyPaths(report: WhyReport): LazyRows<WhyEntry> {
+  return new LazyRows(report.paths, whyEntryJson, writeWhyEntry);
+}
+
+const chainJson = (c: Chain): object => ({
+  root: { link: display(c.root.link), path: display(c.root.path), kind: c.root.kind },
+  start: display(c.start),
+  steps: c.steps.map((s) => ({ from: display(s.from), to: display(s.to), edge: s.edge })),
+});
+
+const whyEntryJson = (p: WhyEntry): object => ({
+  path: display(p.path), alive: p.alive, chains: Array.from({ length: p.chains.length }, (_, k) => chainJson(p.chains.at(k)!)),
+});
+
+/**
+ * What elementJson (json.ts) makes of whyEntryJson(p), four spaces in, with each chain made,
+ * written and dropped in turn.
+ */
+function writeWhyEntry(out: ByteChunks, p: WhyEntry): void {
+  const { chains } = p;
+  const head = JSON.stringify({ path: display(p.path), alive: p.alive, chains: [] }, null, 2).replace(/\n/g, '\n    ');
+  if (chains.length === 0) {
+    out.utf8(head);
+    return;
+  }
+  // `"chains": []` ends the head, then the closing brace: the chains go between the brackets.
+  out.utf8(head.slice(0, head.lastIndexOf('[]') + 1));
+  for (let k = 0; k < chains.length; k++) {
+    out.utf8(`${k === 0 ? '\n' : ',\n'}        ${JSON.stringify(chainJson(chains.at(k)!), null, 2).replace(/\n/g, '\n        ')}`);
+  }
+  out.utf8('\n      ]\n    }');
 }
 
 function sizeFields(closure: Sizes, exclusive: Sizes): object {

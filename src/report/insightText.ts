@@ -7,17 +7,24 @@ import { KindEnds, numbers, placeRootRows, writeRootRows } from './rootRowsText.
 
 /**
  * `PATH is alive:` then each chain: the root (`link -> path (kind)`), then one line per step
- * (`  -[edge]-> to`). A dead path: one line saying so and what would collect it.
+ * (`  -[edge]-> to`). A dead path: one line saying so and what would collect it. Written a chain
+ * at a time (`why --all` of a path 700k roots keep made a string longer than V8's longest).
  */
-export function renderWhyText(report: WhyReport): string {
-  return report.paths.map((entry) => {
-    if (!entry.alive) return `${entry.path} is dead: no root keeps it; \`storegc gc\` would delete it\n`;
-    if (entry.chains.length === 0) {
-      return `${entry.path} is alive, through no chain of keep edges: Nix's reverse walk reached a root from it over a DerivationOutputs row of a path that is not a .drv (reference §7.3)\n`;
+export function renderWhyText(report: WhyReport, sink?: ByteSink): Buffer {
+  const out = new ByteChunks(undefined, sink);
+  for (const entry of report.paths) {
+    if (!entry.alive) {
+      out.write(`${entry.path} is dead: no root keeps it; \`storegc gc\` would delete it\n`);
+      continue;
     }
-    const chains = entry.chains.map(chainText).join('');
-    return `${entry.path} is alive:\n${chains}`;
-  }).join('');
+    if (entry.chains.length === 0) {
+      out.write(`${entry.path} is alive, through no chain of keep edges: Nix's reverse walk reached a root from it over a DerivationOutputs row of a path that is not a .drv (reference §7.3)\n`);
+      continue;
+    }
+    out.write(`${entry.path} is alive:\n`);
+    for (let k = 0; k < entry.chains.length; k++) out.write(chainText(entry.chains.at(k)!));
+  }
+  return out.bytes();
 }
 
 function chainText(chain: Chain): string {

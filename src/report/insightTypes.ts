@@ -1,6 +1,6 @@
 /** Reports of `why` and `roots --sizes` (issue 10). */
 import type { PackedStrings } from '../store/byteOrder.js';
-import type { Chain } from '../insight/whyAlive.js';
+import type { Chains } from '../insight/whyAlive.js';
 import type { Sizes } from '../insight/rootSizes.js';
 import type { Finding, Root } from '../roots/types.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
@@ -10,8 +10,8 @@ export interface WhyEntry {
   readonly path: string;
   /** Listed by `storegc live`. */
   readonly alive: boolean;
-  /** Shortest chain first; empty for a dead path. */
-  readonly chains: readonly Chain[];
+  /** Shortest chain first; empty for a dead path. Made one at a time (`why --all`: one per root that keeps it). */
+  readonly chains: Chains;
 }
 
 export interface WhyReport {

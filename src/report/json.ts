@@ -11,7 +11,7 @@ import { TIMESTAMP_MARGIN_NS } from '../roots/index/listing.js';
 import type { IndexUse } from '../roots/index/withIndex.js';
 import { ByteChunks } from './byteChunks.js';
 import type { ByteSink } from './byteChunks.js';
-import { groupRowJson, rootRowJson, whyBody, writeRootRowJson } from './insightJson.js';
+import { groupRowJson, rootRowJson, whyPaths, writeRootRowJson } from './insightJson.js';
 import { keptByPolicyJson } from './keptByPolicy.js';
 import { LazyRows } from './lazyRows.js';
 import { placeRootRowsJson, writeRootRowsJson } from './rootRowsJson.js';
@@ -38,6 +38,8 @@ export function renderJson(report: Report, sink?: ByteSink): Buffer {
     for (const g of report.groups) expected += g.name.length + 300;
     return jsonInPieces(rootSizesJson(report, places), expected, sink);
   }
+  // A path of `why --all` has a chain per root that keeps it: written one at a time.
+  if (report.command === 'why') return jsonInPieces(toJson(report) as Record<string, unknown>, undefined, sink);
   // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
   return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
 }
@@ -130,7 +132,7 @@ export function toJson(report: Report): object {
     case 'index':
       return { ...head, ...indexBody(report), warnings };
     case 'why':
-      return { ...head, ...whyBody(report), index: indexUse(report.index), warnings };
+      return { ...head, paths: whyPaths(report), index: indexUse(report.index), warnings };
     case 'root-sizes':
       return rootSizesJson(report);
     case 'history':

@@ -24,7 +24,7 @@ export function renderText(report: Report, sink?: ByteSink): Buffer {
     case 'index':
       return toBytes(renderIndexText(report));
     case 'why':
-      return toBytes(renderWhyText(report));
+      return renderWhyText(report, sink);
     case 'root-sizes':
       return renderRootSizesText(report, sink);
     case 'history':

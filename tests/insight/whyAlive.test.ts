@@ -27,7 +27,7 @@ function world(valid: Record<string, ValidSpec>, onDisk: string[], roots: Root[]
       const c = shortestChain(w, parents, nodes.internedId(p)!);
       return c === null ? null : show(c);
     },
-    all: (p: string) => allChains(w, reverse, nodes.internedId(p)!).map(show),
+    all: (p: string) => { const chains = allChains(w, reverse, nodes.internedId(p)!); return Array.from({ length: chains.length }, (_, k) => show(chains.at(k)!)); },
   };
 }
 

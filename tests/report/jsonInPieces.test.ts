@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { jsonInPieces, renderJson, toJson } from '../../src/report/json.js';
-import type { RootSizesReport } from '../../src/report/insightTypes.js';
+import type { RootSizesReport, WhyReport } from '../../src/report/insightTypes.js';
 import { packLatin1 } from '../../src/store/byteOrder.js';
 import { LazyRows } from '../../src/report/lazyRows.js';
+import { renderText } from '../../src/report/text.js';
 import { createRng } from '../support/prng.js';
 import type { Rng } from '../support/prng.js';
 
@@ -49,6 +50,44 @@ describe('roots --sizes rows written straight as JSON', () => {
       }));
       const report: RootSizesReport = { command: 'root-sizes', storeDir: '/nix/store', roots, groups: [], findings: [], links, paths };
       expect(renderJson(report).toString('utf8'), JSON.stringify(linkTexts)).toBe(`${JSON.stringify(toJson(report), null, 2)}\n`);
+    }
+  });
+});
+
+describe('why written a chain at a time', () => {
+  it('is the text JSON.stringify(_, null, 2) writes for the report, and the same through a sink', () => {
+    const rng = createRng(24);
+    const pieces = ['/nix/store/', 'a', 'é', '\xe9', '\xff', '"', '\\', '\n', '\x00', '-'];
+    const text = (): string => Array.from({ length: rng.int(0, 5) }, () => rng.pick(pieces)).join('');
+    const edges = ['reference', 'keep-outputs', 'keep-derivations'] as const;
+    for (let round = 0; round < 200; round++) {
+      const chain = () => ({
+        root: { link: text(), path: text(), kind: rng.pick(['symlink', 'file', 'temp'] as const) },
+        start: text(),
+        steps: Array.from({ length: rng.int(0, 3) }, () => ({ from: text(), to: text(), edge: rng.pick([...edges]) })),
+      });
+      const report: WhyReport = {
+        command: 'why', storeDir: '/nix/store', findings: [],
+        paths: Array.from({ length: rng.int(0, 3) }, () => {
+          const alive = rng.chance(0.7);
+          const chains = alive ? Array.from({ length: rng.int(0, 4) }, chain) : [];
+          return { path: text(), alive, chains };
+        }),
+      };
+      const expected = `${JSON.stringify(toJson(report), null, 2)}\n`;
+      expect(renderJson(report).toString('utf8')).toBe(expected);
+      const got: Buffer[] = [];
+      const rest = renderJson(report, (b) => got.push(Buffer.from(b)));
+      expect(Buffer.concat([...got, rest]).toString('utf8')).toBe(expected);
+      // The text, likewise, through a sink.
+      const whole = renderText(report);
+      const pieces: Buffer[] = [];
+      const textRest = renderText(report, (b) => pieces.push(Buffer.from(b)));
+      expect(Buffer.concat([...pieces, textRest]).equals(whole)).toBe(true);
+      for (const p of report.paths) {
+        expect(whole.toString('latin1')).toContain(p.alive ? `${p.path} is alive` : `${p.path} is dead`);
+        for (const c of p.chains) expect(whole.toString('latin1')).toContain(`  ${c.root.link} -> ${c.root.path} (${c.root.kind})\n`);
+      }
     }
   });
 });
