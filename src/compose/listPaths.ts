@@ -30,7 +30,8 @@ function findRootsIndexed(settings: Settings, isValid: (path: string) => boolean
 export async function reportRoots(settings: Settings): Promise<RootsReport> {
   // Validity from a path table (the graph cache's when there is one): no set of strings.
   const { paths, findings: graphFindings } = readValidPaths(settings);
-  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => paths.idOf(p) !== -1, 'sorted');
+  // Looked up in it by id: a directory's regular files all at once (decideTrees).
+  const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => paths.idOf(p) !== -1, 'sorted', paths);
   return { command: 'roots', storeDir: settings.storeDir, roots: rootSet.roots, findings: [...graphFindings, ...findings, ...rootSet.findings], index };
 }
 
@@ -40,8 +41,8 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   // read slowed it by more than it saved), and before the temp roots (a build registers its
   // output's temp root before it creates the output, so every entry listed that no valid path
   // names has its temp root read). An entry that appears later is one this run does not list, as
-  // if it had run a moment earlier; it deletes nothing. `gc` lists the store after the roots, in
-  // Nix's order (reference §5.5).
+  // if it had run a moment earlier; it deletes nothing. `gc` lists the store the same way, beside
+  // its roots, and reads the temp roots after the listing too.
   const late = readInFull(settings);
   const early = late ? undefined : startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);

@@ -14,7 +14,7 @@ import type { GcReport, Report } from './types.js';
 export function renderText(report: Report, sink?: ByteSink): Buffer {
   switch (report.command) {
     case 'roots':
-      return toBytes(report.roots.map((r) => `${r.link} -> ${r.path}\n`).join(''));
+      return rootLines(report.roots, sink);
     case 'live':
     case 'dead':
       return pathLines(report.paths);
@@ -56,6 +56,24 @@ function renderGc(report: GcReport): string {
   const kept = keptByPolicyText(report.keptByPolicy);
   return `${paths}${report.deleted.length} store paths would be deleted, freeing ${formatMiB(report.diskBytesFreed)} MiB on disk (apparent size ${formatMiB(report.bytesFreed)} MiB, which nix-store reports; narSize ${formatMiB(report.narSize)} MiB)\n${kept === undefined ? '' : `${kept}\n`}`;
 }
+
+/**
+ * `link -> path` a line, as --print-roots writes them, straight into buffers handed to the sink
+ * as they fill: 700k roots made a joined string of 150 MB, then its bytes.
+ */
+function rootLines(roots: readonly { readonly link: string; readonly path: string }[], sink?: ByteSink): Buffer {
+  const out = new ByteChunks(undefined, sink);
+  // A few thousand lines joined, then written at once: a write per string cost more (each link
+  // is made by concatenation, and each write into a buffer flattens it by itself).
+  for (let from = 0; from < roots.length; from += LINES_AT_ONCE) {
+    const lines: string[] = [];
+    for (let k = from; k < Math.min(roots.length, from + LINES_AT_ONCE); k++) lines.push(roots[k]!.link, ' -> ', roots[k]!.path, '\n');
+    out.write(lines.join(''));
+  }
+  return out.bytes();
+}
+
+const LINES_AT_ONCE = 8192;
 
 /** One path a line, written straight into one buffer: no line strings, no joined text. */
 function pathLines(paths: readonly { readonly path: string }[]): Buffer {

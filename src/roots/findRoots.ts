@@ -14,6 +14,7 @@ import { readRootTrees } from './readRootTrees.js';
 import type { TreeIo, TreeScan } from './readRootTrees.js';
 import type { ListingCache } from './scanTree.js';
 import { readTempRoots } from './tempRoots.js';
+import { orderPairs, packLatin1, stringOrder } from '../store/byteOrder.js';
 import type { Root, RootSet } from './types.js';
 
 export interface FindRootsOptions {
@@ -165,8 +166,36 @@ function uniqueByLink(roots: readonly Root[]): number[] {
   return kept;
 }
 
-/** Sorted by link bytes, then store path bytes; each (link, path) pair once (reference §6.1). */
+/**
+ * Sorted by link bytes, then store path bytes; each (link, path) pair once (reference §6.1).
+ * Many roots are ranked by their links' bytes (store/byteOrder.ts rankPairs: packed, sorted by
+ * the native helper where it loads): 700k roots compared as strings took 1.4 s of `roots`.
+ */
 export function dedupeRoots(roots: readonly Root[]): Root[] {
-  const sorted = [...roots].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (roots.length >= RANK_FROM) return inRankOrder(roots);
+  const sorted = [...roots].sort(byLinkThenPath);
   return sorted.filter((r, i) => i === 0 || r.link !== sorted[i - 1]!.link || r.path !== sorted[i - 1]!.path);
+}
+
+/** Fewer roots than this are sorted as strings. */
+const RANK_FROM = 4096;
+
+const byLinkThenPath = (a: Root, b: Root): number => (a.link < b.link ? -1 : a.link > b.link ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * dedupeRoots through the links' byte order: equal neighbours are known from it (stringOrder's
+ * `same`), so only roots of one link compare their paths (comparing 700k neighbouring links as
+ * strings, each made by concatenation, cost 0.4 s).
+ */
+function inRankOrder(roots: readonly Root[]): Root[] {
+  const ordered = stringOrder(packLatin1(roots.map((r) => r.link)));
+  const order = orderPairs(ordered, roots.map((r) => r.path));
+  const { same } = ordered;
+  const kept: Root[] = [];
+  for (let k = 0; k < order.length; k++) {
+    const root = roots[order[k]!]!;
+    if (k > 0 && same[k] === 1 && root.path === roots[order[k - 1]!]!.path) continue;
+    kept.push(root);
+  }
+  return kept;
 }

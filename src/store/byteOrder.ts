@@ -201,10 +201,11 @@ function equalStrings(packed: PackedStrings, a: number, b: number): boolean {
 }
 
 /**
- * The position of each i in byte order of (first[i], then second[i]): the order `roots` lists
- * links and paths in. `ordered`: stringOrder(first), when another thread made it.
+ * `ordered` (stringOrder of the first strings) with each run of equal first strings sorted by the
+ * second (then index), in place: the indices in byte order of (first[i], then second[i]). The
+ * runs stay where they were, so `ordered.same` still marks them.
  */
-export function rankPairs(first: PackedStrings, second: readonly string[], ordered: StringOrder = stringOrder(first)): Int32Array {
+export function orderPairs(ordered: StringOrder, second: readonly string[]): Int32Array {
   const { order, same } = ordered;
   for (let run = 0; run < order.length;) {
     let end = run + 1;
@@ -212,6 +213,15 @@ export function rankPairs(first: PackedStrings, second: readonly string[], order
     if (end - run > 1) order.set([...order.subarray(run, end)].sort((a, b) => (second[a]! < second[b]! ? -1 : second[a]! > second[b]! ? 1 : a - b)), run);
     run = end;
   }
+  return order;
+}
+
+/**
+ * The position of each i in byte order of (first[i], then second[i]): the order `roots` lists
+ * links and paths in. `ordered`: stringOrder(first), when another thread made it.
+ */
+export function rankPairs(first: PackedStrings, second: readonly string[], ordered: StringOrder = stringOrder(first)): Int32Array {
+  const order = orderPairs(ordered, second);
   const rank = new Int32Array(order.length);
   order.forEach((i, position) => {
     rank[i] = position;

@@ -30,3 +30,23 @@ describe('uniqueRootIndices', () => {
     }
   });
 });
+
+describe('dedupeRoots', () => {
+  it('sorts many roots by link then path bytes, each pair once, as a stable string sort does', () => {
+    // From 4096 roots the links are ranked by their bytes (rankPairs): links that are prefixes of
+    // others, equal links with other paths, equal pairs of other kinds, bytes above 0x7f.
+    const rng = createRng(6);
+    for (const count of [5000, 20_000]) {
+      const roots: Root[] = Array.from({ length: count }, () => ({
+        link: `/nix/var/nix/gcroots/${rng.pick(['hydra/', 'per-user/u/', 'auto/', ''])}${rng.pick(['a', 'ab', 'b', '\xe9', '\xff', 'a-1'])}${rng.int(0, 300)}`,
+        path: `/nix/store/${rng.pick(['x', 'y', '\xe9'])}${rng.int(0, 3)}`,
+        kind: rng.pick(['symlink', 'file', 'indirect'] as const),
+      }));
+      const expected = [...roots].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .filter((r, i, s) => i === 0 || r.link !== s[i - 1]!.link || r.path !== s[i - 1]!.path);
+      const got = dedupeRoots(roots);
+      expect(got).toHaveLength(expected.length);
+      expect(got.every((r, i) => r === expected[i])).toBe(true);
+    }
+  });
+});
