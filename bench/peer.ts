@@ -3,7 +3,8 @@
  * `fast-nix-gc --dry-run` on the same generated stores in three states (no cache files, caches
  * current, after 1,000 registered and 100 deleted), real collection of N dead paths on a disk
  * file system against fast-nix-gc and `nix-store --gc`, and Nix's --print-dead on stores up to
- * 30k paths; and `storegc roots --sizes` beside `storegc dead` (issue 10). Writes a table and
+ * 30k paths; `storegc gc --dry-run` beside `fast-nix-gc --dry-run` (neither with caches); and
+ * `storegc roots --sizes` beside `storegc dead` (issue 10). Writes a table and
  * the judged targets to stdout and bench/results/peer.json.
  *
  *   npm run bench:peer -- [--sizes 26k,100k,200k,1.3M] [--runs N] [--peer PATH] [--disk-dir D]
@@ -29,6 +30,7 @@ import { measureGc } from './peer/gc.js';
 import { parsePeerOptions, peerPresent } from './peer/options.js';
 import { shapeFor } from './peer/shapes.js';
 import { measureSizes } from './peer/sizes.js';
+import { measureGcDryRun } from './peer/gcDryRun.js';
 import { infoLines, judgePeerTargets } from './peer/targets.js';
 
 const NIX_DEAD_UP_TO = 30_000;
@@ -65,6 +67,7 @@ for (const paths of options.sizes) {
   rows.push(...result.rows);
   checks.push(...result.checks);
   if (!options.skipSizes) rows.push(...measureSizes(ctx));
+  rows.push(...measureGcDryRun(ctx));
   trees.push({ ...info, generatedMs, root: layout.root, dead: result.dead });
   if (paths <= NIX_DEAD_UP_TO) {
     rows.push(...(options.skipNix ? [missingRow(NIX_DEAD, paths, 'none', 'skipped', '--skip-nix')] : nixDead(ctx).map((r) => ({ ...r, size: paths, baseline: 'none' as const }))));
