@@ -5,7 +5,7 @@
  * roots index (a cache of directory listings, src/roots/index/) is brought up to date.
  */
 import type { Settings } from '../config/settings.js';
-import { classifyPaths, mergeByPath } from '../liveness/classify.js';
+import { classifyPaths } from '../liveness/classify.js';
 import type { PathsReport, RootsReport } from '../report/types.js';
 import { findRoots } from '../roots/findRoots.js';
 import { decisionScope } from '../roots/index/decisions.js';
@@ -56,6 +56,6 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, livenessMemoFor(settings, key));
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).
   const junk = [...entries.junk].sort(compareBytes);
-  const paths = command === 'live' ? live : mergeByPath(dead, junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));
+  const paths = command === 'live' ? live : dead.withOthers(junk.map((name) => ({ path: `${settings.storeDir}/${name}`, narSize: null })));
   return { command, storeDir: settings.storeDir, paths, junk, findings: [...graphFindings, ...findings, ...rootSet.findings], index };
 }

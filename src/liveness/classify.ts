@@ -10,19 +10,16 @@ import type { LivenessMemoRequest } from './livenessMemo.js';
 import { ALIVE, DEAD, markLive } from './markLive.js';
 import type { LivenessState } from './markLive.js';
 import { NodeTable } from './nodeTable.js';
+import { PathList } from './pathList.js';
+import type { PathInfo } from './pathList.js';
 import { entryIds } from './storeEntries.js';
 import type { StoreEntries } from './storeEntries.js';
 
-export interface PathInfo {
-  readonly path: string;
-  readonly narSize: number | null;
-}
-
 export interface Classification {
   /** Sorted by bytes. */
-  readonly live: PathInfo[];
+  readonly live: PathList;
   /** Sorted by bytes; store paths only (junk is separate). */
-  readonly dead: PathInfo[];
+  readonly dead: PathList;
 }
 
 export interface GcOptions {
@@ -88,37 +85,33 @@ export function narSizeOf(nodes: NodeTable, id: number): number | null {
 export function classifyPaths(graph: StoreGraph, rootSet: RootSet, entries: StoreEntries, options: GcOptions, wanted: 'live' | 'dead' | 'both' = 'both', memo?: LivenessMemoRequest): Classification {
   const { nodes, state } = computeLiveness(graph, rootSet, entries, options, undefined, memo);
   const mask = wanted === 'live' ? ALIVE : wanted === 'dead' ? DEAD : ALIVE | DEAD;
-  // Valid paths have ids in byte order of their paths already (loadGraph); only the few
-  // invalid nodes (unregistered entries, temp roots) need sorting, then one merge.
-  const live: PathInfo[] = [];
-  const dead: PathInfo[] = [];
+  // Valid paths have ids in byte order of their paths already (loadGraph): kept as ids; only the
+  // few invalid nodes (unregistered entries, temp roots) are named and sorted.
+  const counts = [0, 0];
+  for (let id = 0; id < nodes.validCount; id++) {
+    const s = state[id]! & mask;
+    if (s & ALIVE) counts[0]!++;
+    if (s & DEAD) counts[1]!++;
+  }
+  const live = new Int32Array(counts[0]!);
+  const dead = new Int32Array(counts[1]!);
+  let l = 0;
+  let d = 0;
+  for (let id = 0; id < nodes.validCount; id++) {
+    const s = state[id]! & mask;
+    if (s & ALIVE) live[l++] = id;
+    if (s & DEAD) dead[d++] = id;
+  }
   const extraLive: PathInfo[] = [];
   const extraDead: PathInfo[] = [];
-  for (let id = 0; id < state.length; id++) {
-    const s = state[id]!;
-    if (!(s & mask)) continue;
-    const info = { path: nodes.pathOf(id), narSize: narSizeOf(nodes, id) };
-    const valid = nodes.isValid(id);
-    if (s & mask & ALIVE) (valid ? live : extraLive).push(info);
-    if (s & mask & DEAD) (valid ? dead : extraDead).push(info);
+  for (let id = nodes.validCount; id < state.length; id++) {
+    const s = state[id]! & mask;
+    if (!s) continue;
+    const info = { path: nodes.pathOf(id), narSize: null };
+    if (s & ALIVE) extraLive.push(info);
+    if (s & DEAD) extraDead.push(info);
   }
-  return { live: mergeByPath(live, sortByPath(extraLive)), dead: mergeByPath(dead, sortByPath(extraDead)) };
+  return { live: PathList.of(nodes, live, extraLive.sort(byPath)), dead: PathList.of(nodes, dead, extraDead.sort(byPath)) };
 }
 
 const byPath = (a: PathInfo, b: PathInfo): number => compareBytes(a.path, b.path);
-
-function sortByPath(infos: PathInfo[]): PathInfo[] {
-  return infos.sort(byPath);
-}
-
-/** Two lists sorted by path, as one. */
-export function mergeByPath(a: PathInfo[], b: readonly PathInfo[]): PathInfo[] {
-  if (b.length === 0) return a;
-  const out: PathInfo[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) out.push(byPath(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
-}

@@ -40,7 +40,7 @@ export function renderJson(report: Report, sink?: ByteSink): Buffer {
   }
   // A path of `why --all` has a chain per root that keeps it, `roots` a row per root: written one
   // at a time (700k roots: 200 MB of JSON, and 1.5 GB at the peak made as one string).
-  if (report.command === 'why' || report.command === 'roots') return jsonInPieces(toJson(report) as Record<string, unknown>, undefined, sink);
+  if (report.command === 'why' || report.command === 'roots' || report.command === 'live' || report.command === 'dead') return jsonInPieces(toJson(report) as Record<string, unknown>, undefined, sink);
   // `watch` writes a stream: one object per line (JSON Lines), each event as it happens.
   return Buffer.from(`${JSON.stringify(toJson(report), null, report.command === 'watch' ? undefined : 2)}\n`, 'utf8');
 }
@@ -177,11 +177,9 @@ function indexBody(report: IndexReport): object {
 }
 
 function pathsBody(report: PathsReport): object {
-  let narSize = 0;
-  for (const p of report.paths) narSize += p.narSize ?? 0;
   return {
-    paths: report.paths.map((p) => ({ path: display(p.path), narSize: p.narSize })),
-    totals: { paths: report.paths.length, narSize },
+    paths: new LazyRows(report.paths, (p) => ({ path: display(p.path), narSize: p.narSize })),
+    totals: { paths: report.paths.length, narSize: report.paths.narSize() },
     junk: report.junk.map(display),
   };
 }

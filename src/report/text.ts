@@ -10,6 +10,7 @@ import { bindingLimit } from './binding.js';
 import { keptByPolicyText } from './keptByPolicy.js';
 import { watchText } from './watch.js';
 import type { GcReport, Report } from './types.js';
+import type { PathList } from '../liveness/pathList.js';
 
 export function renderText(report: Report, sink?: ByteSink): Buffer {
   switch (report.command) {
@@ -17,7 +18,7 @@ export function renderText(report: Report, sink?: ByteSink): Buffer {
       return rootLines(report.roots, sink);
     case 'live':
     case 'dead':
-      return pathLines(report.paths);
+      return pathLines(report.paths, sink);
     case 'gc':
     case 'delete':
       return toBytes(renderGc(report));
@@ -76,13 +77,26 @@ function rootLines(roots: readonly { readonly link: string; readonly path: strin
 const LINES_AT_ONCE = 8192;
 
 /** One path a line, written straight into one buffer: no line strings, no joined text. */
-function pathLines(paths: readonly { readonly path: string }[]): Buffer {
+function pathLines(paths: PathList, sink?: ByteSink): Buffer {
+  const { ids, others, placeOf } = paths;
+  const { bytes, offsets, head } = paths.nodes.graph.paths.raw;
+  const prefix = head ?? new Uint8Array(0);
   let length = 0;
-  for (const p of paths) length += p.path.length + 1;
-  const out = new ByteChunks(length);
-  for (const p of paths) {
-    out.write(p.path);
+  for (const p of others) length += p.path.length + 1;
+  length += (offsets[offsets.length - 1]! / Math.max(1, offsets.length - 1) + prefix.length + 1) * ids.length;
+  const out = new ByteChunks(length, sink);
+  let j = 0;
+  const other = (): void => {
+    out.write(others[j++]!.path);
+    out.byte(0x0a);
+  };
+  for (let k = 0; k < ids.length; k++) {
+    while (j < others.length && placeOf[j]! <= k) other();
+    const id = ids[k]!;
+    out.put(prefix);
+    out.copy(bytes, offsets[id]!, offsets[id + 1]!);
     out.byte(0x0a);
   }
+  while (j < others.length) other();
   return out.bytes();
 }

@@ -1,4 +1,4 @@
-import type { PathInfo } from '../liveness/classify.js';
+import type { PathList } from '../liveness/pathList.js';
 import type { GcReport } from '../compose/collect.js';
 import type { Finding, Root } from '../roots/types.js';
 import type { IndexReport } from '../compose/indexCommands.js';
@@ -22,7 +22,7 @@ export interface PathsReport {
   readonly command: 'live' | 'dead';
   readonly storeDir: string;
   /** Sorted by bytes. For `dead`, junk entries are listed too, as Nix does. */
-  readonly paths: readonly PathInfo[];
+  readonly paths: PathList;
   /** Basenames of store entries that do not parse as store paths. */
   readonly junk: readonly string[];
   readonly findings: readonly Finding[];

@@ -15,7 +15,8 @@ function run(valid: Record<string, ValidSpec>, onDisk: string[], roots: string[]
     keepOutputs: opts.keepOutputs ?? false,
     keepDerivations: opts.keepDerivations ?? true,
   });
-  return { live: result.live.map((p) => p.path), dead: result.dead.map((p) => p.path) };
+  const paths = (list: typeof result.live): string[] => Array.from({ length: list.length }, (_, k) => list.at(k)!.path);
+  return { live: paths(result.live), dead: paths(result.dead) };
 }
 
 describe('liveness (reference §7-8)', () => {
