@@ -46,6 +46,7 @@ import { readAutoRoots } from '../roots/autoRoots.js';
 import { pruneAgedRoots } from '../collect/pruneAgedRoots.js';
 import { removeGenerations } from '../collect/removeGenerations.js';
 import { listStoreNow, readStoreEntries, readStoreGraph, validateDatabase } from '../snapshot/readStore.js';
+import type { EarlyListing } from '../snapshot/listingThread.js';
 import { findRoots } from '../roots/findRoots.js';
 import { readTempRoots } from '../roots/tempRoots.js';
 import { isRootSourceFailure } from '../roots/types.js';
@@ -175,6 +176,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
   const socket = request.dryRun ? undefined : new GcSocketServer(settings.stateDir, settings.storeDir, tempHashParts, pending);
   let writer: NixDbWriter | undefined;
   let files: FileDeleter | undefined;
+  // The store listed on a thread while the roots are read (a whole-store run's).
+  let listing: EarlyListing | undefined;
   try {
     await socket?.start();
     if (socket !== undefined) socket.onGarbage = (line) => emit({ type: 'warning', message: `received garbage instead of a root from a client: '${display(line)}'` });
@@ -200,7 +203,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     // The store directory read on a thread meanwhile (a whole-store run's); the temp roots are read
     // once it is done, as `dead` reads them: an entry it saw has its temp root read (Nix registers
     // a temp root before it creates the path).
-    const listing = request.paths === undefined ? listStoreNow(settings) : undefined;
+    listing = request.paths === undefined ? listStoreNow(settings) : undefined;
     // Roots in the order found (liveness flags them; nothing here lists them), looked up by id.
     const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { mode: request.dryRun ? 'read' : 'collect', order: 'unique', ids: graph.paths, storeListed: listing?.listing });
     const recent = request.keepRecentSeconds === undefined ? [] : recentRoots(graph, request.keepRecentSeconds, Date.now() / 1000);
@@ -344,6 +347,8 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
       database,
     });
   } finally {
+    // A run that stops before it reads the listing (stopped, or failing closed) stops its thread.
+    listing?.cancel();
     await files?.close();
     writer?.close();
     await socket?.close();

@@ -3,8 +3,8 @@
  * `dead`, `roots --sizes` and `report`, while the main thread reads the database and the roots:
  * at 1.3M entries its readdir and split take 1.2 s, which then overlap the 2-4 s of the
  * database instead of following them. The directory's identity is taken first, as
- * storeListingCache.ts takes it before a readdir of its own. `gc` does not use it: it lists
- * the store after the roots, in Nix's order (reference §5.5).
+ * storeListingCache.ts takes it before a readdir of its own. `gc` lists the store here too,
+ * beside its roots (readStore.ts listStoreNow), never through the store listing cache.
  */
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
