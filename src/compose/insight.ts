@@ -4,7 +4,7 @@
  * chains and dominator sizes of src/insight/. The extra I/O: the disk walk and the root links'
  * times (lstat, on a worker thread), and for `report` the runs in the run history.
  */
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { measureFreed } from '../collect/measure.js';
 import { EDGE_NAMES } from '../graph/keepEdges.js';
 import { HISTORY_KEEP } from '../records/history.js';
@@ -13,6 +13,7 @@ import { readHistory } from './history.js';
 import { rootSizesBody } from '../report/insightJson.js';
 import { ByteChunks } from '../report/byteChunks.js';
 import { renderHtml } from '../report/html.js';
+import { writePageJson } from '../report/pageJson.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import type { Settings } from '../config/settings.js';
 import { outsidePaths } from '../config/settings.js';
@@ -24,7 +25,7 @@ import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { readStoreEntries, readStoreGraph, startStoreListing } from '../snapshot/readStore.js';
 import { diskUsageFile, livenessMemoFor, sizesMemoFile } from '../graph/cache/cacheLocations.js';
-import type { PageReport, ReportPageData, ReportPageJson, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
+import type { PageReport, ReportPageData, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
 import { decisionScope } from '../roots/index/decisions.js';
 import { withIndex } from '../roots/index/withIndex.js';
@@ -330,9 +331,8 @@ async function writePage(settings: Settings, world: World, onDisk: OnDisk, htmlF
   const live = { names: liveNames(nodes, liveIds, `${settings.storeDir}/`), parent, edge, rootOf };
   writeOutput(htmlFile, renderHtml(page, live));
   if (jsonFile !== undefined) {
-    const paths = Array.from(liveIds, (id) => display(nodes.pathOf(id)));
-    const json: ReportPageJson = { ...page, live: { paths, parent: Array.from(parent), edge: Array.from(edge), rootOf } };
-    writeOutput(jsonFile, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, command: 'report', page: json }, null, 2)}\n`);
+    const liveJson = { count: liveCount, path: (i: number) => display(nodes.pathOf(liveIds[i]!)), parent, edge, rootOf };
+    writeOutput(jsonFile, (out) => writePageJson(out, SCHEMA_VERSION, page, liveJson));
   }
   return { command: 'report', storeDir: settings.storeDir, html: htmlFile, json: jsonFile, roots: report.roots.length, livePaths: liveCount, findings: world.findings, index: world.index };
 }
@@ -377,12 +377,27 @@ function embeddable(bytes: Uint8Array, from: number, to: number): boolean {
 /** Runs in the page's history chart: the newest, as many as stay legible side by side. */
 const CHART_RUNS = 200;
 
-function writeOutput(file: string, text: string | readonly Uint8Array[]): void {
+/** The report file: its parts, or what `write` writes (handed to the file as it fills). */
+function writeOutput(file: string, text: readonly Uint8Array[] | ((out: ByteChunks) => void)): void {
   try {
-    if (typeof text === 'string') writeFileSync(file, text);
+    if (typeof text === 'function') writeMade(file, text);
     else writeParts(file, text);
   } catch (error) {
     throw new StoregcError('io', file, `cannot write the report (${errnoOf(error) ?? 'error'})`, 'give a file in a writable directory');
+  }
+}
+
+function writeMade(file: string, write: (out: ByteChunks) => void): void {
+  const fd = openSync(file, 'w');
+  try {
+    const all = (part: Uint8Array): void => {
+      for (let at = 0; at < part.length;) at += writeSync(fd, part, at);
+    };
+    const out = new ByteChunks(0, all);
+    write(out);
+    all(out.bytes());
+  } finally {
+    closeSync(fd);
   }
 }
 
