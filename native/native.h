@@ -18,6 +18,8 @@ napi_value share_prefix(napi_env env, napi_callback_info info);
 napi_value list_dir(napi_env env, napi_callback_info info);
 /* readLinks.c */
 napi_value read_links(napi_env env, napi_callback_info info);
+/* writeAll.c */
+napi_value write_all(napi_env env, napi_callback_info info);
 /* module.c: "ENOENT" for ENOENT, as Node names error codes. */
 const char *errno_name(int errnum);
 

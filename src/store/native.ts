@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir` and `readLinks`), built by `npm ci` with node-gyp
+ * `sharePrefix`, `listDir`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -24,6 +24,8 @@ export interface NativeHelper {
   };
   /** native/readLinks.c */
   readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
+  /** native/writeAll.c: throws an error whose code is the errno's name. */
+  writeAll(fd: number, bytes: Uint8Array): void;
 }
 
 /** Where a job is done: by the native helper (when it loads) or in plain Node. Tests ask for each. */
