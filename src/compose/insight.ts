@@ -37,6 +37,7 @@ import { packLatin1, rankPairs } from '../store/byteOrder.js';
 import type { PackedStrings, StringOrder } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import { native } from '../store/native.js';
+import { ListedRoot, packRootLinks } from '../roots/listedRoot.js';
 import { findKeepSources } from '../insight/keepSources.js';
 import type { KeepSources } from '../insight/keepSources.js';
 import { DiskThread } from '../insight/diskThread.js';
@@ -169,10 +170,21 @@ async function withSizes<T>(settings: Settings, use: (world: World, onDisk: OnDi
       roots: (roots) => {
         // The links as bytes, once, in shared memory: the times thread lstats them, the disk
         // thread sorts them (the one copy: a second one stayed alive with the report).
-        links = packLatin1(roots.map((r) => r.link), true);
+        links = packRootLinks(roots, true);
         const instead: [number, string | null][] = [];
         const stateDirSlash = `${settings.stateDir}/`;
+        // A listed root under the state dir has its link as its age's file (ageFile): its
+        // directory tells, and its link is not made (listedRoot.ts).
+        let dir: string | undefined;
+        let underState = false;
         roots.forEach((r, i) => {
+          if (r instanceof ListedRoot) {
+            if (r.dir !== dir) {
+              dir = r.dir;
+              underState = dir === settings.stateDir || dir.startsWith(stateDirSlash);
+            }
+            if (underState) return;
+          }
           const file = ageFile(settings, r, stateDirSlash);
           if (file !== r.link) instead.push([i, file]);
         });
@@ -212,7 +224,7 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const sized = onDisk.thread.sizes(planRootSizes({ nodes, edges: world.edges, sources: world.sources, roots, groupIndex, groupCount: names.length }), alive, onDisk.memo === undefined ? undefined : { file: onDisk.memo, groupRank });
   sized.catch(() => undefined);
   // The rows' order: the links' byte order came from the disk thread (ties go by path here).
-  const rowRank = rankPairs(onDisk.links, roots.map((r) => r.path), await onDisk.linkOrder);
+  const rowRank = rankPairs(onDisk.links, (i) => roots[i]!.path, await onDisk.linkOrder);
   const mtimes = await onDisk.times;
   const L = roots.length;
   const G = names.length;

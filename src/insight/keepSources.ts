@@ -23,12 +23,23 @@ export interface KeepSources {
   readonly targets: Csr;
 }
 
-const byClassLinkPath = (a: Root, b: Root): number => {
-  const ta = a.kind === 'temp' ? 1 : 0;
-  const tb = b.kind === 'temp' ? 1 : 0;
-  if (ta !== tb) return ta - tb;
+/** A root with its link and path read once (a listed root makes them when read: listedRoot.ts). */
+interface Keyed {
+  readonly root: Root;
+  readonly temp: number;
+  readonly link: string;
+  readonly path: string;
+}
+
+const byClassLinkPath = (a: Keyed, b: Keyed): number => {
+  if (a.temp !== b.temp) return a.temp - b.temp;
   return a.link < b.link ? -1 : a.link > b.link ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 };
+
+const sortedRoots = (held: readonly Root[]): Root[] => held
+  .map((root) => ({ root, temp: root.kind === 'temp' ? 1 : 0, link: root.link, path: root.path }))
+  .sort(byClassLinkPath)
+  .map((k) => k.root);
 
 /** @param rootIds node of each root's path (Liveness.rootIds), when known: saves looking them up. */
 export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: readonly Root[], rootIds?: Int32Array): KeepSources {
@@ -83,7 +94,7 @@ export function findKeepSources(nodes: NodeTable, state: LivenessState, roots: r
     });
     // Those kept by path before those kept by hash part, each by link then path: the order of
     // `roots` sorted (dedupeRoots), whatever order the roots came in.
-    for (const held of map.values()) if (held.length > 1) held.sort(byClassLinkPath);
+    for (const [node, held] of map) if (held.length > 1) map.set(node, sortedRoots(held));
     return map;
   };
   return {

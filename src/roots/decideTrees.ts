@@ -8,7 +8,6 @@
  * without kept decisions gives them.
  */
 import { display } from '../store/bytes.js';
-import { toStorePath } from '../store/storePath.js';
 import { classifyEntry, classifySecondHop, fileDecision, fileRootId, fileRootIdAt, fileRootIdFound, isAutoLink, NOT_A_STORE_NAME } from './classify.js';
 import { packLatin1 } from '../store/byteOrder.js';
 import type { ClassifyContext, Decision } from './classify.js';
@@ -16,6 +15,8 @@ import type { PackedStrings } from '../store/byteOrder.js';
 import { isMissingEverywhere } from './followOutside.js';
 import { codeOf, INVALID, NOT_ROOT, OUTSIDE } from './index/decisions.js';
 import { baseName, isValidBaseNameAt } from '../store/storePath.js';
+import { ListedRoot } from './listedRoot.js';
+import type { ListedDir } from './listedRoot.js';
 import type { DirDecisions } from './index/decisions.js';
 import type { RootTrees } from './readRootTrees.js';
 import type { DecidedDir, FileSpan } from './scanTree.js';
@@ -93,10 +94,15 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
     const { files } = decisions;
     const recheck = translated?.recheck === true;
     if (asRoots && names === undefined && files.length > 0) throw new Error(`decided directory '${dir}' came without the names of its files`);
+    // Each root kept is made as classifyEntry makes it, its link and path when read (listedRoot.ts).
+    const listed: ListedDir | undefined = asRoots ? { dir, storeDir: ctx.storeDir, links, ...(names === undefined ? {} : { files: names }) } : undefined;
     for (let k = 0; k < files.length; k++) {
       const code = files[k]!;
       // As classifyEntry makes a regular file's root: named after its store path.
-      if (code >= 0 && asRoots) take({ kind: 'root', root: { link: `${dir}/${names![k]!}`, path: `${ctx.storeDir}/${names![k]!}`, kind: 'file' }, id: code });
+      if (code >= 0 && listed !== undefined) {
+        roots.push(new ListedRoot(listed, k, 'file'));
+        rootIds.push(code);
+      }
       else if (code >= 0) keptRootIds.push(code);
       else if (code === INVALID && recheck) {
         const decision = classifyEntry({ type: 'file', path: `${dir}/${names![k]!}`, name: names![k]! }, ctx);
@@ -107,7 +113,10 @@ export function decideTrees(trees: RootTrees, ctx: ClassifyContext, stateDir: st
     for (let j = 0; j < links.length; j++) {
       const code = decisions.links[j]!;
       // As classifyEntry makes a root of a link into the store (decided: its path was valid).
-      if (code >= 0 && asRoots) take({ kind: 'root', root: { link: `${dir}/${links[j]!.name}`, path: toStorePath(ctx.storeDir, links[j]!.target)!, kind: 'symlink' }, id: code });
+      if (code >= 0 && listed !== undefined) {
+        roots.push(new ListedRoot(listed, j, 'symlink'));
+        rootIds.push(code);
+      }
       else if (code >= 0) keptRootIds.push(code);
       else if (code === INVALID && recheck) {
         const decision = classifyEntry({ type: 'symlink', path: `${dir}/${links[j]!.name}`, target: links[j]!.target }, ctx);

@@ -99,13 +99,15 @@ export function uniqueRoots(roots: readonly Root[]): Root[] {
 /**
  * The indices of uniqueRoots: its first of each (link, path) pair (the graph ids go with them).
  * @param rootIds each root's graph id (-1: none), when known: equal paths have equal ids, so
- *   when every root has one, only roots of one id are compared, with no map of 700k links
- *   (hashing each link cost most of half a second at 700k roots), and no sort either: the roots
- *   of each id are chained, each to the one found before it (sorting them by id cost 0.2 s).
+ *   only roots of one id are compared, with no map of 700k links (hashing each link cost most
+ *   of half a second at 700k roots), and no sort either: the roots of each id are chained, each
+ *   to the one found before it (sorting them by id cost 0.2 s). Temp roots (which findRoots
+ *   gives no id) are compared among themselves: their links (`{temp:<pid>}`) are no other
+ *   root's. Any other root without an id: every root goes through one map by link.
  */
 export function uniqueRootIndices(roots: readonly Root[], rootIds?: readonly number[]): number[] {
   const n = roots.length;
-  if (rootIds === undefined || rootIds.some((id) => id < 0)) return uniqueByLink(roots);
+  if (rootIds === undefined || roots.some((r, i) => rootIds[i]! < 0 && r.kind !== 'temp')) return uniqueByLink(roots, Array.from(roots.keys()));
   let top = -1;
   for (let i = 0; i < n; i++) top = Math.max(top, rootIds[i]!);
   // The last root found of each id, the one before each root with its id, how many so far.
@@ -115,12 +117,22 @@ export function uniqueRootIndices(roots: readonly Root[], rootIds?: readonly num
   // Many links to one path (a path rooted a thousand times): its links in a set.
   const many = new Map<number, Set<string>>();
   const kept: number[] = [];
+  const withoutId: number[] = [];
   for (let i = 0; i < n; i++) {
     const id = rootIds[i]!;
-    const link = roots[i]!.link;
+    if (id < 0) {
+      withoutId.push(i);
+      continue;
+    }
     before[i] = last[id]!;
     last[id] = i;
-    const seen = ++count[id]! > SET_FROM ? linksOf(many, id, roots, before, i) : undefined;
+    // The first root of its id is a pair of its own: its link is not read (listedRoot.ts).
+    if (++count[id]! === 1) {
+      kept.push(i);
+      continue;
+    }
+    const link = roots[i]!.link;
+    const seen = count[id]! > SET_FROM ? linksOf(many, id, roots, before, i) : undefined;
     let again = false;
     if (seen !== undefined) {
       again = seen.has(link);
@@ -130,7 +142,18 @@ export function uniqueRootIndices(roots: readonly Root[], rootIds?: readonly num
     }
     if (!again) kept.push(i);
   }
-  return kept;
+  if (withoutId.length === 0) return kept;
+  // Both in the order found.
+  return mergeAscending(kept, uniqueByLink(roots, withoutId));
+}
+
+/** Two ascending lists of distinct indices as one. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i]! < b[j]!) ? a[i++]! : b[j++]!);
+  return out;
 }
 
 /** Roots of one id compared one by one up to this many; beyond, through a set. */
@@ -147,22 +170,24 @@ function linksOf(many: Map<number, Set<string>>, id: number, roots: readonly Roo
   return seen;
 }
 
-function uniqueByLink(roots: readonly Root[]): number[] {
+/** Of the roots at `among` (ascending), the first of each (link, path) pair. */
+function uniqueByLink(roots: readonly Root[], among: readonly number[]): number[] {
   const seen = new Map<string, string | Set<string>>();
   const kept: number[] = [];
-  roots.forEach((r, i) => {
+  for (const i of among) {
+    const r = roots[i]!;
     const paths = seen.get(r.link);
     if (paths === undefined) {
       seen.set(r.link, r.path);
     } else if (typeof paths === 'string') {
-      if (paths === r.path) return;
+      if (paths === r.path) continue;
       seen.set(r.link, new Set([paths, r.path]));
     } else {
-      if (paths.has(r.path)) return;
+      if (paths.has(r.path)) continue;
       paths.add(r.path);
     }
     kept.push(i);
-  });
+  }
   return kept;
 }
 
@@ -189,7 +214,7 @@ const byLinkThenPath = (a: Root, b: Root): number => (a.link < b.link ? -1 : a.l
  */
 function inRankOrder(roots: readonly Root[]): Root[] {
   const ordered = stringOrder(packLatin1(roots.map((r) => r.link)));
-  const order = orderPairs(ordered, roots.map((r) => r.path));
+  const order = orderPairs(ordered, (i) => roots[i]!.path);
   const { same } = ordered;
   const kept: Root[] = [];
   for (let k = 0; k < order.length; k++) {

@@ -36,9 +36,18 @@ export interface PackedStrings {
  *   once, not packed and then copied (700k root links: 50 MB copied, 0.15 s).
  */
 export function packLatin1(strings: readonly string[], shared = false): PackedStrings {
-  const offsets = new Uint32Array(shared ? new SharedArrayBuffer(4 * (strings.length + 1)) : new ArrayBuffer(4 * (strings.length + 1)));
+  const offsets = packedOffsets(strings.length, shared);
   for (let i = 0; i < strings.length; i++) offsets[i + 1] = offsets[i]! + strings[i]!.length;
-  const text = strings.join('');
+  return packedText(strings.join(''), offsets, shared);
+}
+
+/** Offsets for `count` packed strings, all 0 (in shared memory if asked: see packLatin1). */
+export function packedOffsets(count: number, shared: boolean): Uint32Array {
+  return new Uint32Array(shared ? new SharedArrayBuffer(4 * (count + 1)) : new ArrayBuffer(4 * (count + 1)));
+}
+
+/** The strings whose concatenation is `text` and whose ends are `offsets`, packed (see packLatin1). */
+export function packedText(text: string, offsets: Uint32Array, shared: boolean): PackedStrings {
   if (!shared) return { bytes: Buffer.from(text, 'latin1'), offsets };
   const memory = new SharedArrayBuffer(text.length);
   Buffer.from(memory).write(text, 0, 'latin1');
@@ -205,12 +214,17 @@ function equalStrings(packed: PackedStrings, a: number, b: number): boolean {
  * second (then index), in place: the indices in byte order of (first[i], then second[i]). The
  * runs stay where they were, so `ordered.same` still marks them.
  */
-export function orderPairs(ordered: StringOrder, second: readonly string[]): Int32Array {
+export function orderPairs(ordered: StringOrder, second: readonly string[] | ((i: number) => string)): Int32Array {
   const { order, same } = ordered;
+  // Read only for runs of equal first strings (a root's path is made when read: listedRoot.ts).
+  const at = typeof second === 'function' ? second : (i: number): string => second[i]!;
   for (let run = 0; run < order.length;) {
     let end = run + 1;
     while (end < order.length && same[end] === 1) end++;
-    if (end - run > 1) order.set([...order.subarray(run, end)].sort((a, b) => (second[a]! < second[b]! ? -1 : second[a]! > second[b]! ? 1 : a - b)), run);
+    if (end - run > 1) {
+      const pairs = [...order.subarray(run, end)].map((i) => ({ i, s: at(i) }));
+      order.set(pairs.sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i)).map((x) => x.i), run);
+    }
     run = end;
   }
   return order;
@@ -220,7 +234,7 @@ export function orderPairs(ordered: StringOrder, second: readonly string[]): Int
  * The position of each i in byte order of (first[i], then second[i]): the order `roots` lists
  * links and paths in. `ordered`: stringOrder(first), when another thread made it.
  */
-export function rankPairs(first: PackedStrings, second: readonly string[], ordered: StringOrder = stringOrder(first)): Int32Array {
+export function rankPairs(first: PackedStrings, second: readonly string[] | ((i: number) => string), ordered: StringOrder = stringOrder(first)): Int32Array {
   const order = orderPairs(ordered, second);
   const rank = new Int32Array(order.length);
   order.forEach((i, position) => {

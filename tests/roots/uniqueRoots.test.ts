@@ -29,6 +29,26 @@ describe('uniqueRootIndices', () => {
       expect(uniqueRootIndices(roots, ids), `round ${round}`).toEqual(uniqueRootIndices(roots));
     }
   });
+
+  it('with temp roots among them (no id), keeps exactly the roots the map by link keeps', () => {
+    const rng = createRng(7);
+    for (let round = 0; round < 300; round++) {
+      const paths = Array.from({ length: rng.int(1, 5) }, (_, k) => `/s/${k}`);
+      const roots: Root[] = Array.from({ length: rng.int(0, 40) }, () => (rng.chance(0.3)
+        ? { link: `{temp:${rng.int(1, 3)}}`, path: rng.pick(paths), kind: 'temp' }
+        : { link: `/r/${rng.int(0, 6)}`, path: rng.pick(paths), kind: 'symlink' }));
+      const ids = roots.map((r) => (r.kind === 'temp' ? -1 : paths.indexOf(r.path)));
+      expect(uniqueRootIndices(roots, ids), `round ${round}`).toEqual(uniqueRootIndices(roots));
+    }
+  });
+
+  it('reads the link of a root only when an earlier root has its id', () => {
+    const read: number[] = [];
+    const roots: Root[] = [0, 1, 2, 3].map((k) => ({ get link() { read.push(k); return `/r/${k}`; }, path: `/s/${[0, 1, 0, 2][k]}`, kind: 'symlink' as const }));
+    // Ids 0, 1, 0, 2: only root 2 (after root 0) compares links.
+    expect(uniqueRootIndices(roots, [0, 1, 0, 2])).toEqual([0, 1, 2, 3]);
+    expect([...new Set(read)].sort()).toEqual([0, 2]);
+  });
 });
 
 describe('dedupeRoots', () => {
