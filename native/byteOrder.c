@@ -154,6 +154,17 @@ static int sort_strings(const struct packed *s, struct item *items, size_t count
   return 1;
 }
 
+/* native.h: indices[0 .. count) of strings of `s` put in byte order, in place; 0: out of memory. */
+int sort_indices(const struct packed *s, uint32_t *indices, size_t count) {
+  struct item *items = malloc((count > 0 ? count : 1) * sizeof *items);
+  if (items == NULL) return 0;
+  for (size_t i = 0; i < count; i++) items[i].index = indices[i];
+  int ok = sort_strings(s, items, count);
+  if (ok) for (size_t i = 0; i < count; i++) indices[i] = items[i].index;
+  free(items);
+  return ok;
+}
+
 /*
  * byteOrder(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array): order = the indices of
  * the strings in byte order, equal strings in index order.

@@ -16,6 +16,8 @@ napi_value gather(napi_env env, napi_callback_info info);
 napi_value share_prefix(napi_env env, napi_callback_info info);
 /* listDir.c */
 napi_value list_dir(napi_env env, napi_callback_info info);
+/* listStore.c */
+napi_value list_store(napi_env env, napi_callback_info info);
 /* readLinks.c */
 napi_value read_links(napi_env env, napi_callback_info info);
 /* writeAll.c */
@@ -29,6 +31,8 @@ struct packed {
   const uint32_t *offsets;
   size_t count;
 };
+/* byteOrder.c: indices[0 .. count) of strings of `s` put in byte order, in place; 0: out of memory. */
+int sort_indices(const struct packed *s, uint32_t *indices, size_t count);
 /* A typed array argument of the kind wanted: its data and element count; 0 if it is not one. */
 int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length);
 /* Packed strings from a Uint8Array and a Uint32Array argument, every string within the bytes; 0 if not. */

@@ -9,7 +9,7 @@
 import { sortedOrderOfBytes } from '../graph/pathOrder.js';
 import { byteOrder, gather } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
-import { forEachStoreEntry, listStoreNative } from '../store/listStore.js';
+import { forEachStoreEntry, listStoreNative, listStoreSortedNative } from '../store/listStore.js';
 import { helperBy } from '../store/native.js';
 import type { By, NativeHelper } from '../store/native.js';
 import { isValidBaseName, isValidBaseNameAt } from '../store/storePath.js';
@@ -52,6 +52,13 @@ export function listStorePacked(realStoreDir: string, by?: By): PackedListing {
  * that order: 200k entries in 0.1 s against 0.35 s through Node's Dir and the sort above.
  */
 function listedNatively(helper: NativeHelper, realStoreDir: string): PackedListing {
+  // All of it in one call, its temporary memory freed before it returns (native/listStore.c).
+  if (helper.listStore !== undefined) {
+    const { bytes, offsets, readdirIndex, junk, junkOffsets } = listStoreSortedNative(helper.listStore, realStoreDir);
+    const text = Buffer.from(junk.buffer, junk.byteOffset, junk.byteLength);
+    const junkNames = Array.from({ length: junkOffsets.length - 1 }, (_, k) => text.toString('latin1', junkOffsets[k], junkOffsets[k + 1]));
+    return { names: { bytes, offsets }, readdirIndex, junk: junkNames };
+  }
   const all = listStoreNative(helper, realStoreDir);
   const { bytes, offsets } = all;
   const n = offsets.length - 1;

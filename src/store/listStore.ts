@@ -45,6 +45,15 @@ export function listStoreNative(helper: NativeHelper, realStoreDir: string): Pac
   }
 }
 
+/** The store directory through native/listStore.c (see NativeHelper.listStore). */
+export function listStoreSortedNative(listStore: NonNullable<NativeHelper['listStore']>, realStoreDir: string): ReturnType<typeof listStore> {
+  try {
+    return listStore(fsPath(realStoreDir));
+  } catch (error) {
+    throw storeDirError(realStoreDir, error);
+  }
+}
+
 /** What a failure to read the store directory tells the user. */
 function storeDirError(realStoreDir: string, error: unknown): StoregcError {
   const errno = errnoOf(error);

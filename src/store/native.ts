@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
+ * `sharePrefix`, `listDir`, `listStore`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -22,6 +22,11 @@ export interface NativeHelper {
     bytes: Uint8Array; offsets: Uint32Array; types?: Uint8Array;
     targets?: Uint8Array; targetOffsets?: Uint32Array; linkErrnos?: Int32Array;
   };
+  /**
+   * native/listStore.c: the store paths' names in byte order with their readdir places, and the
+   * junk names (absent from a helper built before it).
+   */
+  listStore?(path: Uint8Array): { bytes: Uint8Array; offsets: Uint32Array; readdirIndex: Int32Array; junk: Uint8Array; junkOffsets: Uint32Array };
   /** native/readLinks.c */
   readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
   /** native/writeAll.c: throws an error whose code is the errno's name. */

@@ -15,6 +15,7 @@ import { splitStoreEntries } from '../../src/liveness/storeEntries.js';
 import { listStore } from '../../src/store/listStore.js';
 import { packLatin1 } from '../../src/store/byteOrder.js';
 import { compareBytes as byBytes } from '../../src/store/bytes.js';
+import { createRng } from '../support/prng.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -120,6 +121,34 @@ describe('listStorePacked', () => {
     expect(Array.from(packed.readdirIndex, (i) => valid[i])).toEqual(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k)));
     expect(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k))).toEqual([...valid].sort(byBytes));
     expect(valid).toHaveLength(3000);
+  });
+
+  it('native and plain Node take the same names for store paths, at every edge of the syntax', () => {
+    // Both test each name (native/listStore.c repeats storePath.ts's rule): lengths at both ends,
+    // any separator, every name char and its neighbours, bytes above 0x7f, leading dots.
+    const root = mkdtempSync('/dev/shm/storegc-packed-');
+    dirs.push(root);
+    const rng = createRng(11);
+    const chars = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-._?=,;:!@#$%^&*()[]{}~`\'"<> \t\n\x7f\x80\xe9\xff';
+    const hashChars = '0123456789abcdfghijklmnpqrsvwxyzeotuABZ-_.';
+    const names = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const hash = Array.from({ length: rng.pick([31, 32, 32, 32, 33]) }, () => (rng.chance(0.97) ? hashChars[rng.int(0, 31)]! : rng.pick([...hashChars.slice(32)]))).join('');
+      const length = rng.pick([0, 1, 2, 10, 210, 211, 212]);
+      const name = Array.from({ length }, () => (rng.chance(0.99) ? chars[rng.int(0, 63)]! : rng.pick([...chars]))).join('');
+      const base = `${hash}${rng.chance(0.9) ? '-' : rng.pick(['x', '_', '.'])}${name}`;
+      if (base !== '.' && base !== '..' && base !== '.links' && !base.includes('/') && base.length <= 255) names.add(base);
+    }
+    for (const n of names) writeFileSync(Buffer.from(join(root, n), 'latin1'), '');
+    const native = listStorePacked(root, 'native');
+    const node = listStorePacked(root, 'node');
+    expect(native.junk).toEqual(node.junk);
+    expect(Array.from(native.readdirIndex)).toEqual(Array.from(node.readdirIndex));
+    expect(Buffer.from(native.names.bytes).equals(Buffer.from(node.names.bytes))).toBe(true);
+    expect(Array.from(native.names.offsets)).toEqual(Array.from(node.names.offsets));
+    // Both kinds are there in numbers.
+    expect(native.junk.length).toBeGreaterThan(500);
+    expect(native.names.offsets.length - 1).toBeGreaterThan(500);
   });
 
   it.each(['native', 'node'] as const)('says the store directory is missing, naming it (%s)', (by) => {
