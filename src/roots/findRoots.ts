@@ -15,6 +15,7 @@ import type { TreeIo, TreeScan } from './readRootTrees.js';
 import type { ListingCache } from './scanTree.js';
 import { readTempRoots } from './tempRoots.js';
 import { orderPairs, packLatin1, stringOrder } from '../store/byteOrder.js';
+import { ListedRoot } from './listedRoot.js';
 import type { Root, RootSet } from './types.js';
 
 export interface FindRootsOptions {
@@ -131,20 +132,29 @@ export function uniqueRootIndices(roots: readonly Root[], rootIds?: readonly num
       kept.push(i);
       continue;
     }
-    const link = roots[i]!.link;
     const seen = count[id]! > SET_FROM ? linksOf(many, id, roots, before, i) : undefined;
     let again = false;
     if (seen !== undefined) {
+      const link = roots[i]!.link;
       again = seen.has(link);
       seen.add(link);
     } else {
-      for (let j = before[i]!; j !== -1 && !again; j = before[j]!) again = roots[j]!.link === link;
+      for (let j = before[i]!; j !== -1 && !again; j = before[j]!) again = sameLink(roots[j]!, roots[i]!);
     }
     if (!again) kept.push(i);
   }
   if (withoutId.length === 0) return kept;
   // Both in the order found.
   return mergeAscending(kept, uniqueByLink(roots, withoutId));
+}
+
+/**
+ * Whether two roots have one link: two listed roots by their directories and names (a name holds
+ * no slash, so equal links are equal directories and names), with no link made (listedRoot.ts).
+ */
+function sameLink(a: Root, b: Root): boolean {
+  if (a instanceof ListedRoot && b instanceof ListedRoot) return a.name === b.name && a.dir === b.dir;
+  return a.link === b.link;
 }
 
 /** Two ascending lists of distinct indices as one. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dedupeRoots, uniqueRootIndices, uniqueRoots } from '../../src/roots/findRoots.js';
+import { ListedRoot } from '../../src/roots/listedRoot.js';
+import type { ListedDir } from '../../src/roots/listedRoot.js';
 import type { Root } from '../../src/roots/types.js';
 import { createRng } from '../support/prng.js';
 
@@ -40,6 +42,19 @@ describe('uniqueRootIndices', () => {
       const ids = roots.map((r) => (r.kind === 'temp' ? -1 : paths.indexOf(r.path)));
       expect(uniqueRootIndices(roots, ids), `round ${round}`).toEqual(uniqueRootIndices(roots));
     }
+  });
+
+  it('tells listed roots of one link apart from others by directory and name, as by link', () => {
+    const storeDir = '/s';
+    const dir = (path: string, files: string[]): ListedDir => ({ dir: path, storeDir, files, links: [] });
+    const a = dir('/g/a', ['p', 'q']);
+    // The same directory listed again (overlapping trees), and another one.
+    const again = dir('/g/a', ['p']);
+    const other = dir('/g/b', ['p']);
+    const roots: Root[] = [new ListedRoot(a, 0, 'file'), new ListedRoot(again, 0, 'file'), new ListedRoot(other, 0, 'file'), { link: '/g/a/p', path: '/s/p', kind: 'file' }, new ListedRoot(a, 1, 'file')];
+    const ids = roots.map((r) => (r.path === '/s/p' ? 0 : 1));
+    expect(uniqueRootIndices(roots, ids)).toEqual(uniqueRootIndices(roots));
+    expect(uniqueRootIndices(roots, ids)).toEqual([0, 2, 4]);
   });
 
   it('reads the link of a root only when an earlier root has its id', () => {
