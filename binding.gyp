@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "storegc_native",
-      "sources": ["native/module.c", "native/mapFile.c", "native/linkTimes.c", "native/unlinkEach.c", "native/byteOrder.c", "native/listDir.c", "native/listStore.c", "native/readLinks.c", "native/writeAll.c"],
-      "cflags": ["-O2", "-Wall"]
+      "sources": ["native/module.c", "native/mapFile.c", "native/linkTimes.c", "native/unlinkEach.c", "native/byteOrder.c", "native/listDir.c", "native/listStore.c", "native/rootRows.c", "native/readLinks.c", "native/writeAll.c"],
+      "cflags": ["-O2", "-Wall", "-ffp-contract=off"]
     }
   ]
 }

@@ -18,6 +18,8 @@ napi_value share_prefix(napi_env env, napi_callback_info info);
 napi_value list_dir(napi_env env, napi_callback_info info);
 /* listStore.c */
 napi_value list_store(napi_env env, napi_callback_info info);
+/* rootRows.c */
+napi_value root_rows(napi_env env, napi_callback_info info);
 /* readLinks.c */
 napi_value read_links(napi_env env, napi_callback_info info);
 /* writeAll.c */

@@ -130,6 +130,12 @@ export class ByteChunks {
     return start;
   }
 
+  /** reserve(), with the buffer the room is in: for a writer that fills it itself (native/rootRows.c). */
+  reserveIn(length: number): { readonly buffer: Buffer; readonly at: number } {
+    const at = this.reserve(length);
+    return { buffer: this.current, at };
+  }
+
   /** Writes go on at `position` of the buffer reserve() made room in (the caller stays within it). */
   seek(position: number): void {
     this.used = position;

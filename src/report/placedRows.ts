@@ -18,10 +18,27 @@ export interface RowPlaces {
  * Calls `write(i)` for each shown row i with `out` at the row's place; the rows take `total`
  * bytes in all, row order[k] being the k-th.
  */
-export function writePlaced(out: ByteChunks, order: Int32Array, { place, total }: RowPlaces, write: (i: number) => void): void {
+export function writePlaced(out: ByteChunks, order: Int32Array, places: RowPlaces, write: (i: number) => void): void {
+  const { place } = places;
+  eachWindow(out, order, places, (rows, from, to) => {
+    const base = out.reserve(to - from);
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      out.seek(base + place[i]! - from);
+      write(i);
+    }
+    out.seek(base + to - from);
+  });
+}
+
+/**
+ * The windows of the output in order: each one's rows (storage order) and its bytes [from, to)
+ * of the rows' text, for `write` to fill to - from bytes reserved in `out` with them.
+ */
+export function eachWindow(out: ByteChunks, order: Int32Array, { place, total }: RowPlaces, write: (rows: Int32Array, from: number, to: number) => void): void {
   const { window } = out;
   if (out.sink === undefined || total <= window) {
-    writeWindow(out, place, allRows(place), 0, total, write);
+    write(allRows(place), 0, total);
     return;
   }
   // Windows of whole rows (a row longer than a window is one of its own), each row's window.
@@ -42,9 +59,7 @@ export function writePlaced(out: ByteChunks, order: Int32Array, { place, total }
   const rows = new Int32Array(first[ends.length]!);
   const fill = first.slice(0, ends.length);
   for (let i = 0; i < place.length; i++) if (place[i]! >= 0) rows[fill[windowOf[i]!]!++] = i;
-  for (let w = 0; w < ends.length; w++) {
-    writeWindow(out, place, rows.subarray(first[w]!, first[w + 1]!), w === 0 ? 0 : ends[w - 1]!, ends[w]!, write);
-  }
+  for (let w = 0; w < ends.length; w++) write(rows.subarray(first[w]!, first[w + 1]!), w === 0 ? 0 : ends[w - 1]!, ends[w]!);
 }
 
 /** The shown rows, in storage order. */
@@ -54,15 +69,4 @@ function allRows(place: Float64Array): Int32Array {
   const rows = new Int32Array(count);
   for (let i = 0, k = 0; i < place.length; i++) if (place[i]! >= 0) rows[k++] = i;
   return rows;
-}
-
-/** `rows` (whose places are all in [from, to)) written into a reservation of to - from bytes. */
-function writeWindow(out: ByteChunks, place: Float64Array, rows: Int32Array, from: number, to: number, write: (i: number) => void): void {
-  const base = out.reserve(to - from);
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k]!;
-    out.seek(base + place[i]! - from);
-    write(i);
-  }
-  out.seek(base + to - from);
 }

@@ -9,7 +9,10 @@
  */
 import { ByteChunks, numberLength, tenthsLength } from './byteChunks.js';
 import type { RootColumns } from './insightTypes.js';
-import { writePlaced } from './placedRows.js';
+import { eachWindow, writePlaced } from './placedRows.js';
+import { packLatin1 } from '../store/byteOrder.js';
+import { helperBy } from '../store/native.js';
+import type { By, NativeRootColumns } from '../store/native.js';
 import type { RowPlaces } from './placedRows.js';
 
 const MIB = 1024 * 1024;
@@ -103,8 +106,20 @@ export function placeRootRows(c: RootColumns): RowPlaces {
   return { place, total };
 }
 
-/** The rows of `c` at their places, root by root. */
-export function writeRootRows(out: ByteChunks, c: RootColumns, places: RowPlaces): void {
+/**
+ * The rows of `c` at their places, root by root: by the native helper where it loads (the same
+ * bytes: native/rootRows.c), else here.
+ */
+export function writeRootRows(out: ByteChunks, c: RootColumns, places: RowPlaces, by?: By): void {
+  const rootRows = helperBy(by)?.rootRows;
+  if (rootRows !== undefined) {
+    const columns = nativeColumns(c, places);
+    eachWindow(out, c.order, places, (rows, from, to) => {
+      const { buffer, at } = out.reserveIn(to - from);
+      rootRows(buffer, at, from, to, rows, columns);
+    });
+    return;
+  }
   const { roots, closure: cl, exclusive: ex, ages, links, pathAt, paths } = c;
   const head = paths.head ?? EMPTY;
   const ends = new KindEnds();
@@ -120,4 +135,36 @@ export function writeRootRows(out: ByteChunks, c: RootColumns, places: RowPlaces
     } else out.write(root.path);
     out.put(ends.of(root.kind));
   });
+}
+
+/** What native/rootRows.c reads of `c`: each shown row's kind as a code, the paths not in the table packed. */
+function nativeColumns(c: RootColumns, places: RowPlaces): NativeRootColumns {
+  const { roots, pathAt, paths, links } = c;
+  const { place } = places;
+  const kinds: string[] = [];
+  const codes = new Map<string, number>();
+  const kind = new Uint8Array(roots.length);
+  const otherAt = new Int32Array(roots.length).fill(-1);
+  const others: string[] = [];
+  for (let i = 0; i < roots.length; i++) {
+    if (place[i]! < 0) continue;
+    const root = roots[i]!;
+    let code = codes.get(root.kind);
+    if (code === undefined) {
+      codes.set(root.kind, code = kinds.length);
+      kinds.push(root.kind);
+    }
+    kind[i] = code;
+    if (pathAt[i]! < 0) {
+      otherAt[i] = others.length;
+      others.push(root.path);
+    }
+  }
+  const ends = packLatin1(kinds.map((k) => ` (${k})\n`));
+  const other = packLatin1(others);
+  return {
+    place, exclusive: c.exclusive, closure: c.closure, ages: c.ages, linkBytes: links.bytes, linkOffsets: links.offsets,
+    pathBytes: paths.bytes, pathOffsets: paths.offsets, head: paths.head ?? EMPTY, pathAt, otherBytes: other.bytes, otherOffsets: other.offsets,
+    otherAt, kind, endBytes: ends.bytes, endOffsets: ends.offsets,
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
+ * `sharePrefix`, `listDir`, `listStore`, `rootRows`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -27,10 +27,32 @@ export interface NativeHelper {
    * junk names (absent from a helper built before it).
    */
   listStore?(path: Uint8Array): { bytes: Uint8Array; offsets: Uint32Array; readdirIndex: Int32Array; junk: Uint8Array; junkOffsets: Uint32Array };
+  /** native/rootRows.c: rows of `roots --sizes` text into a window of the output (absent from a helper built before it). */
+  rootRows?(out: Uint8Array, at: number, from: number, to: number, rows: Int32Array, columns: NativeRootColumns): void;
   /** native/readLinks.c */
   readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
   /** native/writeAll.c: throws an error whose code is the errno's name. */
   writeAll(fd: number, bytes: Uint8Array): void;
+}
+
+/** What native/rootRows.c reads (src/report/rootRowsText.ts makes it). */
+export interface NativeRootColumns {
+  readonly place: Float64Array;
+  readonly exclusive: Float64Array;
+  readonly closure: Float64Array;
+  readonly ages: Float64Array;
+  readonly linkBytes: Uint8Array;
+  readonly linkOffsets: Uint32Array;
+  readonly pathBytes: Uint8Array;
+  readonly pathOffsets: Uint32Array;
+  readonly head: Uint8Array;
+  readonly pathAt: Int32Array;
+  readonly otherBytes: Uint8Array;
+  readonly otherOffsets: Uint32Array;
+  readonly otherAt: Int32Array;
+  readonly kind: Uint8Array;
+  readonly endBytes: Uint8Array;
+  readonly endOffsets: Uint32Array;
 }
 
 /** Where a job is done: by the native helper (when it loads) or in plain Node. Tests ask for each. */

@@ -57,6 +57,36 @@ describe('roots --sizes rows written from their columns', () => {
   });
 });
 
+describe('roots --sizes text rows by the native helper', () => {
+  it('are the bytes plain Node writes, at the edges of every number and in windows', () => {
+    const rng = createRng(35);
+    // Beside reports()'s numbers: past 2^53, far past it, fractions, tenths exactly at a half
+    // (and a hair below it), NaN (written as Node writes it), ages too wide for their column.
+    const extreme = [2 ** 53, 2 ** 53 + 2, 1.5e20, 1e300, 0.5, 1e-300, 2.5 * MIB / 10, 0.49999999999999994 * MIB / 10, Number.NaN, 123.456];
+    let rows = 0;
+    for (let round = 0; round < 300; round++) {
+      const { byColumns } = reports(rng);
+      const columns = byColumns.roots.columns!;
+      for (const column of [columns.closure, columns.exclusive, columns.ages]) {
+        for (let k = 0; k < column.length; k++) if (rng.chance(0.2)) column[k] = rng.pick(column === columns.ages ? [1e15, 1e20, ...extreme] : extreme);
+      }
+      const places = placeRootRows(columns);
+      const window = rng.pick([1, 50, 1 << 20]);
+      const text = (by: 'native' | 'node', sink: boolean): string => {
+        const pieces: Buffer[] = [];
+        const out = sink ? new ByteChunks(0, (bytes) => pieces.push(Buffer.from(bytes)), window) : new ByteChunks();
+        writeRootRows(out, columns, places, by);
+        return Buffer.concat([...pieces, out.bytes()]).toString('latin1');
+      };
+      const node = text('node', false);
+      expect(text('native', false), `round ${round}`).toBe(node);
+      expect(text('native', true), `round ${round}`).toBe(node);
+      rows += columns.order.length;
+    }
+    expect(rows).toBeGreaterThan(500);
+  });
+});
+
 describe('roots --sizes rows handed to a sink a window at a time', () => {
   /** What `write` makes, handed to a sink in windows of `window` bytes, joined. */
   const inPieces = (window: number, write: (out: ByteChunks) => void): { text: string; pieces: number } => {

@@ -1,0 +1,221 @@
+/*
+ * The rows of `roots --sizes` text written at their places (src/report/rootRowsText.ts), one
+ * window of the output per call: each row's numbers as ByteChunks writes them (number, tenths,
+ * the age), then `link -> path (kind)\n`, the bytes copied from their packed columns. At 700k
+ * roots the same in JavaScript took 0.8 s, most of it copying 110 MB four bytes at a time.
+ * Every number is formatted as the JavaScript does, double for double: Math.round as the
+ * language defines it, digits of doubles above 2^53 by fmod and floor. Built without
+ * floating-point contraction (binding.gyp), so that value * 10 / unit rounds as in V8.
+ */
+#define _GNU_SOURCE
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "native.h"
+
+#define MIB 1048576.0
+
+struct out {
+  unsigned char *bytes;
+  size_t at, end;
+  int overflow;
+};
+
+static void put(struct out *o, const unsigned char *from, size_t n) {
+  if (o->at + n > o->end) {
+    o->overflow = 1;
+    return;
+  }
+  memcpy(o->bytes + o->at, from, n);
+  o->at += n;
+}
+
+static void spaces(struct out *o, size_t n) {
+  if (o->at + n > o->end) {
+    o->overflow = 1;
+    return;
+  }
+  memset(o->bytes + o->at, ' ', n);
+  o->at += n;
+}
+
+/* ByteChunks.digits: a non-negative value right-aligned in `width`, with one decimal (the last digit) if tenths. */
+static void digits(struct out *o, double value, int width, int tenths) {
+  unsigned char text[400];
+  int count = 0;
+  if (isnan(value)) {
+    // As a Uint8Array stores ZERO + NaN: 0 (ToUint8); one digit.
+    count = tenths ? 2 : 1;
+    for (int k = 0; k < count; k++) text[sizeof text - 1 - k] = 0;
+  } else if (value >= 0 && value < 9007199254740992.0 && value == floor(value)) {
+    // An integer below 2^53 (every count and byte sum): its digits in integer arithmetic, which
+    // are the double's. fmod and a division per digit took most of a second for 700k rows.
+    uint64_t v = (uint64_t)value;
+    do {
+      text[sizeof text - 1 - count++] = (unsigned char)('0' + v % 10);
+      v /= 10;
+    } while (v > 0);
+    if (tenths && count == 1) text[sizeof text - 1 - count++] = '0';
+  } else {
+    count = 1;
+    for (double v = value; v >= 10; v = floor(v / 10)) count++;
+    if (tenths && count == 1) count = 2;
+    double v = value;
+    for (int k = 0; k < count; k++) {
+      double digit = fmod(v, 10);
+      text[sizeof text - 1 - k] = (unsigned char)(int)(48 + digit);
+      v = floor(v / 10);
+    }
+  }
+  int length = count + (tenths ? 1 : 0);
+  if (width > length) spaces(o, (size_t)(width - length));
+  if (o->at + (size_t)length > o->end) {
+    o->overflow = 1;
+    return;
+  }
+  // Digits, with the dot before the last one for tenths.
+  unsigned char *to = o->bytes + o->at;
+  const unsigned char *d = text + sizeof text - count;
+  if (tenths) {
+    memcpy(to, d, (size_t)(count - 1));
+    to[count - 1] = '.';
+    to[count] = d[count - 1];
+  } else {
+    memcpy(to, d, (size_t)count);
+  }
+  o->at += (size_t)length;
+}
+
+/* Math.round for a value that is not negative (the language's rule: halves go up). */
+static double js_round(double x) {
+  double r = floor(x);
+  return x - r >= 0.5 ? r + 1 : r;
+}
+
+static void tenths(struct out *o, double value, int width) {
+  digits(o, js_round((value * 10) / MIB), width, 1);
+}
+
+/* The age column of rootRowsText.ts: `12d`, `5h`, `30m` in 5 columns, `    -` for none (NaN). */
+static void age(struct out *o, double seconds) {
+  if (isnan(seconds)) {
+    spaces(o, 4);
+    put(o, (const unsigned char *)"-", 1);
+    return;
+  }
+  double value;
+  unsigned char unit;
+  if (seconds >= 86400) {
+    value = floor(seconds / 86400);
+    unit = 'd';
+  } else if (seconds >= 3600) {
+    value = floor(seconds / 3600);
+    unit = 'h';
+  } else {
+    value = floor(seconds / 60);
+    unit = 'm';
+  }
+  digits(o, value, 4, 0);
+  put(o, &unit, 1);
+}
+
+static int get(napi_env env, napi_value object, const char *name, napi_typedarray_type type, void **data, size_t *length) {
+  napi_value value;
+  return napi_get_named_property(env, object, name, &value) == napi_ok && typed_array(env, value, type, data, length);
+}
+
+/*
+ * rootRows(out: Uint8Array, at: number, from: number, to: number, rows: Int32Array, c: {...}):
+ * writes each row i of `rows` (all placed in [from, to)) at out[at + place[i] - from], the
+ * window's to - from bytes starting at `at`. `c`: place, exclusive, closure, ages (Float64Array),
+ * linkBytes/linkOffsets, pathBytes/pathOffsets, head (Uint8Array), pathAt (Int32Array, -1: the
+ * row's path is otherPath), otherBytes/otherOffsets with otherAt (Int32Array per row),
+ * kind (Uint8Array per row) and endBytes/endOffsets (each kind's ` (kind)\n`). Throws a
+ * RangeError, having written garbage within the window, if a row does not fit its place.
+ */
+napi_value root_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  void *out_data, *rows_data;
+  size_t out_length, nrows;
+  double at_d, from_d, to_d;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || !typed_array(env, argv[0], napi_uint8_array, &out_data, &out_length) ||
+      napi_get_value_double(env, argv[1], &at_d) != napi_ok || napi_get_value_double(env, argv[2], &from_d) != napi_ok ||
+      napi_get_value_double(env, argv[3], &to_d) != napi_ok || !typed_array(env, argv[4], napi_int32_array, &rows_data, &nrows)) {
+    napi_throw_type_error(env, NULL, "rootRows(out: Uint8Array, at, from, to, rows: Int32Array, columns)");
+    return NULL;
+  }
+  void *place, *ex, *cl, *ages, *lb, *lo, *pb, *po, *head, *path_at, *ob, *oo, *other_at, *kind, *eb, *eo;
+  size_t nplace, nex, ncl, nages, nlb, nlo, npb, npo, nhead, npath_at, nob, noo, nother_at, nkind, neb, neo;
+  napi_value c = argv[5];
+  if (!get(env, c, "place", napi_float64_array, &place, &nplace) || !get(env, c, "exclusive", napi_float64_array, &ex, &nex) ||
+      !get(env, c, "closure", napi_float64_array, &cl, &ncl) || !get(env, c, "ages", napi_float64_array, &ages, &nages) ||
+      !get(env, c, "linkBytes", napi_uint8_array, &lb, &nlb) || !get(env, c, "linkOffsets", napi_uint32_array, &lo, &nlo) ||
+      !get(env, c, "pathBytes", napi_uint8_array, &pb, &npb) || !get(env, c, "pathOffsets", napi_uint32_array, &po, &npo) ||
+      !get(env, c, "head", napi_uint8_array, &head, &nhead) || !get(env, c, "pathAt", napi_int32_array, &path_at, &npath_at) ||
+      !get(env, c, "otherBytes", napi_uint8_array, &ob, &nob) || !get(env, c, "otherOffsets", napi_uint32_array, &oo, &noo) ||
+      !get(env, c, "otherAt", napi_int32_array, &other_at, &nother_at) || !get(env, c, "kind", napi_uint8_array, &kind, &nkind) ||
+      !get(env, c, "endBytes", napi_uint8_array, &eb, &neb) || !get(env, c, "endOffsets", napi_uint32_array, &eo, &neo)) {
+    napi_throw_type_error(env, NULL, "rootRows: columns missing or of the wrong kind");
+    return NULL;
+  }
+  size_t n = nplace;
+  if (at_d < 0 || to_d < from_d || at_d + (to_d - from_d) > (double)out_length || nex < 3 * n || ncl < 3 * n || nages < n || nlo < n + 1 ||
+      npath_at < n || nother_at < n || nkind < n || nlo == 0 || npo == 0 || noo == 0 || neo == 0) {
+    napi_throw_range_error(env, NULL, "rootRows: a window outside the output, or columns shorter than the rows");
+    return NULL;
+  }
+  const double *P = place, *E = ex, *C = cl, *A = ages;
+  const uint32_t *LO = lo, *PO = po, *OO = oo, *EO = eo;
+  const int32_t *R = rows_data, *PA = path_at, *OA = other_at;
+  const unsigned char *K = kind, *LB = lb, *PB = pb, *OB = ob, *EB = eb, *H = head;
+  size_t at = (size_t)at_d;
+  for (size_t k = 0; k < nrows; k++) {
+    int32_t i = R[k];
+    if (i < 0 || (size_t)i >= n || !(P[i] >= from_d && P[i] < to_d)) {
+      napi_throw_range_error(env, NULL, "rootRows: a row outside the columns or the window");
+      return NULL;
+    }
+    // The row may run to the window's end; the next row's place is not known here.
+    struct out o = { out_data, at + (size_t)(P[i] - from_d), at + (size_t)(to_d - from_d), 0 };
+    digits(&o, E[3 * i], 10, 0);
+    spaces(&o, 1);
+    tenths(&o, E[3 * i + 2], 10);
+    spaces(&o, 1);
+    tenths(&o, E[3 * i + 1], 10);
+    spaces(&o, 2);
+    digits(&o, C[3 * i], 7, 0);
+    spaces(&o, 1);
+    tenths(&o, C[3 * i + 2], 10);
+    spaces(&o, 1);
+    tenths(&o, C[3 * i + 1], 10);
+    spaces(&o, 2);
+    age(&o, A[i]);
+    spaces(&o, 2);
+    if (LO[i + 1] < LO[i] || LO[i + 1] > nlb) o.overflow = 1;
+    else put(&o, LB + LO[i], LO[i + 1] - LO[i]);
+    put(&o, (const unsigned char *)" -> ", 4);
+    int32_t p = PA[i];
+    if (p >= 0) {
+      if ((size_t)p + 1 >= npo || PO[p + 1] < PO[p] || PO[p + 1] > npb) o.overflow = 1;
+      else {
+        put(&o, H, nhead);
+        put(&o, PB + PO[p], PO[p + 1] - PO[p]);
+      }
+    } else {
+      int32_t q = OA[i];
+      if (q < 0 || (size_t)q + 1 >= noo || OO[q + 1] < OO[q] || OO[q + 1] > nob) o.overflow = 1;
+      else put(&o, OB + OO[q], OO[q + 1] - OO[q]);
+    }
+    unsigned char code = K[i];
+    if ((size_t)code + 1 >= neo || EO[code + 1] < EO[code] || EO[code + 1] > neb) o.overflow = 1;
+    else put(&o, EB + EO[code], EO[code + 1] - EO[code]);
+    if (o.overflow) {
+      napi_throw_range_error(env, NULL, "rootRows: a row does not fit its place");
+      return NULL;
+    }
+  }
+  return NULL;
+}
