@@ -20,6 +20,7 @@ napi_value list_dir(napi_env env, napi_callback_info info);
 napi_value list_store(napi_env env, napi_callback_info info);
 /* rootRows.c */
 napi_value root_rows(napi_env env, napi_callback_info info);
+napi_value root_rows_json(napi_env env, napi_callback_info info);
 /* readLinks.c */
 napi_value read_links(napi_env env, napi_callback_info info);
 /* writeAll.c */

@@ -10,7 +10,9 @@ import { display } from '../store/bytes.js';
 import { ByteChunks, numberLength } from './byteChunks.js';
 import { KEYS, plainBytes } from './insightJson.js';
 import type { RootColumns } from './insightTypes.js';
-import { writePlaced } from './placedRows.js';
+import { eachWindow, writePlaced } from './placedRows.js';
+import { helperBy } from '../store/native.js';
+import type { By, NativeRootJsonColumns } from '../store/native.js';
 import type { RowPlaces } from './placedRows.js';
 
 const QUOTE = 0x22;
@@ -85,8 +87,20 @@ export function placeRootRowsJson(c: RootColumns): JsonRowPlaces {
   return { place, total, plain };
 }
 
-/** The rows of `c` at their places, root by root: the text of the rows joined by `,\n    `. */
-export function writeRootRowsJson(out: ByteChunks, c: RootColumns, places: JsonRowPlaces): void {
+/**
+ * The rows of `c` at their places, root by root: the text of the rows joined by `,\n    `. By
+ * the native helper where it loads (the same bytes: native/rootRows.c), else here.
+ */
+export function writeRootRowsJson(out: ByteChunks, c: RootColumns, places: JsonRowPlaces, by?: By): void {
+  const rootRowsJson = helperBy(by)?.rootRowsJson;
+  if (rootRowsJson !== undefined) {
+    const columns = nativeColumns(c, places);
+    eachWindow(out, c.order, places, (rows, from, to) => {
+      const { buffer, at } = out.reserveIn(to - from);
+      rootRowsJson(buffer, at, from, to, rows, columns);
+    });
+    return;
+  }
   const { order, roots, closure, exclusive, ages, links, pathAt, paths, group, groupNames } = c;
   const { plain } = places;
   const head = paths.head ?? EMPTY;
@@ -133,3 +147,73 @@ function quote(out: ByteChunks, head: Uint8Array, bytes: Uint8Array, from: numbe
   out.copy(bytes, from, to);
   out.byte(QUOTE);
 }
+
+/** Buffers packed as one: bytes and offsets. */
+function packBuffers(parts: readonly Uint8Array[]): { bytes: Uint8Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(parts.length + 1);
+  for (let k = 0; k < parts.length; k++) offsets[k + 1] = offsets[k]! + parts[k]!.length;
+  return { bytes: Buffer.concat(parts), offsets };
+}
+
+/** The JSON of a number writeNumber does not write as digits, or undefined for one it does. */
+function specialNumber(value: number | null): string | undefined {
+  return value !== null && Number.isSafeInteger(value) && value >= 0 ? undefined : JSON.stringify(value);
+}
+
+/**
+ * What native/rootRows.c reads of `c` for JSON: each shown row's kind as a code, the JSON of its
+ * strings that are not their own, and of its numbers that are not digits, made here (they are rare).
+ */
+function nativeColumns(c: RootColumns, places: JsonRowPlaces): NativeRootJsonColumns {
+  const { order, roots, closure, exclusive, ages, group, groupNames } = c;
+  const { place, plain } = places;
+  const strings = new Quoted();
+  const kinds: Buffer[] = [];
+  const codes = new Map<string, number>();
+  const kind = new Uint8Array(roots.length);
+  const linkQuoted = new Int32Array(roots.length).fill(-1);
+  const pathQuoted = new Int32Array(roots.length).fill(-1);
+  const quotedParts: Buffer[] = [];
+  const specialKeys: number[] = [];
+  const specials: Buffer[] = [];
+  for (let i = 0; i < roots.length; i++) {
+    if (place[i]! < 0) continue;
+    const root = roots[i]!;
+    let code = codes.get(root.kind);
+    if (code === undefined) {
+      codes.set(root.kind, code = kinds.length);
+      kinds.push(strings.of(root.kind));
+    }
+    kind[i] = code;
+    if (!(plain[i]! & LINK_PLAIN)) {
+      linkQuoted[i] = quotedParts.length;
+      quotedParts.push(quoted(root.link));
+    }
+    if (!(plain[i]! & PATH_PLAIN)) {
+      pathQuoted[i] = quotedParts.length;
+      quotedParts.push(quoted(root.path));
+    }
+    for (let f = 0; f < 7; f++) {
+      const value = f < 3 ? closure[3 * i + f]! : f < 6 ? exclusive[3 * i + f - 3]! : Number.isNaN(ages[i]!) ? null : ages[i]!;
+      const json = specialNumber(value);
+      if (json === undefined) continue;
+      specialKeys.push(7 * i + f);
+      specials.push(Buffer.from(json, 'latin1'));
+    }
+  }
+  const keys = packBuffers(KEY_ORDER.map((key) => KEYS[key]));
+  const quotedPacked = packBuffers(quotedParts);
+  const kindPacked = packBuffers(kinds);
+  const groupPacked = packBuffers(groupNames.map((name) => strings.of(name)));
+  const special = packBuffers(specials);
+  return {
+    place, plain, first: order.length > 0 ? order[0]! : -1, keyBytes: keys.bytes, keyOffsets: keys.offsets, separator: SEPARATOR,
+    linkBytes: c.links.bytes, linkOffsets: c.links.offsets, pathBytes: c.paths.bytes, pathOffsets: c.paths.offsets, head: c.paths.head ?? EMPTY, pathAt: c.pathAt,
+    quotedBytes: quotedPacked.bytes, quotedOffsets: quotedPacked.offsets, linkQuoted, pathQuoted, kind, kindBytes: kindPacked.bytes, kindOffsets: kindPacked.offsets,
+    group, groupBytes: groupPacked.bytes, groupOffsets: groupPacked.offsets, closure, exclusive, ages,
+    specialKeys: Float64Array.from(specialKeys), specialBytes: special.bytes, specialOffsets: special.offsets,
+  };
+}
+
+/** The keys in the order native/rootRows.c writes them. */
+const KEY_ORDER = ['link', 'path', 'kind', 'group', 'closurePaths', 'closureNarSize', 'closureDiskBytes', 'exclusivePaths', 'exclusiveNarSize', 'exclusiveDiskBytes', 'ageSeconds', 'end'] as const;

@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `rootRows`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
+ * `sharePrefix`, `listDir`, `listStore`, `rootRows`, `rootRowsJson`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -29,6 +29,8 @@ export interface NativeHelper {
   listStore?(path: Uint8Array): { bytes: Uint8Array; offsets: Uint32Array; readdirIndex: Int32Array; junk: Uint8Array; junkOffsets: Uint32Array };
   /** native/rootRows.c: rows of `roots --sizes` text into a window of the output (absent from a helper built before it). */
   rootRows?(out: Uint8Array, at: number, from: number, to: number, rows: Int32Array, columns: NativeRootColumns): void;
+  /** native/rootRows.c: rows of `roots --sizes --json` likewise. */
+  rootRowsJson?(out: Uint8Array, at: number, from: number, to: number, rows: Int32Array, columns: NativeRootJsonColumns): void;
   /** native/readLinks.c */
   readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
   /** native/writeAll.c: throws an error whose code is the errno's name. */
@@ -53,6 +55,38 @@ export interface NativeRootColumns {
   readonly kind: Uint8Array;
   readonly endBytes: Uint8Array;
   readonly endOffsets: Uint32Array;
+}
+
+/** What native/rootRows.c reads for JSON rows (src/report/rootRowsJson.ts makes it). */
+export interface NativeRootJsonColumns {
+  readonly place: Float64Array;
+  readonly plain: Uint8Array;
+  readonly first: number;
+  readonly keyBytes: Uint8Array;
+  readonly keyOffsets: Uint32Array;
+  readonly separator: Uint8Array;
+  readonly linkBytes: Uint8Array;
+  readonly linkOffsets: Uint32Array;
+  readonly pathBytes: Uint8Array;
+  readonly pathOffsets: Uint32Array;
+  readonly head: Uint8Array;
+  readonly pathAt: Int32Array;
+  readonly quotedBytes: Uint8Array;
+  readonly quotedOffsets: Uint32Array;
+  readonly linkQuoted: Int32Array;
+  readonly pathQuoted: Int32Array;
+  readonly kind: Uint8Array;
+  readonly kindBytes: Uint8Array;
+  readonly kindOffsets: Uint32Array;
+  readonly group: Int32Array;
+  readonly groupBytes: Uint8Array;
+  readonly groupOffsets: Uint32Array;
+  readonly closure: Float64Array;
+  readonly exclusive: Float64Array;
+  readonly ages: Float64Array;
+  readonly specialKeys: Float64Array;
+  readonly specialBytes: Uint8Array;
+  readonly specialOffsets: Uint32Array;
 }
 
 /** Where a job is done: by the native helper (when it loads) or in plain Node. Tests ask for each. */

@@ -57,8 +57,8 @@ describe('roots --sizes rows written from their columns', () => {
   });
 });
 
-describe('roots --sizes text rows by the native helper', () => {
-  it('are the bytes plain Node writes, at the edges of every number and in windows', () => {
+describe('roots --sizes rows by the native helper', () => {
+  it('are the bytes plain Node writes, text and JSON, at the edges of every number and in windows', () => {
     const rng = createRng(35);
     // Beside reports()'s numbers: past 2^53, far past it, fractions, tenths exactly at a half
     // (and a hair below it), NaN (written as Node writes it), ages too wide for their column.
@@ -71,16 +71,21 @@ describe('roots --sizes text rows by the native helper', () => {
         for (let k = 0; k < column.length; k++) if (rng.chance(0.2)) column[k] = rng.pick(column === columns.ages ? [1e15, 1e20, ...extreme] : extreme);
       }
       const places = placeRootRows(columns);
+      const jsonPlaces = placeRootRowsJson(columns);
       const window = rng.pick([1, 50, 1 << 20]);
-      const text = (by: 'native' | 'node', sink: boolean): string => {
+      const text = (by: 'native' | 'node', sink: boolean, json = false): string => {
         const pieces: Buffer[] = [];
         const out = sink ? new ByteChunks(0, (bytes) => pieces.push(Buffer.from(bytes)), window) : new ByteChunks();
-        writeRootRows(out, columns, places, by);
+        if (json) writeRootRowsJson(out, columns, jsonPlaces, by);
+        else writeRootRows(out, columns, places, by);
         return Buffer.concat([...pieces, out.bytes()]).toString('latin1');
       };
       const node = text('node', false);
       expect(text('native', false), `round ${round}`).toBe(node);
       expect(text('native', true), `round ${round}`).toBe(node);
+      const nodeJson = text('node', false, true);
+      expect(text('native', false, true), `round ${round}`).toBe(nodeJson);
+      expect(text('native', true, true), `round ${round}`).toBe(nodeJson);
       rows += columns.order.length;
     }
     expect(rows).toBeGreaterThan(500);
