@@ -112,9 +112,11 @@ export function groupRoots(roots: readonly Root[], links: PackedStrings = packLa
       groupIndex[i] = keyGroup;
       continue;
     }
-    // The typed arrays' lastIndexOf (a builtin) may look past `from`: a slash there is none of
-    // this link's. (An empty link: none; lastIndexOf would count a negative start from the end.)
-    const slash = to > from ? Math.max(from - 1, bytes.lastIndexOf(SLASH, to - 1)) : from - 1;
+    // The link's last slash (from - 1: none). The typed arrays' lastIndexOf (a builtin) goes on
+    // past `from` until it meets one: for a link that starts with a slash (every link but a temp
+    // root's, grouped above) it stops within the link; any other is searched within its bytes,
+    // or links without a slash one after another would each be searched back through all before.
+    const slash = to > from && bytes[from] === SLASH ? bytes.lastIndexOf(SLASH, to - 1) : lastSlashWithin(bytes, from, to);
     const dirEnd = Math.max(from, slash);
     if (!sameBytes(words, bytes, dirFrom, dirTo, from, dirEnd)) {
       dirFrom = from;
@@ -164,6 +166,13 @@ function generationEndOf(bytes: Uint8Array, from: number, to: number): number {
   if (digits === end || digits === from || bytes[digits - 1] !== DASH) return -1;
   for (let k = from; k < digits - 1; k++) if (bytes[k] === 0x0a || bytes[k] === 0x0d) return -1;
   return digits - 1;
+}
+
+/** The last slash of bytes[from .. to), or from - 1. */
+function lastSlashWithin(bytes: Uint8Array, from: number, to: number): number {
+  let k = to - 1;
+  while (k >= from && bytes[k] !== SLASH) k--;
+  return k;
 }
 
 function isProc(bytes: Uint8Array, from: number, to: number): boolean {

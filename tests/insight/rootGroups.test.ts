@@ -32,6 +32,21 @@ describe('groupRoots', () => {
     expect([...groupIndex]).toEqual([0, 0, 0, 1, 1, 2, 3, 4, 4, 5]);
   });
 
+  it('groups many links without a slash one after another without searching back through all before', () => {
+    // Searching each link's last slash back past its start (the builtin's way) read every link
+    // before it: 200k links of 12 bytes took 3 s, these a minute, 560k of 100 bytes did not
+    // finish in 13.
+    const roots: Root[] = Array.from({ length: 400_000 }, (_, i) => ({ link: `result-${i}-of-a-build`, path: '/nix/store/a', kind: 'indirect' as const }));
+    roots.push({ link: '/home/u/result', path: '/nix/store/a', kind: 'indirect' });
+    const { groupIndex, names } = groupRoots(roots);
+    expect(names).toEqual(['/', '/home/u']);
+    expect(groupIndex[0]).toBe(0);
+    expect(groupIndex[399_999]).toBe(0);
+    expect(groupIndex[400_000]).toBe(1);
+    // Not a measure of speed: a bound on a search back through every link (61 s before the fix,
+    // 0.3 s with it here).
+  }, 20_000);
+
   it('gives every root the group groupOf names, sorted or not, groups in first-seen order', () => {
     const rng = createRng(8);
     // Binary strings: bytes past ASCII, line breaks, links with no directory or no slash.
