@@ -6,7 +6,7 @@
  * and collecting around them took most of a second; the callers read them for few roots, and
  * pack the links from their parts (packRootLinks).
  */
-import { packedOffsets, packedText } from '../store/byteOrder.js';
+import { packedOffsets } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
 import { toStorePath } from '../store/storePath.js';
 import type { Root, RootKind } from './types.js';
@@ -49,23 +49,33 @@ export class ListedRoot implements Root {
 }
 
 /**
- * The roots' links, packed as packLatin1 packs them; a listed root's from its directory and name,
- * joined with the rest at once: no string made per link.
+ * The roots' links, packed as packLatin1 packs them; a listed root's written from its directory
+ * (its bytes made once per directory) and its name: no string made per link. Written into the
+ * buffer one piece at a time: joining 1.7M pieces into one string first took twice as long.
  */
 export function packRootLinks(roots: readonly Root[], shared = false): PackedStrings {
   const offsets = packedOffsets(roots.length, shared);
-  const pieces: string[] = [];
   for (let i = 0; i < roots.length; i++) {
     const root = roots[i]!;
+    offsets[i + 1] = offsets[i]! + (root instanceof ListedRoot ? root.dir.length + 1 + root.name.length : root.link.length);
+  }
+  const total = offsets[roots.length]!;
+  const bytes = Buffer.from(shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total));
+  let dir: string | undefined;
+  let dirBytes = Buffer.alloc(0);
+  for (let i = 0; i < roots.length; i++) {
+    const root = roots[i]!;
+    const at = offsets[i]!;
     if (root instanceof ListedRoot) {
-      const { dir, name } = root;
-      pieces.push(dir, '/', name);
-      offsets[i + 1] = offsets[i]! + dir.length + 1 + name.length;
+      if (root.dir !== dir) {
+        dir = root.dir;
+        dirBytes = Buffer.from(`${dir}/`, 'latin1');
+      }
+      bytes.set(dirBytes, at);
+      bytes.write(root.name, at + dirBytes.length, 'latin1');
     } else {
-      const { link } = root;
-      pieces.push(link);
-      offsets[i + 1] = offsets[i]! + link.length;
+      bytes.write(root.link, at, 'latin1');
     }
   }
-  return packedText(pieces.join(''), offsets, shared);
+  return { bytes: shared ? new Uint8Array(bytes.buffer) : bytes, offsets };
 }
