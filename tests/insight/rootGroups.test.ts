@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generationOf, groupOf, groupRoots } from '../../src/insight/rootGroups.js';
+import { ListedRoot, packRootLinks } from '../../src/roots/listedRoot.js';
+import type { ListedDir } from '../../src/roots/listedRoot.js';
 import type { Root } from '../../src/roots/types.js';
 import { createRng } from '../support/prng.js';
 
@@ -30,6 +32,27 @@ describe('groupRoots', () => {
     const { groupIndex, names } = groupRoots(roots);
     expect(names).toEqual(['/nix/var/nix/profiles/system', '/proc/123', '/proc/self', '{temp:77}', '/home/u/proj', '/']);
     expect([...groupIndex]).toEqual([0, 0, 0, 1, 1, 2, 3, 4, 4, 5]);
+  });
+
+  it('groups listed roots (read by directory, no byte of their links) as groupOf names them', () => {
+    const rng = createRng(9);
+    const names = ['x', 'prof', 'prof-1-link', 'prof-22-link', 'y', '\xff-3-link', 'n\nl'];
+    const dirs: ListedDir[] = ['/a', '/a/b', '/p', '/nix/var/nix/profiles', '/\xe9'].map((dir) => ({ dir, storeDir: '/nix/store', files: names, links: [] }));
+    // A second listing of a directory (trees that overlap): equal strings, another object.
+    dirs.push({ dir: '/a', storeDir: '/nix/store', files: names, links: [] });
+    for (let round = 0; round < 400; round++) {
+      const roots: Root[] = Array.from({ length: rng.int(0, 40) }, () => {
+        if (rng.chance(0.15)) return { link: rng.pick(['{temp:1}', '/proc/3/maps', '/a/x', '/p/prof', '/q/z']), path: '/nix/store/a', kind: rng.pick(['temp', 'runtime', 'symlink'] as const) };
+        return new ListedRoot(rng.pick(dirs), rng.int(0, names.length - 1), 'file');
+      });
+      // Mostly runs of one directory, as a scan gives them.
+      if (rng.chance(0.7)) roots.sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+      const profiles = new Set(roots.map((r) => generationOf(r.link)).filter((g): g is string => g !== null));
+      const expected = roots.map((root) => groupOf(root, profiles));
+      const { groupIndex, names: groups } = groupRoots(roots, packRootLinks(roots));
+      roots.forEach((root, i) => expect(groups[groupIndex[i]!], JSON.stringify(root.link)).toBe(expected[i]));
+      expect(groups).toEqual([...new Set(expected)]);
+    }
   });
 
   it('groups many links without a slash one after another without searching back through all before', () => {
