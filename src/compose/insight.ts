@@ -228,21 +228,26 @@ async function rootSizesOf(settings: Settings, world: World, onDisk: OnDisk, sor
   const mtimes = await onDisk.times;
   const L = roots.length;
   const G = names.length;
-  const ages = new Float64Array(L);
-  for (let i = 0; i < L; i++) ages[i] = Number.isNaN(mtimes[i]!) ? Number.NaN : Math.max(0, Math.floor((now - mtimes[i]!) / 1000));
+  // The ages shown, in whole seconds, and the ones `--sort age` goes by, to the millisecond: in
+  // whole seconds, links changed within one second would tie or not by the moment of the run,
+  // and come in link order or in age order from one run to the next.
+  const exact = new Float64Array(L);
+  for (let i = 0; i < L; i++) exact[i] = Number.isNaN(mtimes[i]!) ? Number.NaN : Math.max(0, now - mtimes[i]!);
+  const ages = exact.map((ms) => Math.floor(ms / 1000));
   // A group's age is its youngest link's; its count, its rows'.
-  const groupAges = new Float64Array(G).fill(Number.NaN);
+  const groupExact = new Float64Array(G).fill(Number.NaN);
   const groupRows = new Int32Array(G);
   for (let i = 0; i < L; i++) {
     const g = groupIndex[i]!;
     groupRows[g]!++;
-    if (!Number.isNaN(ages[i]!) && !(ages[i]! >= groupAges[g]!)) groupAges[g] = ages[i]!;
+    if (!Number.isNaN(exact[i]!) && !(exact[i]! >= groupExact[g]!)) groupExact[g] = exact[i]!;
   }
+  const groupAges = groupExact.map((ms) => Math.floor(ms / 1000));
   await extra;
   const sums = await sized;
   const closures = sums.closures;
-  const rowOrder = sizeOrder(sort, { rank: rowRank, exclusive: sums.exclusiveRows, closure: closures.subarray(0, 3 * L), ages });
-  const groupOrder = sizeOrder(sort, { rank: groupRank, exclusive: sums.exclusiveGroups, closure: closures.subarray(3 * L), ages: groupAges });
+  const rowOrder = sizeOrder(sort, { rank: rowRank, exclusive: sums.exclusiveRows, closure: closures.subarray(0, 3 * L), ages: exact });
+  const groupOrder = sizeOrder(sort, { rank: groupRank, exclusive: sums.exclusiveGroups, closure: closures.subarray(3 * L), ages: groupExact });
   const sizesAt = (column: Float64Array, i: number): Sizes => ({ paths: column[3 * i]!, narSize: column[3 * i + 1]!, diskBytes: column[3 * i + 2]! });
   const ageAt = (column: Float64Array, i: number): number | null => (Number.isNaN(column[i]!) ? null : column[i]!);
   const shown = Math.min(top ?? L, L);

@@ -38,6 +38,28 @@ describe('roots --sizes ages', () => {
     expect(rows('age').map((r) => r.link)).toEqual([...days.keys()].sort((a, b) => days[b]! - days[a]!).map((i) => join(dir, `r${i}`)));
   }, 60_000);
 
+  it.skipIf(!HAVE_NIX)('lists links changed within one second by their times under --sort age, whenever it runs', () => {
+    // Ages in whole seconds tied these two (in link order: a, then b) but in the tenth of a
+    // millisecond in each second when the run's clock stood between them.
+    const w = new NixWorld();
+    worlds.push(w);
+    const dir = join(w.state, 'gcroots', 'close');
+    mkdirSync(dir, { recursive: true });
+    const second = Math.floor(Date.now() / 1000) - 3 * 86_400;
+    const at = { a: second + 0.5001, b: second + 0.5 };
+    for (const [name, time] of Object.entries(at)) {
+      const link = join(dir, name);
+      symlinkSync(w.addPath(hashOf(name === 'a' ? 1 : 2), name), link);
+      lutimesSync(link, time, time);
+    }
+    for (let run = 0; run < 3; run++) {
+      const r = w.storegc(['roots', '--sizes', '--json', '--no-runtime-roots', '--sort', 'age']);
+      expect(r.status, r.stderr).toBe(0);
+      const rows = (JSON.parse(r.stdout) as { roots: { link: string }[] }).roots;
+      expect(rows.map((row) => row.link)).toEqual([join(dir, 'b'), join(dir, 'a')]);
+    }
+  }, 60_000);
+
   it.skipIf(!HAVE_NIX)('gives an indirect root the age of its link outside the state dir, not of the auto link', () => {
     const w = new NixWorld();
     worlds.push(w);
