@@ -6,6 +6,7 @@
 
 /* mapFile.c */
 napi_value map_file(napi_env env, napi_callback_info info);
+napi_value drop_pages(napi_env env, napi_callback_info info);
 /* linkTimes.c */
 napi_value link_times(napi_env env, napi_callback_info info);
 /* unlinkEach.c */
@@ -25,6 +26,10 @@ napi_value root_rows_json(napi_env env, napi_callback_info info);
 napi_value read_links(napi_env env, napi_callback_info info);
 /* writeAll.c */
 napi_value write_all(napi_env env, napi_callback_info info);
+/* threadJobs.c */
+napi_value crc_on_thread(napi_env env, napi_callback_info info);
+napi_value write_on_thread(napi_env env, napi_callback_info info);
+napi_value join_job(napi_env env, napi_callback_info info);
 /* module.c: "ENOENT" for ENOENT, as Node names error codes. */
 const char *errno_name(int errnum);
 

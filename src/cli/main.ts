@@ -11,6 +11,7 @@ import { StoregcError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
 import { writeStdoutNow } from './stdoutNow.js';
 import { display } from '../store/bytes.js';
+import { settleWrites } from '../store/writeBehind.js';
 import { buildProgram } from './program.js';
 import type { Outcome, Runtime } from './program.js';
 import { progressView } from './progressView.js';
@@ -109,7 +110,26 @@ function testHooks(env: NodeJS.ProcessEnv): Pick<Runtime, 'pauseForTests'> {
   };
 }
 
+/**
+ * Runs the command, then waits for the cache files still being written on a thread
+ * (writeBehind.ts): the process must not end before they are renamed into place.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await runCommand(argv);
+  } finally {
+    endWrites();
+  }
+}
+
+/** Cache writes in progress waited for; one that failed is a warning (the next run reads in full). */
+function endWrites(): void {
+  for (const { file, error } of settleWrites()) {
+    process.stderr.write(`storegc: warning: cannot write the cache file '${display(file)}' (${error.message}); the next run reads the database in full\n`);
+  }
+}
+
+async function runCommand(argv: readonly string[]): Promise<number> {
   const program = buildProgram(process.env, print, runtime);
   // Under --json every outcome is JSON on stdout, errors included (stderr keeps its one line).
   const json = argv.includes('--json');
@@ -158,7 +178,10 @@ function writeJsonError(program: Command, argv: readonly string[], error: { code
 }
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
+  if (error.code === 'EPIPE') {
+    endWrites();
+    process.exit(0);
+  }
   throw error;
 });
 

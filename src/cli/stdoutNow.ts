@@ -9,6 +9,7 @@
 import { writeSync } from 'node:fs';
 import { helperBy } from '../store/native.js';
 import type { By } from '../store/native.js';
+import { settleWrites } from '../store/writeBehind.js';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -19,7 +20,11 @@ export function writeNow(fd: number, bytes: Uint8Array, by?: By): void {
     if (helper !== null) helper.writeAll(fd, bytes);
     else writeInNode(fd, bytes);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
+      // The reader is gone: cache files being written on a thread are still renamed into place.
+      settleWrites();
+      process.exit(0);
+    }
     throw error;
   }
 }

@@ -45,8 +45,13 @@ export interface PatchOptions {
   readonly skipEarlierRowsCheck?: boolean;
 }
 
-/** `graph` with `delta` applied, or why it cannot be patched. */
-export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchOptions = {}): StoreGraph | string {
+/**
+ * `graph` with `delta` applied, or why it cannot be patched.
+ * @param done told of each array of `graph` once this has read it for the last time (the graph
+ *   cache gives a mapped file's pages back then: the old graph and the new are not resident whole
+ *   at once).
+ */
+export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchOptions = {}, done: (arrays: ArrayBufferView[]) => void = () => undefined): StoreGraph | string {
   const { watermark } = delta;
   if (!options.skipEarlierRowsCheck) {
     if (delta.refs.some((r) => r[1] <= watermark)) return 'Refs rows of a path registered before';
@@ -73,6 +78,8 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
     if (kept.length > 0) unbuilt.set(graph.paths.pathOf(x), kept);
   }
   if (!options.skipOutputCheck && addedPaths.some((p) => unbuilt.has(p))) return 'a registered path is an output a derivation already names';
+  const { bytes: oldBytes, offsets: oldOffsets, slots: oldSlots } = graph.paths.parts();
+  done([oldBytes, oldOffsets, oldSlots]);
 
   const size = table.size;
   const idOfAdded = new Int32Array(addedPaths.length);
@@ -101,6 +108,7 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
     const d = graph.deriver[i]!;
     deriver[j] = d === -1 ? -1 : newOf[d]!;
   }
+  done([graph.narSize, graph.registrationTime, graph.isDrv, graph.deriver]);
   for (const [dbId, size] of delta.narSizes) {
     const j = idOfDb(dbId);
     if (j !== -1) narSize[j] = size;
@@ -148,6 +156,12 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
   for (const list of unbuilt.values()) list.sort((x, y) => x - y);
   const oldOf = new Int32Array(size).fill(-1);
   for (let i = 0; i < n; i++) if (newOf[i] !== -1) oldOf[newOf[i]!] = i;
+  done([graph.dbIds]);
+  const edges = (csr: Csr, extra: readonly number[], reverse: boolean): Csr => {
+    const out = renumber(csr, newOf, oldOf, extra, reverse);
+    done([csr.start, csr.list]);
+    return out;
+  };
 
   return {
     storeDir: graph.storeDir,
@@ -157,10 +171,10 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
     narSize,
     registrationTime,
     deriver,
-    references: renumber(graph.references, newOf, oldOf, newRefs, false),
-    referrers: renumber(graph.referrers, newOf, oldOf, newRefs, true),
-    outputs: renumber(graph.outputs, newOf, oldOf, newOutputs, false),
-    derivers: renumber(graph.derivers, newOf, oldOf, newOutputs, true),
+    references: edges(graph.references, newRefs, false),
+    referrers: edges(graph.referrers, newRefs, true),
+    outputs: edges(graph.outputs, newOutputs, false),
+    derivers: edges(graph.derivers, newOutputs, true),
     unbuiltOutputDerivers: unbuilt,
   };
 }

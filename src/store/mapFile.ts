@@ -24,3 +24,16 @@ export function mapFile(fd: number, length: number): Buffer | undefined {
     return undefined;
   }
 }
+
+/**
+ * The pages of mapped files under `views` given back to the kernel (native/mapFile.c dropPages),
+ * for views no longer needed: resident memory falls at once, not when the collector unmaps the
+ * file. Memory that is not a mapping of mapFile's is left alone. The bytes dropped.
+ */
+export function dropMappedPages(views: Iterable<ArrayBufferView>): number {
+  const drop = native()?.dropPages;
+  if (drop === undefined) return 0;
+  let dropped = 0;
+  for (const view of views) dropped += drop(view);
+  return dropped;
+}

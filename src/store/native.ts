@@ -1,6 +1,7 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `rootRows`, `rootRowsJson`, `readLinks` and `writeAll`), built by `npm ci` with node-gyp
+ * `sharePrefix`, `listDir`, `listStore`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll` and the
+ * thread jobs), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
@@ -9,6 +10,8 @@ import { createRequire } from 'node:module';
 export interface NativeHelper {
   /** native/mapFile.c */
   mapFile(fd: number, length: number): ArrayBuffer;
+  /** native/mapFile.c (absent from a helper built before it): bytes of mappings under the view dropped. */
+  dropPages?(view: ArrayBufferView): number;
   /** native/linkTimes.c */
   linkTimes(bytes: Uint8Array, offsets: Uint32Array, from: number, to: number, out: Float64Array): void;
   /** native/unlinkEach.c */
@@ -35,6 +38,15 @@ export interface NativeHelper {
   readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
   /** native/writeAll.c: throws an error whose code is the errno's name. */
   writeAll(fd: number, bytes: Uint8Array): void;
+  /** native/threadJobs.c (absent from a helper built before it): see src/store/threadJobs.ts. */
+  crcOnThread?(pieces: Uint8Array[], seeds: Uint32Array): NativeJob;
+  writeOnThread?(fd: number, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void): NativeJob;
+  joinJob?(job: NativeJob): Uint32Array | undefined;
+}
+
+/** A job running on a thread of the native helper's (native/threadJobs.c), until joined. */
+export interface NativeJob {
+  readonly __nativeJob: unique symbol;
 }
 
 /** What native/rootRows.c reads (src/report/rootRowsText.ts makes it). */

@@ -24,6 +24,7 @@ import { loadGraph } from '../../src/graph/loadGraph.js';
 import type { StoreGraph } from '../../src/graph/storeGraph.js';
 import { NixDbReader } from '../../src/store/nixDb.js';
 import { NIX_28_SCHEMA } from '../support/nixDb.js';
+import { settleWrites } from '../../src/store/writeBehind.js';
 
 const STORE = '/nix/store';
 const RUNS = Number(process.env.STOREGC_PROPERTY_RUNS ?? 300);
@@ -275,7 +276,8 @@ function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigi
         } else {
           expected = fullLoad(world.dbFile);
         }
-        const request = { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh, patch, ...(rowsOnThreadFrom === undefined ? {} : { rowsOnThreadFrom }), ...(fingerprintMarginNs === undefined ? {} : { fingerprintMarginNs }), ...(mapFrom === undefined ? {} : { mapFrom }) };
+        // Written on a thread as the CLI writes it (writeBehind.ts): the next load waits for it.
+        const request = { file: cacheFile, stateDir: world.stateDir, dbFile: world.dbFile, storeDir: STORE, refresh, patch, behind: true, ...(rowsOnThreadFrom === undefined ? {} : { rowsOnThreadFrom }), ...(fingerprintMarginNs === undefined ? {} : { fingerprintMarginNs }), ...(mapFrom === undefined ? {} : { mapFrom }) };
         const loaded = loadGraphCached(reader, request);
         const { graph, use } = loaded;
         sources[use.source]++;
@@ -306,6 +308,7 @@ function run(ops: Op[], refresh: RefreshOptions = {}, fingerprintMarginNs?: bigi
     return [];
   } finally {
     world.close();
+    expect(settleWrites()).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@
 import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canMapFiles, mapFile } from '../../src/store/mapFile.js';
+import { canMapFiles, dropMappedPages, mapFile } from '../../src/store/mapFile.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -34,6 +34,25 @@ describe('mapFile', () => {
     mapped![5] = mapped![5]! ^ 0xff;
     expect(readFileSync(join(dir, 'moved.bin')).equals(bytes)).toBe(true);
     expect(mapped![5]).toBe(bytes[5]! ^ 0xff);
+  });
+
+  it('gives back the whole pages of a mapping under a view, which read the same again; other memory is left alone', () => {
+    const dir = mkdtempSync('/tmp/storegc-map-');
+    dirs.push(dir);
+    const file = join(dir, 'cache.bin');
+    const bytes = Buffer.from(Array.from({ length: 5 * 4096 + 100 }, (_, i) => (i * 7) % 251));
+    writeFileSync(file, bytes);
+    const fd = openSync(file, 'r');
+    const mapped = mapFile(fd, fstatSync(fd).size)!;
+    closeSync(fd);
+    expect(mapped.equals(bytes)).toBe(true);
+    // Pages wholly under the view only: [4096, 3 * 4096) of a view from 100 to 3 * 4096 + 50.
+    expect(dropMappedPages([mapped.subarray(100, 3 * 4096 + 50)])).toBe(2 * 4096);
+    expect(dropMappedPages([new Float64Array(mapped.buffer, mapped.byteOffset, mapped.length >> 3)])).toBe(5 * 4096);
+    expect(mapped.equals(bytes)).toBe(true);
+    const plain = Buffer.from(bytes);
+    expect(dropMappedPages([plain, new Uint32Array(1 << 16)])).toBe(0);
+    expect(plain.equals(bytes)).toBe(true);
   });
 
   it('maps nothing of an empty length', () => {

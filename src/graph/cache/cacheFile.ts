@@ -15,6 +15,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mapFile } from '../../store/mapFile.js';
 import { SectionOnThread } from './rowsOnThread.js';
+import { crcOnThread } from '../../store/threadJobs.js';
+import type { CheckField } from '../../store/writeBehind.js';
 import { CHECK_LENGTH, checkField, crc32Of, crcIn, nameIn, nameOfKey, newGraphName } from './checksum.js';
 import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
@@ -95,11 +97,22 @@ export interface SectionsSoon {
  * @param key the key this very graph was read with, to keep its name; a new one otherwise.
  */
 export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): Buffer {
-  return Buffer.concat(encodeParts(identity, rows, graph, fingerprint, lineage, key));
+  const { parts, checks } = encodeParts(identity, rows, graph, fingerprint, lineage, key);
+  for (const { field, from, to } of checks) parts[field]!.writeUInt32LE(crc32Of(parts.slice(from, to)) >>> 0, 0);
+  return Buffer.concat(parts);
 }
 
-/** `encode` as the pieces of the file: written as they are, nothing copied twice. */
-export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): Buffer[] {
+/** A cache file as its pieces, and the check fields whose CRC-32s are still to be filled in (writeBehind.ts). */
+export interface EncodedParts {
+  readonly parts: Buffer[];
+  readonly checks: readonly CheckField[];
+}
+
+/**
+ * `encode` as the pieces of the file: written as they are, nothing copied twice; the CRC-32s
+ * of the check fields are computed where the file is written (on its thread).
+ */
+export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): EncodedParts {
   const rowParts: Buffer[] = [];
   let rowsAt = 0;
   for (const name of NUMBER_COLUMNS) {
@@ -131,7 +144,9 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
   const head = [MAGIC, u32(GRAPH_CACHE_VERSION), u32(json.length), json];
   head.push(Buffer.alloc(pad(head.reduce((n, b) => n + b.length, 0))));
   const name = (key === undefined ? undefined : nameOfKey(key)) ?? newGraphName();
-  return [...head, ...graphParts, checkField(crc32Of([...head, ...graphParts]), name), ...rowParts, checkField(crc32Of(rowParts))];
+  const parts = [...head, ...graphParts, checkField(0, name), ...rowParts, checkField(0)];
+  const graphCheck = head.length + graphParts.length;
+  return { parts, checks: [{ field: graphCheck, from: 0, to: graphCheck }, { field: parts.length - 1, from: graphCheck + 1, to: parts.length - 1 }] };
 }
 
 /** The key (CacheContent.key) of an encoded cache, from its parts. */
@@ -182,6 +197,20 @@ function sectionsIn(mapping: Buffer, withGraph: boolean): SectionsSoon {
  * database: taken, the sections are views of the mapping, used once their CRCs match.
  */
 function sectionsChecked(path: string | Buffer, mapping: Buffer, section: Section, graphSection: GraphSection | undefined): SectionsSoon {
+  const rowsBytes = mapping.subarray(section.at, section.at + section.length);
+  const graphBytes = graphSection === undefined ? undefined : mapping.subarray(graphSection.at, graphSection.at + graphSection.length);
+  // The mapping's own pages checked on a thread of the native helper's where it can: no worker to boot.
+  const job = crcOnThread(graphBytes === undefined ? [rowsBytes] : [graphBytes, rowsBytes], graphSection === undefined ? [0] : [graphSection.crc, 0]);
+  if (job !== undefined) {
+    return {
+      take: () => {
+        const crcs = job.take();
+        if (crcs[crcs.length - 1] !== section.crc || (graphSection !== undefined && crcs[0] !== graphSection.check)) throw new CacheDamaged('checksum mismatch (torn or damaged file)');
+        return { ...(graphBytes === undefined ? {} : { graph: graphBytes }), rows: decodeRows(rowsBytes, section) };
+      },
+      close: () => undefined,
+    };
+  }
   const rowsPart = { at: section.at, length: section.length };
   const thread = new SectionOnThread({ path, dev: section.dev, ino: section.ino, sections: graphSection === undefined ? [rowsPart] : [graphSection, rowsPart], checkOnly: true });
   return {

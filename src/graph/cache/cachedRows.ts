@@ -107,6 +107,14 @@ export function detachedRows(rows: CachedRows, old: CachedRows): CachedRows {
   return out as unknown as CachedRows;
 }
 
+/** Every array of `rows` (for dropping the pages of a mapped file's rows: mapFile.ts). */
+export function rowArrays(rows: CachedRows): ArrayBufferView[] {
+  return [...NUMBER_COLUMNS.map((name) => rows[name]), ...TEXT_COLUMNS.flatMap((name) => {
+    const raw = rows[name]?.raw;
+    return raw === undefined ? [] : [raw.bytes, raw.offsets, raw.nulls];
+  })];
+}
+
 /**
  * The rows as `buildGraph` reads them; Realisations (never cached) come from `db`. Undefined for
  * rows without their paths (read with their graph: they can only patch it).

@@ -24,12 +24,9 @@ interface TypedClass<T extends Typed> {
 
 /** The graph's bytes, as pieces (views of its arrays, not copies). */
 export function encodeGraph(graph: StoreGraph): Buffer[] {
-  const { prefix, omitted, bytes, offsets, slots } = graph.paths.parts();
+  const { prefix, omitted } = graph.paths.parts();
   const header = Buffer.from(JSON.stringify({ storeDir: graph.storeDir, prefix, omitted, unbuilt: [...graph.unbuiltOutputDerivers] }), 'utf8');
-  const arrays: Typed[] = [
-    bytes, offsets, slots, graph.isDrv, graph.dbIds, graph.narSize, graph.registrationTime, graph.deriver,
-    ...[graph.references, graph.referrers, graph.outputs, graph.derivers].flatMap((c) => [c.start, c.list]),
-  ];
+  const arrays = graphArrays(graph);
   const parts: Buffer[] = [u32(header.length), header];
   let at = 4 + header.length;
   for (const a of arrays) {
@@ -40,6 +37,15 @@ export function encodeGraph(graph: StoreGraph): Buffer[] {
   }
   parts.push(Buffer.alloc(pad(at)));
   return parts;
+}
+
+/** The graph's arrays, in the order the blob holds them (also for dropping a mapped graph's pages: mapFile.ts). */
+export function graphArrays(graph: StoreGraph): Typed[] {
+  const { bytes, offsets, slots } = graph.paths.parts();
+  return [
+    bytes, offsets, slots, graph.isDrv, graph.dbIds, graph.narSize, graph.registrationTime, graph.deriver,
+    ...[graph.references, graph.referrers, graph.outputs, graph.derivers].flatMap((c) => [c.start, c.list]),
+  ];
 }
 
 /**

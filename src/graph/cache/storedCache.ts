@@ -2,13 +2,15 @@
  * The graph cache file as graphCache.ts reads and writes it: opened and judged (intact, of
  * this state dir, of this database file), and written whole through a temporary file.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { display, fsPath } from '../../store/bytes.js';
 import type { Finding } from '../../roots/types.js';
 import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
 import type { CachedRows } from './cachedRows.js';
 import { CacheDamaged, CacheOutdated, openCacheFile } from './cacheFile.js';
+import type { EncodedParts } from './cacheFile.js';
+import { settleWrite, writeWhole } from '../../store/writeBehind.js';
 import type { CacheIdentity } from './cacheFile.js';
 import { decodeGraph } from './graphBlob.js';
 
@@ -44,6 +46,8 @@ export interface OpenedCache {
  * @param mapFrom map the file from this size where the machine can (cacheFile.ts MAP_FROM; tests).
  */
 export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string, graphNow: (fingerprint: string | undefined) => boolean = () => true, mapFrom?: number): (Partial<OpenedCache> & { reason?: string }) | undefined {
+  // This process's own write of the file, if still on its thread, is the file to read.
+  settleWrite(file);
   try {
     const content = openCacheFile(fsPath(file), (fingerprint) => graphStoreDir !== undefined && graphNow(fingerprint), mapFrom);
     if (content.identity.stateDir !== identity.stateDir) throw new CacheDamaged(`made for state dir '${content.identity.stateDir}'`);
@@ -88,26 +92,11 @@ export function identityOf(request: { readonly stateDir: string; readonly dbFile
   return { stateDir: request.stateDir, dbDev: st.dev, dbIno: st.ino };
 }
 
-/** Temp file then rename: a reader sees the old cache or the new one, never half of one. */
-export function writeCache(file: string, parts: readonly Buffer[]): void {
-  mkdirSync(fsPath(file.slice(0, file.lastIndexOf('/'))), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(fsPath(temp), 'w');
-    try {
-      for (const part of parts) for (let at = 0; at < part.length;) at += writeSync(fd, part, at);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(fsPath(temp), fsPath(file));
-  } catch (error) {
-    // The temporary file gone if it can be: the error that stopped the write is the one to tell
-    // (a failed removal is left for the next write under this pid to replace).
-    try {
-      rmSync(fsPath(temp), { force: true });
-    } catch {
-      // kept as it is
-    }
-    throw error;
-  }
+/**
+ * Temp file then rename: a reader sees the old cache or the new one, never half of one; with
+ * `behind`, written on a thread while the run goes on (writeBehind.ts).
+ */
+export function writeCache(file: string, encoded: EncodedParts | readonly Buffer[], behind = false): void {
+  const { parts, checks } = Array.isArray(encoded) ? { parts: encoded as readonly Buffer[], checks: [] } : encoded as EncodedParts;
+  writeWhole(file, parts, { checks, behind });
 }
