@@ -26,6 +26,8 @@ napi_value root_rows_json(napi_env env, napi_callback_info info);
 napi_value read_links(napi_env env, napi_callback_info info);
 /* writeAll.c */
 napi_value write_all(napi_env env, napi_callback_info info);
+/* renumber.c */
+napi_value renumber_csr(napi_env env, napi_callback_info info);
 /* threadJobs.c */
 napi_value crc_on_thread(napi_env env, napi_callback_info info);
 napi_value write_on_thread(napi_env env, napi_callback_info info);

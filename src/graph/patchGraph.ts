@@ -19,6 +19,8 @@ import { fromText } from '../store/bytes.js';
 import type { ValidPathRow } from '../store/nixDb.js';
 import { isDerivation } from '../store/storePath.js';
 import type { Csr } from './csr.js';
+import { helperBy } from '../store/native.js';
+import type { By } from '../store/native.js';
 import type { StoreGraph } from './storeGraph.js';
 
 export interface GraphDelta {
@@ -43,6 +45,8 @@ export interface PatchOptions {
   readonly skipDeriverScan?: boolean;
   readonly skipOutputCheck?: boolean;
   readonly skipEarlierRowsCheck?: boolean;
+  /** Tests only: 'node' renumbers the edges without the native helper. */
+  readonly by?: By;
 }
 
 /**
@@ -158,7 +162,7 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
   for (let i = 0; i < n; i++) if (newOf[i] !== -1) oldOf[newOf[i]!] = i;
   done([graph.dbIds]);
   const edges = (csr: Csr, extra: readonly number[], reverse: boolean): Csr => {
-    const out = renumber(csr, newOf, oldOf, extra, reverse);
+    const out = renumber(csr, newOf, oldOf, extra, reverse, options.by);
     done([csr.start, csr.list]);
     return out;
   };
@@ -183,8 +187,9 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
  * `csr` over the new ids, in one pass in new-id order: each kept row renumbered (edges to
  * deleted paths dropped), then the `extra` edges (pairs from, to; reversed when `reverse`)
  * appended to their rows in order; reversed rows are kept sorted, as `buildGraph` sorts them.
+ * The native helper runs the same loop where it loads (native/renumber.c).
  */
-function renumber(csr: Csr, newOf: Int32Array, oldOf: Int32Array, extra: readonly number[], reverse: boolean): Csr {
+function renumber(csr: Csr, newOf: Int32Array, oldOf: Int32Array, extra: readonly number[], reverse: boolean, by?: By): Csr {
   const size = oldOf.length;
   const source = reverse ? 1 : 0;
   // The extra edges by row (few: those of the paths registered since).
@@ -196,6 +201,11 @@ function renumber(csr: Csr, newOf: Int32Array, oldOf: Int32Array, extra: readonl
   for (let e = 0; e < extra.length; e += 2) extraList[fill[extra[e + source]!]!++] = extra[e + 1 - source]!;
   const start = new Uint32Array(size + 1);
   const list = new Int32Array(csr.list.length + extraList.length);
+  const helper = helperBy(by);
+  if (helper?.renumberCsr !== undefined) {
+    const written = helper.renumberCsr(csr.start, csr.list, newOf, oldOf, extraStart, extraList, reverse, start, list);
+    return { start, list: list.subarray(0, written) };
+  }
   let at = 0;
   for (let j = 0; j < size; j++) {
     const rowFrom = at;

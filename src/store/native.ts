@@ -38,6 +38,8 @@ export interface NativeHelper {
   readLinks(bytes: Uint8Array, offsets: Uint32Array, errnos: Int32Array): { bytes: Uint8Array; offsets: Uint32Array };
   /** native/writeAll.c: throws an error whose code is the errno's name. */
   writeAll(fd: number, bytes: Uint8Array): void;
+  /** native/renumber.c (absent from a helper built before it): see src/graph/patchGraph.ts renumber. */
+  renumberCsr?(start: Uint32Array, list: Int32Array, newOf: Int32Array, oldOf: Int32Array, extraStart: Uint32Array, extraList: Int32Array, sortRows: boolean, outStart: Uint32Array, outList: Int32Array): number;
   /** native/threadJobs.c (absent from a helper built before it): see src/store/threadJobs.ts. */
   crcOnThread?(pieces: Uint8Array[], seeds: Uint32Array): NativeJob;
   writeOnThread?(fd: number, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void): NativeJob;

@@ -339,6 +339,14 @@ describe('graph cache', () => {
     }), { numRuns: Math.ceil(RUNS / 10) });
   }, 120_000);
 
+  it('equals a full load with the patch\'s edges renumbered in plain Node (native/renumber.c is the same loop)', () => {
+    const before = sources.patched;
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
+      expect(run(ops, {}, undefined, 0, { by: 'node' }, undefined, 0)).toEqual([]);
+    }), { numRuns: Math.ceil(RUNS / 5) });
+    expect(sources.patched - before).toBeGreaterThan(RUNS / 5);
+  }, 120_000);
+
   it('equals a full load when untouched database files let it skip the refresh', () => {
     // The database files' fingerprint stands for the rows only once the files were quiet before
     // it was taken: here 15 ms (over the kernel's timestamp tick) instead of a real run's 3 s.
