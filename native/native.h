@@ -30,6 +30,7 @@ napi_value write_all(napi_env env, napi_callback_info info);
 napi_value renumber_csr(napi_env env, napi_callback_info info);
 /* threadJobs.c */
 napi_value crc_on_thread(napi_env env, napi_callback_info info);
+napi_value crc_file_on_thread(napi_env env, napi_callback_info info);
 napi_value write_on_thread(napi_env env, napi_callback_info info);
 napi_value join_job(napi_env env, napi_callback_info info);
 /* module.c: "ENOENT" for ENOENT, as Node names error codes. */

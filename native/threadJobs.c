@@ -46,6 +46,10 @@ struct job {
   int fd;
   char *temp;
   char *final;
+  /* crc jobs over a file: the ranges of fd read (pread, through a buffer of the thread's own) instead of pieces. */
+  double *offsets;
+  double *lengths;
+  size_t nranges;
   int error;
   const char *syscall;
   /* Told on the main thread once the thread is done (its loop turning), if given; unreferenced. */
@@ -69,6 +73,40 @@ static void tell_done(struct job *j) {
 static void *run_crc(void *arg) {
   struct job *j = arg;
   for (size_t i = 0; i < j->npieces; i++) j->crcs[i] = crc_of(j->crcs[i], j->pieces[i].data, j->pieces[i].length);
+  tell_done(j);
+  return NULL;
+}
+
+/* The CRC-32 of each range of the file, read through one buffer: the file's pages stay the page cache's, not this process's. */
+static void *run_crc_file(void *arg) {
+  struct job *j = arg;
+  size_t size = 4u << 20;
+  unsigned char *buffer = malloc(size);
+  if (buffer == NULL) {
+    j->error = ENOMEM;
+    j->syscall = "malloc";
+  }
+  for (size_t r = 0; r < j->nranges && j->error == 0; r++) {
+    uint32_t crc = j->crcs[r];
+    off_t at = (off_t)j->offsets[r];
+    size_t left = (size_t)j->lengths[r];
+    while (left > 0) {
+      ssize_t n = pread(j->fd, buffer, left < size ? left : size, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        j->error = n < 0 ? errno : EIO;
+        j->syscall = "pread";
+        break;
+      }
+      crc = crc_of(crc, buffer, (size_t)n);
+      at += n;
+      left -= (size_t)n;
+    }
+    j->crcs[r] = crc;
+  }
+  free(buffer);
+  close(j->fd);
+  j->fd = -1;
   tell_done(j);
   return NULL;
 }
@@ -131,6 +169,8 @@ static void finalize(napi_env env, void *data, void *hint) {
   free(j->pieces);
   free(j->crcs);
   free(j->checks);
+  free(j->offsets);
+  free(j->lengths);
   free(j->temp);
   free(j->final);
   free(j);
@@ -235,6 +275,42 @@ napi_value crc_on_thread(napi_env env, napi_callback_info info) {
   }
   memcpy(j->crcs, seeds, nseeds * sizeof *j->crcs);
   return start(env, j, run_crc, usage);
+}
+
+/*
+ * crcFileOnThread(fd, offsets: Float64Array, lengths: Float64Array, seeds: Uint32Array): a job
+ * whose join gives the CRC-32 of each range of the file, continued from its seed (throws with
+ * the errno's name if a read fails or comes short). The fd is the thread's once it started.
+ */
+napi_value crc_file_on_thread(napi_env env, napi_callback_info info) {
+  static const char usage[] = "crcFileOnThread(fd, offsets: Float64Array, lengths: Float64Array, seeds: Uint32Array)";
+  size_t argc = 4;
+  napi_value argv[4];
+  int32_t fd;
+  void *offsets, *lengths, *seeds;
+  size_t noffsets, nlengths, nseeds;
+  struct job *j = new_job(env);
+  int ok = j != NULL && napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= 4 && napi_get_value_int32(env, argv[0], &fd) == napi_ok && fd >= 0 &&
+           typed_array(env, argv[1], napi_float64_array, &offsets, &noffsets) && typed_array(env, argv[2], napi_float64_array, &lengths, &nlengths) &&
+           typed_array(env, argv[3], napi_uint32_array, &seeds, &nseeds) && noffsets == nlengths && nlengths == nseeds;
+  for (size_t r = 0; ok && r < noffsets; r++) {
+    double o = ((double *)offsets)[r], l = ((double *)lengths)[r];
+    ok = o >= 0 && l >= 0 && o == (double)(int64_t)o && l == (double)(int64_t)l && o + l <= 9007199254740992.0;
+  }
+  ok = ok && (j->crcs = malloc((nseeds + 1) * sizeof *j->crcs)) != NULL && (j->offsets = malloc((noffsets + 1) * sizeof(double))) != NULL &&
+       (j->lengths = malloc((nlengths + 1) * sizeof(double))) != NULL;
+  if (!ok) {
+    if (j != NULL) finalize(env, j, NULL);
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  memcpy(j->crcs, seeds, nseeds * sizeof *j->crcs);
+  memcpy(j->offsets, offsets, noffsets * sizeof(double));
+  memcpy(j->lengths, lengths, nlengths * sizeof(double));
+  j->nranges = noffsets;
+  j->npieces = nseeds;
+  j->fd = fd;
+  return start(env, j, run_crc_file, usage);
 }
 
 /*

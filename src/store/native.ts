@@ -42,6 +42,7 @@ export interface NativeHelper {
   renumberCsr?(start: Uint32Array, list: Int32Array, newOf: Int32Array, oldOf: Int32Array, extraStart: Uint32Array, extraList: Int32Array, sortRows: boolean, outStart: Uint32Array, outList: Int32Array): number;
   /** native/threadJobs.c (absent from a helper built before it): see src/store/threadJobs.ts. */
   crcOnThread?(pieces: Uint8Array[], seeds: Uint32Array): NativeJob;
+  crcFileOnThread?(fd: number, offsets: Float64Array, lengths: Float64Array, seeds: Uint32Array): NativeJob;
   writeOnThread?(fd: number, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void): NativeJob;
   joinJob?(job: NativeJob): Uint32Array | undefined;
 }

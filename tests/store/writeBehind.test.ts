@@ -6,12 +6,12 @@
  * progress waited for before the file is written again.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { native } from '../../src/store/native.js';
-import { crcOnThread } from '../../src/store/threadJobs.js';
+import { crcFileOnThread, crcOnThread } from '../../src/store/threadJobs.js';
 import { settleWrite, settleWrites, writeWhole } from '../../src/store/writeBehind.js';
 import type { CheckField } from '../../src/store/writeBehind.js';
 import { createRng } from '../support/prng.js';
@@ -45,6 +45,24 @@ describe('threads of the native helper', () => {
     const whole = randomBytes(4, 9999);
     const [first] = crcOnThread([whole.subarray(0, 4000)], [0])!.take();
     expect(crcOnThread([whole.subarray(4000)], [first!])!.take()[0]).toBe(crc32(whole));
+  });
+});
+
+describe('a file checked on a thread', () => {
+  it('gives the CRC-32 of each range, read through the thread\'s own buffer, only of the file it was asked for', () => {
+    const dir = tempDir('storegc-crcfile-');
+    const file = join(dir, 'cache');
+    const bytes = randomBytes(40, (9 << 20) + 123);
+    writeFileSync(file, bytes);
+    const { dev, ino } = statSync(file, { bigint: true });
+    const ranges = [{ at: 10, length: (8 << 20) + 7, seed: crc32(Buffer.from('head')) }, { at: 5, length: 0, seed: 77 }, { at: (8 << 20) + 100, length: (1 << 20) + 23, seed: 0 }];
+    const crcs = crcFileOnThread(file, dev, ino, ranges)!.take();
+    expect([...crcs]).toEqual(ranges.map((r) => (r.length === 0 ? r.seed : crc32(bytes.subarray(r.at, r.at + r.length), r.seed))));
+    // Another file under the name by now: not this job's to check.
+    expect(crcFileOnThread(file, dev, ino + 1n, ranges)).toBeUndefined();
+    // A range past the end (the file shorter than it was): the join says so.
+    const job = crcFileOnThread(file, dev, ino, [{ at: bytes.length - 10, length: 20, seed: 0 }])!;
+    expect(() => job.take()).toThrow(expect.objectContaining({ code: 'EIO' }));
   });
 });
 

@@ -15,7 +15,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mapFile } from '../../store/mapFile.js';
 import { SectionOnThread } from './rowsOnThread.js';
-import { crcOnThread } from '../../store/threadJobs.js';
+import { crcFileOnThread, crcOnThread } from '../../store/threadJobs.js';
 import type { CheckField } from '../../store/writeBehind.js';
 import { CHECK_LENGTH, checkField, crc32Of, crcIn, nameIn, nameOfKey, newGraphName } from './checksum.js';
 import type { GraphLineage } from '../lineage.js';
@@ -199,8 +199,12 @@ function sectionsIn(mapping: Buffer, withGraph: boolean): SectionsSoon {
 function sectionsChecked(path: string | Buffer, mapping: Buffer, section: Section, graphSection: GraphSection | undefined): SectionsSoon {
   const rowsBytes = mapping.subarray(section.at, section.at + section.length);
   const graphBytes = graphSection === undefined ? undefined : mapping.subarray(graphSection.at, graphSection.at + graphSection.length);
-  // The mapping's own pages checked on a thread of the native helper's where it can: no worker to boot.
-  const job = crcOnThread(graphBytes === undefined ? [rowsBytes] : [graphBytes, rowsBytes], graphSection === undefined ? [0] : [graphSection.crc, 0]);
+  // Checked on a plain thread of the native helper's where it can (no worker to boot): the file
+  // read through the thread's own buffer, so that only the pages the run touches are resident
+  // here; the mapping itself if the file is another by now.
+  const ranges = [...(graphSection === undefined ? [] : [{ at: graphSection.at, length: graphSection.length, seed: graphSection.crc }]), { at: section.at, length: section.length, seed: 0 }];
+  const job = crcFileOnThread(path, section.dev, section.ino, ranges)
+    ?? crcOnThread(graphBytes === undefined ? [rowsBytes] : [graphBytes, rowsBytes], graphSection === undefined ? [0] : [graphSection.crc, 0]);
   if (job !== undefined) {
     return {
       take: () => {
