@@ -249,3 +249,40 @@ napi_value share_prefix(napi_env env, napi_callback_info info) {
   napi_get_boolean(env, all, &result);
   return result;
 }
+
+/*
+ * matchSorted(ownBytes, ownOffsets, theirBytes, theirOffsets, ids: Int32Array): for each of
+ * their strings (in byte order, equal ones allowed), the index of the equal one of ours (in
+ * byte order, distinct), or -1: one pass over both (src/graph/pathTable.ts idsOfSortedNames).
+ */
+napi_value match_sorted(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  struct packed own, theirs;
+  void *out;
+  size_t nout;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || !packed_strings(env, argv[0], argv[1], &own) ||
+      !packed_strings(env, argv[2], argv[3], &theirs) || !typed_array(env, argv[4], napi_int32_array, &out, &nout) || nout != theirs.count) {
+    napi_throw_type_error(env, NULL, "matchSorted(ownBytes, ownOffsets, theirBytes, theirOffsets, ids: Int32Array of their count)");
+    return NULL;
+  }
+  int32_t *ids = out;
+  size_t id = 0;
+  for (size_t k = 0; k < theirs.count; k++) {
+    ids[k] = -1;
+    const unsigned char *name = theirs.bytes + theirs.offsets[k];
+    size_t length = theirs.offsets[k + 1] - theirs.offsets[k];
+    /* Past our strings before name k; then ours `id` is name k, or comes after it. */
+    for (; id < own.count; id++) {
+      size_t from = own.offsets[id], size = own.offsets[id + 1] - from;
+      int c = memcmp(own.bytes + from, name, size < length ? size : length);
+      if (c == 0) c = (size > length) - (size < length);
+      if (c > 0) break;
+      if (c == 0) {
+        ids[k] = (int32_t)id;
+        break;
+      }
+    }
+  }
+  return NULL;
+}

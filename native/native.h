@@ -15,6 +15,7 @@ napi_value unlink_each(napi_env env, napi_callback_info info);
 napi_value byte_order(napi_env env, napi_callback_info info);
 napi_value gather(napi_env env, napi_callback_info info);
 napi_value share_prefix(napi_env env, napi_callback_info info);
+napi_value match_sorted(napi_env env, napi_callback_info info);
 /* listDir.c */
 napi_value list_dir(napi_env env, napi_callback_info info);
 /* listStore.c */

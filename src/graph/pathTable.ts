@@ -9,6 +9,7 @@
  */
 import { gather, packLatin1, sharePrefix } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
+import { helperBy } from '../store/native.js';
 import type { By } from '../store/native.js';
 import { sortedOrderOfBytes } from './pathOrder.js';
 
@@ -305,12 +306,18 @@ export class PathTable {
    * The id of each of `names` (store names in byte order, equal ones allowed), -1 where none: one pass
    * over both in byte order. Undefined when the table keeps whole paths (then look each up).
    */
-  idsOfSortedNames(names: PackedStrings): Int32Array | undefined {
+  idsOfSortedNames(names: PackedStrings, by?: By): Int32Array | undefined {
     if (this.omitted !== this.prefix) return undefined;
     const { bytes: own, offsets } = this;
     const { bytes: theirs, offsets: at } = names;
     const count = at.length - 1;
     const ids = new Int32Array(count).fill(-1);
+    // The same pass in C where the helper loads (native/byteOrder.c matchSorted).
+    const helper = helperBy(by);
+    if (helper?.matchSorted !== undefined) {
+      helper.matchSorted(own, offsets, theirs, at, ids);
+      return ids;
+    }
     const size = this.size;
     let id = 0;
     for (let k = 0; k < count && id < size; k++) {

@@ -20,6 +20,8 @@ export interface NativeHelper {
   byteOrder(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array): void;
   gather(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array, skip: number, outBytes: Uint8Array, outOffsets: Uint32Array): void;
   sharePrefix(bytes: Uint8Array, offsets: Uint32Array, head: Uint8Array): boolean;
+  /** native/byteOrder.c (absent from a helper built before it): see src/graph/pathTable.ts idsOfSortedNames. */
+  matchSorted?(ownBytes: Uint8Array, ownOffsets: Uint32Array, theirBytes: Uint8Array, theirOffsets: Uint32Array, ids: Int32Array): void;
   /** native/listDir.c */
   listDir(path: Uint8Array, types?: boolean, links?: boolean): {
     bytes: Uint8Array; offsets: Uint32Array; types?: Uint8Array;

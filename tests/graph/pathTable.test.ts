@@ -83,6 +83,17 @@ describe('PathTable', () => {
     }), { numRuns: 300 });
   });
 
+  it.each(['native', 'node'] as const)('walks names in byte order beside the table: high bytes, prefixes of each other, repeats (%s)', (by) => {
+    // Names from a few bytes, 0x80 and 0xff among them, so that the order is of unsigned bytes
+    // and one name is often the start of another.
+    const name = fc.array(fc.constantFrom('a', 'b', '-', '\x80', '\xff'), { minLength: 1, maxLength: 5 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(fc.uniqueArray(name, { maxLength: 60 }), fc.array(name, { maxLength: 80 }), (own, asked) => {
+      const { table } = PathTable.build(`${STORE}/`, own.map((n) => `${STORE}/${n}`));
+      const names = [...asked].sort(byBytes);
+      expect(Array.from(table.idsOfSortedNames(packLatin1(names), by)!)).toEqual(names.map((n) => table.idOfName(n)));
+    }), { numRuns: 300 });
+  });
+
   it('finds a name asked for more than once each time (file roots of one path in two directories)', () => {
     // Regression: walked beside the table, the second of two equal names was compared with the
     // path after its match and came back -1.
