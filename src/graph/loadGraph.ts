@@ -14,6 +14,7 @@ import { PathTable } from './pathTable.js';
 import { realisedOutputs } from './realisedOutputs.js';
 import type { RealisedOutputs } from './realisedOutputs.js';
 import type { StoreGraph } from './storeGraph.js';
+import { DbIdIndex } from './dbIdIndex.js';
 
 /** What `loadGraph` needs to read `.drv` files, when the settings make it read them. */
 export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
@@ -90,16 +91,18 @@ export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: R
   const dbIds = new Float64Array(n);
   const deriverIds = new Int32Array(n).fill(-1);
   const isDrv = new Uint8Array(n);
-  // ValidPaths.id -> dense id (+1, so 0 means none); ids are autoincrement and dense enough.
-  let maxDbId = 0;
-  for (let i = 0; i < n; i++) if (ids[i]! > maxDbId) maxDbId = ids[i]!;
-  const denseOfDb = new Int32Array(maxDbId + 1);
-  const denseOf = (dbId: number): number | undefined => (dbId < denseOfDb.length && denseOfDb[dbId]! > 0 ? denseOfDb[dbId]! - 1 : undefined);
+  // ValidPaths.id -> dense id, whatever the ids (dbIdIndex.ts: negative or far apart too).
+  const { min, max } = DbIdIndex.rangeOf(ids);
+  const denseOfDb = new DbIdIndex(n, min, max);
+  const denseOf = (dbId: number): number | undefined => {
+    const dense = denseOfDb.get(dbId);
+    return dense === -1 ? undefined : dense;
+  };
   const { bytes: deriverBytes, offsets: deriverAt } = derivers.raw;
   for (let i = 0; i < n; i++) {
     const dbId = ids[i]!;
     const dense = rankOfRow[i]!;
-    denseOfDb[dbId] = dense + 1;
+    denseOfDb.set(dbId, dense);
     dbIds[dense] = dbId;
     narSize[dense] = narSizes[i]!;
     registrationTime[dense] = times[i]!;

@@ -19,6 +19,7 @@ import { fromText } from '../store/bytes.js';
 import type { ValidPathRow } from '../store/nixDb.js';
 import { isDerivation } from '../store/storePath.js';
 import type { Csr } from './csr.js';
+import { DbIdIndex } from './dbIdIndex.js';
 import { helperBy } from '../store/native.js';
 import type { By } from '../store/native.js';
 import type { StoreGraph } from './storeGraph.js';
@@ -62,8 +63,12 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
     if (delta.outputs.some((r) => r[1] <= watermark)) return 'DerivationOutputs rows of a derivation registered before';
   }
   const n = graph.paths.size;
+  // ValidPaths ids, whatever they are (dbIdIndex.ts): those deleted, then below the new id of each.
+  const range = DbIdIndex.rangeOf(graph.dbIds, delta.added.map((r) => r[0]));
+  const gone = new DbIdIndex(delta.deletedDbIds.size, range.min, range.max, n);
+  for (const id of delta.deletedDbIds) gone.set(id, 0);
   const deletedList: number[] = [];
-  if (delta.deletedDbIds.size > 0) for (let i = 0; i < n; i++) if (delta.deletedDbIds.has(graph.dbIds[i]!)) deletedList.push(i);
+  if (delta.deletedDbIds.size > 0) for (let i = 0; i < n; i++) if (gone.get(graph.dbIds[i]!) !== -1) deletedList.push(i);
   const deleted = Int32Array.from(deletedList);
   const addedPaths = delta.added.map((r) => fromText(r[1]));
   const byPath = Array.from(addedPaths.keys()).sort((x, y) => (addedPaths[x]! < addedPaths[y]! ? -1 : addedPaths[x]! > addedPaths[y]! ? 1 : 0));
@@ -88,14 +93,10 @@ export function patchGraph(graph: StoreGraph, delta: GraphDelta, options: PatchO
   const size = table.size;
   const idOfAdded = new Int32Array(addedPaths.length);
   byPath.forEach((k, rank) => (idOfAdded[k] = addedIds[rank]!));
-  // ValidPaths.id -> new id, + 1 (0: none).
-  let maxDbId = 0;
-  for (let i = 0; i < n; i++) if (graph.dbIds[i]! > maxDbId) maxDbId = graph.dbIds[i]!;
-  for (const r of delta.added) if (r[0] > maxDbId) maxDbId = r[0];
-  const newOfDb = new Int32Array(maxDbId + 1);
-  for (let i = 0; i < n; i++) if (newOf[i] !== -1) newOfDb[graph.dbIds[i]!] = newOf[i]! + 1;
-  delta.added.forEach((r, k) => (newOfDb[r[0]] = idOfAdded[k]! + 1));
-  const idOfDb = (dbId: number): number => (dbId < newOfDb.length ? newOfDb[dbId]! - 1 : -1);
+  const newOfDb = new DbIdIndex(size, range.min, range.max);
+  for (let i = 0; i < n; i++) if (newOf[i] !== -1) newOfDb.set(graph.dbIds[i]!, newOf[i]!);
+  delta.added.forEach((r, k) => newOfDb.set(r[0], idOfAdded[k]!));
+  const idOfDb = (dbId: number): number => newOfDb.get(dbId);
 
   const dbIds = new Float64Array(size);
   const narSize = new Float64Array(size);

@@ -102,7 +102,8 @@ export class NixDbReader {
       `select json_group_array(json_array(id, path, deriver, narSize, registrationTime)), max(id)
        from (select id, path, deriver, narSize, registrationTime from ValidPaths where id > ? order by id limit ${CHUNK})`,
     ).raw();
-    for (let after = 0; ;) {
+    // From below every id: ids and rowids may be zero or negative (SQLite allows any 64-bit integer).
+    for (let after = -Infinity; ;) {
       const [json, last] = page.get(after) as [string, number | null];
       const rows = JSON.parse(json) as ValidPathRow[];
       yield* rows;
@@ -155,7 +156,8 @@ export class NixDbReader {
     ).raw();
     // Each page's blobs and parsed arrays, joined at the end.
     const pages: { paths: Buffer | null; pathLengths: (number | null)[]; derivers: Buffer | null; deriverLengths: (number | null)[]; ids: number[]; narSizes: (number | null)[]; times: number[] }[] = [];
-    for (let after = 0; ;) {
+    // From below every id: ids and rowids may be zero or negative (SQLite allows any 64-bit integer).
+    for (let after = -Infinity; ;) {
       const [paths, pathLengths, derivers, deriverLengths, ids, narSizes, times, last, count] = page.get(after) as [Buffer | null, string, Buffer | null, string, string, string, string, number | null, number];
       // group_concat skips nulls, and is null when every row is: the lengths say which.
       pages.push({ paths, derivers, pathLengths: JSON.parse(pathLengths), deriverLengths: JSON.parse(deriverLengths), ids: JSON.parse(ids), narSizes: JSON.parse(narSizes), times: JSON.parse(times) });
@@ -196,7 +198,8 @@ export class NixDbReader {
       `select json_group_array(referrer), json_group_array(reference), max(rowid)
        from (select rowid, referrer, reference from Refs where rowid > ? order by rowid limit ${CHUNK})`,
     ).raw();
-    for (let after = 0; ;) {
+    // From below every id: ids and rowids may be zero or negative (SQLite allows any 64-bit integer).
+    for (let after = -Infinity; ;) {
       const [referrers, references, last] = page.get(after) as [string, string, number | null];
       const chunk = { referrers: JSON.parse(referrers) as number[], references: JSON.parse(references) as number[] };
       yield chunk;

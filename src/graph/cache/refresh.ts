@@ -30,6 +30,7 @@ import type { NixDbReader } from '../../store/nixDb.js';
 import type { CachedRows, IdColumn } from './cachedRows.js';
 import type { ValidPathRow } from '../../store/nixDb.js';
 import { TextColumn } from './textColumn.js';
+import { DbIdIndex } from '../dbIdIndex.js';
 
 /** Detections that tests may switch off, to show the property test notices. Production: none. */
 export interface RefreshOptions {
@@ -202,10 +203,9 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
  */
 function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, fresh: readonly [number, number, number][]): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
   const n = cached.refRowid.length;
-  let maxDeleted = -1;
-  for (const id of deleted) if (id > maxDeleted) maxDeleted = id;
-  const gone = new Uint8Array(maxDeleted + 1);
-  for (const id of deleted) gone[id] = 1;
+  // The invalidated ids, whatever they are (dbIdIndex.ts): a table by id while they are dense.
+  const deletedIds = [...deleted];
+  const gone = DbIdIndex.of(deletedIds, () => 0, cached.vpId.length);
   const from = cached.refReferrer;
   const to = cached.refReference;
   const length = n + fresh.length;
@@ -221,9 +221,9 @@ function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<nu
     let end = k;
     for (; end < n; end++) {
       const a = from[end]!;
-      if (a <= maxDeleted && gone[a] === 1) break;
+      if (gone.get(a) !== -1) break;
       const b = to[end]!;
-      if (b <= maxDeleted && gone[b] === 1) return `a Refs row names deleted path id ${b}`;
+      if (gone.get(b) !== -1) return `a Refs row names deleted path id ${b}`;
     }
     rowid.set(cached.refRowid.subarray(k, end), at);
     referrer.set(from.subarray(k, end), at);

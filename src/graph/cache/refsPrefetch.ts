@@ -43,19 +43,21 @@ try {
   db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: 60000 });
   db.exec('begin');
   // The first read takes the transaction's snapshot (of the whole database).
-  const max = db.prepare('select coalesce(max(rowid), 0) from Refs').pluck().get();
+  const rows = db.prepare('select count(*) from Refs').pluck().get();
   report(${HOLDS_SNAPSHOT});
   // In pages by rowid into typed arrays (as idColumn in cachedRows.ts: 32 bits while every value
-  // fits): no array of every row at once. There are at most max(rowid) rows.
+  // fits): no array of every row at once. As many rows as counted in this snapshot (not
+  // max(rowid): rowids of a table whose rows are deleted for years are far apart).
   const names = workerData.rowids ? ['rowids', 'referrers', 'references'] : ['referrers', 'references'];
   const columns = { rowids: new Uint32Array(0), referrers: null, references: null };
-  for (const name of names) columns[name] = new Uint32Array(max);
+  for (const name of names) columns[name] = new Uint32Array(rows);
   // Without rowids (a plain load), SQLite neither writes them as JSON nor is their JSON parsed here.
   const page = db.prepare(
     'select ' + (workerData.rowids ? 'json_group_array(rowid)' : "'[]'") + ', json_group_array(referrer), json_group_array(reference), max(rowid) from (select rowid, referrer, reference from Refs where rowid > ? order by rowid limit ' + workerData.pageRows + ')',
   ).raw();
   let count = 0;
-  for (let after = 0; ;) {
+  // From below every rowid (zero and negative ones are rowids too).
+  for (let after = -Infinity; ;) {
     const [rowids, referrers, references, last] = page.get(after);
     const values = { rowids: JSON.parse(rowids), referrers: JSON.parse(referrers), references: JSON.parse(references) };
     const n = values.referrers.length;
