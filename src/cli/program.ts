@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadNixConf } from '../config/loadConf.js';
 import { resolveSettings } from '../config/settings.js';
+import { readOwnFds } from '../roots/ownFds.js';
 import type { Env, Options, Settings } from '../config/settings.js';
 import type { Emit } from '../collect/progress.js';
 import { StoregcError } from '../errors.js';
@@ -149,6 +150,8 @@ export function settingsFrom(flags: CommonFlags, env: Env): Settings {
     extraRoots: flags.extraRoots,
     index: flags.index,
     force: flags.force,
+    // First, before this run opens anything in the store (src/roots/ownFds.ts).
+    ownFds: flags.runtimeRoots === false ? undefined : readOwnFds('/proc'),
   };
   const draft = resolveSettings(options, env, []);
   return resolveSettings(options, env, loadNixConf(draft.confDir, env));

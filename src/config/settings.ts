@@ -7,6 +7,7 @@ import { canonPath } from '../store/storePath.js';
 import { StoregcError } from '../errors.js';
 import { GC_SETTING_ALIASES, parseBool } from './nixConf.js';
 import type { ConfLine } from './nixConf.js';
+import type { OwnFds } from '../roots/ownFds.js';
 
 export type IndexChoice = { readonly kind: 'none' } | { readonly kind: 'default' } | { readonly kind: 'explicit'; readonly file: string };
 
@@ -21,6 +22,8 @@ export interface Options {
   jobs?: number;
   extraRoots?: readonly string[];
   procDir?: string;
+  /** This process's fds as at its start (src/roots/ownFds.ts); none: read live. */
+  ownFds?: OwnFds | undefined;
   /** `--index FILE`, or false for `--no-index`; default: the index in its usual place. */
   index?: string | false;
   /** Go on although the database does not seem to belong to the store directory. */
@@ -48,6 +51,8 @@ export interface Settings {
   readonly jobs: number;
   readonly extraRoots: readonly string[];
   readonly procDir: string;
+  /** This process's fds as at its start (src/roots/ownFds.ts); none: the runtime scan reads them live. */
+  readonly ownFds?: OwnFds | undefined;
   /** Which roots index `roots`, `live` and `dead` use (reference: README, incremental index). */
   readonly index: IndexChoice;
   /** The per-user cache directory ($XDG_CACHE_HOME or ~/.cache), for an index the state dir cannot hold. */
@@ -104,6 +109,7 @@ export function resolveSettings(options: Options, env: Env, confLines: readonly 
     jobs,
     extraRoots: Object.freeze([...(options.extraRoots ?? [])]),
     procDir: options.procDir ?? '/proc',
+    ownFds: options.ownFds,
     index: indexChoice(options.index),
     force: options.force ?? false,
     cacheHome: env.XDG_CACHE_HOME?.startsWith('/') === true ? fromText(env.XDG_CACHE_HOME) : env.HOME?.startsWith('/') === true ? `${fromText(env.HOME)}/.cache` : undefined,

@@ -59,7 +59,7 @@ export async function findRoots(settings: Settings, isValid: (path: string) => b
   const scan: TreeScan = decisions === undefined ? trees.scan : { ...trees.scan, decisions };
 
   if (settings.runtimeRoots) {
-    const runtime = await readRuntimeRefs(settings.procDir, settings.storeDir);
+    const runtime = await readRuntimeRefs(settings.procDir, settings.storeDir, settings.ownFds);
     findings.push(...runtime.findings);
     for (const { target, label } of runtime.refs) {
       if (!isInStore(settings.storeDir, target)) continue;

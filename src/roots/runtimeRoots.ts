@@ -16,6 +16,7 @@
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
 import { display, fromBytes, fsPath } from '../store/bytes.js';
+import type { OwnFds } from './ownFds.js';
 import { pathsInMaps, storePathsInEnviron } from './procParse.js';
 import type { Finding } from './types.js';
 
@@ -27,7 +28,8 @@ export interface RuntimeRef {
 const VANISHED = new Set(['ENOENT', 'ESRCH']);
 const KERNEL_FILES = ['modprobe', 'fbsplash', 'poweroff_cmd'];
 
-export async function readRuntimeRefs(procDir: string, storeDir: string): Promise<{ refs: RuntimeRef[]; findings: Finding[] }> {
+/** @param own this process's fds as at its start (ownFds.ts): read in place of its live ones. */
+export async function readRuntimeRefs(procDir: string, storeDir: string, own?: OwnFds): Promise<{ refs: RuntimeRef[]; findings: Finding[] }> {
   const refs: RuntimeRef[] = [];
   const findings: Finding[] = [];
   const euid = process.geteuid?.();
@@ -63,15 +65,19 @@ export async function readRuntimeRefs(procDir: string, storeDir: string): Promis
     const base = `${procDir}/${pid}`;
     link(`${base}/exe`, base);
     link(`${base}/cwd`, base);
-    let fds: string[];
-    try {
-      fds = readdirSync(`${base}/fd`);
-    } catch (error) {
-      // As in Nix: without the fd directory, the rest of this process is skipped.
-      note(`${base}/fd`, base, error);
-      continue;
+    if (own !== undefined && pid === String(own.pid)) {
+      for (const { fd, target } of own.fds) refs.push({ target, label: `${base}/fd/${fd}` });
+    } else {
+      let fds: string[];
+      try {
+        fds = readdirSync(`${base}/fd`);
+      } catch (error) {
+        // As in Nix: without the fd directory, the rest of this process is skipped.
+        note(`${base}/fd`, base, error);
+        continue;
+      }
+      for (const fd of fds) if (!fd.startsWith('.')) link(`${base}/fd/${fd}`, base);
     }
-    for (const fd of fds) if (!fd.startsWith('.')) link(`${base}/fd/${fd}`, base);
     try {
       for (const target of pathsInMaps(fromBytes(readFileSync(`${base}/maps`)))) refs.push({ target, label: `${base}/maps` });
     } catch (error) {
