@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PAGE_ROWS } from '../../src/compose/insight.js';
 import { StoreBuilder } from '../support/builder.js';
+import type { FsEntry } from '../support/spec.js';
 import { materializeStore, releaseStore } from '../support/materialize.js';
 import { runStoregc } from '../support/run.js';
 
@@ -95,11 +96,17 @@ if (!existsSync(CHROMIUM) && process.env.CI === 'true') throw new Error('chromiu
   });
 
   it('shows the roots with the largest exclusive size of a store with more of them, and the chain of every live path', () => {
-    // PAGE_ROWS + 5 roots, each keeping a path of its own and, beyond it, a shared one: five are
-    // not shown, and the chain of a path kept by one of them says so.
+    // PAGE_ROWS + 5 roots, each keeping a path of its own (app-i: the larger i, the larger its
+    // file) and, beyond it, a shared one: the five smallest are not shown, and the chain of a path
+    // kept by one of them says so.
     const b = new StoreBuilder(41);
-    const shared = b.path('shared-lib', { narSize: 4096 });
-    for (let i = 0; i < PAGE_ROWS + 5; i++) b.fileRoot('gcroots/hydra', b.path(`app-${i}`, { refs: [shared], narSize: (i + 1) * 1024 }));
+    const shared = b.path('shared-lib');
+    const files = (i: number): FsEntry[] => [
+      { path: '', node: { type: 'dir' } },
+      { path: 'bin', node: { type: 'dir' } },
+      { path: 'bin/run', node: { type: 'file', content: `#!/bin/sh\n${shared}\n${'x'.repeat(8 * i)}`, mode: 0o555 } },
+    ];
+    for (let i = 0; i < PAGE_ROWS + 5; i++) b.fileRoot('gcroots/hydra', b.path(`app-${i}`, { refs: [shared], files: files(i) }));
     const root = join(tmp, 'many');
     const layout = materializeStore(b.build(), root);
     try {
@@ -111,6 +118,10 @@ if (!existsSync(CHROMIUM) && process.env.CI === 'true') throw new Error('chromiu
       const all = (JSON.parse(runStoregc(root, ['roots', '--sizes', '--json', '--sort', 'exclusive']).stdout.toString('utf8')) as { roots: { link: string; path: string }[] }).roots;
       expect(page.rootsTotal).toBe(PAGE_ROWS + 5);
       expect(page.roots.map((r) => r.link)).toEqual(all.slice(0, PAGE_ROWS).map((r) => r.link));
+      // Largest first: app-1004 down to app-5.
+      const app = (r: { link: string }): number => Number(/-app-(\d+)$/.exec(r.link)![1]);
+      expect(page.roots.map(app)).toEqual(Array.from({ length: PAGE_ROWS }, (_, k) => PAGE_ROWS + 4 - k));
+      expect(all.slice(PAGE_ROWS).map(app)).toEqual([4, 3, 2, 1, 0]);
       expect(page.live.paths).toHaveLength(PAGE_ROWS + 6);
 
       const hidden = all[PAGE_ROWS]!.path;
