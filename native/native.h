@@ -20,6 +20,8 @@ napi_value match_sorted(napi_env env, napi_callback_info info);
 napi_value list_dir(napi_env env, napi_callback_info info);
 /* listStore.c */
 napi_value list_store(napi_env env, napi_callback_info info);
+/* listMatched.c */
+napi_value list_store_matched(napi_env env, napi_callback_info info);
 /* rootRows.c */
 napi_value root_rows(napi_env env, napi_callback_info info);
 napi_value root_rows_json(napi_env env, napi_callback_info info);

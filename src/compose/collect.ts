@@ -203,7 +203,7 @@ export async function collectGarbage(settings: Settings, request: GcRequest, emi
     // The store directory read on a thread meanwhile (a whole-store run's); the temp roots are read
     // once it is done, as `dead` reads them: an entry it saw has its temp root read (Nix registers
     // a temp root before it creates the path).
-    listing = request.paths === undefined ? listStoreNow(settings) : undefined;
+    listing = request.paths === undefined ? listStoreNow(settings, graph.paths) : undefined;
     // Roots in the order found (liveness flags them; nothing here lists them), looked up by id.
     const found = await findRoots(settings, (p) => graph.paths.idOf(p) !== -1, { mode: request.dryRun ? 'read' : 'collect', order: 'unique', ids: graph.paths, storeListed: listing?.listing });
     const recent = request.keepRecentSeconds === undefined ? [] : recentRoots(graph, request.keepRecentSeconds, Date.now() / 1000);

@@ -46,7 +46,8 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const late = readInFull(settings);
   const early = late ? undefined : startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
-  const listing = late ? startStoreListing(settings) : early;
+  // Read in full: the graph is known, and each entry is matched as it is read.
+  const listing = late ? startStoreListing(settings, graph.paths) : early;
   // The graph's key (none without the graph cache, or with ca-derivations) scopes kept decisions.
   // Decisions kept for the graph this one was refreshed from are translated through its lineage.
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);

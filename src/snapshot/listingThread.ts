@@ -12,6 +12,7 @@ import { StoregcError } from '../errors.js';
 import type { DirIdentity } from '../roots/index/listing.js';
 import { fsPath } from '../store/bytes.js';
 import type { ListingAnswer } from './listingWorker.js';
+import type { MatchedListing } from './matchedListing.js';
 import type { PackedListing } from './packedListing.js';
 
 /** A readdir of the store directory under way, and the directory as it was before it began. */
@@ -19,8 +20,11 @@ export interface EarlyListing {
   readonly identity: DirIdentity;
   /** When the identity was taken (wall clock, ns), as storeListingCache.ts records it. */
   readonly readAtNs: bigint;
-  /** The listing; rejects as listStore throws (a StoregcError for a missing or unreadable directory). */
-  readonly listing: Promise<PackedListing>;
+  /**
+   * The listing, as names or already matched against the graph (matchedListing.ts); rejects as
+   * listStore throws (a StoregcError for a missing or unreadable directory).
+   */
+  readonly listing: Promise<PackedListing | MatchedListing>;
   /** Stops the thread when its listing is not wanted after all. */
   cancel(): void;
 }

@@ -12,6 +12,8 @@ import { loadGraphCached, loadGraphForSettings } from '../graph/cache/graphCache
 import { graphCacheFile, storeListingFile } from '../graph/cache/cacheLocations.js';
 import { cachedListingIdentity, entriesOf, storeEntriesCached } from './storeListingCache.js';
 import { listOnThread, storeDirIdentity } from './listingThread.js';
+import { listMatchedOnThread } from './matchedListing.js';
+import type { DirIdentity } from '../roots/index/listing.js';
 import type { EarlyListing } from './listingThread.js';
 import type { Finding } from '../roots/types.js';
 import type { GraphLineage } from '../graph/lineage.js';
@@ -81,15 +83,17 @@ export function readInFull(settings: Settings): boolean {
  * (first): the store
  * directory read on a thread while the rest is (listingThread.ts), unless the store listing
  * cache records the directory as it is now (then it will most likely stand in for the readdir).
+ * @param paths the graph's path table, when it is known: each entry is matched as it is read
+ *   (matchedListing.ts).
  */
-export function startStoreListing(settings: Settings): EarlyListing | undefined {
+export function startStoreListing(settings: Settings, paths?: PathTable): EarlyListing | undefined {
   const readAtNs = BigInt(Date.now()) * 1_000_000n;
   const identity = storeDirIdentity(settings.realStoreDir);
   if (identity === undefined) return undefined;
   const file = storeListingFile(settings);
   const kept = file === undefined ? undefined : cachedListingIdentity(file);
   if (kept !== undefined && kept.dev === identity.dev && kept.ino === identity.ino && kept.mtimeNs === identity.mtimeNs && kept.ctimeNs === identity.ctimeNs) return undefined;
-  return listOnThread(settings.realStoreDir, identity, readAtNs);
+  return listingOf(settings.realStoreDir, identity, readAtNs, paths);
 }
 
 /**
@@ -97,10 +101,14 @@ export function startStoreListing(settings: Settings): EarlyListing | undefined 
  * through the store listing cache; undefined where the directory cannot be looked at (then
  * readStoreEntries reads it and says why).
  */
-export function listStoreNow(settings: Settings): EarlyListing | undefined {
+export function listStoreNow(settings: Settings, paths: PathTable): EarlyListing | undefined {
   const readAtNs = BigInt(Date.now()) * 1_000_000n;
   const identity = storeDirIdentity(settings.realStoreDir);
-  return identity === undefined ? undefined : listOnThread(settings.realStoreDir, identity, readAtNs);
+  return identity === undefined ? undefined : listingOf(settings.realStoreDir, identity, readAtNs, paths);
+}
+
+function listingOf(realStoreDir: string, identity: DirIdentity, readAtNs: bigint, paths: PathTable | undefined): EarlyListing {
+  return (paths === undefined ? undefined : listMatchedOnThread(realStoreDir, identity, readAtNs, paths)) ?? listOnThread(realStoreDir, identity, readAtNs);
 }
 
 /**

@@ -7,7 +7,7 @@
  * margin when the listing was read; and the graph is the same one (the graph cache's key,
  * `CachedGraph.key`). Anything else, or a damaged file, means one readdir, as without it.
  * Otherwise the names, in byte order (packedListing.ts), are matched against the path table in
- * one pass over both.
+ * one pass over both, unless they were matched as they were read (matchedListing.ts).
  * `gc` never uses it.
  */
 import { createHash } from 'node:crypto';
@@ -21,6 +21,7 @@ import type { PackedStrings } from '../store/byteOrder.js';
 import { fsPath } from '../store/bytes.js';
 import type { EarlyListing } from './listingThread.js';
 import { listStorePacked, nameAt } from './packedListing.js';
+import type { MatchedListing } from './matchedListing.js';
 import type { PackedListing } from './packedListing.js';
 
 const MAGIC = Buffer.from('storegc-listing\n', 'latin1');
@@ -74,7 +75,9 @@ function identityNow(realStoreDir: string): DirIdentity {
 }
 
 /** A listing's entries with their graph ids (and names only if something asks for them). */
-export function entriesOf(graph: StoreGraph, listed: PackedListing): StoreEntries & { ids: Int32Array; unregistered: readonly string[] } {
+export function entriesOf(graph: StoreGraph, listed: PackedListing | MatchedListing): StoreEntries & { ids: Int32Array; unregistered: readonly string[] } {
+  // Matched as it was read (matchedListing.ts).
+  if ('ids' in listed) return lazyEntries(listed.ids, listed.unregistered, listed.junk, graph);
   const { names, readdirIndex } = listed;
   const matched = matchNames(graph, names);
   const count = matched.length;
@@ -172,7 +175,7 @@ function readListing(request: ListingCacheRequest, graph: StoreGraph): { identit
 }
 
 /** Entries whose names are made only if something asks for them (liveness needs the ids alone). */
-function lazyEntries(ids: Int32Array, unregistered: readonly string[], junk: readonly string[], graph: StoreGraph): StoreEntries {
+function lazyEntries(ids: Int32Array, unregistered: readonly string[], junk: readonly string[], graph: StoreGraph): StoreEntries & { ids: Int32Array; unregistered: readonly string[] } {
   let names: string[] | undefined;
   const skip = graph.storeDir.length + 1;
   return {

@@ -55,7 +55,7 @@ export function listStoreSortedNative(listStore: NonNullable<NativeHelper['listS
 }
 
 /** What a failure to read the store directory tells the user. */
-function storeDirError(realStoreDir: string, error: unknown): StoregcError {
+export function storeDirError(realStoreDir: string, error: unknown): StoregcError {
   const errno = errnoOf(error);
   if (errno === 'ENOENT' || errno === 'ENOTDIR') {
     return new StoregcError('store-missing', display(realStoreDir), 'store directory not found', 'set --store-dir or NIX_STORE_DIR (or --root) to the store location');

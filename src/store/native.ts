@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll` and the
+ * `sharePrefix`, `listDir`, `listStore`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll` and the
  * thread jobs), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
@@ -32,6 +32,11 @@ export interface NativeHelper {
    * junk names (absent from a helper built before it).
    */
   listStore?(path: Uint8Array): { bytes: Uint8Array; offsets: Uint32Array; readdirIndex: Int32Array; junk: Uint8Array; junkOffsets: Uint32Array };
+  /**
+   * native/listMatched.c: the store directory's entries matched against a path table's names on
+   * a thread (absent from a helper built before it).
+   */
+  listStoreMatched?(path: Uint8Array, tableBytes: Uint8Array, tableOffsets: Uint32Array, slots: Int32Array): Promise<{ ids: Int32Array; unregistered: Uint8Array; unregisteredOffsets: Uint32Array; junk: Uint8Array; junkOffsets: Uint32Array }>;
   /** native/rootRows.c: rows of `roots --sizes` text into a window of the output (absent from a helper built before it). */
   rootRows?(out: Uint8Array, at: number, from: number, to: number, rows: Int32Array, columns: NativeRootColumns): void;
   /** native/rootRows.c: rows of `roots --sizes --json` likewise. */
