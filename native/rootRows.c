@@ -16,6 +16,8 @@
 #include "native.h"
 
 #define MIB 1048576.0
+/* How many rows ahead their memory is asked for. */
+#define AHEAD 16
 
 struct out {
   unsigned char *bytes;
@@ -173,6 +175,39 @@ napi_value root_rows(napi_env env, napi_callback_info info) {
   const unsigned char *K = kind, *LB = lb, *PB = pb, *OB = ob, *EB = eb, *H = head;
   size_t at = (size_t)at_d;
   for (size_t k = 0; k < nrows; k++) {
+    /*
+     * Rows come in the listing's order, each reading a dozen places scattered over 200 MB of
+     * columns: the memory of the rows ahead is asked for first (its columns, then what their
+     * offsets point at), so that a row rarely waits for a cache miss (700k rows: `roots --sizes`
+     * 2.77 -> 2.63 s, `--json` to /dev/null 3.54 -> 3.35 s, alternated).
+     */
+    if (k + AHEAD < nrows) {
+      int32_t j = R[k + AHEAD];
+      if (j >= 0 && (size_t)j < n) {
+        __builtin_prefetch(P + j);
+        __builtin_prefetch(E + 3 * (size_t)j);
+        __builtin_prefetch(C + 3 * (size_t)j);
+        __builtin_prefetch(A + j);
+        __builtin_prefetch(LO + j);
+        __builtin_prefetch(PA + j);
+        __builtin_prefetch(K + j);
+      }
+    }
+    if (k + AHEAD / 2 < nrows) {
+      int32_t j = R[k + AHEAD / 2];
+      if (j >= 0 && (size_t)j < n) {
+        if (LO[j] < nlb) __builtin_prefetch(LB + LO[j]);
+        int32_t q = PA[j];
+        if (q >= 0 && (size_t)q + 1 < npo) __builtin_prefetch(PO + q);
+      }
+    }
+    if (k + AHEAD / 4 < nrows) {
+      int32_t j = R[k + AHEAD / 4];
+      if (j >= 0 && (size_t)j < n) {
+        int32_t q = PA[j];
+        if (q >= 0 && (size_t)q + 1 < npo && PO[q] < npb) __builtin_prefetch(PB + PO[q]);
+      }
+    }
     int32_t i = R[k];
     if (i < 0 || (size_t)i >= n || !(P[i] >= from_d && P[i] < to_d)) {
       napi_throw_range_error(env, NULL, "rootRows: a row outside the columns or the window");
@@ -291,6 +326,36 @@ napi_value root_rows_json(napi_env env, napi_callback_info info) {
   size_t at = (size_t)at_d;
   size_t special = 0;
   for (size_t k = 0; k < nrows; k++) {
+    // The rows ahead's memory first, as in root_rows.
+    if (k + AHEAD < nrows) {
+      int32_t j = R[k + AHEAD];
+      if (j >= 0 && (size_t)j < n) {
+        __builtin_prefetch(P + j);
+        __builtin_prefetch(PL + j);
+        __builtin_prefetch(CL + 3 * (size_t)j);
+        __builtin_prefetch(EX + 3 * (size_t)j);
+        __builtin_prefetch(A + j);
+        __builtin_prefetch(LO + j);
+        __builtin_prefetch(PA + j);
+        __builtin_prefetch(K + j);
+        __builtin_prefetch(G + j);
+      }
+    }
+    if (k + AHEAD / 2 < nrows) {
+      int32_t j = R[k + AHEAD / 2];
+      if (j >= 0 && (size_t)j < n) {
+        if (LO[j] < nlb) __builtin_prefetch(LB + LO[j]);
+        int32_t q = PA[j];
+        if (q >= 0 && (size_t)q + 1 < npo) __builtin_prefetch(PO + q);
+      }
+    }
+    if (k + AHEAD / 4 < nrows) {
+      int32_t j = R[k + AHEAD / 4];
+      if (j >= 0 && (size_t)j < n) {
+        int32_t q = PA[j];
+        if (q >= 0 && (size_t)q + 1 < npo && PO[q] < npb) __builtin_prefetch(PB + PO[q]);
+      }
+    }
     int32_t i = R[k];
     if (i < 0 || (size_t)i >= n || !(P[i] >= from_d && P[i] < to_d)) {
       napi_throw_range_error(env, NULL, "rootRowsJson: a row outside the columns or the window");
