@@ -108,7 +108,7 @@ export function buildGraph(db: GraphRowSource, storeDir: string, readDrvFile?: R
     registrationTime[dense] = times[i]!;
     if (endsWithDrv(pathBytes, pathAt[i]!, pathAt[i + 1]!)) isDrv[dense] = 1;
     // A null or empty deriver column names none.
-    if (deriverAt[i + 1]! > deriverAt[i]!) deriverIds[dense] = table.idOfBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!);
+    if (deriverAt[i + 1]! > deriverAt[i]!) deriverIds[dense] = names ? table.idOfNameBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!) : table.idOfBytes(deriverBytes, deriverAt[i]!, deriverAt[i + 1]!);
   }
   const id = n;
 

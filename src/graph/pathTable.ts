@@ -344,8 +344,9 @@ export class PathTable {
   /** The id of the prefix followed by bytes[start .. end) (a store directory entry's name), or -1. */
   idOfNameBytes(bytes: Uint8Array, start: number, end: number): number {
     const mask = this.slots.length - 1;
-    // A name holds no '/', so hashBytes hashes all of it, as it hashes a full path after the prefix.
-    for (let slot = hashBytes(bytes, start, end, this.prefix) & mask; ; slot = (slot + 1) & mask) {
+    // Hashed as it is (as the table hashes what follows the prefix), even where it starts like
+    // the prefix: a deriver read without the prefix may (loadGraph.ts), a directory entry never.
+    for (let slot = hashBytes(bytes, start, end, '') & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot]!;
       if (id === EMPTY_SLOT) return -1;
       if (this.nameEquals(id, bytes, start, end)) return id;

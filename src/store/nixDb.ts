@@ -30,7 +30,10 @@ export interface ValidPathColumns {
   readonly registrationTime: Float64Array;
   readonly paths: TextBytes;
   readonly derivers: TextBytes;
-  /** Left out before every path, when asked for and all start with it (derivers are whole). */
+  /**
+   * Left out before every path, when asked for and all start with it; and before every deriver,
+   * where a deriver without it is null (it names no valid path).
+   */
   readonly prefix?: string;
 }
 /** Realisations.drvPath (`sha256:<base-16 hash modulo>`), outputName, outputPath (a ValidPaths id). */
@@ -120,7 +123,8 @@ export class NixDbReader {
    * @param pageRows rows per page (tests: pages of a few rows).
    * @param prefix left out of every path (the store directory and a slash: 57 of 101 bytes per
    *   path at 1.3M paths, 74 MB the blobs did not hold twice), when all start with it; otherwise
-   *   they are read whole (`prefix` absent from the answer). Derivers are read whole.
+   *   they are read whole (`prefix` absent from the answer). Derivers likewise, where a deriver
+   *   that does not start with it is null (it names no valid path: each of those starts with it).
    */
   validPathColumns(pageRows = CHUNK, prefix?: string): ValidPathColumns {
     // The blobs are the database's own text encoding: UTF-8 in every database Nix makes.
@@ -136,7 +140,7 @@ export class NixDbReader {
 
   /**
    * The pages of validPathColumns, and their join; with `prefix`, every path without it, or
-   * undefined when one does not start with it (then read them whole). Derivers come whole.
+   * undefined when one does not start with it (then read them whole). Derivers likewise.
    */
   private pagedColumns(pageRows: number, prefix?: string): ValidPathColumns | undefined {
     // Every path starts with the prefix when the least and the greatest do (paths between two
@@ -148,17 +152,19 @@ export class NixDbReader {
       if (least !== null && !(under(least) && under(greatest))) return undefined;
     }
     const from = prefix === undefined ? 1 : prefix.length + 1;
+    // A deriver without the prefix comes as null: it names no valid path, as every one has it.
+    const deriver = prefix === undefined ? 'deriver' : `(case when substr(deriver, 1, ${prefix.length}) = @prefix then substr(deriver, ${from}) end)`;
     const page = this.handle().prepare(
       `select cast(group_concat(substr(path, ${from}), '') as blob), json_group_array(octet_length(path) - ${from - 1}),
-              cast(group_concat(deriver, '') as blob), json_group_array(octet_length(deriver)),
+              cast(group_concat(${deriver}, '') as blob), json_group_array(octet_length(${deriver})),
               json_group_array(id), json_group_array(narSize), json_group_array(registrationTime), max(id), count(*)
-       from (select id, path, deriver, narSize, registrationTime from ValidPaths where id > ? order by id limit ${pageRows})`,
+       from (select id, path, deriver, narSize, registrationTime from ValidPaths where id > @after order by id limit ${pageRows})`,
     ).raw();
     // Each page's blobs and parsed arrays, joined at the end.
     const pages: { paths: Buffer | null; pathLengths: (number | null)[]; derivers: Buffer | null; deriverLengths: (number | null)[]; ids: number[]; narSizes: (number | null)[]; times: number[] }[] = [];
     // From below every id: ids and rowids may be zero or negative (SQLite allows any 64-bit integer).
     for (let after = -Infinity; ;) {
-      const [paths, pathLengths, derivers, deriverLengths, ids, narSizes, times, last, count] = page.get(after) as [Buffer | null, string, Buffer | null, string, string, string, string, number | null, number];
+      const [paths, pathLengths, derivers, deriverLengths, ids, narSizes, times, last, count] = page.get(prefix === undefined ? { after } : { after, prefix }) as [Buffer | null, string, Buffer | null, string, string, string, string, number | null, number];
       // group_concat skips nulls, and is null when every row is: the lengths say which.
       pages.push({ paths, derivers, pathLengths: JSON.parse(pathLengths), deriverLengths: JSON.parse(deriverLengths), ids: JSON.parse(ids), narSizes: JSON.parse(narSizes), times: JSON.parse(times) });
       if (count < pageRows || last === null) break;

@@ -25,6 +25,12 @@ const ROWS: [string, string | null, number | null][] = [
   [`${STORE}/dddd0000000000000000000000000000-\u65e5\u672c`, `${STORE}/ffff0000000000000000000000000000-never-valid.drv`, 0],
   [`${STORE}/0000zzzz000000000000000000000000-last`, `${STORE}/bbbb0000000000000000000000000000-caf\u00e9-1.0`, 7],
   ['/elsewhere/outside-the-store', null, 1],
+  // Derivers outside the store directory, or only starting like it: no valid path.
+  [`${STORE}/gggg0000000000000000000000000000-deriver-elsewhere`, '/elsewhere/x.drv', 1],
+  [`${STORE}/hhhh0000000000000000000000000000-deriver-look-alike`, `${STORE}x/aaaa0000000000000000000000000000-caf\u00e9-1.0.drv`, 1],
+  // A path whose name starts like a store path (no store path does), and one derived from it.
+  [`${STORE}/${STORE}/iiii0000000000000000000000000000-nested.drv`, null, 1],
+  [`${STORE}/jjjj0000000000000000000000000000-from-nested`, `${STORE}/${STORE}/iiii0000000000000000000000000000-nested.drv`, 1],
 ];
 
 /** The rows without the one outside the store directory: then they are read without it. */
@@ -71,7 +77,9 @@ describe('NixDbReader.validPathColumns', () => {
       expect(columns.prefix).toBe(`${STORE}/`);
       expect(Array.from(columns.ids)).toEqual(rows.map((r) => r[0]));
       expect(columns.paths.values()).toEqual(rows.map((r) => name(r[1])));
-      expect(columns.derivers.values()).toEqual(rows.map((r) => r[2]));
+      // Derivers likewise; one without the store directory names no valid path: null.
+      expect(columns.derivers.values()).toEqual(rows.map((r) => (r[2]?.startsWith(`${STORE}/`) ? name(r[2]) : null)));
+      expect(columns.derivers.values()).toContain(`${STORE}/iiii0000000000000000000000000000-nested.drv`);
     } finally {
       reader.close();
     }
@@ -114,6 +122,12 @@ describe('NixDbReader.validPathColumns', () => {
       expect(graph.narSize[id(ROWS[2]![0])]).toBeNaN();
       expect(graph.narSize[id(`${STORE}/eeee0000000000000000000000000000-after-gap`)]).toBe(5);
       if (rows === ROWS) expect(id('/elsewhere/outside-the-store')).not.toBe(-1);
+      const derived = (path: string): number => graph.deriver[id(path)]!;
+      expect(derived(`${STORE}/gggg0000000000000000000000000000-deriver-elsewhere`)).toBe(-1);
+      expect(derived(`${STORE}/hhhh0000000000000000000000000000-deriver-look-alike`)).toBe(-1);
+      // Found by its bytes even though its name starts like the store directory.
+      expect(derived(`${STORE}/jjjj0000000000000000000000000000-from-nested`)).toBe(id(`${STORE}/${STORE}/iiii0000000000000000000000000000-nested.drv`));
+      expect(id(`${STORE}/${STORE}/iiii0000000000000000000000000000-nested.drv`)).not.toBe(-1);
     } finally {
       reader.close();
     }
