@@ -36,6 +36,8 @@ napi_value crc_on_thread(napi_env env, napi_callback_info info);
 napi_value crc_file_on_thread(napi_env env, napi_callback_info info);
 napi_value write_on_thread(napi_env env, napi_callback_info info);
 napi_value join_job(napi_env env, napi_callback_info info);
+/* native/mallocTrim.c */
+napi_value malloc_trim_now(napi_env env, napi_callback_info info);
 /* module.c: "ENOENT" for ENOENT, as Node names error codes. */
 const char *errno_name(int errnum);
 

@@ -18,6 +18,7 @@ import type { ClassifyContext } from '../roots/classify.js';
 import { readInFull, readStoreEntries, readStoreGraph, readValidPaths, startStoreListing } from '../snapshot/readStore.js';
 import { livenessMemoFor } from '../graph/cache/cacheLocations.js';
 import { compareBytes } from '../store/bytes.js';
+import { releaseMemory } from '../store/releaseMemory.js';
 
 /**
  * Roots through the roots index (cached listings of unchanged directories); validity from the DB
@@ -53,6 +54,8 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);
   const { result: rootSet, index, findings } = await findRootsIndexed(settings, (p) => graph.paths.idOf(p) !== -1, 'any', graph.paths, scope, listing?.listing);
   const entries = await readStoreEntries(settings, graph, key, listing);
+  // The snapshot is whole: what reading it left behind goes before liveness runs beside it.
+  releaseMemory(graph.paths.size);
   // The answer kept from the last run for these very inputs (a digest of all of them), if any.
   const { live, dead } = classifyPaths(graph, rootSet, entries, settings, command, livenessMemoFor(settings, key));
   // Junk in byte order, as Nix prints it in --print-live and --print-dead (its results are a std::set).

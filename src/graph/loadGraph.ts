@@ -15,6 +15,7 @@ import { realisedOutputs } from './realisedOutputs.js';
 import type { RealisedOutputs } from './realisedOutputs.js';
 import type { StoreGraph } from './storeGraph.js';
 import { DbIdIndex } from './dbIdIndex.js';
+import { releaseMemory } from '../store/releaseMemory.js';
 
 /** What `loadGraph` needs to read `.drv` files, when the settings make it read them. */
 export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
@@ -30,8 +31,13 @@ export function caDrvReader(settings: Settings): ReadDrvFile | undefined {
  */
 export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadDrvFile, prefetched?: () => RefColumns | undefined): StoreGraph {
   const source: GraphRowSource = {
-    // Without the store directory before each path: buildGraph's table keeps it once.
-    validPathColumns: () => graphValidPaths(db.validPathColumns(undefined, `${storeDir}/`)),
+    // Without the store directory before each path: buildGraph's table keeps it once. The
+    // pages they were read in are garbage before the table is built beside them.
+    validPathColumns: () => {
+      const columns = graphValidPaths(db.validPathColumns(undefined, `${storeDir}/`));
+      releaseMemory(columns.ids.length);
+      return columns;
+    },
     refChunks: () => {
       const refs = prefetched?.();
       return refs === undefined ? db.refChunks() : [refs];
@@ -39,7 +45,10 @@ export function loadGraph(db: NixDbReader, storeDir: string, readDrvFile?: ReadD
     derivationOutputs: () => db.derivationOutputs(),
     realisations: () => db.realisations(),
   };
-  return db.snapshot(() => buildGraph(source, storeDir, readDrvFile));
+  const graph = db.snapshot(() => buildGraph(source, storeDir, readDrvFile));
+  // The rows and edge buffers the graph was built from, before the roots are read beside it.
+  releaseMemory(graph.paths.size);
+  return graph;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll` and the
+ * `sharePrefix`, `listDir`, `listStore`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll`, `mallocTrim` and the
  * thread jobs), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
@@ -52,6 +52,8 @@ export interface NativeHelper {
   crcFileOnThread?(fd: number, offsets: Float64Array, lengths: Float64Array, seeds: Uint32Array): NativeJob;
   writeOnThread?(fd: number, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void): NativeJob;
   joinJob?(job: NativeJob): Uint32Array | undefined;
+  /** native/mallocTrim.c (absent from a helper built before it): whether memory was given back. */
+  mallocTrim?(): boolean;
 }
 
 /** A job running on a thread of the native helper's (native/threadJobs.c), until joined. */
