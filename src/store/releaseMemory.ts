@@ -1,7 +1,7 @@
 /**
  * Memory a stage's reading left behind, given back before the next stage builds beside it: after
  * ValidPaths is read (before the path table), after the graph is built (before the roots are
- * read), and once the snapshot is whole (before liveness).
+ * read), and, when the database was read in full, once the snapshot is whole (before liveness).
  *
  * Reading a large store leaves two kinds of it resident. V8's heap holds the garbage of the
  * reading (JSON pages of the database, the roots' strings): at 1.3M paths some 80 MB of a 100 MB
