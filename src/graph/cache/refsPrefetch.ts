@@ -20,6 +20,7 @@ import type { IdColumn } from './cachedRows.js';
 import { fingerprintDb, isQuiet } from './dbFingerprint.js';
 import type { DbFingerprint } from './dbFingerprint.js';
 import { SyncThread } from './syncThread.js';
+import { JSON_PAGE_ROWS } from '../../store/nixDb.js';
 
 /** Refs by rowid, as columns. */
 export interface RefColumns {
@@ -32,8 +33,8 @@ export interface RefColumns {
 /** Phases the worker reports in shared memory, in order (after syncThread.ts's STARTED). */
 const HOLDS_SNAPSHOT = 2;
 const FINISHED = 3;
-/** Refs rows per page read. */
-const PAGE_ROWS = 100_000;
+/** Refs rows per page read: small enough that each page's JSON dies young (nixDb.ts). */
+const PAGE_ROWS = JSON_PAGE_ROWS;
 
 const WORKER_CODE = `
 const port = workerData.port;
