@@ -1,7 +1,7 @@
-#!/usr/bin/env node
 /**
- * Entry point: runs the program, prints what handlers return, and is the one place that maps
- * errors to exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
+ * The program (bundled into dist/cli/storegc-program.cjs, which launch.ts runs): runs the
+ * command, prints what handlers return, and is the one place that maps errors to exit codes:
+ * 0 success, 1 failure while running, 2 bad usage or configuration.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
@@ -185,5 +185,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+// Not a top-level await: the bundle is CommonJS, for V8's code cache (codeCache.ts).
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
