@@ -2,6 +2,7 @@
 #ifndef STOREGC_NATIVE_H
 #define STOREGC_NATIVE_H
 #include <node_api.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* mapFile.c */
@@ -36,6 +37,9 @@ napi_value crc_on_thread(napi_env env, napi_callback_info info);
 napi_value crc_file_on_thread(napi_env env, napi_callback_info info);
 napi_value write_on_thread(napi_env env, napi_callback_info info);
 napi_value join_job(napi_env env, napi_callback_info info);
+/* crc32.c: zlib's CRC-32 of data continued from crc, folded by PCLMULQDQ where the CPU has it. */
+uint32_t crc32_of(uint32_t crc, const unsigned char *data, size_t length);
+napi_value crc32_now(napi_env env, napi_callback_info info);
 /* native/mallocTrim.c */
 napi_value malloc_trim_now(napi_env env, napi_callback_info info);
 /* module.c: "ENOENT" for ENOENT, as Node names error codes. */

@@ -21,9 +21,6 @@
 #include <unistd.h>
 #include "native.h"
 
-/* zlib's, as Node exports it (the same function as node:zlib's crc32). */
-extern unsigned long crc32(unsigned long crc, const unsigned char *buf, unsigned int len);
-
 struct piece {
   const unsigned char *data;
   size_t length;
@@ -57,13 +54,7 @@ struct job {
 };
 
 static uint32_t crc_of(uint32_t crc, const unsigned char *data, size_t length) {
-  while (length > 0) {
-    unsigned int n = length > (1u << 30) ? (1u << 30) : (unsigned int)length;
-    crc = (uint32_t)crc32(crc, data, n);
-    data += n;
-    length -= n;
-  }
-  return crc;
+  return crc32_of(crc, data, length);
 }
 
 static void tell_done(struct job *j) {

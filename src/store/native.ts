@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll`, `mallocTrim` and the
+ * `sharePrefix`, `listDir`, `listStore`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll`, `mallocTrim`, `crc32` and the
  * thread jobs), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
@@ -54,6 +54,8 @@ export interface NativeHelper {
   joinJob?(job: NativeJob): Uint32Array | undefined;
   /** native/mallocTrim.c (absent from a helper built before it): whether memory was given back. */
   mallocTrim?(): boolean;
+  /** native/crc32.c (absent from a helper built before it): node:zlib's crc32(data, seed), folded by PCLMULQDQ where the CPU has it. */
+  crc32?(data: Uint8Array, seed: number): number;
 }
 
 /** A job running on a thread of the native helper's (native/threadJobs.c), until joined. */

@@ -13,7 +13,7 @@
  * the file is written now.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { crc32 } from './crc32.js';
 import { processAlive } from '../records/processAlive.js';
 import { fsPath } from './bytes.js';
 import { native } from './native.js';
@@ -116,8 +116,7 @@ export function settleWrites(): { file: string; error: Error }[] {
 function fillChecks(parts: readonly Buffer[], checks: readonly CheckField[]): void {
   for (const { field, from, to } of checks) {
     let crc = 0;
-    // Empty parts skipped: zlib's crc32 answers 0 for a null buffer, which an empty ArrayBuffer has.
-    for (let i = from; i < to; i++) if (parts[i]!.length > 0) crc = crc32(parts[i]!, crc);
+    for (let i = from; i < to; i++) crc = crc32(parts[i]!, crc);
     parts[field]!.writeUInt32LE(crc >>> 0, 0);
   }
 }
