@@ -7,10 +7,17 @@
  * when slow.
  */
 import { lstatSync, readlinkSync } from 'node:fs';
+import { constants } from 'node:os';
 import { lstat, readlink } from 'node:fs/promises';
 import { errnoOf } from '../errors.js';
 import { display, fsPathFast } from '../store/bytes.js';
 import { unreadableRoot } from './scanTree.js';
+import { systemError } from './scanFs.js';
+import { packLatin1 } from '../store/byteOrder.js';
+import { helperBy } from '../store/native.js';
+import type { By } from '../store/native.js';
+
+const { EINVAL } = constants.errno;
 import type { Finding } from './types.js';
 
 export type OutsideLook =
@@ -28,6 +35,33 @@ export async function lookOutside(link: string, places: readonly string[]): Prom
 
 export function lookOutsideNow(link: string, places: readonly string[]): OutsideLooks {
   return places.map((place) => lookAtNow(link, place));
+}
+
+/**
+ * lookOutsideNow for many links at once: by the native helper where it loads, one readlink per
+ * place for them all (native/readLinks.c), where Node made an lstat and a readlink with a Stats
+ * object and a path conversion each (7,070 outside links at 1.3M paths: 84 ms of a 0.85 s
+ * `dead`). readlink alone tells what lstat and readlink did: a target (a link), EINVAL (not a
+ * link), ENOENT or ENOTDIR (missing), any other error (a finding: the root is unknown). A place
+ * holding a NUL, which no system call can be given, is looked at as before.
+ */
+export function lookOutsideAllNow(items: readonly { readonly link: string; readonly places: readonly string[] }[], by?: By): OutsideLooks[] {
+  const readLinks = helperBy(by)?.readLinks;
+  if (readLinks === undefined) return items.map(({ link, places }) => lookOutsideNow(link, places));
+  const places = items.flatMap((item) => item.places.filter((place) => !place.includes('\0')));
+  const packed = packLatin1(places);
+  const errnos = new Int32Array(places.length);
+  const { bytes, offsets } = readLinks(packed.bytes, packed.offsets, errnos);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  return items.map(({ link, places: itsPlaces }) => itsPlaces.map((place): OutsideLook => {
+    if (place.includes('\0')) return lookAtNow(link, place);
+    const k = at++;
+    const errno = errnos[k]!;
+    if (errno === 0) return { kind: 'link', target: text.toString('latin1', offsets[k], offsets[k + 1]) };
+    if (errno === EINVAL) return { kind: 'not-a-link' };
+    return lookFailed(link, place, systemError(errno, 'readlink', place));
+  }));
 }
 
 /** Stale (reference §3.3): the target is missing in every place, and no look failed. */

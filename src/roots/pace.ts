@@ -41,10 +41,15 @@ export class Pace {
    * `batch` at a time in parallel (bounded fan-out: a Hydra roots dir holds a million links).
    */
   async each<T>(items: readonly T[], batch: number, slowMs: number, now: (item: T, index: number) => void, later: (item: T, index: number) => Promise<void>): Promise<void> {
+    return this.eachBatch(items, batch, slowMs, (some, from) => some.forEach((item, k) => now(item, from + k)), later);
+  }
+
+  /** `each`, with the blocking calls made for a whole batch at once (`now` given its items and the first one's index). */
+  async eachBatch<T>(items: readonly T[], batch: number, slowMs: number, now: (items: readonly T[], from: number) => void, later: (item: T, index: number) => Promise<void>): Promise<void> {
     let i = 0;
     for (; i < items.length && this.blockingNow; i += batch) {
       const from = i;
-      this.timed(slowMs, () => items.slice(from, from + batch).forEach((item, k) => now(item, from + k)));
+      this.timed(slowMs, () => now(items.slice(from, from + batch), from));
     }
     for (; i < items.length; i += batch) {
       const from = i;

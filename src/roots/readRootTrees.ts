@@ -10,7 +10,7 @@ import { outsidePaths } from '../config/settings.js';
 import type { Settings } from '../config/settings.js';
 import { leadsOutside, outsideTarget } from './classify.js';
 import { expandExtraRoots } from './extraRoots.js';
-import { describeLooks, lookOutside, lookOutsideNow } from './followOutside.js';
+import { describeLooks, lookOutside, lookOutsideAllNow } from './followOutside.js';
 import type { OutsideLooks } from './followOutside.js';
 import type { DecisionScope, DirDecisions } from './index/decisions.js';
 import type { OutsideLink } from './index/rootsIndex.js';
@@ -83,9 +83,12 @@ export async function readRootTrees(settings: Settings, limit: LimitFunction, ca
     looks.set(link, found);
     outside.push({ link, target, result: describeLooks(found) });
   };
-  await pace.each(scan.entries.filter((e) => leadsOutside(e, settings.storeDir)), OUTSIDE_BATCH, SLOW_OUTSIDE_BATCH_MS, (entry) => {
-    const target = outsideTarget(entry.path, entry.target);
-    record(entry.path, target, lookOutsideNow(entry.path, outsidePaths(settings, target)));
+  await pace.eachBatch(scan.entries.filter((e) => leadsOutside(e, settings.storeDir)), OUTSIDE_BATCH, SLOW_OUTSIDE_BATCH_MS, (entries) => {
+    const items = entries.map((entry) => {
+      const target = outsideTarget(entry.path, entry.target);
+      return { link: entry.path, target, places: outsidePaths(settings, target) };
+    });
+    lookOutsideAllNow(items).forEach((found, k) => record(items[k]!.link, items[k]!.target, found));
   }, async (entry) => {
     const target = outsideTarget(entry.path, entry.target);
     record(entry.path, target, await lookOutside(entry.path, outsidePaths(settings, target)));

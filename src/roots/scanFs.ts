@@ -231,7 +231,7 @@ function packedNames(text: Buffer, offsets: Uint32Array, types: Uint8Array, size
 }
 
 /** An error as Node's fs makes one for a failed system call: its code the errno's name. */
-function systemError(errno: number, syscall: string, path: string): Error {
+export function systemError(errno: number, syscall: string, path: string): Error {
   const code = getSystemErrorName(-errno);
   return Object.assign(new Error(`${code}: ${syscall} '${display(path)}'`), { code, errno: -errno, syscall, path });
 }
