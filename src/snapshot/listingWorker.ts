@@ -4,6 +4,7 @@
  * paths' names in byte order in one buffer (moved, not copied) and the junk names. A StoregcError comes back
  * with its code, path and hint.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
 import { listStorePacked } from './packedListing.js';
@@ -17,6 +18,15 @@ export type ListingAnswer =
 /** `a` alone in its own memory, so that moving its buffer moves nothing else (Buffer's small pool). */
 function own<T extends Uint8Array | Uint32Array | Int32Array>(a: T): T {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
+}
+
+// This thread yields to the main one (Linux's nice applies to the calling thread alone): beside
+// a refreshed graph cache both cores are busy (the store listed and sorted again here, V8's
+// compiles, the cache's checks), and the main thread is the one the run waits for.
+try {
+  setPriority(10);
+} catch {
+  // Only scheduling changes.
 }
 
 let answer: ListingAnswer;
