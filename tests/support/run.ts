@@ -61,6 +61,11 @@ export function runNixStoreAsync(root: string, args: readonly string[]): Promise
   return runAsync('nix-store', args, root);
 }
 
+/** `nix-env` (its profiles and store under R), as runNixStoreAsync runs nix-store. */
+export function runNixEnvAsync(root: string, args: readonly string[]): Promise<RunResult> {
+  return runAsync('nix-env', args, root);
+}
+
 export function runStoregc(root: string, args: readonly string[]): RunResult {
   return run(process.execPath, [storegcMain(), ...args], root);
 }
