@@ -77,6 +77,25 @@ napi_value map_file(napi_env env, napi_callback_info info) {
   return buffer;
 }
 
+/* The whole pages of mapFile's mappings within [data, data + length) given back (dropPages); the bytes dropped. Any thread. */
+size_t drop_mapped(const void *data, size_t length) {
+  if (data == NULL || length == 0) return 0;
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t from = ((uintptr_t)data + page - 1) & ~(page - 1);
+  uintptr_t to = ((uintptr_t)data + length) & ~(page - 1);
+  size_t dropped = 0;
+  pthread_mutex_lock(&mappings_lock);
+  for (struct mapped *m = mappings; m != NULL && from < to; m = m->next) {
+    uintptr_t lo = (uintptr_t)m->at > from ? (uintptr_t)m->at : from;
+    uintptr_t hi = (uintptr_t)m->at + m->length < to ? (uintptr_t)m->at + m->length : to;
+    lo = (lo + page - 1) & ~(page - 1);
+    hi = hi & ~(page - 1);
+    if (lo < hi && madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0) dropped += hi - lo;
+  }
+  pthread_mutex_unlock(&mappings_lock);
+  return dropped;
+}
+
 /*
  * dropPages(view: TypedArray): the whole pages of a mapping made by mapFile under the view given
  * back to the kernel (madvise MADV_DONTNEED), for views no longer needed: the process's resident
@@ -101,19 +120,7 @@ napi_value drop_pages(napi_env env, napi_callback_info info) {
   if (type == napi_int16_array || type == napi_uint16_array) size = 2;
   else if (type == napi_int32_array || type == napi_uint32_array || type == napi_float32_array) size = 4;
   else if (type == napi_float64_array || type == napi_bigint64_array || type == napi_biguint64_array) size = 8;
-  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t from = ((uintptr_t)data + page - 1) & ~(page - 1);
-  uintptr_t to = ((uintptr_t)data + count * size) & ~(page - 1);
-  double dropped = 0;
-  pthread_mutex_lock(&mappings_lock);
-  for (struct mapped *m = mappings; m != NULL && data != NULL; m = m->next) {
-    uintptr_t lo = (uintptr_t)m->at > from ? (uintptr_t)m->at : from;
-    uintptr_t hi = (uintptr_t)m->at + m->length < to ? (uintptr_t)m->at + m->length : to;
-    lo = (lo + page - 1) & ~(page - 1);
-    hi = hi & ~(page - 1);
-    if (lo < hi && madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0) dropped += (double)(hi - lo);
-  }
-  pthread_mutex_unlock(&mappings_lock);
+  double dropped = (double)drop_mapped(data, count * size);
   napi_value out;
   napi_create_double(env, dropped, &out);
   return out;

@@ -8,6 +8,8 @@
 /* mapFile.c */
 napi_value map_file(napi_env env, napi_callback_info info);
 napi_value drop_pages(napi_env env, napi_callback_info info);
+/* The whole pages of mapFile's mappings within [data, data + length) given back to the kernel; the bytes dropped. Any thread. */
+size_t drop_mapped(const void *data, size_t length);
 /* linkTimes.c */
 napi_value link_times(napi_env env, napi_callback_info info);
 /* unlinkEach.c */

@@ -40,6 +40,8 @@ struct job {
   /* write jobs: checks[3k] is a field piece whose first 4 bytes get the CRC of pieces [checks[3k+1], checks[3k+2]). */
   int32_t *checks;
   size_t nchecks;
+  /* write jobs: 1 where a piece's pages of a mapped file (mapFile.c) are given back once it is written; NULL for none. */
+  unsigned char *drops;
   int fd;
   char *temp;
   char *final;
@@ -102,29 +104,62 @@ static void *run_crc_file(void *arg) {
   return NULL;
 }
 
+/* Writes one piece whole to the job's fd; 0 (error and syscall set) if it cannot. */
+static int write_piece(struct job *j, const struct piece *p) {
+  const unsigned char *at = p->data;
+  size_t left = p->length;
+  while (left > 0) {
+    ssize_t n = write(j->fd, at, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      j->error = n < 0 ? errno : EIO;
+      j->syscall = "write";
+      return 0;
+    }
+    at += n;
+    left -= (size_t)n;
+  }
+  return 1;
+}
+
+static void fill_field(struct job *j, size_t k, uint32_t crc) {
+  unsigned char *field = (unsigned char *)j->pieces[j->checks[3 * k]].data;
+  for (int b = 0; b < 4; b++) field[b] = (unsigned char)(crc >> (8 * b));
+}
+
+/*
+ * Each piece is read once where every check field follows the pieces it covers (the graph
+ * cache's do): its CRCs continued, then it is written, then its mapped pages are given back if
+ * asked, so a file written from a mapped one is never resident whole. Otherwise the CRCs first.
+ */
 static void *run_write(void *arg) {
   struct job *j = arg;
-  for (size_t k = 0; k < j->nchecks; k++) {
-    uint32_t crc = 0;
-    for (int32_t i = j->checks[3 * k + 1]; i < j->checks[3 * k + 2]; i++) crc = crc_of(crc, j->pieces[i].data, j->pieces[i].length);
-    unsigned char *field = (unsigned char *)j->pieces[j->checks[3 * k]].data;
-    for (int b = 0; b < 4; b++) field[b] = (unsigned char)(crc >> (8 * b));
+  int streaming = 1;
+  for (size_t k = 0; k < j->nchecks; k++) if (j->checks[3 * k + 2] > j->checks[3 * k]) streaming = 0;
+  uint32_t *running = calloc(j->nchecks + 1, sizeof *running);
+  if (running == NULL) {
+    j->error = ENOMEM;
+    j->syscall = "calloc";
   }
-  for (size_t i = 0; i < j->npieces && j->error == 0; i++) {
-    const unsigned char *at = j->pieces[i].data;
-    size_t left = j->pieces[i].length;
-    while (left > 0) {
-      ssize_t n = write(j->fd, at, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        j->error = n < 0 ? errno : EIO;
-        j->syscall = "write";
-        break;
-      }
-      at += n;
-      left -= (size_t)n;
+  if (!streaming) {
+    for (size_t k = 0; k < j->nchecks && running != NULL; k++) {
+      uint32_t crc = 0;
+      for (int32_t i = j->checks[3 * k + 1]; i < j->checks[3 * k + 2]; i++) crc = crc_of(crc, j->pieces[i].data, j->pieces[i].length);
+      fill_field(j, k, crc);
     }
   }
+  for (size_t i = 0; i < j->npieces && j->error == 0; i++) {
+    if (streaming) {
+      /* A field's pieces are all before it: its CRC is whole. Then the piece (filled) continues the CRCs covering it. */
+      for (size_t k = 0; k < j->nchecks; k++) if ((size_t)j->checks[3 * k] == i) fill_field(j, k, running[k]);
+      for (size_t k = 0; k < j->nchecks; k++) {
+        if ((size_t)j->checks[3 * k + 1] <= i && i < (size_t)j->checks[3 * k + 2]) running[k] = crc_of(running[k], j->pieces[i].data, j->pieces[i].length);
+      }
+    }
+    if (!write_piece(j, &j->pieces[i])) break;
+    if (j->drops != NULL && j->drops[i]) drop_mapped(j->pieces[i].data, j->pieces[i].length);
+  }
+  free(running);
   if (close(j->fd) != 0 && j->error == 0 && errno != EINTR) {
     j->error = errno;
     j->syscall = "close";
@@ -160,6 +195,7 @@ static void finalize(napi_env env, void *data, void *hint) {
   free(j->pieces);
   free(j->crcs);
   free(j->checks);
+  free(j->drops);
   free(j->offsets);
   free(j->lengths);
   free(j->temp);
@@ -305,15 +341,16 @@ napi_value crc_file_on_thread(napi_env env, napi_callback_info info) {
 }
 
 /*
- * writeOnThread(fd, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array):
+ * writeOnThread(fd, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?, drops?: Uint8Array):
  * a job that fills the check fields (checks: triples field, from, to), writes the pieces to fd,
- * closes it and renames temp to final (removing temp if anything failed). The fd is the
- * thread's once it started (the call returned a job), else still the caller's.
+ * closes it and renames temp to final (removing temp if anything failed); where drops[i] is 1,
+ * the pages of piece i that are a mapped file's (mapFile.c) are given back once it is written.
+ * The fd is the thread's once it started (the call returned a job), else still the caller's.
  */
 napi_value write_on_thread(napi_env env, napi_callback_info info) {
-  static const char usage[] = "writeOnThread(fd, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void)";
-  size_t argc = 6;
-  napi_value argv[6];
+  static const char usage[] = "writeOnThread(fd, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void, drops?: Uint8Array)";
+  size_t argc = 7;
+  napi_value argv[7];
   int32_t fd;
   void *checks;
   size_t nchecks;
@@ -335,6 +372,16 @@ napi_value write_on_thread(napi_env env, napi_callback_info info) {
     }
   }
   if (ok && argc >= 6) ok = told(env, argv[5], j);
+  if (ok && argc >= 7) {
+    napi_valuetype type;
+    ok = napi_typeof(env, argv[6], &type) == napi_ok;
+    if (ok && type != napi_undefined) {
+      void *drops;
+      size_t ndrops;
+      ok = typed_array(env, argv[6], napi_uint8_array, &drops, &ndrops) && ndrops == j->npieces && (j->drops = malloc(ndrops + 1)) != NULL;
+      if (ok) memcpy(j->drops, drops, ndrops);
+    }
+  }
   if (!ok) {
     if (j != NULL) finalize(env, j, NULL);
     napi_throw_type_error(env, NULL, usage);

@@ -50,7 +50,7 @@ export interface NativeHelper {
   /** native/threadJobs.c (absent from a helper built before it): see src/store/threadJobs.ts. */
   crcOnThread?(pieces: Uint8Array[], seeds: Uint32Array): NativeJob;
   crcFileOnThread?(fd: number, offsets: Float64Array, lengths: Float64Array, seeds: Uint32Array): NativeJob;
-  writeOnThread?(fd: number, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void): NativeJob;
+  writeOnThread?(fd: number, pieces: Uint8Array[], checks: Int32Array, temp: Uint8Array, final: Uint8Array, done?: () => void, drops?: Uint8Array): NativeJob;
   joinJob?(job: NativeJob): Uint32Array | undefined;
   /** native/mallocTrim.c (absent from a helper built before it): whether memory was given back. */
   mallocTrim?(): boolean;

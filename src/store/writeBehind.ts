@@ -14,6 +14,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { crc32 } from './crc32.js';
+import { dropMappedPages } from './mapFile.js';
 import { processAlive } from '../records/processAlive.js';
 import { fsPath } from './bytes.js';
 import { native } from './native.js';
@@ -28,6 +29,11 @@ export interface CheckField {
 
 export interface WriteOptions {
   readonly checks?: readonly CheckField[];
+  /**
+   * Parts [from, to) whose pages of a mapped file (mapFile.ts) are given back once written: a
+   * file written from views of the one it replaces is then never resident whole beside it.
+   */
+  readonly dropMapped?: { readonly from: number; readonly to: number };
   /** On a thread when the helper can: `settleWrite(file)` or `settleWrites()` waits for it. */
   readonly behind?: boolean;
 }
@@ -55,6 +61,7 @@ export function writeWhole(file: string, parts: readonly Buffer[], options: Writ
     const helper = native();
     if (options.behind === true && helper?.writeOnThread !== undefined && helper.joinJob !== undefined) {
       const spec = Int32Array.from(checks.flatMap((c) => [c.field, c.from, c.to]));
+      const drops = dropFlags(parts.length, options.dropMapped);
       let job: NativeJob | undefined;
       // Once the thread is done and the loop turns, the write is settled: its parts (rows the
       // run no longer needs) are let go then, not at the command's end.
@@ -62,7 +69,7 @@ export function writeWhole(file: string, parts: readonly Buffer[], options: Writ
         if (job !== undefined && pending.get(file)?.job === job) settleWrite(file);
       };
       try {
-        job = helper.writeOnThread(fd, [...parts], spec, fsPath(temp), fsPath(file), settleIfDone);
+        job = helper.writeOnThread(fd, [...parts], spec, fsPath(temp), fsPath(file), settleIfDone, drops);
       } catch {
         // No thread to be had: written now, below.
       }
@@ -79,6 +86,7 @@ export function writeWhole(file: string, parts: readonly Buffer[], options: Writ
     fd = undefined;
     closeSync(written);
     renameSync(fsPath(temp), fsPath(file));
+    if (options.dropMapped !== undefined) dropMappedPages(parts.slice(options.dropMapped.from, options.dropMapped.to));
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     // The temporary file gone if it can be: the error that stopped the write is the one to tell
@@ -110,6 +118,14 @@ export function settleWrite(file: string): Error | undefined {
 export function settleWrites(): { file: string; error: Error }[] {
   for (const file of [...pending.keys()]) settleWrite(file);
   return failed.splice(0);
+}
+
+/** One flag per part, 1 in `range`; undefined for none. */
+function dropFlags(count: number, range: WriteOptions['dropMapped']): Uint8Array | undefined {
+  if (range === undefined) return undefined;
+  const flags = new Uint8Array(count);
+  flags.fill(1, Math.max(0, range.from), Math.min(count, range.to));
+  return flags;
 }
 
 /** The check fields filled here (the thread fills them itself). */

@@ -6,10 +6,11 @@
  * progress waited for before the file is written again.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { mapFile } from '../../src/store/mapFile.js';
 import { native } from '../../src/store/native.js';
 import { crcFileOnThread, crcOnThread } from '../../src/store/threadJobs.js';
 import { settleWrite, settleWrites, writeWhole } from '../../src/store/writeBehind.js';
@@ -28,6 +29,17 @@ function randomBytes(seed: number, length: number): Buffer {
 function partsWithChecks(seed: number): { parts: Buffer[]; checks: CheckField[] } {
   const parts = [randomBytes(seed, 5000), Buffer.alloc(0), randomBytes(seed + 1, 70_001), Buffer.alloc(32, 0xaa), randomBytes(seed + 2, 3), Buffer.alloc(32, 0xbb)];
   return { parts, checks: [{ field: 3, from: 0, to: 3 }, { field: 5, from: 4, to: 5 }] };
+}
+
+/** KiB of the mappings of `file` resident in this process (/proc/self/smaps). */
+function residentKib(file: string): number {
+  let total = 0;
+  let inFile = false;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inFile = line.endsWith(` ${file}`);
+    else if (inFile && line.startsWith('Rss:')) total += Number(line.split(/\s+/)[1]);
+  }
+  return total;
 }
 
 describe('threads of the native helper', () => {
@@ -81,6 +93,44 @@ describe('writeWhole', () => {
     expect(written.subarray(5000 + 70_001 + 4, 5000 + 70_001 + 32).equals(Buffer.alloc(28, 0xaa))).toBe(true);
     expect(written.readUInt32LE(written.length - 32)).toBe(crc32(p[4]!));
     expect(readdirSync(dir).sort()).toEqual(['here', 'there']);
+  });
+
+  it('fills a check field that comes before its parts, or within another check\'s, as the calling thread does', () => {
+    const dir = tempDir('storegc-behind-');
+    const make = (): Buffer[] => [Buffer.alloc(8, 0x11), randomBytes(20, 9000), Buffer.alloc(4), randomBytes(21, 77), Buffer.alloc(4)];
+    // Field 0 covers what follows it; field 4 covers everything before it, field 2 (filled) included.
+    const checks: CheckField[] = [{ field: 0, from: 1, to: 4 }, { field: 2, from: 1, to: 2 }, { field: 4, from: 0, to: 4 }];
+    const here = make();
+    const there = make();
+    writeWhole(join(dir, 'here'), here, { checks });
+    writeWhole(join(dir, 'there'), there, { checks, behind: true });
+    expect(settleWrite(join(dir, 'there'))).toBeUndefined();
+    const written = readFileSync(join(dir, 'there'));
+    expect(written.equals(readFileSync(join(dir, 'here')))).toBe(true);
+    expect(written.readUInt32LE(8 + 9000)).toBe(crc32(here[1]!));
+    expect(written.readUInt32LE(written.length - 4)).toBe(crc32(written.subarray(0, written.length - 4)));
+  });
+
+  it('gives back the pages of a mapped file under the parts asked, once written, and only those', () => {
+    const dir = tempDir('storegc-behind-');
+    const source = join(dir, 'source');
+    writeFileSync(source, randomBytes(30, 1 << 20));
+    const fd = openSync(source, 'r');
+    const mapped = mapFile(fd, 1 << 20)!;
+    closeSync(fd);
+    const resident = (): number => residentKib(source);
+    for (const [name, dropMapped] of [['kept', undefined], ['dropped', { from: 1, to: 2 }]] as const) {
+      // Every page read: resident.
+      expect(crc32(mapped)).toBe(crc32(readFileSync(source)));
+      expect(resident()).toBeGreaterThanOrEqual(1000);
+      writeWhole(join(dir, name), [Buffer.from('head'), mapped, Buffer.from('tail')], { behind: true, ...(dropMapped === undefined ? {} : { dropMapped }) });
+      expect(settleWrite(join(dir, name))).toBeUndefined();
+      expect(readFileSync(join(dir, name)).equals(Buffer.concat([Buffer.from('head'), readFileSync(source), Buffer.from('tail')]))).toBe(true);
+      if (dropMapped === undefined) expect(resident()).toBeGreaterThanOrEqual(1000);
+      else expect(resident()).toBeLessThan(8);
+    }
+    // Read again, the same bytes (from the file).
+    expect(mapped.equals(readFileSync(source))).toBe(true);
   });
 
   it('keeps a failure found on the thread for the end: the old file kept, the temporary removed', () => {
