@@ -21,6 +21,8 @@ import { CHECK_LENGTH, checkField, crc32Of, crcIn, nameIn, nameOfKey, newGraphNa
 import type { GraphLineage } from '../lineage.js';
 import type { CachedRows } from './cachedRows.js';
 import { TextColumn } from './textColumn.js';
+import { NUMBER_COLUMNS, TEXT_COLUMNS, isRowPieces, piecesOf } from './rowPieces.js';
+import type { RowPieces } from './rowPieces.js';
 
 const MAGIC = Buffer.from('storegc-graph\n\0\0', 'latin1');
 export const GRAPH_CACHE_VERSION = 7;
@@ -38,8 +40,6 @@ export class CacheDamaged extends Error {}
 /** A cache written by another version of storegc: replaced silently, like a missing one. */
 export class CacheOutdated extends Error {}
 
-const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
-const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
 
 /** GraphLineage in the header's JSON. */
 interface StoredLineage {
@@ -96,7 +96,7 @@ export interface SectionsSoon {
  * @param fingerprint the database files' fingerprint taken, quiet, before these rows were read (dbFingerprint.ts).
  * @param key the key this very graph was read with, to keep its name; a new one otherwise.
  */
-export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): Buffer {
+export function encode(identity: CacheIdentity, rows: CachedRows | RowPieces, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): Buffer {
   const { parts, checks } = encodeParts(identity, rows, graph, fingerprint, lineage, key);
   for (const { field, from, to } of checks) parts[field]!.writeUInt32LE(crc32Of(parts.slice(from, to)) >>> 0, 0);
   return Buffer.concat(parts);
@@ -106,34 +106,22 @@ export function encode(identity: CacheIdentity, rows: CachedRows, graph?: readon
 export interface EncodedParts {
   readonly parts: Buffer[];
   readonly checks: readonly CheckField[];
+  /** The rows section's parts: what of them is a mapped file's is given back once written (writeBehind.ts). */
+  readonly rowParts: { readonly from: number; readonly to: number };
 }
 
 /**
  * `encode` as the pieces of the file: written as they are, nothing copied twice; the CRC-32s
  * of the check fields are computed where the file is written (on its thread).
  */
-export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): EncodedParts {
-  const rowParts: Buffer[] = [];
-  let rowsAt = 0;
-  for (const name of NUMBER_COLUMNS) {
-    // Count, element kind (0 float64, 1 uint32), then the numbers at a multiple of 8 from the
-    // section's start: read in place (decodeRows).
-    const column = rows[name];
-    const gap = pad(rowsAt + 8);
-    rowParts.push(u32(column.length), u32(column instanceof Uint32Array ? 1 : 0), Buffer.alloc(gap), Buffer.from(column.buffer, column.byteOffset, column.byteLength));
-    rowsAt += 8 + gap + column.byteLength;
-  }
+export function encodeParts(identity: CacheIdentity, rows: CachedRows | RowPieces, graph?: readonly Buffer[], fingerprint?: string, lineage?: GraphLineage, key?: string): EncodedParts {
   // With a graph, the paths are its own (found by ValidPaths id): not written twice.
   const pathsInGraph = graph !== undefined;
-  for (const name of TEXT_COLUMNS) {
-    const column = rows[name];
-    if (name === 'vpPath' && pathsInGraph) continue;
-    if (column === undefined) throw new Error('graph cache: rows without their paths can only be written with their graph');
-    rowParts.push(...column.parts());
-  }
+  const pieces = isRowPieces(rows) ? rows : piecesOf(rows);
+  const rowParts = rowSectionParts(pieces, pathsInGraph);
   const graphParts = graph ?? [];
   const header: Header = {
-    ...identity, sequence: rows.sequence, ...(fingerprint === undefined ? {} : { fingerprint }),
+    ...identity, sequence: pieces.sequence, ...(fingerprint === undefined ? {} : { fingerprint }),
     ...(lineage === undefined || graph === undefined || lineage.deleted.length + lineage.added.length > MAX_LINEAGE_CHANGES ? {} : {
       lineage: { previousKey: lineage.previousKey, previousCount: lineage.previousCount, deleted: [...lineage.deleted], added: [...lineage.added] },
     }),
@@ -146,7 +134,43 @@ export function encodeParts(identity: CacheIdentity, rows: CachedRows, graph?: r
   const name = (key === undefined ? undefined : nameOfKey(key)) ?? newGraphName();
   const parts = [...head, ...graphParts, checkField(0, name), ...rowParts, checkField(0)];
   const graphCheck = head.length + graphParts.length;
-  return { parts, checks: [{ field: graphCheck, from: 0, to: graphCheck }, { field: parts.length - 1, from: graphCheck + 1, to: parts.length - 1 }] };
+  return {
+    parts,
+    checks: [{ field: graphCheck, from: 0, to: graphCheck }, { field: parts.length - 1, from: graphCheck + 1, to: parts.length - 1 }],
+    rowParts: { from: graphCheck + 1, to: parts.length - 1 },
+  };
+}
+
+/** The rows section's bytes, as parts (decodeRows reads them back). */
+function rowSectionParts(rows: RowPieces, pathsInGraph: boolean): Buffer[] {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const name of NUMBER_COLUMNS) {
+    // Count, element kind (0 float64, 1 uint32), then the numbers at a multiple of 8 from the
+    // section's start: read in place (decodeRows).
+    const column = rows.numbers[name];
+    const gap = pad(at + 8);
+    parts.push(u32(column.length), u32(column.narrow ? 1 : 0), Buffer.alloc(gap));
+    at += 8 + gap;
+    for (const piece of column.pieces) {
+      if ((piece instanceof Uint32Array) !== column.narrow) throw new Error(`graph cache: a piece of column ${name} of another element kind`);
+      parts.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+      at += piece.byteLength;
+    }
+  }
+  for (const name of TEXT_COLUMNS) {
+    const column = rows.texts[name];
+    if (name === 'vpPath' && pathsInGraph) continue;
+    if (column === undefined) throw new Error('graph cache: rows without their paths can only be written with their graph');
+    parts.push(...column);
+  }
+  return parts;
+}
+
+/** Rows as pieces, held whole (buildGraph reads rows so). */
+export function rowsOfPieces(rows: RowPieces): CachedRows {
+  const pathsInGraph = rows.texts.vpPath === undefined;
+  return decodeRows(Buffer.concat(rowSectionParts(rows, pathsInGraph)), { sequence: rows.sequence, pathsInGraph });
 }
 
 /** The key (CacheContent.key) of an encoded cache, from its parts. */

@@ -10,6 +10,7 @@ import { graphValidPaths } from '../loadGraph.js';
 import type { GraphRowSource } from '../loadGraph.js';
 import type { RefColumns } from './refsPrefetch.js';
 import { TextColumn } from './textColumn.js';
+import { NUMBER_COLUMNS, TEXT_COLUMNS } from './rowPieces.js';
 
 export interface CachedRows {
   /** sqlite_sequence for ValidPaths when read: every later path has a larger id; -1 without AUTOINCREMENT (never refreshed). */
@@ -89,22 +90,6 @@ export function readAllRows(db: NixDbReader, prefetched?: () => RefColumns | und
     realisations: () => db.realisations(),
   };
   return { rows: all, source };
-}
-
-const NUMBER_COLUMNS = ['vpId', 'vpNarSize', 'vpRegTime', 'refRowid', 'refReferrer', 'refReference', 'doRowid', 'doDrv'] as const;
-const TEXT_COLUMNS = ['vpPath', 'vpDeriver', 'doName', 'doPath'] as const;
-
-/**
- * `rows` with every column that shares memory with a column of `old` copied: the rows read from
- * the cache file are views of one buffer (most of the file), which a single kept column would
- * keep whole.
- */
-export function detachedRows(rows: CachedRows, old: CachedRows): CachedRows {
-  const oldBuffers = new Set<ArrayBufferLike>([...NUMBER_COLUMNS.map((name) => old[name].buffer), ...TEXT_COLUMNS.flatMap((name) => old[name]?.buffer ?? [])]);
-  const out: Record<string, unknown> = { ...rows };
-  for (const name of NUMBER_COLUMNS) if (oldBuffers.has(rows[name].buffer)) out[name] = rows[name].slice();
-  for (const name of TEXT_COLUMNS) if (rows[name] !== undefined && oldBuffers.has(rows[name].buffer)) out[name] = rows[name].copy();
-  return out as unknown as CachedRows;
 }
 
 /** Every array of `rows` (for dropping the pages of a mapped file's rows: mapFile.ts). */

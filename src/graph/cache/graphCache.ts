@@ -23,9 +23,11 @@ import { patchGraph } from '../patchGraph.js';
 import type { PatchOptions } from '../patchGraph.js';
 import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
-import { detachedRows, readAllRows, rowArrays, rowSource } from './cachedRows.js';
+import { readAllRows, rowArrays, rowSource } from './cachedRows.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, encodeParts, keyOfParts } from './cacheFile.js';
+import { CacheDamaged, encodeParts, keyOfParts, rowsOfPieces } from './cacheFile.js';
+import { isRowPieces } from './rowPieces.js';
+import type { RowPieces } from './rowPieces.js';
 import { encodeGraph, graphArrays } from './graphBlob.js';
 import { dropMappedPages } from '../../store/mapFile.js';
 import { graphCacheFile } from './cacheLocations.js';
@@ -130,7 +132,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
   const keep = isQuiet(fingerprint, request.fingerprintMarginNs) ? fingerprint.key : undefined;
   // Nothing cached to refresh: a full load, with Refs read meanwhile on another core (refsPrefetch.ts).
   const prefetch = opened?.rows === undefined && request.prefetchRefs !== false ? new RefsPrefetch(prefetchOptions(db, request, fingerprint, true)) : undefined;
-  let rows: CachedRows;
+  let rows: CachedRows | RowPieces;
   let use: GraphCacheUse;
   let reused = false;
   // The refresh's delta, to say where the new graph came from (only from a stored graph with its key).
@@ -155,12 +157,11 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
         delta = { deletedIds: refreshed.deletedIds, watermark };
         let unpatched = 'no stored graph';
         if (stored !== undefined && request.readDrvFile === undefined) {
-          const { since } = refreshed;
-          const refreshedRows = refreshed.rows;
+          const { since, cached } = refreshed;
           const patched = patchGraph(stored, {
             deletedDbIds: refreshed.deletedIds, ...since, watermark,
-            // The refreshed rows: the cached ones kept, in order, then those registered since (above the watermark).
-            derivers: () => ({ ids: refreshedRows.vpId, derivers: refreshedRows.vpDeriver }),
+            // The cached rows (the patch looks at those of kept ids only: the refreshed rows' but those registered since).
+            derivers: () => ({ ids: cached.vpId, derivers: cached.vpDeriver }),
           }, request.patch, (arrays) => dropMappedPages(arrays));
           if (typeof patched !== 'string') {
             use = { ...use!, patched: true };
@@ -168,7 +169,7 @@ export function loadGraphCached(db: NixDbReader, request: GraphCacheRequest): Ca
           }
           unpatched = patched;
         }
-        const source = rowSource(rows, db);
+        const source = isRowPieces(rows) ? (rows.texts.vpPath === undefined ? undefined : rowSource(rowsOfPieces(rows), db)) : rowSource(rows, db);
         if (source !== undefined) return buildGraph(source, request.storeDir, request.readDrvFile);
         // Rows stored with their graph have no paths of their own: what the patch cannot do is a full load.
         delta = undefined;
@@ -224,16 +225,16 @@ function prefetchOptions(db: NixDbReader, request: GraphCacheRequest, before: Db
 }
 
 /**
- * A refresh of the cached rows; when current, with the watermark they were cached at; with the
- * stored graph when it was read beside the rows.
+ * A refresh of the cached rows; when current, with the watermark they were cached at and the
+ * cached rows themselves; with the stored graph when it was read beside the rows.
  */
-type RefreshedCache = ((Extract<Refreshed, { kind: 'current' }> & { readonly watermark: number }) | Extract<Refreshed, { kind: 'full' }>) & { readonly graph?: StoreGraph };
+type RefreshedCache = ((Extract<Refreshed, { kind: 'current' }> & { readonly watermark: number; readonly cached: CachedRows }) | Extract<Refreshed, { kind: 'full' }>) & { readonly graph?: StoreGraph };
 
 /**
  * The cached rows brought up to date (refresh.ts), the rows (and the stored graph, unless read
- * already: `stored`) taken from `soon` after the scan of ValidPaths. When they changed, the
- * result shares no memory with the rows read from the file, which are garbage once this returns,
- * before a graph is patched or built.
+ * already: `stored`) taken from `soon` after the scan of ValidPaths. When they changed, the new
+ * rows are pieces of the cached ones (rowPieces.ts): views of the file read, whose pages the
+ * cache's writer gives back as it writes them.
  */
 function refreshCached(db: NixDbReader, stored: StoreGraph | undefined, request: GraphCacheRequest, soon: StoredSoon): RefreshedCache {
   const scanned = db.validPathIdsAndSizes();
@@ -243,12 +244,12 @@ function refreshCached(db: NixDbReader, stored: StoreGraph | undefined, request:
   const refreshed = refreshRows(db, cachedRows, request.refresh, samePathIn(graph, cachedRows), scanned);
   const withGraph = taken.graph === undefined ? {} : { graph: taken.graph };
   if (refreshed.kind !== 'current') return { ...refreshed, ...withGraph };
-  if (!refreshed.changed) return { ...refreshed, watermark: cachedRows.sequence, ...withGraph };
-  const rows = detachedRows(refreshed.rows, cachedRows);
-  // The rows read are a mapped file's pages (at 1.3M paths 100 MB), garbage from here on: given
-  // back now, before the graph is patched, not when the collector unmaps the file.
-  dropMappedPages(rowArrays(cachedRows));
-  return { ...refreshed, rows, watermark: cachedRows.sequence, ...withGraph };
+  if (refreshed.changed) {
+    // The rows read are a mapped file's pages (at 1.3M paths 100 MB): given back now, before the
+    // graph is patched (its deriver scan reads two columns again, the writer each piece once).
+    dropMappedPages(rowArrays(cachedRows));
+  }
+  return { ...refreshed, watermark: cachedRows.sequence, cached: cachedRows, ...withGraph };
 }
 
 /** `run`'s result, `resource` closed however it ends. */

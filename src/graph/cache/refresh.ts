@@ -27,7 +27,9 @@
  * with a full load; `gc` never uses the cache.
  */
 import type { NixDbReader } from '../../store/nixDb.js';
-import type { CachedRows, IdColumn } from './cachedRows.js';
+import type { CachedRows } from './cachedRows.js';
+import { MAX_RUNS, runsOf, splicedNumbers, wholeNumbers } from './rowPieces.js';
+import type { NumberPieces, RowPieces } from './rowPieces.js';
 import type { ValidPathRow } from '../../store/nixDb.js';
 import { TextColumn } from './textColumn.js';
 import { DbIdIndex } from '../dbIdIndex.js';
@@ -52,7 +54,8 @@ export interface RowsSince {
 
 export type Refreshed =
   | {
-    readonly kind: 'current'; readonly rows: CachedRows; readonly added: number; readonly deleted: number; readonly changed: boolean;
+    /** The cached rows themselves when nothing changed; else the new rows as pieces, mostly of the cached ones (rowPieces.ts). */
+    readonly kind: 'current'; readonly rows: CachedRows | RowPieces; readonly added: number; readonly deleted: number; readonly changed: boolean;
     /** The ValidPaths ids invalidated since the cached rows; paths registered since have ids above `cached.sequence`. */
     readonly deletedIds: ReadonlySet<number>;
     /** What was written since, row by row (src/graph/patchGraph.ts applies it to a stored graph). */
@@ -81,7 +84,8 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const now = scanned ?? db.validPathIdsAndSizes();
   const n = cached.vpId.length;
   const keep = new Uint8Array(n);
-  const narSize = cached.vpNarSize.slice();
+  // Kept rows whose narSize changed: row -> the new one.
+  const narSizeAt = new Map<number, number>();
   const deleted = new Set<number>();
   const narSizes = new Map<number, number>();
   let i = 0;
@@ -93,8 +97,8 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
     if (i >= n || cached.vpId[i] !== id) return full(`path id ${id} is not in the cache but not newer than it`);
     keep[i] = 1;
     const size = now.narSizes[j] ?? Number.NaN;
-    if (!options.skipNarSizeCheck && !Object.is(size, narSize[i])) {
-      narSize[i] = size;
+    if (!options.skipNarSizeCheck && !Object.is(size, cached.vpNarSize[i])) {
+      narSizeAt.set(i, size);
       narSizes.set(id, size);
       changed = true;
     }
@@ -117,31 +121,31 @@ export function refreshRows(db: NixDbReader, cached: CachedRows, options: Refres
   const since: RowsSince = { added, narSizes, refs: refs.fresh, outputs: outs.fresh };
   if (!changed && sequence === cached.sequence) return { kind: 'current', rows: cached, added: 0, deleted: 0, changed: false, deletedIds: deleted, since };
 
-  let keptCount = 0;
-  for (let k = 0; k < n; k++) keptCount += keep[k]!;
-  // The kept rows' numbers, in order, then the added rows': straight into typed arrays.
-  const column = (from: Float64Array, tail: number[]): Float64Array => {
-    const out = new Float64Array(keptCount + tail.length);
-    let at = 0;
-    for (let k = 0; k < n; k++) if (keep[k] === 1) out[at++] = from[k]!;
-    out.set(tail, at);
-    return out;
-  };
-  const rows: CachedRows = {
+  // The kept rows in runs, then the added ones: pieces of the cached columns, nothing copied.
+  const runs = runsOf(keep);
+  const rows: RowPieces = {
     sequence,
-    vpId: column(cached.vpId, added.map((r) => r[0])),
-    ...(paths === undefined ? {} : { vpPath: paths.select(keep, added.map((r) => r[1])) }),
-    vpDeriver: cached.vpDeriver.select(keep, added.map((r) => r[2])),
-    vpNarSize: column(narSize, added.map((r) => r[3] ?? Number.NaN)),
-    vpRegTime: column(cached.vpRegTime, added.map((r) => r[4])),
-    ...refs.rows,
-    ...outs.rows,
+    numbers: {
+      vpId: splicedNumbers(cached.vpId, runs, added.map((r) => r[0])),
+      vpNarSize: splicedNumbers(cached.vpNarSize, runs, added.map((r) => r[3] ?? Number.NaN), narSizeAt),
+      vpRegTime: splicedNumbers(cached.vpRegTime, runs, added.map((r) => r[4])),
+      ...refs.rows,
+      ...outs.rows.numbers,
+    },
+    texts: {
+      vpPath: paths?.splicedParts(runs, added.map((r) => r[1]), MAX_RUNS),
+      vpDeriver: cached.vpDeriver.splicedParts(runs, added.map((r) => r[2]), MAX_RUNS),
+      ...outs.rows.texts,
+    },
   };
   return { kind: 'current', rows, added: added.length, deleted: deleted.size, changed: true, deletedIds: deleted, since };
 }
 
-type RefColumns = Pick<CachedRows, 'refRowid' | 'refReferrer' | 'refReference'>;
-type OutputColumns = Pick<CachedRows, 'doRowid' | 'doDrv' | 'doName' | 'doPath'>;
+type RefColumns = Record<'refRowid' | 'refReferrer' | 'refReference', NumberPieces>;
+interface OutputColumns {
+  readonly numbers: Record<'doRowid' | 'doDrv', NumberPieces>;
+  readonly texts: Record<'doName' | 'doPath', readonly Buffer[]>;
+}
 
 function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
   const n = cached.refRowid.length;
@@ -159,7 +163,7 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   if (fresh.length === 0 && deleted.size === 0) {
     // Nothing new, nothing invalidated: the cached rows stand if the row count agrees.
     return db.refsCount() === n
-      ? { rows: { refRowid: cached.refRowid, refReferrer: cached.refReferrer, refReference: cached.refReference }, changed: false, fresh }
+      ? { rows: { refRowid: wholeNumbers(cached.refRowid), refReferrer: wholeNumbers(cached.refReferrer), refReference: wholeNumbers(cached.refReference) }, changed: false, fresh }
       : 'Refs differ from the cache by more than Nix\'s own writes';
   }
   if (fresh.every((r) => r[1] > watermark && r[0] > lastRowid)) return appendRefs(db, cached, deleted, fresh);
@@ -193,13 +197,13 @@ function refreshRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<n
   }
   pushFreshBefore(Number.POSITIVE_INFINITY);
   if (db.refsCount() !== length) return 'Refs differ from the cache by more than Nix\'s own writes';
-  return { rows: { refRowid: rowid.subarray(0, length), refReferrer: referrer.subarray(0, length), refReference: reference.subarray(0, length) }, changed: true, fresh };
+  return { rows: { refRowid: wholeNumbers(rowid.subarray(0, length)), refReferrer: wholeNumbers(referrer.subarray(0, length)), refReference: wholeNumbers(reference.subarray(0, length)) }, changed: true, fresh };
 }
 
 /**
  * `refreshRefs` when every fresh row is a path registered since, with a rowid above the cached
  * ones (Nix registering paths): no cached row was replaced, so the rows are the cached ones
- * without those of invalidated paths, copied in runs, then the fresh ones.
+ * without those of invalidated paths, in runs (pieces of the cached columns: rowPieces.ts), then the fresh ones.
  */
 function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, fresh: readonly [number, number, number][]): { rows: RefColumns; changed: boolean; fresh: [number, number, number][] } | string {
   const n = cached.refRowid.length;
@@ -208,16 +212,10 @@ function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<nu
   const gone = DbIdIndex.of(deletedIds, () => 0, cached.vpId.length);
   const from = cached.refReferrer;
   const to = cached.refReference;
-  const length = n + fresh.length;
-  // 32 bits a value when the cached columns are and every fresh value fits.
-  const narrow = [cached.refRowid, from, to].every((c) => c instanceof Uint32Array) && fresh.every((r) => r.every((v) => v >= 0 && v <= 0xffffffff && Math.floor(v) === v));
-  const make = (): IdColumn => (narrow ? new Uint32Array(length) : new Float64Array(length));
-  const rowid = make();
-  const referrer = make();
-  const reference = make();
+  // Runs [k, end) of rows of kept referrers: pieces of the cached columns.
+  const runs: number[] = [];
   let at = 0;
   for (let k = 0; k < n;) {
-    // A run of rows of kept referrers, [k, end).
     let end = k;
     for (; end < n; end++) {
       const a = from[end]!;
@@ -225,19 +223,22 @@ function appendRefs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<nu
       const b = to[end]!;
       if (gone.get(b) !== -1) return `a Refs row names deleted path id ${b}`;
     }
-    rowid.set(cached.refRowid.subarray(k, end), at);
-    referrer.set(from.subarray(k, end), at);
-    reference.set(to.subarray(k, end), at);
+    if (end > k) runs.push(k, end);
     at += end - k;
     k = end + 1;
   }
-  for (const [r, a, b] of fresh) {
-    rowid[at] = r;
-    referrer[at] = a;
-    reference[at++] = b;
-  }
+  at += fresh.length;
   if (db.refsCount() !== at) return 'Refs differ from the cache by more than Nix\'s own writes';
-  return { rows: { refRowid: rowid.subarray(0, at), refReferrer: referrer.subarray(0, at), refReference: reference.subarray(0, at) }, changed: true, fresh: [...fresh] };
+  const kept = Uint32Array.from(runs);
+  return {
+    rows: {
+      refRowid: splicedNumbers(cached.refRowid, kept, fresh.map((r) => r[0])),
+      refReferrer: splicedNumbers(from, kept, fresh.map((r) => r[1])),
+      refReference: splicedNumbers(to, kept, fresh.map((r) => r[2])),
+    },
+    changed: true,
+    fresh: [...fresh],
+  };
 }
 
 function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySet<number>, watermark: number, options: RefreshOptions): { rows: OutputColumns; changed: boolean; fresh: [number, number, string, string][] } | string {
@@ -259,7 +260,7 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
   const freshRowids = new Set(fresh.map((r) => r[0]));
   if (fresh.length === 0 && deleted.size === 0) {
     if (db.derivationOutputsCount() !== n) return 'DerivationOutputs differ from the cache by more than Nix\'s own writes';
-    return { rows: { doRowid: cached.doRowid, doDrv: cached.doDrv, doName: cached.doName, doPath: cached.doPath }, changed: false, fresh };
+    return { rows: outputColumns(cached.doRowid, cached.doDrv, cached.doName, cached.doPath), changed: false, fresh };
   }
   // Kept rows stay in place; fresh rows of derivations newer than every cached one sort after
   // them, so only those are sorted (and no kept row's text is decoded). Anything else: all rows.
@@ -279,12 +280,12 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
     const tail = [...fresh].sort(byDrvAndName);
     const keptAt = (column: Float64Array): number[] => Array.from(column).filter((_, k) => keep[k] === 1);
     return {
-      rows: {
-        doRowid: Float64Array.from([...keptAt(cached.doRowid), ...tail.map((r) => r[0])]),
-        doDrv: Float64Array.from([...keptAt(cached.doDrv), ...tail.map((r) => r[1])]),
-        doName: cached.doName.select(keep, tail.map((r) => r[2])),
-        doPath: cached.doPath.select(keep, tail.map((r) => r[3])),
-      },
+      rows: outputColumns(
+        Float64Array.from([...keptAt(cached.doRowid), ...tail.map((r) => r[0])]),
+        Float64Array.from([...keptAt(cached.doDrv), ...tail.map((r) => r[1])]),
+        cached.doName.select(keep, tail.map((r) => r[2])),
+        cached.doPath.select(keep, tail.map((r) => r[3])),
+      ),
       changed,
       fresh,
     };
@@ -295,10 +296,14 @@ function refreshOutputs(db: NixDbReader, cached: CachedRows, deleted: ReadonlySe
   // The database's order: by drv, then output name (SQLite's binary collation: code points).
   rows.sort(byDrvAndName);
   return {
-    rows: { doRowid: Float64Array.from(rows, (r) => r[0]), doDrv: Float64Array.from(rows, (r) => r[1]), doName: TextColumn.of(rows.map((r) => r[2])), doPath: TextColumn.of(rows.map((r) => r[3])) },
+    rows: outputColumns(Float64Array.from(rows, (r) => r[0]), Float64Array.from(rows, (r) => r[1]), TextColumn.of(rows.map((r) => r[2])), TextColumn.of(rows.map((r) => r[3]))),
     changed,
     fresh,
   };
+}
+
+function outputColumns(doRowid: Float64Array, doDrv: Float64Array, doName: TextColumn, doPath: TextColumn): OutputColumns {
+  return { numbers: { doRowid: wholeNumbers(doRowid), doDrv: wholeNumbers(doDrv) }, texts: { doName: doName.parts(), doPath: doPath.parts() } };
 }
 
 /** UTF-8 byte order of two JS strings (= code point order). */

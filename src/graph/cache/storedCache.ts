@@ -94,9 +94,14 @@ export function identityOf(request: { readonly stateDir: string; readonly dbFile
 
 /**
  * Temp file then rename: a reader sees the old cache or the new one, never half of one; with
- * `behind`, written on a thread while the run goes on (writeBehind.ts).
+ * `behind`, written on a thread while the run goes on (writeBehind.ts). The rows' pages of a
+ * mapped file (the cached rows a refresh kept: rowPieces.ts) are given back as they are written.
  */
 export function writeCache(file: string, encoded: EncodedParts | readonly Buffer[], behind = false): void {
-  const { parts, checks } = Array.isArray(encoded) ? { parts: encoded as readonly Buffer[], checks: [] } : encoded as EncodedParts;
-  writeWhole(file, parts, { checks, behind });
+  if (Array.isArray(encoded)) {
+    writeWhole(file, encoded as readonly Buffer[], { behind });
+    return;
+  }
+  const { parts, checks, rowParts } = encoded as EncodedParts;
+  writeWhole(file, parts, { checks, behind, dropMapped: rowParts });
 }

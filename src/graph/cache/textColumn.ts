@@ -121,6 +121,40 @@ export class TextColumn {
     return new TextColumn(bytes, offsets, nulls);
   }
 
+  /**
+   * `parts()` of the rows in `runs` (pairs [from, to)) then `added`, as `select` would make
+   * them: the null flags and bytes of kept rows as views of this column's, only the offsets new.
+   * Too many runs (MAX_RUNS): `select`'s copy.
+   */
+  splicedParts(runs: Uint32Array, added: readonly (string | null)[], maxRuns: number): Buffer[] {
+    if (runs.length / 2 > maxRuns) {
+      const keep = new Uint8Array(this.length);
+      for (let r = 0; r < runs.length; r += 2) keep.fill(1, runs[r]!, runs[r + 1]!);
+      return this.select(keep, added).parts();
+    }
+    const tail = TextColumn.of(added);
+    let count = tail.length;
+    for (let r = 0; r < runs.length; r += 2) count += runs[r + 1]! - runs[r]!;
+    const offsets = new Uint32Array(count + 1);
+    const nulls: Buffer[] = [];
+    const bytes: Buffer[] = [];
+    let row = 0;
+    let at = 0;
+    for (let r = 0; r < runs.length; r += 2) {
+      const from = runs[r]!;
+      const to = runs[r + 1]!;
+      const shift = at - this.offsets[from]!;
+      for (let k = from; k < to; k++) offsets[row++] = this.offsets[k]! + shift;
+      nulls.push(Buffer.from(this.nulls.buffer, this.nulls.byteOffset + from, to - from));
+      bytes.push(this.bytes.subarray(this.offsets[from]!, this.offsets[to]!));
+      at += this.offsets[to]! - this.offsets[from]!;
+    }
+    for (let k = 0; k < tail.length; k++) offsets[row++] = at + tail.offsets[k]!;
+    at += tail.bytes.length;
+    offsets[row] = at;
+    return [u32(count), Buffer.from(offsets.buffer), ...nulls, Buffer.from(tail.nulls.buffer, tail.nulls.byteOffset, tail.nulls.byteLength), u32(at), ...bytes, tail.bytes];
+  }
+
   /** The column as file sections: row count, offsets, null flags, bytes (decode with `fromParts`). */
   parts(): Buffer[] {
     const { offsets, nulls, bytes } = this;
