@@ -90,19 +90,8 @@ export function entriesOf(graph: StoreGraph, listed: PackedListing | MatchedList
   // Unregistered names in readdir order.
   unmatched.sort((x, y) => readdirIndex[x]! - readdirIndex[y]!);
   const unregistered = unmatched.map((k) => nameAt(names, k));
-  let inReaddirOrder: string[] | undefined;
-  return {
-    ids,
-    unregistered,
-    junk: listed.junk,
-    get names(): string[] {
-      if (inReaddirOrder === undefined) {
-        inReaddirOrder = new Array<string>(count);
-        for (let k = 0; k < count; k++) inReaddirOrder[readdirIndex[k]!] = nameAt(names, k);
-      }
-      return inReaddirOrder;
-    },
-  };
+  // Names again from the graph when asked for: the listing's buffers (at 1.3M entries 60 MB) are garbage from here on.
+  return lazyEntries(ids, unregistered, listed.junk, graph);
 }
 
 /** The graph id of each of the names (in byte order), -1 where not valid. */
