@@ -1,10 +1,19 @@
 /**
  * Rows as pieces (rowPieces.ts): refreshed rows written from runs of the cached ones. The
  * pieces must make exactly the rows a copy would (select, a plain loop), view the cached
- * columns rather than copy them while runs are few, and round-trip through the cache file.
+ * columns rather than copy them while runs are few, and round-trip through the cache file; a
+ * refresh after Nix's writes makes the rows a full read makes, as views of the cached columns.
  */
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readAllRows } from '../../src/graph/cache/cachedRows.js';
+import { refreshRows } from '../../src/graph/cache/refresh.js';
+import { NixDbReader } from '../../src/store/nixDb.js';
+import { NIX_28_SCHEMA } from '../support/nixDb.js';
+import { useTempDirs } from '../support/tempDir.js';
 import { decode, encode, rowsOfPieces } from '../../src/graph/cache/cacheFile.js';
 import type { CachedRows } from '../../src/graph/cache/cachedRows.js';
 import { MAX_RUNS, piecesOf, runsOf, splicedNumbers } from '../../src/graph/cache/rowPieces.js';
@@ -12,6 +21,7 @@ import type { NumberPieces, RowPieces } from '../../src/graph/cache/rowPieces.js
 import { TextColumn } from '../../src/graph/cache/textColumn.js';
 
 const identity = { stateDir: '/nix/var/nix', dbDev: 1, dbIno: 2 };
+const tempDir = useTempDirs();
 
 function flat(column: NumberPieces): number[] {
   const out = column.pieces.flatMap((p) => Array.from(p));
@@ -135,5 +145,48 @@ describe('rows as pieces in the cache file', () => {
     const [a, b] = [encode(identity, pieces), encode(identity, whole)];
     expect(a.length).toBe(b.length);
     expect(decode(a).rows).toEqual(decode(b).rows);
+  });
+});
+
+describe('a refresh after Nix registered and deleted paths', () => {
+  it('makes the rows a full read makes, as pieces viewing the cached columns', () => {
+    const dir = tempDir('storegc-pieces-');
+    writeFileSync(join(dir, 'schema'), '10');
+    const dbFile = join(dir, 'db.sqlite');
+    const db = new Database(dbFile);
+    db.exec(NIX_28_SCHEMA);
+    const path = (i: number): string => `/nix/store/${String(i).padStart(32, '0')}-p${i}`;
+    const addPath = db.prepare('insert into ValidPaths (path, hash, registrationTime, narSize, deriver) values (?, ?, ?, ?, ?)');
+    const addRef = db.prepare('insert into Refs (referrer, reference) values (?, ?)');
+    const register = db.transaction((from: number, to: number): void => {
+      for (let i = from; i < to; i++) {
+        const id = Number(addPath.run(path(i), 'sha256:0', i, 100 + i, i % 2 === 0 ? `${path(i)}.drv` : null).lastInsertRowid);
+        if (i > from) addRef.run(id, id - 1);
+        else if (id > 1) addRef.run(id, 1);
+      }
+    });
+    register(0, 3000);
+    const reader = NixDbReader.open(dbFile);
+    try {
+      const cached = reader.snapshot(() => readAllRows(reader).rows());
+      // Nix's own writes: paths deleted (no valid path refers to them: the last ones), one narSize changed, paths registered.
+      const remove = db.prepare('delete from ValidPaths where id = ?');
+      for (let id = 3000; id > 2990; id--) remove.run(id);
+      db.prepare('update ValidPaths set narSize = 7 where id = 5').run();
+      register(5000, 5020);
+      const refreshed = reader.snapshot(() => refreshRows(reader, cached));
+      const full = reader.snapshot(() => readAllRows(reader).rows());
+      expect(refreshed.kind).toBe('current');
+      if (refreshed.kind !== 'current' || !('numbers' in refreshed.rows)) throw new Error('no pieces');
+      const { numbers } = refreshed.rows;
+      // Views of the cached columns, not copies.
+      expect(numbers.vpId.pieces[0]!.buffer).toBe(cached.vpId.buffer);
+      expect(numbers.vpNarSize.pieces.some((p) => p.length === 1 && p[0] === 7)).toBe(true);
+      expect(numbers.refReferrer.pieces[0]!.buffer).toBe(cached.refReferrer.buffer);
+      expect(rowsOfPieces(refreshed.rows)).toEqual(full);
+    } finally {
+      reader.close();
+      db.close();
+    }
   });
 });
