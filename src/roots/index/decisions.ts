@@ -110,15 +110,23 @@ export function translateDecisions(d: DirDecisions, previous: PreviousScope): { 
  * in `scope`), or undefined when they can: counts must match, ids must be in the graph, a file
  * is only ever a root, not one, or named after a path not valid, and a link is marked outside exactly when it leaves the store.
  */
-export function misfit(d: DirDecisions, fileCount: number, links: Listing['links'], scope: DecisionScope): string | undefined {
-  if (d.files.length !== fileCount || d.links.length !== links.length) return 'entry counts differ from the listing';
+export function misfit(d: DirDecisions, fileCount: number, links: Listing['links'] | LinksInStore, scope: DecisionScope): string | undefined {
+  const linkCount = links.length;
+  if (d.files.length !== fileCount || d.links.length !== linkCount) return 'entry counts differ from the listing';
+  const inStore = Array.isArray(links) ? (i: number): boolean => isInStore(scope.storeDir, (links as Listing['links'])[i]!.target) : (i: number): boolean => (links as LinksInStore).inStore(i);
   const { files, links: codes } = d;
   // Indexed loops: hundreds of thousands of codes per run.
   for (let i = 0; i < files.length; i++) if (files[i]! < INVALID || files[i]! >= scope.pathCount) return 'a file decision out of range';
-  for (let i = 0; i < links.length; i++) {
+  for (let i = 0; i < linkCount; i++) {
     const code = codes[i]!;
     if (code < OUTSIDE || code >= scope.pathCount) return 'a link decision out of range';
-    if ((code === OUTSIDE) === isInStore(scope.storeDir, links[i]!.target)) return 'a link decision does not fit its target';
+    if ((code === OUTSIDE) === inStore(i)) return 'a link decision does not fit its target';
   }
   return undefined;
+}
+
+/** Links known by count and by whether each one's target is in the store (a packed listing's: listing.ts PackedLinks). */
+export interface LinksInStore {
+  readonly length: number;
+  inStore(i: number): boolean;
 }

@@ -26,7 +26,7 @@ import { display, fsPath } from '../../store/bytes.js';
 import { isInStore } from '../../store/storePath.js';
 import { INVALID, misfit, translateDecisions } from './decisions.js';
 import type { DecisionScope, DirDecisions } from './decisions.js';
-import { packListing, unpackListing } from './listing.js';
+import { PackedLinks, packListing, unpackListing } from './listing.js';
 import type { CachedDir, Listing, LookupOptions, PackedListing } from './listing.js';
 import { applyDelta, deltaFromBase, MAX_DELTA_SHARE, shouldCompact } from './listingDelta.js';
 import type { DeltaEntry, PackedBase } from './listingDelta.js';
@@ -199,12 +199,15 @@ export class RootsIndex {
     const { previous } = scope;
     const from = kept.scope === scope.key ? scope : previous !== undefined && kept.scope === previous.key ? { ...scope, pathCount: previous.pathCount } : undefined;
     if (from === undefined) return undefined;
-    const listing = applyDelta(this.base(dir, key, row, false, undefined), this.delta(dir, key), false);
     if (!Buffer.isBuffer(kept.files) || !Buffer.isBuffer(kept.links) || kept.files.length % 4 !== 0 || kept.links.length % 4 !== 0) {
       throw new IndexDamaged(`damaged decisions of '${dir}'`);
     }
     const decisions: DirDecisions = { files: int32s(kept.files), links: int32s(kept.links) };
-    const why = misfit(decisions, row.entries - listing.links.length, listing.links, from);
+    // Without a delta and without names wanted, the links stay packed but those a decision does not settle.
+    const packed = scope.names === true || this.delta(dir, key).size > 0 ? undefined : this.packedLinks(dir, key, row, scope.storeDir);
+    const listing = packed === undefined ? applyDelta(this.base(dir, key, row, false, undefined), this.delta(dir, key), false) : packed.listing;
+    const links = packed?.links ?? listing.links;
+    const why = misfit(decisions, row.entries - links.length, links, from);
     if (why !== undefined) throw new IndexDamaged(`damaged decisions of '${dir}' (${why})`);
     // The names, when asked for or when files named after paths not valid are classified again by name.
     const named = (): Listing => {
@@ -212,10 +215,23 @@ export class RootsIndex {
       if (withNames.files.length !== decisions.files.length) throw new IndexDamaged(`damaged listing of '${dir}'`);
       return withNames;
     };
-    if (from === scope) return { listing: scope.names === true ? named() : listing, decisions };
+    // Links the decisions do not settle (OUTSIDE, INVALID) are read by name and target; the others stand in by index.
+    const settled = (codes: Int32Array): Listing => (packed === undefined ? listing : { ...listing, links: packed.links.sparse((i) => codes[i]! < 0) });
+    if (from === scope) return { listing: scope.names === true ? named() : settled(decisions.links), decisions };
     const t = translateDecisions(decisions, previous!);
-    const withFiles = scope.names === true ? named() : t.recheckFiles ? this.invalidNamed(dir, key, listing, t.decisions.files) ?? named() : listing;
+    const withLinks = settled(t.decisions.links);
+    const withFiles = scope.names === true ? named() : t.recheckFiles ? this.invalidNamed(dir, key, withLinks, t.decisions.files) ?? { ...named(), links: withLinks.links } : withLinks;
     return { listing: withFiles, decisions: t.decisions, translated: { recheck: t.recheckFiles || t.recheckLinks } };
+  }
+
+  /** A directory's links packed (listing.ts PackedLinks) and its listing without files or links; throws IndexDamaged. */
+  private packedLinks(dir: string, key: Buffer, row: DirRow, storeDir: string): { links: PackedLinks; listing: Listing } {
+    const links = ('links' in row ? row : this.getLinks.get(key)) as Pick<PackedListing, 'links' | 'targets'>;
+    if (!Buffer.isBuffer(links.links) || !Buffer.isBuffer(links.targets) || !Buffer.isBuffer(row.dirs)) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    const packed = PackedLinks.of(links.links, links.targets, storeDir);
+    const base = unpackListing({ links: Buffer.alloc(0), targets: Buffer.alloc(0), dirs: row.dirs });
+    if (packed === null || base === null) throw new IndexDamaged(`damaged listing of '${dir}'`);
+    return { links: packed, listing: base };
   }
 
   /**

@@ -53,8 +53,12 @@ describe('kept decisions in the roots index', () => {
       index.save(new Map([[DIR, cachedAt(100n)]]), [], summary(100n), undefined, { scope: scope.key, byDir: new Map([[DIR, decisions]]) });
       const kept = index.lookup(DIR, { scope })!;
       expect(kept.decisions).toEqual(decisions);
-      expect(kept.listing).toEqual({ ...listing, files: [] });
+      // Links a decision settles (a root's id) stand in by index, without name or target; the others come whole.
+      expect(kept.listing).toEqual({ ...listing, files: [], links: listing.links.map((l, i) => (decisions.links[i]! >= 0 ? { name: '', target: '' } : l)) });
+      expect(kept.listing.links.filter((l) => l.name === '')).toHaveLength(1);
       expect(kept.entries).toBe(6);
+      // Asked for names (roots --sizes), every link whole, the files too.
+      expect(index.lookup(DIR, { scope: { ...scope, names: true } })!.listing).toEqual(listing);
       // Another graph, another store dir, no scope: the listing with its files, no decisions.
       for (const other of [decisionScope('graph-2', STORE, 3), decisionScope('graph-1', '/gnu/store', 3), undefined]) {
         const plain = index.lookup(DIR, { scope: other })!;
