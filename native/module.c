@@ -41,7 +41,7 @@ static int export(napi_env env, napi_value exports, const char *name, napi_callb
 NAPI_MODULE_INIT() {
   if (!export(env, exports, "mapFile", map_file) || !export(env, exports, "dropPages", drop_pages) || !export(env, exports, "linkTimes", link_times) || !export(env, exports, "unlinkEach", unlink_each) ||
       !export(env, exports, "byteOrder", byte_order) || !export(env, exports, "gather", gather) || !export(env, exports, "sharePrefix", share_prefix) || !export(env, exports, "matchSorted", match_sorted) ||
-      !export(env, exports, "listDir", list_dir) || !export(env, exports, "listStore", list_store) || !export(env, exports, "listStoreMatched", list_store_matched) || !export(env, exports, "readLinks", read_links) || !export(env, exports, "rootRows", root_rows) || !export(env, exports, "rootRowsJson", root_rows_json) ||
+      !export(env, exports, "listDir", list_dir) || !export(env, exports, "listStore", list_store) || !export(env, exports, "listStoreOnThread", list_store_on_thread) || !export(env, exports, "listStoreMatched", list_store_matched) || !export(env, exports, "readLinks", read_links) || !export(env, exports, "rootRows", root_rows) || !export(env, exports, "rootRowsJson", root_rows_json) ||
       !export(env, exports, "writeAll", write_all) || !export(env, exports, "crcOnThread", crc_on_thread) || !export(env, exports, "crcFileOnThread", crc_file_on_thread) || !export(env, exports, "writeOnThread", write_on_thread) ||
       !export(env, exports, "joinJob", join_job) || !export(env, exports, "renumberCsr", renumber_csr) || !export(env, exports, "mallocTrim", malloc_trim_now) ||
       !export(env, exports, "crc32", crc32_now)) return NULL;

@@ -23,6 +23,7 @@ napi_value match_sorted(napi_env env, napi_callback_info info);
 napi_value list_dir(napi_env env, napi_callback_info info);
 /* listStore.c */
 napi_value list_store(napi_env env, napi_callback_info info);
+napi_value list_store_on_thread(napi_env env, napi_callback_info info);
 /* listMatched.c */
 napi_value list_store_matched(napi_env env, napi_callback_info info);
 /* rootRows.c */

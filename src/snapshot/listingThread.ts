@@ -1,18 +1,23 @@
 /**
- * The store directory read on a worker thread (listingWorker.ts) from the start of `live`,
+ * The store directory read on a thread from the start of `live`,
  * `dead`, `roots --sizes` and `report`, while the main thread reads the database and the roots:
  * at 1.3M entries its readdir and split take 1.2 s, which then overlap the 2-4 s of the
  * database instead of following them. The directory's identity is taken first, as
  * storeListingCache.ts takes it before a readdir of its own. `gc` lists the store here too,
- * beside its roots (readStore.ts listStoreNow), never through the store listing cache.
+ * beside its roots (readStore.ts listStoreNow), never through the store listing cache. The
+ * thread is the native helper's own (native/listStore.c listStoreOnThread); a worker thread
+ * (listingWorker.ts) where the helper has no such function.
  */
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
 import type { DirIdentity } from '../roots/index/listing.js';
 import { fsPath } from '../store/bytes.js';
+import { storeDirError } from '../store/listStore.js';
+import { native } from '../store/native.js';
 import type { ListingAnswer } from './listingWorker.js';
 import type { MatchedListing } from './matchedListing.js';
+import { packedOf } from './packedListing.js';
 import type { PackedListing } from './packedListing.js';
 
 /** A readdir of the store directory under way, and the directory as it was before it began. */
@@ -39,7 +44,28 @@ export function storeDirIdentity(realStoreDir: string): DirIdentity | undefined 
   }
 }
 
+/**
+ * The listing thread's nice value (Linux's nice applies to one thread): beside a refreshed graph
+ * cache both cores are busy (the store listed and sorted again there, V8's compiles, the cache's
+ * checks), and the main thread is the one the run waits for.
+ */
+export const LISTING_NICE = 10;
+
 export function listOnThread(realStoreDir: string, identity: DirIdentity, readAtNs: bigint): EarlyListing {
+  const onThread = native()?.listStoreOnThread;
+  if (onThread !== undefined) {
+    const listing = onThread(fsPath(realStoreDir), LISTING_NICE).then(packedOf, (error: unknown) => {
+      throw storeDirError(realStoreDir, error);
+    });
+    // Awaited only when wanted: a listing not wanted must not be an unhandled rejection.
+    listing.catch(() => undefined);
+    // Not stopped once begun: it ends by itself when the directory is read.
+    return { identity, readAtNs, listing, cancel: () => undefined };
+  }
+  return listOnWorker(realStoreDir, identity, readAtNs);
+}
+
+function listOnWorker(realStoreDir: string, identity: DirIdentity, readAtNs: bigint): EarlyListing {
   // From dist/snapshot/ and from the bundle dist/cli/storegc.js alike (scripts/bundle.mjs).
   const worker = new Worker(new URL('../snapshot/listingWorker.js', import.meta.url), { workerData: { realStoreDir } });
   // Never what keeps the process running: its answer is awaited where it is needed.

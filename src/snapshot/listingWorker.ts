@@ -1,5 +1,6 @@
 /**
- * Worker thread of `live`, `dead`, `roots --sizes` and `report` (listingThread.ts starts it):
+ * Worker thread of `live`, `dead`, `roots --sizes` and `report` (listingThread.ts starts it where
+ * the native helper cannot list on a thread of its own):
  * reads the store directory while the main thread reads the database, and hands back the store
  * paths' names in byte order in one buffer (moved, not copied) and the junk names. A StoregcError comes back
  * with its code, path and hint.
@@ -7,6 +8,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { StoregcError } from '../errors.js';
+import { LISTING_NICE } from './listingThread.js';
 import { listStorePacked } from './packedListing.js';
 import type { PackedListing } from './packedListing.js';
 
@@ -20,11 +22,9 @@ function own<T extends Uint8Array | Uint32Array | Int32Array>(a: T): T {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
 }
 
-// This thread yields to the main one (Linux's nice applies to the calling thread alone): beside
-// a refreshed graph cache both cores are busy (the store listed and sorted again here, V8's
-// compiles, the cache's checks), and the main thread is the one the run waits for.
+// This thread yields to the main one (listingThread.ts LISTING_NICE).
 try {
-  setPriority(10);
+  setPriority(LISTING_NICE);
 } catch {
   // Only scheduling changes.
 }

@@ -11,7 +11,7 @@ import { byteOrder, gather } from '../store/byteOrder.js';
 import type { PackedStrings } from '../store/byteOrder.js';
 import { forEachStoreEntry, listStoreNative, listStoreSortedNative } from '../store/listStore.js';
 import { helperBy } from '../store/native.js';
-import type { By, NativeHelper } from '../store/native.js';
+import type { By, NativeHelper, NativeStoreListing } from '../store/native.js';
 import { isValidBaseName, isValidBaseNameAt } from '../store/storePath.js';
 
 export interface PackedListing {
@@ -53,12 +53,7 @@ export function listStorePacked(realStoreDir: string, by?: By): PackedListing {
  */
 function listedNatively(helper: NativeHelper, realStoreDir: string): PackedListing {
   // All of it in one call, its temporary memory freed before it returns (native/listStore.c).
-  if (helper.listStore !== undefined) {
-    const { bytes, offsets, readdirIndex, junk, junkOffsets } = listStoreSortedNative(helper.listStore, realStoreDir);
-    const text = Buffer.from(junk.buffer, junk.byteOffset, junk.byteLength);
-    const junkNames = Array.from({ length: junkOffsets.length - 1 }, (_, k) => text.toString('latin1', junkOffsets[k], junkOffsets[k + 1]));
-    return { names: { bytes, offsets }, readdirIndex, junk: junkNames };
-  }
+  if (helper.listStore !== undefined) return packedOf(listStoreSortedNative(helper.listStore, realStoreDir));
   const all = listStoreNative(helper, realStoreDir);
   const { bytes, offsets } = all;
   const n = offsets.length - 1;
@@ -82,6 +77,13 @@ function listedNatively(helper: NativeHelper, realStoreDir: string): PackedListi
     readdirIndex[j++] = rank[i]!;
   }
   return { names: gather(all, kept, 0, 'native'), readdirIndex, junk };
+}
+
+/** native/listStore.c's listing as a PackedListing (its junk names as strings). */
+export function packedOf({ bytes, offsets, readdirIndex, junk, junkOffsets }: NativeStoreListing): PackedListing {
+  const text = Buffer.from(junk.buffer, junk.byteOffset, junk.byteLength);
+  const junkNames = Array.from({ length: junkOffsets.length - 1 }, (_, k) => text.toString('latin1', junkOffsets[k], junkOffsets[k + 1]));
+  return { names: { bytes, offsets }, readdirIndex, junk: junkNames };
 }
 
 const LINKS = Buffer.from('.links', 'latin1');

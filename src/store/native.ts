@@ -1,11 +1,20 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll`, `mallocTrim`, `crc32` and the
+ * `sharePrefix`, `listDir`, `listStore`, `listStoreOnThread`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll`, `mallocTrim`, `crc32` and the
  * thread jobs), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
  */
 import { createRequire } from 'node:module';
+
+/** What native/listStore.c gives: see NativeHelper.listStore. */
+export interface NativeStoreListing {
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+  readonly readdirIndex: Int32Array;
+  readonly junk: Uint8Array;
+  readonly junkOffsets: Uint32Array;
+}
 
 export interface NativeHelper {
   /** native/mapFile.c */
@@ -31,7 +40,12 @@ export interface NativeHelper {
    * native/listStore.c: the store paths' names in byte order with their readdir places, and the
    * junk names (absent from a helper built before it).
    */
-  listStore?(path: Uint8Array): { bytes: Uint8Array; offsets: Uint32Array; readdirIndex: Int32Array; junk: Uint8Array; junkOffsets: Uint32Array };
+  listStore?(path: Uint8Array): NativeStoreListing;
+  /**
+   * native/listStore.c: the same on a plain thread of its own at that nice value (absent from a
+   * helper built before it); rejects with an error whose code is the errno's name.
+   */
+  listStoreOnThread?(path: Uint8Array, nice: number): Promise<NativeStoreListing>;
   /**
    * native/listMatched.c: the store directory's entries matched against a path table's names on
    * a thread (absent from a helper built before it).
