@@ -251,27 +251,43 @@ napi_value share_prefix(napi_env env, napi_callback_info info) {
 }
 
 /*
- * matchSorted(ownBytes, ownOffsets, theirBytes, theirOffsets, ids: Int32Array): for each of
- * their strings (in byte order, equal ones allowed), the index of the equal one of ours (in
- * byte order, distinct), or -1: one pass over both (src/graph/pathTable.ts idsOfSortedNames).
+ * matchSorted(ownBytes, ownOffsets, theirBytes, theirOffsets, ids: Int32Array, order?: Int32Array):
+ * for each of their strings in byte order (equal ones allowed), the index of the equal one of
+ * ours (in byte order, distinct), or -1: one pass over both (src/graph/pathTable.ts
+ * idsOfSortedNames). Theirs are in byte order themselves, or taken in `order` (their indices in
+ * byte order; ids[k] is then the match of their string order[k]).
  */
 napi_value match_sorted(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  static const char usage[] = "matchSorted(ownBytes, ownOffsets, theirBytes, theirOffsets, ids: Int32Array of their count, order?: Int32Array of their count)";
+  size_t argc = 6;
+  napi_value argv[6];
   struct packed own, theirs;
-  void *out;
-  size_t nout;
+  void *out, *by = NULL;
+  size_t nout, nby = 0;
+  napi_valuetype type = napi_undefined;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || !packed_strings(env, argv[0], argv[1], &own) ||
-      !packed_strings(env, argv[2], argv[3], &theirs) || !typed_array(env, argv[4], napi_int32_array, &out, &nout) || nout != theirs.count) {
-    napi_throw_type_error(env, NULL, "matchSorted(ownBytes, ownOffsets, theirBytes, theirOffsets, ids: Int32Array of their count)");
+      !packed_strings(env, argv[2], argv[3], &theirs) || !typed_array(env, argv[4], napi_int32_array, &out, &nout) || nout != theirs.count ||
+      (argc > 5 && napi_typeof(env, argv[5], &type) != napi_ok) ||
+      (type != napi_undefined && (!typed_array(env, argv[5], napi_int32_array, &by, &nby) || nby != theirs.count))) {
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
+  }
+  const int32_t *order = by;
+  if (order != NULL) {
+    for (size_t k = 0; k < nby; k++) {
+      if (order[k] < 0 || (size_t)order[k] >= theirs.count) {
+        napi_throw_range_error(env, NULL, "matchSorted: an index of order names none of their strings");
+        return NULL;
+      }
+    }
   }
   int32_t *ids = out;
   size_t id = 0;
   for (size_t k = 0; k < theirs.count; k++) {
     ids[k] = -1;
-    const unsigned char *name = theirs.bytes + theirs.offsets[k];
-    size_t length = theirs.offsets[k + 1] - theirs.offsets[k];
+    size_t at = order == NULL ? k : (size_t)order[k];
+    const unsigned char *name = theirs.bytes + theirs.offsets[at];
+    size_t length = theirs.offsets[at + 1] - theirs.offsets[at];
     /* Past our strings before name k; then ours `id` is name k, or comes after it. */
     for (; id < own.count; id++) {
       size_t from = own.offsets[id], size = own.offsets[id + 1] - from;

@@ -1,12 +1,12 @@
 /*
  * The store directory as `live`, `dead`, `roots --sizes` and `report` match it against the path
- * table (src/snapshot/packedListing.ts): the entries named like store paths, in byte order, with
- * each one's place in readdir order, and the other names (junk) in readdir order. The same as
- * listDir, then the validity test, byteOrder and gather of packedListing.ts, in one call: the
- * listing in readdir order, the order and the per-entry arrays are freed here before it returns,
- * where the listing thread held them until it exited (at 1.3M entries about 75 MB more at the
- * run's peak). listStoreOnThread does the same on a plain thread of its own, at a lower priority,
- * and hands its arrays over without a copy: where a worker thread booted a JavaScript engine for
+ * table (src/snapshot/packedListing.ts): the entries named like store paths in readdir order,
+ * with their order by bytes, and the other names (junk) in readdir order. The same as listDir,
+ * then the validity test and byteOrder of packedListing.ts, in one call. The names are not
+ * copied into byte order (at 1.3M entries that copy was 72 MB more while it was made, at the
+ * end of the listing, which could fall on the run's peak): matching reads them through the
+ * order. listStoreOnThread does the same on a plain thread of its own, at a lower priority, and
+ * hands its arrays over without a copy: where a worker thread booted a JavaScript engine for
  * this one call (25-38 ms of the other core, and its heap beside the run's peak).
  */
 #define _GNU_SOURCE
@@ -79,25 +79,24 @@ static void release_data(napi_env env, void *data, void *hint) {
 
 /* A directory's listing as list_sorted leaves it: malloc'd, owned by whoever holds it. */
 struct sorted {
-  unsigned char *bytes;
-  uint32_t *offsets;
-  int32_t *readdir_index;
-  size_t count, nbytes;
+  /* The store names in readdir order, and their indices in byte order. */
+  struct names names;
+  uint32_t *order;
   struct names junk;
 };
 
 static void free_sorted(struct sorted *s) {
-  free(s->bytes);
-  free(s->offsets);
-  free(s->readdir_index);
+  free(s->names.bytes);
+  free(s->names.offsets);
+  free(s->order);
   free(s->junk.bytes);
   free(s->junk.offsets);
   memset(s, 0, sizeof *s);
 }
 
 /*
- * The directory at `path` read into *out (store names in byte order, each one's readdir place,
- * junk in readdir order), every temporary freed; 0, or the errno that stopped it (*out empty).
+ * The directory at `path` read into *out (store names in readdir order and their order by
+ * bytes, junk in readdir order); 0, or the errno that stopped it (*out empty).
  */
 static int list_sorted(const char *path, struct sorted *out) {
   init_classes();
@@ -141,34 +140,18 @@ static int list_sorted(const char *path, struct sorted *out) {
     if (order != NULL) for (size_t i = 0; i < g.count; i++) order[i] = (uint32_t)i;
     if (order == NULL || !sort_indices(&s, order, g.count)) failed = ENOMEM;
   }
-  if (failed == 0) {
-    /* At least one byte each: a zero-length array still has its own allocation. */
-    out->bytes = malloc(g.nbytes > 0 ? g.nbytes : 1);
-    out->offsets = malloc((g.count + 1) * sizeof(uint32_t));
-    out->readdir_index = malloc((g.count > 0 ? g.count : 1) * sizeof(int32_t));
-    if (out->bytes == NULL || out->offsets == NULL || out->readdir_index == NULL) failed = ENOMEM;
-  }
-  if (failed == 0) {
-    out->offsets[0] = 0;
-    for (size_t k = 0, used = 0; k < g.count; k++) {
-      uint32_t i = order[k], from = g.offsets[i], n = g.offsets[i + 1] - from;
-      memcpy(out->bytes + used, g.bytes + from, n);
-      used += n;
-      out->offsets[k + 1] = (uint32_t)used;
-      out->readdir_index[k] = (int32_t)i;
-    }
-    out->count = g.count;
-    out->nbytes = g.nbytes;
-    out->junk = junk;
-  } else {
+  if (failed != 0) {
+    free(g.bytes);
+    free(g.offsets);
     free(junk.bytes);
     free(junk.offsets);
-    free_sorted(out);
+    free(order);
+    return failed;
   }
-  free(g.bytes);
-  free(g.offsets);
-  free(order);
-  return failed;
+  out->names = g;
+  out->order = order;
+  out->junk = junk;
+  return 0;
 }
 
 /* A typed array over `data`, copied into a new ArrayBuffer (copy) or handed to it, freed with it. */
@@ -190,20 +173,21 @@ static napi_value array_of(napi_env env, void *data, size_t length, napi_typedar
  * ArrayBuffer, *s emptied of them as they are); copy 1: copied, *s left to the caller.
  */
 static napi_value result_of(napi_env env, struct sorted *s, int copy) {
-  napi_value result, bytes, offsets, index, junk_bytes, junk_offsets;
+  napi_value result, bytes, offsets, order, junk_bytes, junk_offsets;
   if (napi_create_object(env, &result) != napi_ok) return NULL;
-  void **owned[] = { (void **)&s->bytes, (void **)&s->offsets, (void **)&s->readdir_index, (void **)&s->junk.bytes, (void **)&s->junk.offsets };
-  size_t lengths[] = { s->nbytes, (s->count + 1) * sizeof(uint32_t), s->count * sizeof(int32_t), s->junk.nbytes, (s->junk.count + 1) * sizeof(uint32_t) };
+  void **owned[] = { (void **)&s->names.bytes, (void **)&s->names.offsets, (void **)&s->order, (void **)&s->junk.bytes, (void **)&s->junk.offsets };
+  size_t count = s->names.count;
+  size_t lengths[] = { s->names.nbytes, (count + 1) * sizeof(uint32_t), count * sizeof(int32_t), s->junk.nbytes, (s->junk.count + 1) * sizeof(uint32_t) };
   napi_typedarray_type types[] = { napi_uint8_array, napi_uint32_array, napi_int32_array, napi_uint8_array, napi_uint32_array };
-  size_t elements[] = { s->nbytes, s->count + 1, s->count, s->junk.nbytes, s->junk.count + 1 };
-  napi_value *arrays[] = { &bytes, &offsets, &index, &junk_bytes, &junk_offsets };
+  size_t elements[] = { s->names.nbytes, count + 1, count, s->junk.nbytes, s->junk.count + 1 };
+  napi_value *arrays[] = { &bytes, &offsets, &order, &junk_bytes, &junk_offsets };
   for (int k = 0; k < 5; k++) {
     *arrays[k] = array_of(env, *owned[k], lengths[k], types[k], elements[k], copy);
     if (*arrays[k] == NULL) return NULL;
     if (!copy) *owned[k] = NULL;
   }
   if (napi_set_named_property(env, result, "bytes", bytes) != napi_ok || napi_set_named_property(env, result, "offsets", offsets) != napi_ok ||
-      napi_set_named_property(env, result, "readdirIndex", index) != napi_ok || napi_set_named_property(env, result, "junk", junk_bytes) != napi_ok ||
+      napi_set_named_property(env, result, "byteOrder", order) != napi_ok || napi_set_named_property(env, result, "junk", junk_bytes) != napi_ok ||
       napi_set_named_property(env, result, "junkOffsets", junk_offsets) != napi_ok) return NULL;
   return result;
 }
@@ -237,11 +221,11 @@ static int path_argument(napi_env env, napi_value value, char path[PATH_MAX], co
 }
 
 /*
- * listStore(path: Uint8Array): { bytes: Uint8Array, offsets: Uint32Array, readdirIndex:
- * Int32Array, junk: Uint8Array, junkOffsets: Uint32Array }: the names of the directory's entries
- * that parse as store paths (isValidBaseNameAt) in byte order, each one's place among them in
- * readdir order, and the other names but `.`, `..` and `.links` in readdir order. A failure to
- * read the directory throws as listDir does.
+ * listStore(path: Uint8Array): { bytes: Uint8Array, offsets: Uint32Array, byteOrder: Int32Array,
+ * junk: Uint8Array, junkOffsets: Uint32Array }: the names of the directory's entries that parse
+ * as store paths (isValidBaseNameAt) in readdir order, their indices in byte order, and the
+ * other names but `.`, `..` and `.links` in readdir order. A failure to read the directory
+ * throws as listDir does.
  */
 napi_value list_store(napi_env env, napi_callback_info info) {
   size_t argc = 1;

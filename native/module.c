@@ -33,6 +33,22 @@ int packed_strings(napi_env env, napi_value bytes, napi_value offsets, struct pa
   return 1;
 }
 
+/*
+ * detach(buffer: ArrayBuffer): the buffer detached (every view of it now empty), its memory let
+ * go now where nothing else shares it (listStoreOnThread's arrays are freed at once), not when a
+ * full collection of V8's heap finds it unreachable. Throws for a buffer that cannot be detached.
+ */
+static napi_value detach(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  bool is = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_is_arraybuffer(env, argv[0], &is) != napi_ok || !is ||
+      napi_detach_arraybuffer(env, argv[0]) != napi_ok) {
+    napi_throw_type_error(env, NULL, "detach(buffer: ArrayBuffer of its own)");
+  }
+  return NULL;
+}
+
 static int export(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value value;
   return napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &value) == napi_ok && napi_set_named_property(env, exports, name, value) == napi_ok;
@@ -44,6 +60,6 @@ NAPI_MODULE_INIT() {
       !export(env, exports, "listDir", list_dir) || !export(env, exports, "listStore", list_store) || !export(env, exports, "listStoreOnThread", list_store_on_thread) || !export(env, exports, "listStoreMatched", list_store_matched) || !export(env, exports, "readLinks", read_links) || !export(env, exports, "rootRows", root_rows) || !export(env, exports, "rootRowsJson", root_rows_json) ||
       !export(env, exports, "writeAll", write_all) || !export(env, exports, "crcOnThread", crc_on_thread) || !export(env, exports, "crcFileOnThread", crc_file_on_thread) || !export(env, exports, "writeOnThread", write_on_thread) ||
       !export(env, exports, "joinJob", join_job) || !export(env, exports, "renumberCsr", renumber_csr) || !export(env, exports, "mallocTrim", malloc_trim_now) ||
-      !export(env, exports, "crc32", crc32_now)) return NULL;
+      !export(env, exports, "crc32", crc32_now) || !export(env, exports, "detach", detach)) return NULL;
   return exports;
 }

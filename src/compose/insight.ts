@@ -24,6 +24,7 @@ import { computeLiveness } from '../liveness/classify.js';
 import type { Liveness } from '../liveness/classify.js';
 import { ALIVE, DEAD } from '../liveness/markLive.js';
 import { readStoreEntries, readStoreGraph, startStoreListing } from '../snapshot/readStore.js';
+import { matchedOnArrival } from '../snapshot/storeListingCache.js';
 import { diskUsageFile, livenessMemoFor, sizesMemoFile } from '../graph/cache/cacheLocations.js';
 import type { PageReport, ReportPageData, RootRows, RootSizesReport, WhyReport, WhyEntry, RootSizeEntry } from '../report/insightTypes.js';
 import { findRoots } from '../roots/findRoots.js';
@@ -74,8 +75,10 @@ interface Early {
 async function loadWorld(settings: Settings, early: Early = {}): Promise<World> {
   // As `live` and `dead` read it: the store listing through its cache (read on a thread meanwhile
   // when that cannot stand in), root targets by id.
-  const listing = startStoreListing(settings);
+  const started = startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
+  // Matched as soon as it arrives: its names are garbage from then on (storeListingCache.ts).
+  const listing = started === undefined ? undefined : matchedOnArrival(started, graph);
   early.graph?.(graph, key);
   const edges = buildKeepEdges(graph, settings);
   early.edges?.(edges);

@@ -17,6 +17,7 @@ import type { RootSet } from '../roots/types.js';
 import type { ClassifyContext } from '../roots/classify.js';
 import { readInFull, readStoreEntries, readStoreGraph, readValidPaths, startStoreListing } from '../snapshot/readStore.js';
 import { livenessMemoFor } from '../graph/cache/cacheLocations.js';
+import { matchedOnArrival } from '../snapshot/storeListingCache.js';
 import { compareBytes } from '../store/bytes.js';
 import { LARGE_CACHED_STORE, releaseMemory } from '../store/releaseMemory.js';
 
@@ -47,8 +48,9 @@ export async function reportPaths(settings: Settings, command: 'live' | 'dead'):
   const late = readInFull(settings);
   const early = late ? undefined : startStoreListing(settings);
   const { graph, findings: graphFindings, key, lineage } = readStoreGraph(settings, true);
-  // Read in full: the graph is known, and each entry is matched as it is read.
-  const listing = late ? startStoreListing(settings, graph.paths) : early;
+  // Read in full: the graph is known, and each entry is matched as it is read; else each entry
+  // is matched as soon as the listing arrives (during the roots' scan, which waits for it).
+  const listing = late ? startStoreListing(settings, graph.paths) : early === undefined ? undefined : matchedOnArrival(early, graph);
   // The graph's key (none without the graph cache, or with ca-derivations) scopes kept decisions.
   // Decisions kept for the graph this one was refreshed from are translated through its lineage.
   const scope = key === undefined ? undefined : decisionScope(key, settings.storeDir, graph.paths.size, lineage);

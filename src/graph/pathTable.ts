@@ -295,7 +295,7 @@ export class PathTable {
   private idsOfNamesInOrder(names: PackedStrings): Int32Array | undefined {
     if (this.omitted !== this.prefix) return undefined;
     const order = sortedOrderOfBytes(names, 0, true);
-    const sorted = this.idsOfSortedNames(gather(names, order, 0));
+    const sorted = this.idsOfSortedNames(names, undefined, order);
     if (sorted === undefined) return undefined;
     const ids = new Int32Array(order.length);
     for (let k = 0; k < order.length; k++) ids[order[k]!] = sorted[k]!;
@@ -305,8 +305,10 @@ export class PathTable {
   /**
    * The id of each of `names` (store names in byte order, equal ones allowed), -1 where none: one pass
    * over both in byte order. Undefined when the table keeps whole paths (then look each up).
+   * @param order where `names` are not in byte order themselves: their indices in byte order (ids[k]
+   *   is then the id of name order[k]).
    */
-  idsOfSortedNames(names: PackedStrings, by?: By): Int32Array | undefined {
+  idsOfSortedNames(names: PackedStrings, by?: By, order?: Int32Array): Int32Array | undefined {
     if (this.omitted !== this.prefix) return undefined;
     const { bytes: own, offsets } = this;
     const { bytes: theirs, offsets: at } = names;
@@ -315,14 +317,15 @@ export class PathTable {
     // The same pass in C where the helper loads (native/byteOrder.c matchSorted).
     const helper = helperBy(by);
     if (helper?.matchSorted !== undefined) {
-      helper.matchSorted(own, offsets, theirs, at, ids);
+      helper.matchSorted(own, offsets, theirs, at, ids, order);
       return ids;
     }
     const size = this.size;
     let id = 0;
     for (let k = 0; k < count && id < size; k++) {
-      const start = at[k]!;
-      const end = at[k + 1]!;
+      const i = order === undefined ? k : order[k]!;
+      const start = at[i]!;
+      const end = at[i + 1]!;
       // Past the paths before name k; then path `id` is name k, or comes after it.
       for (; id < size; id++) {
         const from = offsets[id]!;

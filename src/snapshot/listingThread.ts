@@ -15,6 +15,7 @@ import type { DirIdentity } from '../roots/index/listing.js';
 import { fsPath } from '../store/bytes.js';
 import { storeDirError } from '../store/listStore.js';
 import { native } from '../store/native.js';
+import type { NativeStoreListing } from '../store/native.js';
 import type { ListingAnswer } from './listingWorker.js';
 import type { MatchedListing } from './matchedListing.js';
 import { packedOf } from './packedListing.js';
@@ -54,7 +55,7 @@ export const LISTING_NICE = 10;
 export function listOnThread(realStoreDir: string, identity: DirIdentity, readAtNs: bigint): EarlyListing {
   const onThread = native()?.listStoreOnThread;
   if (onThread !== undefined) {
-    const listing = onThread(fsPath(realStoreDir), LISTING_NICE).then(packedOf, (error: unknown) => {
+    const listing = onThread(fsPath(realStoreDir), LISTING_NICE).then(ownedListing, (error: unknown) => {
       throw storeDirError(realStoreDir, error);
     });
     // Awaited only when wanted: a listing not wanted must not be an unhandled rejection.
@@ -63,6 +64,15 @@ export function listOnThread(realStoreDir: string, identity: DirIdentity, readAt
     return { identity, readAtNs, listing, cancel: () => undefined };
   }
   return listOnWorker(realStoreDir, identity, readAtNs);
+}
+
+/** The native thread's listing, whose arrays are its own (external ArrayBuffers): released by detaching them. */
+function ownedListing(listed: NativeStoreListing): PackedListing {
+  const detach = native()?.detach;
+  const release = (): void => {
+    for (const a of [listed.bytes, listed.offsets, listed.byteOrder]) detach?.(a.buffer as ArrayBuffer);
+  };
+  return { ...packedOf(listed), release };
 }
 
 function listOnWorker(realStoreDir: string, identity: DirIdentity, readAtNs: bigint): EarlyListing {

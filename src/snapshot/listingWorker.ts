@@ -1,9 +1,9 @@
 /**
  * Worker thread of `live`, `dead`, `roots --sizes` and `report` (listingThread.ts starts it where
- * the native helper cannot list on a thread of its own):
- * reads the store directory while the main thread reads the database, and hands back the store
- * paths' names in byte order in one buffer (moved, not copied) and the junk names. A StoregcError comes back
- * with its code, path and hint.
+ * the native helper cannot list on a thread of its own): reads the store directory while the
+ * main thread reads the database, and hands back the store paths' names in one buffer with their
+ * order by bytes (moved, not copied) and the junk names. A StoregcError comes back with its
+ * code, path and hint.
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -32,10 +32,10 @@ try {
 let answer: ListingAnswer;
 let moved: ArrayBuffer[] = [];
 try {
-  const { names, readdirIndex, junk } = listStorePacked((workerData as { realStoreDir: string }).realStoreDir);
+  const { names, byteOrder, junk } = listStorePacked((workerData as { realStoreDir: string }).realStoreDir);
   const packed = { bytes: own(names.bytes), offsets: own(names.offsets) };
-  const index = own(readdirIndex);
-  answer = { listing: { names: packed, readdirIndex: index, junk } };
+  const index = own(byteOrder);
+  answer = { listing: { names: packed, byteOrder: index, junk } };
   moved = [packed.bytes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer, index.buffer as ArrayBuffer];
 } catch (error) {
   answer = error instanceof StoregcError

@@ -76,30 +76,45 @@ function identityNow(realStoreDir: string): DirIdentity {
 
 /** A listing's entries with their graph ids (and names only if something asks for them). */
 export function entriesOf(graph: StoreGraph, listed: PackedListing | MatchedListing): StoreEntries & { ids: Int32Array; unregistered: readonly string[] } {
-  // Matched as it was read (matchedListing.ts).
-  if ('ids' in listed) return lazyEntries(listed.ids, listed.unregistered, listed.junk, graph);
-  const { names, readdirIndex } = listed;
-  const matched = matchNames(graph, names);
-  const count = matched.length;
-  const ids = new Int32Array(count);
-  const unmatched: number[] = [];
-  for (let k = 0; k < count; k++) {
-    ids[readdirIndex[k]!] = matched[k]!;
-    if (matched[k] === -1) unmatched.push(k);
-  }
-  // Unregistered names in readdir order.
-  unmatched.sort((x, y) => readdirIndex[x]! - readdirIndex[y]!);
-  const unregistered = unmatched.map((k) => nameAt(names, k));
-  // Names again from the graph when asked for: the listing's buffers (at 1.3M entries 60 MB) are garbage from here on.
-  return lazyEntries(ids, unregistered, listed.junk, graph);
+  // Matched as it was read (matchedListing.ts), or as it arrived (matchedOnArrival).
+  const { ids, unregistered, junk } = 'ids' in listed ? listed : matchListing(graph, listed);
+  // Names again from the graph when asked for: the listing's buffers (at 1.3M entries 80 MB) are garbage from here on.
+  return lazyEntries(ids, unregistered, junk, graph);
 }
 
-/** The graph id of each of the names (in byte order), -1 where not valid. */
-export function matchNames(graph: StoreGraph, names: PackedStrings): Int32Array {
-  const merged = graph.paths.idsOfSortedNames(names);
+/** A listing of names matched against the graph: each entry's id in readdir order, the names not valid. */
+export function matchListing(graph: StoreGraph, listed: PackedListing): MatchedListing {
+  const { names, byteOrder } = listed;
+  const matched = matchNames(graph, names, byteOrder);
+  const count = matched.length;
+  const ids = new Int32Array(count);
+  for (let k = 0; k < count; k++) ids[byteOrder[k]!] = matched[k]!;
+  // Unregistered names in readdir order (strings of their own).
+  const unregistered: string[] = [];
+  for (let i = 0; i < count; i++) if (ids[i] === -1) unregistered.push(nameAt(names, i));
+  // Its names are used no more (at 1.3M entries some 80 MB, given back now).
+  listed.release?.();
+  return { ids, unregistered, junk: listed.junk };
+}
+
+/**
+ * The early listing matched against the graph as soon as it arrives (while the roots are read),
+ * not when the entries are taken: its names (at 1.3M entries some 80 MB, in arrays of their own)
+ * are garbage from then on, where they were held through the roots' scan to the run's peak.
+ */
+export function matchedOnArrival(early: EarlyListing, graph: StoreGraph): EarlyListing {
+  const listing = early.listing.then((listed) => ('ids' in listed ? listed : matchListing(graph, listed)));
+  // Awaited only when wanted: a listing not wanted must not be an unhandled rejection.
+  listing.catch(() => undefined);
+  return { ...early, listing };
+}
+
+/** The graph id of each of the names taken in byte order (`names[order[k]]` is the k-th), -1 where not valid. */
+export function matchNames(graph: StoreGraph, names: PackedStrings, order: Int32Array): Int32Array {
+  const merged = graph.paths.idsOfSortedNames(names, undefined, order);
   if (merged !== undefined) return merged;
   const { bytes, offsets } = names;
-  return Int32Array.from({ length: offsets.length - 1 }, (_, k) => graph.paths.idOfNameBytes(bytes, offsets[k]!, offsets[k + 1]!));
+  return Int32Array.from(order, (i) => graph.paths.idOfNameBytes(bytes, offsets[i]!, offsets[i + 1]!));
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * storegc's native helper (native/: `mapFile`, `linkTimes`, `unlinkEach`, `byteOrder`, `gather`,
- * `sharePrefix`, `listDir`, `listStore`, `listStoreOnThread`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll`, `mallocTrim`, `crc32` and the
+ * `sharePrefix`, `listDir`, `listStore`, `listStoreOnThread`, `listStoreMatched`, `rootRows`, `rootRowsJson`, `readLinks`, `writeAll`, `mallocTrim`, `crc32`, `detach` and the
  * thread jobs), built by `npm ci` with node-gyp
  * against Node's own headers. Where it is not built or does not load, `native()` answers null
  * and each caller does the same work in plain Node, more slowly.
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 export interface NativeStoreListing {
   readonly bytes: Uint8Array;
   readonly offsets: Uint32Array;
-  readonly readdirIndex: Int32Array;
+  readonly byteOrder: Int32Array;
   readonly junk: Uint8Array;
   readonly junkOffsets: Uint32Array;
 }
@@ -30,15 +30,15 @@ export interface NativeHelper {
   gather(bytes: Uint8Array, offsets: Uint32Array, order: Int32Array, skip: number, outBytes: Uint8Array, outOffsets: Uint32Array): void;
   sharePrefix(bytes: Uint8Array, offsets: Uint32Array, head: Uint8Array): boolean;
   /** native/byteOrder.c (absent from a helper built before it): see src/graph/pathTable.ts idsOfSortedNames. */
-  matchSorted?(ownBytes: Uint8Array, ownOffsets: Uint32Array, theirBytes: Uint8Array, theirOffsets: Uint32Array, ids: Int32Array): void;
+  matchSorted?(ownBytes: Uint8Array, ownOffsets: Uint32Array, theirBytes: Uint8Array, theirOffsets: Uint32Array, ids: Int32Array, order?: Int32Array): void;
   /** native/listDir.c */
   listDir(path: Uint8Array, types?: boolean, links?: boolean): {
     bytes: Uint8Array; offsets: Uint32Array; types?: Uint8Array;
     targets?: Uint8Array; targetOffsets?: Uint32Array; linkErrnos?: Int32Array;
   };
   /**
-   * native/listStore.c: the store paths' names in byte order with their readdir places, and the
-   * junk names (absent from a helper built before it).
+   * native/listStore.c: the store paths' names in readdir order with their order by bytes, and
+   * the junk names (absent from a helper built before it).
    */
   listStore?(path: Uint8Array): NativeStoreListing;
   /**
@@ -70,6 +70,8 @@ export interface NativeHelper {
   mallocTrim?(): boolean;
   /** native/crc32.c (absent from a helper built before it): node:zlib's crc32(data, seed), folded by PCLMULQDQ where the CPU has it. */
   crc32?(data: Uint8Array, seed: number): number;
+  /** native/module.c (absent from a helper built before it): the buffer detached, its memory let go now where nothing shares it. */
+  detach?(buffer: ArrayBuffer): void;
 }
 
 /** A job running on a thread of the native helper's (native/threadJobs.c), until joined. */

@@ -91,7 +91,16 @@ describe('PathTable', () => {
       const { table } = PathTable.build(`${STORE}/`, own.map((n) => `${STORE}/${n}`));
       const names = [...asked].sort(byBytes);
       expect(Array.from(table.idsOfSortedNames(packLatin1(names), by)!)).toEqual(names.map((n) => table.idOfName(n)));
+      // The same names in any order, walked through their order by bytes.
+      const shuffled = [...asked].reverse();
+      const order = Int32Array.from(shuffled.keys()).sort((x, y) => byBytes(shuffled[x]!, shuffled[y]!));
+      expect(Array.from(table.idsOfSortedNames(packLatin1(shuffled), by, order)!)).toEqual(Array.from(order, (i) => table.idOfName(shuffled[i]!)));
     }), { numRuns: 300 });
+  });
+
+  it('refuses an order naming none of the names (native)', () => {
+    const { table } = PathTable.build(`${STORE}/`, [`${STORE}/a`]);
+    expect(() => table.idsOfSortedNames(packLatin1(['a', 'b']), 'native', Int32Array.of(0, 2))).toThrow(RangeError);
   });
 
   it('finds a name asked for more than once each time (file roots of one path in two directories)', () => {

@@ -10,9 +10,10 @@ import { PathTable } from '../../src/graph/pathTable.js';
 import type { StoreGraph } from '../../src/graph/storeGraph.js';
 import { entryIds } from '../../src/liveness/storeEntries.js';
 import { entriesOf, matchNames, storeEntriesCached } from '../../src/snapshot/storeListingCache.js';
-import { inByteOrder, listStorePacked, nameAt } from '../../src/snapshot/packedListing.js';
+import { listStorePacked, nameAt } from '../../src/snapshot/packedListing.js';
 import { splitStoreEntries } from '../../src/liveness/storeEntries.js';
 import { listStore } from '../../src/store/listStore.js';
+import { sortedOrderOfBytes } from '../../src/graph/pathOrder.js';
 import { packLatin1 } from '../../src/store/byteOrder.js';
 import { compareBytes as byBytes } from '../../src/store/bytes.js';
 import { createRng } from '../support/prng.js';
@@ -93,11 +94,12 @@ describe('matching a listing against the path table', () => {
       // A path outside the store directory makes the table store whole paths (no omitted prefix).
       const { table } = PathTable.build(`${store}/`, [...valid.map((n) => `${store}/${n}`), ...(outside ? ['/elsewhere/x'] : [])]);
       const graph = { storeDir: store, paths: table } as unknown as StoreGraph;
-      const sorted = inByteOrder(packLatin1(listed));
+      const names = packLatin1(listed);
+      const byteOrder = sortedOrderOfBytes(names, 0, true);
       const expected = listed.map((n) => table.idOfName(n));
-      expect(Array.from(sorted.readdirIndex, (i) => listed[i])).toEqual([...listed].sort(byBytes));
-      expect(Array.from(matchNames(graph, sorted.names))).toEqual(Array.from(sorted.readdirIndex, (i) => expected[i]));
-      const entries = entriesOf(graph, { ...sorted, junk: [] });
+      expect(Array.from(byteOrder, (i) => listed[i])).toEqual([...listed].sort(byBytes));
+      expect(Array.from(matchNames(graph, names, byteOrder))).toEqual(Array.from(byteOrder, (i) => expected[i]));
+      const entries = entriesOf(graph, { names, byteOrder, junk: [] });
       expect(Array.from(entries.ids)).toEqual(expected);
       expect(entries.unregistered).toEqual(listed.filter((n) => table.idOfName(n) === -1));
       expect(entries.names).toEqual(listed);
@@ -118,8 +120,8 @@ describe('listStorePacked', () => {
     const { names: valid, junk } = splitStoreEntries(listStore(root));
     expect(junk).toEqual(packed.junk);
     expect([...junk].sort()).toEqual([...junkNames].sort());
-    expect(Array.from(packed.readdirIndex, (i) => valid[i])).toEqual(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k)));
-    expect(Array.from({ length: valid.length }, (_, k) => nameAt(packed.names, k))).toEqual([...valid].sort(byBytes));
+    expect(Array.from({ length: valid.length }, (_, i) => nameAt(packed.names, i))).toEqual(valid);
+    expect(Array.from(packed.byteOrder, (i) => valid[i])).toEqual([...valid].sort(byBytes));
     expect(valid).toHaveLength(3000);
   });
 
@@ -143,7 +145,7 @@ describe('listStorePacked', () => {
     const native = listStorePacked(root, 'native');
     const node = listStorePacked(root, 'node');
     expect(native.junk).toEqual(node.junk);
-    expect(Array.from(native.readdirIndex)).toEqual(Array.from(node.readdirIndex));
+    expect(Array.from(native.byteOrder)).toEqual(Array.from(node.byteOrder));
     expect(Buffer.from(native.names.bytes).equals(Buffer.from(node.names.bytes))).toBe(true);
     expect(Array.from(native.names.offsets)).toEqual(Array.from(node.names.offsets));
     // Both kinds are there in numbers.
