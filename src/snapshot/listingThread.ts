@@ -55,7 +55,14 @@ export const LISTING_NICE = 10;
 export function listOnThread(realStoreDir: string, identity: DirIdentity, readAtNs: bigint): EarlyListing {
   const onThread = native()?.listStoreOnThread;
   if (onThread !== undefined) {
-    const listing = onThread(fsPath(realStoreDir), LISTING_NICE).then(ownedListing, (error: unknown) => {
+    let started: Promise<NativeStoreListing>;
+    try {
+      started = onThread(fsPath(realStoreDir), LISTING_NICE);
+    } catch (error) {
+      // A path it cannot take (too long for the system): told where the listing is taken, as a failed read.
+      started = Promise.reject(error);
+    }
+    const listing = started.then(ownedListing, (error: unknown) => {
       throw storeDirError(realStoreDir, error);
     });
     // Awaited only when wanted: a listing not wanted must not be an unhandled rejection.

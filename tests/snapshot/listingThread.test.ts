@@ -91,6 +91,12 @@ function inNode(body: string): ReturnType<typeof spawnSync> {
     }
   });
 
+  it('says a store directory path too long for the system cannot be read, naming it, when the listing is taken', async () => {
+    const long = `/${'x'.repeat(5000)}/store`;
+    const early = listOnThread(long, { dev: 0n, ino: 0n, mtimeNs: 0n, ctimeNs: 0n }, 0n);
+    await expect(early.listing).rejects.toMatchObject({ code: 'io', path: long });
+  });
+
   it('keeps the process running until it settles, and lets a process exit while it reads', () => {
     const store = storeOf(30000, []);
     // Nothing else keeps this process's loop alive: without a reference of its own the listing
