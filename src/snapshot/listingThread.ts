@@ -77,7 +77,13 @@ export function listOnThread(realStoreDir: string, identity: DirIdentity, readAt
 function ownedListing(listed: NativeStoreListing): PackedListing {
   const detach = native()?.detach;
   const release = (): void => {
-    for (const a of [listed.bytes, listed.offsets, listed.byteOrder]) detach?.(a.buffer as ArrayBuffer);
+    for (const a of [listed.bytes, listed.offsets, listed.byteOrder]) {
+      try {
+        detach?.(a.buffer as ArrayBuffer);
+      } catch {
+        // Only memory: a buffer that cannot be detached is left to the collector.
+      }
+    }
   };
   return { ...packedOf(listed), release };
 }
