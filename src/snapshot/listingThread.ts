@@ -88,7 +88,8 @@ function ownedListing(listed: NativeStoreListing): PackedListing {
   return { ...packedOf(listed), release };
 }
 
-function listOnWorker(realStoreDir: string, identity: DirIdentity, readAtNs: bigint): EarlyListing {
+/** The same on a worker thread (listingWorker.ts): where the native helper cannot list on a thread of its own. */
+export function listOnWorker(realStoreDir: string, identity: DirIdentity, readAtNs: bigint): EarlyListing {
   // From dist/snapshot/ and from the bundle dist/cli/storegc.js alike (scripts/bundle.mjs).
   const worker = new Worker(new URL('../snapshot/listingWorker.js', import.meta.url), { workerData: { realStoreDir } });
   // Never what keeps the process running: its answer is awaited where it is needed.

@@ -56,10 +56,14 @@ function plain(listing: PackedListing): unknown {
   return { bytes: Buffer.from(listing.names.bytes), offsets: Array.from(listing.names.offsets), byteOrder: Array.from(listing.byteOrder), junk: listing.junk };
 }
 
-/** Runs `body` (an ES module's text) in a plain node with listingThread.js importable as `listing`. */
+/** Runs `body` (an ES module's text, from a file: a worker would inherit `--input-type`) in a plain node with listingThread.js imported as `listing`. */
 function inNode(body: string): ReturnType<typeof spawnSync> {
   const url = pathToFileURL(join(import.meta.dirname, '../../dist/snapshot/listingThread.js')).href;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', `import * as listing from ${JSON.stringify(url)};\n${body}`], { encoding: 'utf8' });
+  const dir = mkdtempSync('/dev/shm/storegc-listing-script-');
+  dirs.push(dir);
+  const script = join(dir, 'run.mjs');
+  writeFileSync(script, `import * as listing from ${JSON.stringify(url)};\n${body}\n`);
+  return spawnSync(process.execPath, [script], { encoding: 'utf8' });
 }
 
 (native()?.listStoreOnThread === undefined ? describe.skip : describe)('the store listing on the native thread', () => {
@@ -95,6 +99,18 @@ function inNode(body: string): ReturnType<typeof spawnSync> {
     const long = `/${'x'.repeat(5000)}/store`;
     const early = listOnThread(long, { dev: 0n, ino: 0n, mtimeNs: 0n, ctimeNs: 0n }, 0n);
     await expect(early.listing).rejects.toMatchObject({ code: 'io', path: long });
+  });
+
+  it('gives on a worker thread (where the helper cannot list on its own) what it gives on the native one', () => {
+    const store = storeOf(3000, ['junk', `${HASH}-bad name`]);
+    const listed = (how: string): unknown => {
+      const run = inNode(`const l = await listing.${how}(${JSON.stringify(store)}, listing.storeDirIdentity(${JSON.stringify(store)}), 0n).listing;\nconsole.log(JSON.stringify({ bytes: Buffer.from(l.names.bytes).toString('latin1'), offsets: Array.from(l.names.offsets), byteOrder: Array.from(l.byteOrder), junk: l.junk }));`);
+      expect([run.status, String(run.stderr)]).toEqual([0, '']);
+      return JSON.parse(String(run.stdout));
+    };
+    const onWorker = listed('listOnWorker');
+    expect(onWorker).toEqual(listed('listOnThread'));
+    expect((onWorker as { offsets: number[] }).offsets).toHaveLength(2001);
   });
 
   it('keeps the process running until it settles, and lets a process exit while it reads', () => {
