@@ -13,7 +13,7 @@
  * An interruption (SIGINT/SIGTERM) is honoured between batches: the batch in flight finishes,
  * rows and files, so the result says exactly what was deleted.
  */
-import { rowOf } from '../graph/csr.js';
+import { keepClosure } from '../graph/keepEdges.js';
 import type { Liveness } from '../liveness/classify.js';
 import type { GcPlan, Kept, PlanStep } from '../plan/planCollection.js';
 import type { NixDbWriter } from '../store/nixDbWriter.js';
@@ -77,7 +77,8 @@ export async function executePlan(plan: GcPlan, liveness: Liveness, deps: Execut
   const kept = new Uint8Array(liveness.nodes.size);
   const real = (path: string): string => deps.realStoreDir + path.slice(deps.storeDir.length);
   const hashOf = (path: string): string => hashPartOf(deps.storeDir, path);
-  const rescue = keepClosure(liveness, kept, options);
+  // A path kept and its forward closure (references and keep-* edges, §7.2).
+  const rescue = keepClosure(liveness.nodes.graph, options, kept, 1, 1);
   const target = plan.ensureFree;
   // Measured, not estimated (statfs): other writers and freed blocks count as they are.
   const freeEnough = (): boolean => target !== undefined && (deps.freeBytes?.() ?? 0n) >= target.bytes;
@@ -185,25 +186,3 @@ function stop(result: ExecuteResult, deps: ExecuteDeps, maxFreed: bigint, at: nu
   return result;
 }
 
-/** Marks a path and its forward closure (references and keep-* edges, §7.2) as kept. */
-function keepClosure(liveness: Liveness, kept: Uint8Array, options: ExecuteOptions): (id: number) => void {
-  const { nodes } = liveness;
-  const { graph } = nodes;
-  return (start) => {
-    const stack = [start];
-    kept[start] = 1;
-    while (stack.length > 0) {
-      const q = stack.pop()!;
-      if (!nodes.isValid(q)) continue;
-      const next: number[] = [...rowOf(graph.references, q)];
-      if (options.keepOutputs && graph.isDrv[q] === 1) next.push(...rowOf(graph.outputs, q));
-      if (options.keepDerivations && graph.deriver[q]! >= 0) next.push(graph.deriver[q]!);
-      for (const x of next) {
-        if (!kept[x]) {
-          kept[x] = 1;
-          stack.push(x);
-        }
-      }
-    }
-  };
-}

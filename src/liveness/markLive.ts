@@ -8,6 +8,7 @@
  * early leave their nodes undecided until readdir reaches them, which is why the same readdir
  * order matters (valid paths missing on disk, the deriver anomaly of §7.3). Pure: no I/O.
  */
+import { keepClosure } from '../graph/keepEdges.js';
 import type { NodeTable } from './nodeTable.js';
 
 export interface LivenessInput {
@@ -42,9 +43,7 @@ export function markLive(input: LivenessInput): LivenessState {
   const state = new Uint8Array(n);
   const seen = new Uint32Array(n);
   const queue = new Int32Array(n);
-  const stack = new Int32Array(n);
   // The CSR arrays themselves: a subarray per visited node would allocate millions of views.
-  const { start: refStart, list: refList } = graph.references;
   const { start: rfrStart, list: rfrList } = graph.referrers;
   const { start: outStart, list: outList } = graph.outputs;
   const { start: drvStart, list: drvList } = graph.derivers;
@@ -56,40 +55,11 @@ export function markLive(input: LivenessInput): LivenessState {
   const temp = nodes.withHashParts(tempHashParts);
 
   /** alive += {p, start} ∪ forward closure of p (an invalid p has no closure). */
+  const closeAlive = keepClosure(graph, input, state, CLOSED, ALIVE | CLOSED);
   const markAlive = (p: number, start: number): void => {
     state[start]! |= ALIVE;
     state[p]! |= ALIVE;
-    if (p >= validCount || state[p]! & CLOSED) return;
-    let top = 0;
-    stack[top++] = p;
-    state[p]! |= CLOSED;
-    while (top > 0) {
-      const q = stack[--top]!;
-      // Each node is pushed once (CLOSED), so the stack never holds more than n.
-      for (let k = refStart[q]!, end = refStart[q + 1]!; k < end; k++) {
-        const x = refList[k]!;
-        if (!(state[x]! & CLOSED)) {
-          state[x]! |= ALIVE | CLOSED;
-          stack[top++] = x;
-        }
-      }
-      if (keepOutputs && isDrv[q] === 1) {
-        for (let k = outStart[q]!, end = outStart[q + 1]!; k < end; k++) {
-          const x = outList[k]!;
-          if (!(state[x]! & CLOSED)) {
-            state[x]! |= ALIVE | CLOSED;
-            stack[top++] = x;
-          }
-        }
-      }
-      if (keepDerivations) {
-        const x = deriver[q]!;
-        if (x >= 0 && !(state[x]! & CLOSED)) {
-          state[x]! |= ALIVE | CLOSED;
-          stack[top++] = x;
-        }
-      }
-    }
+    if (p < validCount) closeAlive(p);
   };
 
   for (const start of input.entries) {
