@@ -29,7 +29,7 @@ const recordRun: typeof import('../compose/recordRun.js').recordRun = async (...
 const statusOf: typeof import('../compose/status.js').statusOf = async (...a) => (await import('../compose/status.js')).statusOf(...a);
 const explainPaths: Insight['explainPaths'] = async (...a) => (await import('../compose/insight.js')).explainPaths(...a);
 const reportRootSizes: Insight['reportRootSizes'] = async (...a) => (await import('../compose/insight.js')).reportRootSizes(...a);
-const writeReportPage: Insight['writeReportPage'] = async (...a) => (await import('../compose/insight.js')).writeReportPage(...a);
+const writeReportPage: typeof import('../compose/reportPage.js').writeReportPage = async (...a) => (await import('../compose/reportPage.js')).writeReportPage(...a);
 type IndexCommands = typeof import('../compose/indexCommands.js');
 const indexStatus = async (...a: Parameters<IndexCommands['indexStatus']>) => (await import('../compose/indexCommands.js')).indexStatus(...a);
 const updateIndex: IndexCommands['updateIndex'] = async (...a) => (await import('../compose/indexCommands.js')).updateIndex(...a);

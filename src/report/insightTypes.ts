@@ -110,7 +110,7 @@ export interface ReportPageData {
     /** What `storegc gc` would free now, counted as `gc --dry-run` counts it. */
     readonly gcFreesBytes: number;
   };
-  /** As in `roots --sizes --json`: those with the largest exclusive size, at most PAGE_ROWS (compose/insight.ts) of each. */
+  /** As in `roots --sizes --json`: those with the largest exclusive size, at most PAGE_ROWS (compose/reportPage.ts) of each. */
   readonly roots: readonly object[];
   readonly groups: readonly object[];
   /** How many roots and groups there are. */

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PAGE_ROWS } from '../../src/compose/insight.js';
+import { PAGE_ROWS } from '../../src/compose/reportPage.js';
 import { StoreBuilder } from '../support/builder.js';
 import type { FsEntry } from '../support/spec.js';
 import { materializeStore, releaseStore } from '../support/materialize.js';
