@@ -77,7 +77,7 @@ export interface GraphCacheRequest {
   readonly patch?: PatchOptions;
   /** Tests only: false reads Refs on this thread in a full load; 'unchecked' takes the other thread's rows of whatever state. */
   readonly prefetchRefs?: boolean | 'unchecked';
-  /** Tests only: the cache file is mapped from this size (cacheFile.ts MAP_FROM; Infinity: read, never mapped). */
+  /** Tests only: the cache file is mapped from this size (openCacheFile.ts MAP_FROM; Infinity: read, never mapped). */
   readonly mapFrom?: number;
   /** Tests only: Refs rows per page read on the other thread. */
   readonly prefetchPageRows?: number;

@@ -8,7 +8,8 @@ import type { Finding } from '../../roots/types.js';
 import type { GraphLineage } from '../lineage.js';
 import type { StoreGraph } from '../storeGraph.js';
 import type { CachedRows } from './cachedRows.js';
-import { CacheDamaged, CacheOutdated, openCacheFile } from './cacheFile.js';
+import { CacheDamaged, CacheOutdated } from './cacheFile.js';
+import { openCacheFile } from './openCacheFile.js';
 import type { EncodedParts } from './cacheFile.js';
 import { settleWrite, writeWhole } from '../../store/writeBehind.js';
 import type { CacheIdentity } from './cacheFile.js';
@@ -43,7 +44,7 @@ export interface OpenedCache {
  * `graphNow` says so given the fingerprint its header holds (the database untouched since:
  * nothing else to read), else by `soon`, beside the rows; otherwise why not (a warning when
  * damaged or foreign). Rows found damaged when read throw CacheDamaged.
- * @param mapFrom map the file from this size where the machine can (cacheFile.ts MAP_FROM; tests).
+ * @param mapFrom map the file from this size where the machine can (openCacheFile.ts MAP_FROM; tests).
  */
 export function readCache(file: string, identity: CacheIdentity, findings: Finding[], graphStoreDir?: string, graphNow: (fingerprint: string | undefined) => boolean = () => true, mapFrom?: number): (Partial<OpenedCache> & { reason?: string }) | undefined {
   // This process's own write of the file, if still on its thread, is the file to read.
